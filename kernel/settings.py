@@ -1,0 +1,42 @@
+"""Settings, read from the environment when a process starts (never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a Kaohe process; each field is also an environment variable (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = ""
+    kaohe_data_dir: Path = Path(".kaohe")
+    kaohe_host: str = "127.0.0.1"
+    kaohe_gateway_port: int = 8000
+    kaohe_directory_port: int = 8001
+    kaohe_directory_url: str = ""
+    # Production: verify tokens against the OIDC issuer's JWKS instead of the local dev key.
+    kaohe_oidc_issuer: str = ""
+    kaohe_oidc_jwks_url: str = ""
+    kaohe_token_issuer: str = "kaohe-dev"
+    kaohe_token_audience: str = "kaohe"
+    kaohe_graphql_max_depth: int = 10
+    kaohe_read_your_writes_timeout: float = 5.0
+
+    @property
+    def directory_url(self) -> str:
+        """Where the gateway reaches the directory service."""
+        return self.kaohe_directory_url or f"http://{self.kaohe_host}:{self.kaohe_directory_port}"
+
+    @property
+    def key_dir(self) -> Path:
+        """Where the development signing key lives."""
+        return self.kaohe_data_dir / "keys"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment now."""
+    return Settings()

@@ -1,0 +1,413 @@
+"""The directory's command API (FastAPI). Commands are for the appraisal office of the unit
+(考核办) and the platform administrator; reads are for anyone of the unit and auditors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from kernel.context import Actor
+from kernel.errors import NotPermittedError
+from kernel.roles import Role
+from kernel.settings import Settings, load_settings
+from kernel.store import Committed
+from kernel.web import CurrentActor, expected_version, install_kernel, require_role, run_command
+from services.directory.application import Directory
+from services.directory.vocabulary import (
+    DepartmentCategory,
+    OfficeRole,
+    PositionCategory,
+    ServiceKind,
+)
+
+CHINA = ZoneInfo("Asia/Shanghai")
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Reason = Annotated[str, Field(min_length=2, max_length=2000)]
+
+
+def today_in_china() -> date:
+    """The calendar date in China now: the default effective date of an org change."""
+    return datetime.now(UTC).astimezone(CHINA).date()
+
+
+class Command(BaseModel):
+    """Every command body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterUnit(Command):
+    name: Name
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
+
+
+class OpenDepartment(Command):
+    name: Name
+    category: DepartmentCategory
+    service_kind: ServiceKind | None = None
+    opened_on: date = Field(default_factory=today_in_china)
+
+
+class AddPerson(Command):
+    name: Name
+    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+    position_category: PositionCategory
+    department_id: UUID | None = None
+    joined_on: date = Field(default_factory=today_in_china)
+
+
+class MovePerson(Command):
+    department_id: UUID
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: Reason
+
+
+class RemovePerson(Command):
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: Reason
+
+
+class AppointHead(Command):
+    person_id: UUID
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: str | None = None
+
+
+class AssignSupervision(Command):
+    leader_id: UUID
+    department_ids: list[UUID] = Field(min_length=1)
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: str | None = None
+
+
+class AppointPrincipal(Command):
+    person_id: UUID
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: str | None = None
+
+
+class ChangeOfficeRole(Command):
+    person_id: UUID
+    role: OfficeRole
+    effective_on: date = Field(default_factory=today_in_china)
+    reason: str | None = None
+
+
+def directory(request: Request) -> Directory:
+    """The directory application of this process."""
+    app: Directory = request.app.state.directory
+    return app
+
+
+DirectoryApp = Annotated[Directory, Depends(directory)]
+
+
+def office_role(actor: Actor, unit_id: UUID) -> Role:
+    """The role the caller acts in for a directory command: the unit's office, or the admin."""
+    if actor.has(Role.ADMIN):
+        return Role.ADMIN
+    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
+    return Role.APPRAISAL_OFFICE
+
+
+def reader_role(actor: Actor, unit_id: UUID) -> None:
+    """Anyone of the unit, an auditor or the admin may read the directory."""
+    if actor.has(Role.ADMIN) or actor.has(Role.AUDITOR) or actor.tenant_id == unit_id:
+        return
+    raise NotPermittedError(
+        "directory.read_own_unit",
+        f"the caller belongs to unit {actor.tenant_id}, not {unit_id}",
+        missing_relation="MEMBER_OF_UNIT",
+    )
+
+
+router = APIRouter(prefix="/units", tags=["directory"])
+
+
+@router.post("", status_code=201)
+def register_unit(
+    body: RegisterUnit, request: Request, actor: CurrentActor, app: DirectoryApp
+) -> JSONResponse:
+    """Register a unit (tenant). Platform administrator only."""
+    require_role(actor, Role.ADMIN)
+    return run_command(
+        app,
+        request,
+        actor,
+        Role.ADMIN,
+        lambda: app.register_unit(body.name, body.code),
+        payload=body,
+    )
+
+
+def _unit_command(
+    app: Directory,
+    request: Request,
+    actor: Actor,
+    unit_id: UUID,
+    body: Command,
+    decide: Any,
+) -> JSONResponse:
+    role = office_role(actor, unit_id)
+    version = expected_version(request)
+
+    def run() -> Committed:
+        result: Committed = decide(version)
+        return result
+
+    return run_command(
+        app, request, actor, role, run, payload=body, reason=getattr(body, "reason", None)
+    )
+
+
+@router.post("/{unit_id}/departments", status_code=201)
+def open_department(
+    unit_id: UUID, body: OpenDepartment, request: Request, actor: CurrentActor, app: DirectoryApp
+) -> JSONResponse:
+    """Open a department (科室)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.open_department(
+            unit_id, body.name, body.category, body.service_kind, body.opened_on, v
+        ),
+    )
+
+
+@router.post("/{unit_id}/people", status_code=201)
+def add_person(
+    unit_id: UUID, body: AddPerson, request: Request, actor: CurrentActor, app: DirectoryApp
+) -> JSONResponse:
+    """Add a person to the unit, in a department (unit leaders may have none)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.add_person(
+            unit_id,
+            body.name,
+            body.login,
+            body.position_category,
+            body.department_id,
+            body.joined_on,
+            v,
+        ),
+    )
+
+
+@router.post("/{unit_id}/people/{person_id}/moves", status_code=201)
+def move_person(
+    unit_id: UUID,
+    person_id: UUID,
+    body: MovePerson,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Move a person to another department from a date, with the reason."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.move_person(unit_id, person_id, body.department_id, body.effective_on, v),
+    )
+
+
+@router.post("/{unit_id}/people/{person_id}/departure", status_code=201)
+def remove_person(
+    unit_id: UUID,
+    person_id: UUID,
+    body: RemovePerson,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Record that a person left the unit, with the reason."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.remove_person(unit_id, person_id, body.effective_on, v),
+    )
+
+
+@router.post("/{unit_id}/departments/{department_id}/head", status_code=201)
+def appoint_department_head(
+    unit_id: UUID,
+    department_id: UUID,
+    body: AppointHead,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Appoint a department head (科室负责人)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.appoint_department_head(
+            unit_id, department_id, body.person_id, body.effective_on, v
+        ),
+    )
+
+
+@router.post("/{unit_id}/supervision", status_code=201)
+def assign_supervising_leader(
+    unit_id: UUID,
+    body: AssignSupervision,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Assign departments to a supervising leader (分管领导)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.assign_supervising_leader(
+            unit_id, body.leader_id, body.department_ids, body.effective_on, v
+        ),
+    )
+
+
+@router.post("/{unit_id}/principal-leader", status_code=201)
+def appoint_principal_leader(
+    unit_id: UUID,
+    body: AppointPrincipal,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Appoint the principal leader (主要负责人)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.appoint_principal_leader(unit_id, body.person_id, body.effective_on, v),
+    )
+
+
+@router.post("/{unit_id}/office-roles", status_code=201)
+def grant_office_role(
+    unit_id: UUID,
+    body: ChangeOfficeRole,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """Grant a unit-wide role: appraisal office (考核办) or auditor (审计/纪检)."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.grant_office_role(unit_id, body.person_id, body.role, body.effective_on, v),
+    )
+
+
+@router.post("/{unit_id}/office-roles/revocations", status_code=201)
+def revoke_office_role(
+    unit_id: UUID,
+    body: ChangeOfficeRole,
+    request: Request,
+    actor: CurrentActor,
+    app: DirectoryApp,
+) -> JSONResponse:
+    """End a unit-wide role."""
+    return _unit_command(
+        app,
+        request,
+        actor,
+        unit_id,
+        body,
+        lambda v: app.revoke_office_role(unit_id, body.person_id, body.role, body.effective_on, v),
+    )
+
+
+@router.get("/{unit_id}")
+def get_unit(unit_id: UUID, actor: CurrentActor, app: DirectoryApp) -> JSONResponse:
+    """The unit's name, code and version (send the version back as If-Match)."""
+    reader_role(actor, unit_id)
+    unit = app.get_unit(unit_id)
+    return JSONResponse(
+        {"unit_id": str(unit.id), "name": unit.name, "code": unit.code, "version": unit.version},
+        headers={"ETag": f'"{unit.version}"'},
+    )
+
+
+@router.get("/{unit_id}/people/{person_id}/managers")
+def get_managers(
+    unit_id: UUID,
+    person_id: UUID,
+    actor: CurrentActor,
+    app: DirectoryApp,
+    on: Annotated[date | None, Query(description="the date; today in China if absent")] = None,
+) -> dict[str, Any]:
+    """Who manages the person on a date: department head, supervising leader, principal."""
+    reader_role(actor, unit_id)
+    managers = app.get_managers(unit_id, person_id, on or today_in_china())
+    return {
+        "person_id": str(managers.person_id),
+        "on": managers.on.isoformat(),
+        "department_id": _s(managers.department_id),
+        "department_head": _s(managers.department_head),
+        "supervising_leader": _s(managers.supervising_leader),
+        "principal_leader": _s(managers.principal_leader),
+        "direct_manager": _s(managers.direct_manager),
+    }
+
+
+def _s(value: UUID | None) -> str | None:
+    return str(value) if value else None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The directory service's ASGI app, on the PostgreSQL named by the settings."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.directory = Directory.on_postgres(settings.database_url)
+        yield
+        app.state.directory.close()
+
+    app = FastAPI(
+        title="Kaohe directory service",
+        description="Units, departments, people and who manages whom over time (组织机构).",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_kernel(app, settings)
+    app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        """Liveness."""
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,175 @@
+"""The directory's commands and queries against its event store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from kernel.errors import ConflictError, NotFoundError, stale_version
+from kernel.store import Committed, ServiceApplication
+from services.directory.domain import Managers, Unit, unit_id_for
+from services.directory.vocabulary import (
+    ENUMS,
+    DepartmentCategory,
+    OfficeRole,
+    PositionCategory,
+    ServiceKind,
+)
+
+
+class Directory(ServiceApplication):
+    """Units, departments, people and who manages whom, over time."""
+
+    name = "directory"
+    schema: ClassVar[str] = "directory"
+    enums = ENUMS
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Unit: 200}
+
+    def register_unit(self, name: str, code: str) -> Committed:
+        """Register a unit (tenant)."""
+        unit_id = unit_id_for(code)
+        try:
+            self.repository.get(unit_id)
+        except AggregateNotFoundError:
+            unit = Unit(name=name, code=code)
+            return self.commit(unit, result={"unit_id": str(unit.id)})
+        raise ConflictError(
+            "directory.unit_code_unique", f"a unit with code {code!r} exists", field="code"
+        )
+
+    def get_unit(self, unit_id: UUID, expected_version: int | None = None) -> Unit:
+        """The unit's current org chart; with `expected_version`, only if it is still current."""
+        try:
+            unit: Unit = self.repository.get(unit_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(
+                "directory.unit_exists", f"no unit {unit_id}", field="unit_id"
+            ) from None
+        if expected_version is not None and unit.version != expected_version:
+            raise stale_version(expected_version, unit.version)
+        return unit
+
+    def open_department(
+        self,
+        unit_id: UUID,
+        name: str,
+        category: DepartmentCategory,
+        service_kind: ServiceKind | None,
+        opened_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Open a department in a unit."""
+        unit = self.get_unit(unit_id, expected_version)
+        department_id = unit.open_department(name, category, service_kind, opened_on)
+        return self.commit(unit, result={"department_id": str(department_id)})
+
+    def add_person(
+        self,
+        unit_id: UUID,
+        name: str,
+        login: str,
+        position_category: PositionCategory,
+        department_id: UUID | None,
+        joined_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Add a person to a unit."""
+        unit = self.get_unit(unit_id, expected_version)
+        person_id = unit.add_person(name, login, position_category, department_id, joined_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def move_person(
+        self,
+        unit_id: UUID,
+        person_id: UUID,
+        department_id: UUID,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Move a person to another department."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.move_person(person_id, department_id, effective_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def remove_person(
+        self,
+        unit_id: UUID,
+        person_id: UUID,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Record that a person left the unit."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.remove_person(person_id, effective_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def appoint_department_head(
+        self,
+        unit_id: UUID,
+        department_id: UUID,
+        person_id: UUID,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Appoint a department head."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.appoint_department_head(department_id, person_id, effective_on)
+        return self.commit(unit, result={"department_id": str(department_id)})
+
+    def assign_supervising_leader(
+        self,
+        unit_id: UUID,
+        leader_id: UUID,
+        department_ids: list[UUID],
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Assign departments to a supervising leader."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.assign_supervising_leader(leader_id, department_ids, effective_on)
+        return self.commit(unit, result={"leader_id": str(leader_id)})
+
+    def appoint_principal_leader(
+        self,
+        unit_id: UUID,
+        person_id: UUID,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Appoint the principal leader."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.appoint_principal_leader(person_id, effective_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def grant_office_role(
+        self,
+        unit_id: UUID,
+        person_id: UUID,
+        role: OfficeRole,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Grant a unit-wide role."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.grant_office_role(person_id, role, effective_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def revoke_office_role(
+        self,
+        unit_id: UUID,
+        person_id: UUID,
+        role: OfficeRole,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """End a unit-wide role."""
+        unit = self.get_unit(unit_id, expected_version)
+        unit.revoke_office_role(person_id, role, effective_on)
+        return self.commit(unit, result={"person_id": str(person_id)})
+
+    def get_managers(self, unit_id: UUID, person_id: UUID, on: date) -> Managers:
+        """Who manages the person on `on`."""
+        return self.get_unit(unit_id).managers_of(person_id, on)
