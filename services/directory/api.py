@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from kernel.calendar import china_date
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
@@ -29,14 +29,13 @@ from services.directory.vocabulary import (
     ServiceKind,
 )
 
-CHINA = ZoneInfo("Asia/Shanghai")
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 
 
 def today_in_china() -> date:
     """The calendar date in China now: the default effective date of an org change."""
-    return datetime.now(UTC).astimezone(CHINA).date()
+    return china_date()
 
 
 class Command(BaseModel):

@@ -12,7 +12,6 @@ from kernel.errors import ConflictError, NotFoundError, stale_version
 from kernel.store import Committed, ServiceApplication
 from services.directory.domain import Managers, Unit, unit_id_for
 from services.directory.vocabulary import (
-    ENUMS,
     DepartmentCategory,
     OfficeRole,
     PositionCategory,
@@ -25,7 +24,6 @@ class Directory(ServiceApplication):
 
     name = "directory"
     schema: ClassVar[str] = "directory"
-    enums = ENUMS
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Unit: 200}
 
     def register_unit(self, name: str, code: str) -> Committed:

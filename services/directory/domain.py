@@ -23,7 +23,6 @@ from services.directory.vocabulary import (
     ServiceKind,
 )
 
-
 UNIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/units")
 
 
@@ -325,8 +324,13 @@ class Unit(KaoheAggregate):
         service_kind: ServiceKind | None,
         opened_on: date,
     ) -> None:
+        # Stored events carry the codes as plain strings: rebuild the enums.
         self.departments[department_id] = Department(
-            department_id, name, category, service_kind, opened_on
+            department_id,
+            name,
+            DepartmentCategory(category),
+            ServiceKind(service_kind) if service_kind else None,
+            opened_on,
         )
 
     def add_person(
@@ -355,7 +359,9 @@ class Unit(KaoheAggregate):
         department_id: UUID | None,
         joined_on: date,
     ) -> None:
-        self.people[person_id] = Person(person_id, name, login, position_category, joined_on)
+        self.people[person_id] = Person(
+            person_id, name, login, PositionCategory(position_category), joined_on
+        )
         self.memberships[person_id] = (
             [Term(department_id, joined_on)] if department_id is not None else []
         )
@@ -500,7 +506,8 @@ class Unit(KaoheAggregate):
 
     @event("OfficeRoleGranted")
     def _office_role_granted(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
-        self.office_roles[role].setdefault(person_id, []).append(Term(person_id, effective_on))
+        terms = self.office_roles[OfficeRole(role)].setdefault(person_id, [])
+        terms.append(Term(person_id, effective_on))
 
     def revoke_office_role(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
         """End a unit-wide role on `effective_on`."""
@@ -517,4 +524,4 @@ class Unit(KaoheAggregate):
 
     @event("OfficeRoleRevoked")
     def _office_role_revoked(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
-        _end_open(self.office_roles[role][person_id], effective_on)
+        _end_open(self.office_roles[OfficeRole(role)][person_id], effective_on)

@@ -1,0 +1,130 @@
+"""The `kaohe` command: run the system, load the demo, mint tokens, verify the record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+from uuid import UUID
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deploy import launcher
+from deploy.postgres import database_url
+from kernel.auth import mint_token
+from kernel.calendar import china_date
+from kernel.roles import Role
+from kernel.settings import load_settings
+from kernel.verify import verify_all
+from services.directory.application import Directory
+
+app = typer.Typer(
+    help="Kaohe (考核): appraisal of civil servants, event-sourced.", no_args_is_help=True
+)
+audit = typer.Typer(help="Auditors' tools: verify the record.", no_args_is_help=True)
+app.add_typer(audit, name="audit")
+console = Console()
+
+
+@app.command()
+def run() -> None:
+    """Start PostgreSQL (embedded unless DATABASE_URL is set), the services and the gateway."""
+    launcher.run(load_settings())
+
+
+@app.command()
+def demo(
+    graphql: Annotated[str | None, typer.Option(help="The gateway's GraphQL URL")] = None,
+) -> None:
+    """Load the demo unit (济宁市机关事务服务中心, 60 people) through GraphQL. Safe to repeat."""
+    from deploy.demo import load_demo
+
+    settings = load_settings()
+    url = graphql or f"http://{settings.kaohe_host}:{settings.kaohe_gateway_port}/graphql"
+    unit_id = load_demo(settings, url)
+    console.print(f"Demo unit loaded: {unit_id}. Try `kaohe token liuming` (the principal leader).")
+
+
+@app.command()
+def token(
+    login: Annotated[str, typer.Argument(help="A person's login, or 'admin'")],
+    unit: Annotated[
+        str | None, typer.Option(help="The unit's code, if the login is ambiguous")
+    ] = None,
+    role: Annotated[list[Role] | None, typer.Option(help="Override the roles (repeatable)")] = None,
+    hours: Annotated[float, typer.Option(help="Lifetime in hours")] = 8.0,
+) -> None:
+    """Print a development bearer token for a person, with their roles in the org chart today."""
+    settings = load_settings()
+    ttl = timedelta(hours=hours)
+    if login == "admin":
+        from deploy.demo import ADMIN_ID
+
+        print(
+            mint_token(
+                settings,
+                person_id=ADMIN_ID,
+                tenant_id=None,
+                login="admin",
+                name="系统管理员",
+                roles=role or [Role.ADMIN],
+                ttl=ttl,
+            )
+        )
+        return
+    with database_url(settings.kaohe_data_dir) as url:
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                "SELECT p.id, p.unit_id, p.name FROM gateway.people p "
+                "JOIN gateway.units u ON u.id = p.unit_id "
+                "WHERE p.login = %s AND (%s::text IS NULL OR u.code = %s)",
+                (login, unit, unit),
+            ).fetchall()
+        if not rows:
+            console.print(
+                f"[red]No person with login {login!r}[/red] (load the demo with `make demo`)."
+            )
+            raise typer.Exit(2)
+        if len(rows) > 1:
+            console.print(f"[red]{login!r} exists in several units[/red]: pass --unit CODE.")
+            raise typer.Exit(2)
+        person_id, unit_id, name = rows[0]
+        directory = Directory.on_postgres(url)
+        try:
+            roles = role or directory.get_unit(unit_id).roles_of(person_id, china_date())
+        finally:
+            directory.close()
+    print(
+        mint_token(
+            settings,
+            person_id=UUID(str(person_id)),
+            tenant_id=UUID(str(unit_id)),
+            login=login,
+            name=name,
+            roles=list(roles),
+            ttl=ttl,
+        )
+    )
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute every service log's hash chain; name the first record that does not match."""
+    settings = load_settings()
+    with database_url(settings.kaohe_data_dir) as url:
+        reports = verify_all(url)
+    table = Table("service", "events", "chain head", "verdict")
+    for report in reports:
+        if report.broken is None:
+            verdict = "[green]intact[/green]"
+        else:
+            verdict = (
+                f"[red]BROKEN at position {report.broken.notification_id}: "
+                f"{report.broken.problem}[/red]"
+            )
+        table.add_row(report.service, str(report.events), (report.head or "-")[:16], verdict)
+    console.print(table)
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)

@@ -1,0 +1,115 @@
+"""`kaohe run`: PostgreSQL (embedded unless DATABASE_URL is set), then each service and the
+gateway as its own process. Ctrl-C stops everything, the database last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from deploy.postgres import database_url
+from kernel.auth import load_or_create_signing_key
+from kernel.settings import Settings
+
+
+@dataclass(frozen=True)
+class Process:
+    """One process of the system: its name, ASGI factory and port."""
+
+    name: str
+    factory: str
+    port: int
+
+
+def processes(settings: Settings) -> list[Process]:
+    """Every process `kaohe run` starts, services before the gateway."""
+    return [
+        Process("directory", "services.directory.api:create_app", settings.kaohe_directory_port),
+        Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
+    ]
+
+
+def _spawn(process: Process, settings: Settings, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        process.factory,
+        "--factory",
+        "--host",
+        settings.kaohe_host,
+        "--port",
+        str(process.port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return subprocess.Popen(command, env=env)
+
+
+def _wait_healthy(url: str, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            msg = f"{url} exited with code {child.returncode} while starting"
+            raise RuntimeError(msg)
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    msg = f"{url} did not answer within {timeout:.0f}s"
+    raise RuntimeError(msg)
+
+
+@contextlib.contextmanager
+def running(settings: Settings) -> Iterator[dict[str, str]]:
+    """Start the whole system; yield the environment its processes share; stop it on exit."""
+    with database_url(settings.kaohe_data_dir) as url:
+        load_or_create_signing_key(settings.key_dir)
+        env = {**os.environ, "DATABASE_URL": url, "KAOHE_DATA_DIR": str(settings.kaohe_data_dir)}
+        children: list[subprocess.Popen[bytes]] = []
+        try:
+            for process in processes(settings):
+                child = _spawn(process, settings, env)
+                children.append(child)
+                _wait_healthy(f"http://{settings.kaohe_host}:{process.port}/health", child)
+            yield env
+        finally:
+            for child in reversed(children):
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in reversed(children):
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+def run(settings: Settings) -> None:
+    """Run until Ctrl-C, telling the user where everything is."""
+    with running(settings):
+        host = settings.kaohe_host
+        print(
+            f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
+        )
+        for process in processes(settings)[:-1]:
+            print(f"  {process.name:<10} http://{host}:{process.port}/docs")
+        print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
+        print("Ctrl-C stops everything.")
+        signal.signal(signal.SIGTERM, _interrupt)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+        print("Stopping Kaohe...")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,118 @@
+"""The gateway process: GraphQL over the projected read models, with the projections running
+beside it (one runner per log across all gateway processes, by advisory lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+import asyncpg
+import httpx
+import structlog
+from fastapi import FastAPI, Request
+from strawberry.fastapi import GraphQLRouter
+
+from gateway.freshness import Freshness
+from gateway.graphql.context import Context
+from gateway.graphql.schema import build_schema
+from gateway.projections.directory import DirectoryProjection
+from gateway.projections.runner import Projection, create_read_schema, run_projection
+from kernel.auth import TokenVerifier
+from kernel.context import Actor
+from kernel.settings import Settings, load_settings
+from kernel.web import bearer_token, install_kernel
+
+log = structlog.get_logger("kaohe.gateway")
+
+READ_SCHEMA = "gateway"
+ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", roles=frozenset())
+
+
+def projections(schema: str) -> list[Projection]:
+    """Every projection of the read side."""
+    return [DirectoryProjection(schema)]
+
+
+def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:
+    """The gateway's ASGI app."""
+    settings = settings or load_settings()
+    dsn = settings.database_url
+    verifier = TokenVerifier(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10)
+        conn = await asyncpg.connect(dsn)
+        try:
+            await create_read_schema(conn, schema, projections(schema))
+        finally:
+            await conn.close()
+        freshness = Freshness(schema)
+        await freshness.start(dsn)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(_supervise(dsn, schema, p, stop)) for p in projections(schema)]
+        app.state.pool = pool
+        app.state.freshness = freshness
+        app.state.http = httpx.AsyncClient(timeout=30)
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await app.state.http.aclose()
+            await freshness.stop()
+            await pool.close()
+
+    async def context_getter(request: Request) -> Context:
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            # The GraphiQL page itself; its queries carry the token in their headers.
+            actor, token = ANONYMOUS, ""
+        else:
+            token = bearer_token(request)
+            actor = verifier.verify(token)
+        return Context(
+            actor=actor,
+            token=token,
+            pool=request.app.state.pool,
+            schema=schema,
+            settings=settings,
+            freshness=request.app.state.freshness,
+            http=request.app.state.http,
+            headers=dict(request.headers),
+        )
+
+    app = FastAPI(
+        title="Kaohe gateway",
+        description="GraphQL over the appraisal history (考核). POST /graphql with a bearer token.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_kernel(app, settings)
+    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
+        build_schema(settings.kaohe_graphql_max_depth),
+        context_getter=context_getter,
+        allow_queries_via_get=False,
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.get("/health", tags=["ops"])
+    async def health(request: Request) -> dict[str, object]:
+        """Liveness, and how far each projection has got."""
+        freshness: Freshness = request.app.state.freshness
+        return {"status": "ok", "projected": {"directory": freshness.position("directory")}}
+
+    return app
+
+
+async def _supervise(dsn: str, schema: str, projection: Projection, stop: asyncio.Event) -> None:
+    """Keep a projection running; restart it after a lost connection."""
+    while not stop.is_set():
+        try:
+            await run_projection(dsn, schema, projection, stop)
+        except (asyncpg.PostgresError, OSError) as exc:
+            log.warning("projection_restarting", service=projection.log.service, error=str(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=1.0)

@@ -1,0 +1,325 @@
+"""GraphQL mutations: forwarded to the owning service with the caller's token, answered only once
+the projections show the change (read-your-writes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import httpx
+import strawberry
+from graphql import GraphQLError
+
+from gateway.graphql.types import Department, Info_, Person, Unit
+from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
+from services.directory.vocabulary import OfficeRole as OfficeRoleCode
+from services.directory.vocabulary import PositionCategory as PositionCategoryCode
+from services.directory.vocabulary import ServiceKind as ServiceKindCode
+
+IDEMPOTENCY = "A key that makes a retry answer the first result and record nothing twice"
+EXPECTED = "The unit version this change was decided against (If-Match): stale is refused"
+IdempotencyKey = Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)]
+ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
+
+
+def _service_error(response: httpx.Response) -> GraphQLError:
+    try:
+        body = response.json().get("error", {})
+    except ValueError:
+        body = {}
+    extensions = {k: v for k, v in body.items() if k != "message"} or {
+        "status": response.status_code
+    }
+    return GraphQLError(body.get("message") or response.text[:500], extensions=extensions)
+
+
+async def forward(
+    info: Info_,
+    path: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    expected_version: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Send a command to the directory; wait until its positions are projected."""
+    ctx = info.context
+    payload = {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in body.items() if v is not None
+    }
+    try:
+        response = await ctx.http.post(
+            ctx.settings.directory_url + path,
+            json=payload,
+            headers=ctx.forward_headers(idempotency_key, expected_version),
+        )
+    except httpx.HTTPError as exc:
+        raise GraphQLError(
+            f"the directory service is unreachable: {exc}",
+            extensions={"code": "SERVICE_UNAVAILABLE", "status": 503},
+        ) from None
+    if response.status_code >= 400:
+        raise _service_error(response)
+    result: dict[str, Any] = response.json()
+    position = max(result.get("positions") or [0])
+    await ctx.freshness.wait_for("directory", position, ctx.settings.kaohe_read_your_writes_timeout)
+    return result, position
+
+
+async def _person(info: Info_, person_id: str) -> Person:
+    row = await info.context.loaders.person.load(UUID(person_id))
+    assert row is not None, "projected before answering"
+    return Person.from_row(row)
+
+
+async def _department(info: Info_, department_id: str) -> Department:
+    row = await info.context.loaders.department.load(UUID(department_id))
+    assert row is not None, "projected before answering"
+    return Department.from_row(row)
+
+
+async def _unit(info: Info_, unit_id: str) -> Unit:
+    ctx = info.context
+    row = await ctx.pool.fetchrow(
+        f"SELECT * FROM {ctx.table('units')} WHERE id = $1", UUID(unit_id)
+    )
+    assert row is not None, "projected before answering"
+    return Unit.from_row(row)
+
+
+@strawberry.type(description="The result of a change to a unit")
+class UnitPayload:
+    unit: Unit
+    position: int = strawberry.field(description="The directory log position of the change")
+
+
+@strawberry.type(description="The result of a change to a department")
+class DepartmentPayload:
+    department: Department
+    unit: Unit
+    position: int
+
+
+@strawberry.type(description="The result of a change to a person")
+class PersonPayload:
+    person: Person
+    unit: Unit
+    position: int
+
+
+def _unit_path(unit_id: strawberry.ID, tail: str = "") -> str:
+    return f"/units/{UUID(str(unit_id))}{tail}"
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Register a unit (platform administrator)")
+    async def register_unit(
+        self,
+        info: Info_,
+        name: str,
+        code: str,
+        idempotency_key: IdempotencyKey = None,
+    ) -> UnitPayload:
+        result, position = await forward(
+            info, "/units", {"name": name, "code": code}, idempotency_key
+        )
+        return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+
+    @strawberry.mutation(description="Open a department (考核办)")
+    async def open_department(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        name: str,
+        category: DepartmentCategoryCode,
+        service_kind: ServiceKindCode | None = None,
+        opened_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> DepartmentPayload:
+        body = {
+            "name": name,
+            "category": category,
+            "service_kind": service_kind,
+            "opened_on": opened_on,
+        }
+        result, position = await forward(
+            info, _unit_path(unit_id, "/departments"), body, idempotency_key, expected_version
+        )
+        return DepartmentPayload(
+            department=await _department(info, result["department_id"]),
+            unit=await _unit(info, str(unit_id)),
+            position=position,
+        )
+
+    @strawberry.mutation(description="Add a person to the unit (考核办)")
+    async def add_person(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        name: str,
+        login: str,
+        position_category: PositionCategoryCode,
+        department_id: strawberry.ID | None = None,
+        joined_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {
+            "name": name,
+            "login": login,
+            "position_category": position_category,
+            "department_id": department_id,
+            "joined_on": joined_on,
+        }
+        result, position = await forward(
+            info, _unit_path(unit_id, "/people"), body, idempotency_key, expected_version
+        )
+        return PersonPayload(
+            person=await _person(info, result["person_id"]),
+            unit=await _unit(info, str(unit_id)),
+            position=position,
+        )
+
+    @strawberry.mutation(description="Move a person to another department from a date (考核办)")
+    async def move_person(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        department_id: strawberry.ID,
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
+        _, position = await forward(
+            info,
+            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/moves"),
+            body,
+            idempotency_key,
+            expected_version,
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(description="Record that a person left the unit (考核办)")
+    async def remove_person(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {"reason": reason, "effective_on": effective_on}
+        _, position = await forward(
+            info,
+            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/departure"),
+            body,
+            idempotency_key,
+            expected_version,
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(description="Appoint a department head (考核办)")
+    async def appoint_department_head(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        department_id: strawberry.ID,
+        person_id: strawberry.ID,
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> DepartmentPayload:
+        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
+        _, position = await forward(
+            info,
+            _unit_path(unit_id, f"/departments/{UUID(str(department_id))}/head"),
+            body,
+            idempotency_key,
+            expected_version,
+        )
+        return DepartmentPayload(
+            department=await _department(info, str(department_id)),
+            unit=await _unit(info, str(unit_id)),
+            position=position,
+        )
+
+    @strawberry.mutation(description="Assign departments to a supervising leader (考核办)")
+    async def assign_supervising_leader(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        leader_id: strawberry.ID,
+        department_ids: list[strawberry.ID],
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {
+            "leader_id": leader_id,
+            "department_ids": [str(d) for d in department_ids],
+            "effective_on": effective_on,
+            "reason": reason,
+        }
+        _, position = await forward(
+            info, _unit_path(unit_id, "/supervision"), body, idempotency_key, expected_version
+        )
+        return await _person_payload(info, unit_id, leader_id, position)
+
+    @strawberry.mutation(description="Appoint the principal leader (考核办)")
+    async def appoint_principal_leader(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
+        _, position = await forward(
+            info, _unit_path(unit_id, "/principal-leader"), body, idempotency_key, expected_version
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)")
+    async def grant_office_role(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        role: OfficeRoleCode,
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {
+            "person_id": person_id,
+            "role": role,
+            "effective_on": effective_on,
+            "reason": reason,
+        }
+        _, position = await forward(
+            info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+
+async def _person_payload(
+    info: Info_, unit_id: strawberry.ID, person_id: strawberry.ID, position: int
+) -> PersonPayload:
+    return PersonPayload(
+        person=await _person(info, str(person_id)),
+        unit=await _unit(info, str(unit_id)),
+        position=position,
+    )

@@ -1,0 +1,272 @@
+"""GraphQL queries over the projected org chart."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+
+from gateway.graphql.types import (
+    IN_FORCE,
+    LATEST,
+    Department,
+    DepartmentConnection,
+    DepartmentEdge,
+    Info_,
+    Managers,
+    PageInfo,
+    Person,
+    PersonConnection,
+    PersonEdge,
+    RoleInfo,
+    Unit,
+    decode_cursor,
+    encode_cursor,
+    load_person,
+    term_holder,
+)
+from kernel.calendar import china_date
+from services.directory.vocabulary import PositionCategory
+
+MAX_PAGE = 200
+
+
+def _uuid(value: str, field: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise GraphQLError(
+            f"{field}: {value!r} is not a UUID",
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": "uuid"},
+        ) from None
+
+
+def _page_size(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise GraphQLError(
+            f"first: must be between 1 and {MAX_PAGE}, got {first}",
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": "first", "rule": "range"},
+        )
+    return first
+
+
+def _after(after: str | None) -> tuple[str, str] | None:
+    if after is None:
+        return None
+    try:
+        name, row_id = decode_cursor(after)
+    except ValueError as exc:
+        raise GraphQLError(
+            str(exc),
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
+        ) from None
+    return name, row_id
+
+
+async def department_page(
+    info: Info_, unit_id: UUID, first: int, after: str | None
+) -> DepartmentConnection:
+    """A keyset page of a unit's departments, ordered by name."""
+    ctx = info.context
+    ctx.ensure_unit(unit_id)
+    size = _page_size(first)
+    key = _after(after)
+    table = ctx.table("departments")
+    rows = await ctx.pool.fetch(
+        f"SELECT * FROM {table} WHERE unit_id = $1 "
+        "AND ($2::text IS NULL OR (name, id) > ($2::text, $3::uuid)) ORDER BY name, id LIMIT $4",
+        unit_id,
+        key[0] if key else None,
+        UUID(key[1]) if key else None,
+        size + 1,
+    )
+    total = await ctx.pool.fetchval(f"SELECT count(*) FROM {table} WHERE unit_id = $1", unit_id)
+    edges = [
+        DepartmentEdge(cursor=encode_cursor(r["name"], r["id"]), node=Department.from_row(r))
+        for r in rows[:size]
+    ]
+    return DepartmentConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
+        total_count=total,
+    )
+
+
+async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
+    """The department a person belonged to on a date."""
+    ctx = info.context
+    value: UUID | None = await ctx.pool.fetchval(
+        f"SELECT department_id FROM {ctx.table('memberships')} WHERE person_id = $1 "
+        f"AND {IN_FORCE} {LATEST}",
+        person_id,
+        on,
+    )
+    return value
+
+
+async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Managers:
+    """Who managed a person at an instant, by the same rule as the directory's domain."""
+    ctx = info.context
+    on = china_date(at)
+    person_row = await ctx.loaders.person.load(person_id)
+    if person_row is None:
+        raise GraphQLError(
+            f"no person {person_id}",
+            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
+        )
+    ctx.ensure_unit(person_row["unit_id"])
+    department_id = await department_of(info, person_id, on)
+    head = supervisor = None
+    if department_id is not None:
+        head = await term_holder(info, "department_heads", "person_id", department_id, at)
+        supervisor = await term_holder(info, "supervisions", "leader_id", department_id, at)
+    principal = await ctx.pool.fetchval(
+        f"SELECT person_id FROM {ctx.table('principal_leaders')} WHERE unit_id = $1 "
+        f"AND {IN_FORCE} {LATEST}",
+        person_row["unit_id"],
+        on,
+    )
+    supervises = await ctx.pool.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM {ctx.table('supervisions')} WHERE leader_id = $1 "
+        f"AND {IN_FORCE})",
+        person_id,
+        on,
+    )
+    is_leader = supervises or (
+        department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
+    )
+
+    def other(pid: UUID | None) -> UUID | None:
+        return pid if pid != person_id else None
+
+    head_id = None if is_leader else other(head)
+    supervisor_id = None if is_leader else other(supervisor)
+    principal_id = other(principal)
+    department_row = await ctx.loaders.department.load(department_id) if department_id else None
+    return Managers(
+        on=on,
+        person=Person.from_row(person_row),
+        department=Department.from_row(department_row) if department_row else None,
+        department_head=await load_person(info, head_id),
+        supervising_leader=await load_person(info, supervisor_id),
+        principal_leader=await load_person(info, principal_id),
+        direct_manager=await load_person(info, head_id or supervisor_id or principal_id),
+    )
+
+
+@strawberry.type(description="The caller, as their token and the org chart say")
+class Me:
+    person: Person | None = strawberry.field(
+        description="The caller's record, if they are a person of a unit"
+    )
+    roles: list[RoleInfo] = strawberry.field(
+        description="Roles the token grants, with Chinese labels"
+    )
+    unit_id: strawberry.ID | None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller: their person record and roles")
+    async def me(self, info: Info_) -> Me:
+        actor = info.context.actor
+        return Me(
+            person=await load_person(info, actor.person_id),
+            roles=[RoleInfo.of(r) for r in sorted(actor.roles)],
+            unit_id=strawberry.ID(str(actor.tenant_id)) if actor.tenant_id else None,
+        )
+
+    @strawberry.field(
+        description="Units the caller may see: their own; every unit for admins and auditors"
+    )
+    async def units(self, info: Info_) -> list[Unit]:
+        ctx = info.context
+        if ctx.sees_every_unit():
+            rows = await ctx.pool.fetch(f"SELECT * FROM {ctx.table('units')} ORDER BY code")
+        else:
+            rows = await ctx.pool.fetch(
+                f"SELECT * FROM {ctx.table('units')} WHERE id = $1",
+                ctx.actor.tenant_id,
+            )
+        return [Unit.from_row(r) for r in rows]
+
+    @strawberry.field(description="One unit")
+    async def unit(self, info: Info_, id: strawberry.ID) -> Unit | None:  # noqa: A002 - GraphQL's name
+        unit_id = _uuid(id, "id")
+        info.context.ensure_unit(unit_id)
+        row = await info.context.loaders.unit.load(unit_id)
+        return Unit.from_row(row) if row else None
+
+    @strawberry.field(description="One department")
+    async def department(self, info: Info_, id: strawberry.ID) -> Department | None:  # noqa: A002
+        row = await info.context.loaders.department.load(_uuid(id, "id"))
+        if row is None:
+            return None
+        info.context.ensure_unit(row["unit_id"])
+        return Department.from_row(row)
+
+    @strawberry.field(description="One person")
+    async def person(self, info: Info_, id: strawberry.ID) -> Person | None:  # noqa: A002
+        row = await info.context.loaders.person.load(_uuid(id, "id"))
+        if row is None:
+            return None
+        info.context.ensure_unit(row["unit_id"])
+        return Person.from_row(row)
+
+    @strawberry.field(
+        description="People of a unit, by name, filtered by department (at an instant) or name"
+    )
+    async def people(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        department_id: strawberry.ID | None = None,
+        name_contains: str | None = None,
+        at: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> PersonConnection:
+        ctx = info.context
+        unit = _uuid(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        size = _page_size(first)
+        key = _after(after)
+        department = _uuid(department_id, "departmentId") if department_id else None
+        filters = (
+            f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
+            "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "
+            f"{ctx.table('memberships')} m WHERE m.person_id = p.id AND m.department_id = $2 "
+            "AND m.start_on <= $3 AND (m.end_on IS NULL OR $3 < m.end_on))) "
+            "AND ($4::text IS NULL OR strpos(p.name, $4) > 0 OR strpos(p.login, $4) > 0)"
+        )
+        args = (unit, department, china_date(at), name_contains)
+        rows = await ctx.pool.fetch(
+            f"SELECT p.* {filters} AND ($5::text IS NULL OR (p.name, p.id) > ($5::text, $6::uuid)) "
+            "ORDER BY p.name, p.id LIMIT $7",
+            *args,
+            key[0] if key else None,
+            UUID(key[1]) if key else None,
+            size + 1,
+        )
+        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        edges = [
+            PersonEdge(cursor=encode_cursor(r["name"], r["id"]), node=Person.from_row(r))
+            for r in rows[:size]
+        ]
+        return PersonConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+            total_count=total,
+        )
+
+    @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
+    async def managers(
+        self, info: Info_, person_id: strawberry.ID, at: datetime | None = None
+    ) -> Managers:
+        return await managers_of(info, _uuid(person_id, "personId"), at)

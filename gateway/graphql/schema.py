@@ -1,0 +1,30 @@
+"""The GraphQL schema, with depth, alias and token limits and parser/validation caches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from gateway.graphql.mutations import Mutation
+from gateway.graphql.queries import Query
+
+
+def build_schema(max_depth: int) -> strawberry.Schema:
+    """The gateway's schema."""
+    # strawberry documents passing extension instances; its annotation only names classes.
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=max_depth),
+        MaxAliasesLimiter(max_alias_count=30),
+        MaxTokensLimiter(max_token_count=4000),
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+    ]
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)

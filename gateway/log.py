@@ -1,0 +1,95 @@
+"""Reading a service's published log: its stored events as plain JSON, in notification order.
+
+The gateway depends on the log's JSON contract only (topic and state), never on a service's
+Python classes: a `{"_type_": ..., "_data_": ...}` wrapper decodes to its data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclasses.dataclass(frozen=True)
+class LogEvent:
+    """One event of a service log as the gateway sees it."""
+
+    position: int
+    originator_id: UUID
+    originator_version: int
+    name: str
+    data: dict[str, Any]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The kernel's metadata (actor, role, tenant, correlation, reason...)."""
+        meta: dict[str, Any] = self.data.get("meta", {})
+        return meta
+
+
+def _unwrap(d: dict[str, Any]) -> Any:
+    if len(d) == 2 and "_type_" in d and "_data_" in d:
+        return d["_data_"]
+    return d
+
+
+def decode_state(state: bytes) -> dict[str, Any]:
+    """The event's state as plain JSON values."""
+    data: dict[str, Any] = json.loads(state, object_hook=_unwrap)
+    return data
+
+
+def event_name(topic: str) -> str:
+    """`services.directory.domain:Unit.PersonJoined` -> `PersonJoined`."""
+    return topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceLog:
+    """Where a service's log lives."""
+
+    service: str
+    schema: str
+
+    @property
+    def table(self) -> str:
+        """The qualified events table."""
+        return f'"{self.schema}"."{self.service}_events"'
+
+    @property
+    def channel(self) -> str:
+        """The channel the library NOTIFYs after each write."""
+        return f"{self.service}_events"
+
+    async def read(self, conn: asyncpg.Connection, after: int, limit: int) -> list[LogEvent]:
+        """Up to `limit` events after position `after`."""
+        rows = await conn.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {self.table} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
+            after,
+            limit,
+        )
+        return [
+            LogEvent(
+                position=r["notification_id"],
+                originator_id=r["originator_id"],
+                originator_version=r["originator_version"],
+                name=event_name(r["topic"]),
+                data=decode_state(bytes(r["state"])),
+            )
+            for r in rows
+        ]
+
+    async def exists(self, conn: asyncpg.Connection) -> bool:
+        """Whether the service has created its log yet."""
+        found = await conn.fetchval(
+            "SELECT to_regclass($1) IS NOT NULL", f"{self.schema}.{self.service}_events"
+        )
+        return bool(found)
+
+
+DIRECTORY_LOG = ServiceLog(service="directory", schema="directory")

