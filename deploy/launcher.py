@@ -74,7 +74,15 @@ def running(settings: Settings) -> Iterator[dict[str, str]]:
     """Start the whole system; yield the environment its processes share; stop it on exit."""
     with database_url(settings.kaohe_data_dir) as url:
         load_or_create_signing_key(settings.key_dir)
-        env = {**os.environ, "DATABASE_URL": url, "KAOHE_DATA_DIR": str(settings.kaohe_data_dir)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "KAOHE_DATA_DIR": str(settings.kaohe_data_dir),
+            "KAOHE_HOST": settings.kaohe_host,
+            "KAOHE_GATEWAY_PORT": str(settings.kaohe_gateway_port),
+            "KAOHE_DIRECTORY_PORT": str(settings.kaohe_directory_port),
+            "KAOHE_DIRECTORY_URL": settings.directory_url,
+        }
         children: list[subprocess.Popen[bytes]] = []
         try:
             for process in processes(settings):

@@ -1,0 +1,51 @@
+# The commands a person types. Everything installs itself from the committed uv.lock.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run demo token verify lint format test test-unit test-fast clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced ## Install Kaohe and its tools, pinned by uv.lock
+
+run: install ## Run Kaohe: PostgreSQL (embedded unless DATABASE_URL), services, gateway
+	$(BIN)/kaohe run
+
+demo: install ## Load the demo unit into the running system (safe to repeat)
+	$(BIN)/kaohe demo
+
+token: install ## Print a bearer token: make token LOGIN=liuming
+	@$(BIN)/kaohe token $(LOGIN)
+
+verify: install ## Verify every service log's hash chain
+	$(BIN)/kaohe audit verify
+
+lint: install ## ruff (lint and format) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint ## The whole suite: lint, unit, integration, end to end
+	$(BIN)/pytest -q
+
+test-unit: install ## The domain tests alone (no I/O, seconds)
+	$(BIN)/pytest -q tests/unit
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
