@@ -128,3 +128,7 @@ def audit_verify() -> None:
     console.print(table)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()
