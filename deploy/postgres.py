@@ -318,6 +318,8 @@ def database_url(data_dir: pathlib.Path) -> Iterator[str]:
         yield configured
         return
 
+    # pg_ctl runs inside the data directory, so every path handed to it must be absolute.
+    data_dir = data_dir.resolve()
     pgdata = data_dir / "postgres"
     run_dir = data_dir / "postgres-run"
     lock_file = data_dir / "postgres.lock"

@@ -93,3 +93,12 @@ def test_a_postmaster_pid_left_by_a_reused_pid_does_not_block_a_start(embedded: 
     with database_url(embedded) as url:
         assert _is_listening(url)
     assert not pid_file.exists()
+
+
+def test_a_relative_data_dir_works_as_make_run_gives_it(
+    embedded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded.mkdir(parents=True)
+    monkeypatch.chdir(embedded)
+    with database_url(Path(".kaohe")) as url, psycopg.connect(url) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
