@@ -69,9 +69,21 @@ def _wait_healthy(url: str, child: subprocess.Popen[bytes], timeout: float = 60)
     raise RuntimeError(msg)
 
 
+@dataclass(frozen=True)
+class Running:
+    """The started system: the environment its processes share, and the processes."""
+
+    env: dict[str, str]
+    children: list[subprocess.Popen[bytes]]
+
+    def exited(self) -> list[str]:
+        """Processes that stopped by themselves, with their exit codes."""
+        return [f"pid {c.pid} (exit {c.returncode})" for c in self.children if c.poll() is not None]
+
+
 @contextlib.contextmanager
-def running(settings: Settings) -> Iterator[dict[str, str]]:
-    """Start the whole system; yield the environment its processes share; stop it on exit."""
+def running(settings: Settings) -> Iterator[Running]:
+    """Start the whole system; stop it (the database last) when the block ends."""
     with database_url(settings.kaohe_data_dir) as url:
         load_or_create_signing_key(settings.key_dir)
         env = {
@@ -89,7 +101,7 @@ def running(settings: Settings) -> Iterator[dict[str, str]]:
                 child = _spawn(process, settings, env)
                 children.append(child)
                 _wait_healthy(f"http://{settings.kaohe_host}:{process.port}/health", child)
-            yield env
+            yield Running(env, children)
         finally:
             for child in reversed(children):
                 if child.poll() is None:
@@ -103,7 +115,7 @@ def running(settings: Settings) -> Iterator[dict[str, str]]:
 
 def run(settings: Settings) -> None:
     """Run until Ctrl-C, telling the user where everything is."""
-    with running(settings):
+    with running(settings) as system:
         host = settings.kaohe_host
         print(
             f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
@@ -114,8 +126,9 @@ def run(settings: Settings) -> None:
         print("Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _interrupt)
         with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                time.sleep(3600)
+            while not (exited := system.exited()):
+                time.sleep(1)
+            print(f"A process stopped by itself: {', '.join(exited)}")
         print("Stopping Kaohe...")
 
 
