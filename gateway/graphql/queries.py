@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -88,12 +89,15 @@ async def department_page(
         for r in rows[:size]
     ]
     return DepartmentConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=total,
+        edges=edges, page_info=_page_info(rows, size, edges), total_count=total
     )
+
+
+def _page_info(
+    rows: list[Any], size: int, edges: list[DepartmentEdge] | list[PersonEdge]
+) -> PageInfo:
+    """Pages are fetched one row long: the extra row says whether there is a next page."""
+    return PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None)
 
 
 async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
@@ -258,11 +262,7 @@ class Query:
             for r in rows[:size]
         ]
         return PersonConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-            total_count=total,
+            edges=edges, page_info=_page_info(rows, size, edges), total_count=total
         )
 
     @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
