@@ -62,6 +62,10 @@ def _date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
+def _maybe_date(value: Any) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
 class DirectoryProjection:
     """Applies directory events to the org chart tables (inside the runner's transaction)."""
 
@@ -193,6 +197,7 @@ class DirectoryProjection:
             on,
             department_id=department_id,
             person_id=_uuid(d["person_id"]),
+            end_on=_maybe_date(d.get("ends_on")),
         )
 
     async def on_SupervisingLeaderAssigned(  # noqa: N802
@@ -209,6 +214,7 @@ class DirectoryProjection:
                 on,
                 department_id=department_id,
                 leader_id=_uuid(d["leader_id"]),
+                end_on=_maybe_date(d.get("ends_on")),
             )
 
     async def on_PrincipalLeaderAppointed(  # noqa: N802
@@ -217,7 +223,12 @@ class DirectoryProjection:
         on = _date(d["effective_on"])
         await self._end_terms(conn, "principal_leaders", on, unit_id=unit_id)
         await self._open_term(
-            conn, "principal_leaders", unit_id, on, person_id=_uuid(d["person_id"])
+            conn,
+            "principal_leaders",
+            unit_id,
+            on,
+            person_id=_uuid(d["person_id"]),
+            end_on=_maybe_date(d.get("ends_on")),
         )
 
     async def on_OfficeRoleGranted(  # noqa: N802
@@ -230,6 +241,7 @@ class DirectoryProjection:
             _date(d["effective_on"]),
             person_id=_uuid(d["person_id"]),
             role=d["role"],
+            end_on=_maybe_date(d.get("ends_on")),
         )
 
     async def on_OfficeRoleRevoked(  # noqa: N802
@@ -260,7 +272,9 @@ class DirectoryProjection:
     ) -> None:
         where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))
         await conn.execute(
-            f"UPDATE {self.schema}.{table} SET end_on = $1 WHERE end_on IS NULL AND {where}",
+            # As the domain does: every term in force after the date ends on it.
+            f"UPDATE {self.schema}.{table} SET end_on = $1 "
+            f"WHERE start_on <= $1 AND (end_on IS NULL OR end_on > $1) AND {where}",
             end,
             *keys.values(),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -24,7 +24,6 @@ class Directory(ServiceApplication):
 
     name = "directory"
     schema: ClassVar[str] = "directory"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Unit: 200}
 
     def register_unit(self, name: str, code: str) -> Committed:
         """Register a unit (tenant)."""

@@ -101,8 +101,9 @@ def active_holder(terms: list[Term], on: date) -> UUID | None:
 
 
 def _end_open(terms: list[Term], on: date) -> None:
+    """End on `on` every term still in force after it."""
     for term in terms:
-        if term.end is None:
+        if term.start <= on and (term.end is None or term.end > on):
             term.end = on
 
 
@@ -128,7 +129,7 @@ class Unit(KaoheAggregate):
 
     # -- queries --------------------------------------------------------------------------
 
-    def department(self, department_id: UUID) -> Department:
+    def department(self, department_id: UUID, field: str = "department_id") -> Department:
         """The department, or NotFoundError."""
         try:
             return self.departments[department_id]
@@ -136,7 +137,7 @@ class Unit(KaoheAggregate):
             raise NotFoundError(
                 "directory.department_exists",
                 f"no department {department_id} in unit {self.code}",
-                field="department_id",
+                field=field,
             ) from None
 
     def person(self, person_id: UUID, field: str = "person_id") -> Person:
@@ -264,15 +265,22 @@ class Unit(KaoheAggregate):
             )
         return person
 
-    def check_department_open(self, department_id: UUID, on: date) -> Department:
+    def check_department_open(
+        self,
+        department_id: UUID,
+        on: date,
+        *,
+        field: str = "department_id",
+        date_field: str = "effective_on",
+    ) -> Department:
         """A department takes members and appointments only from the day it opened."""
-        department = self.department(department_id)
+        department = self.department(department_id, field)
         if on < department.opened_on:
             raise RuleViolatedError(
                 "directory.department_open",
                 f"{department.name} opened on {department.opened_on.isoformat()}, "
                 f"after {on.isoformat()}",
-                field="effective_on",
+                field=date_field,
             )
         return department
 
@@ -298,6 +306,39 @@ class Unit(KaoheAggregate):
                 field=field,
             )
         return person
+
+    def recorded_end(
+        self, person_id: UUID, on: date, *, in_department: bool = False
+    ) -> date | None:
+        """When a term a person starts on `on` must end by what is already recorded of them:
+        their departure and, for a department head, the end of their membership.
+        """
+        ends = [self.people[person_id].left_on]
+        if in_department:
+            ends += [t.end for t in self.memberships.get(person_id, []) if t.covers(on)]
+        return min((e for e in ends if e is not None and e > on), default=None)
+
+    def terms_held(self, person_id: UUID) -> list[Term]:
+        """Every term the person holds or held, oldest first."""
+        every = [
+            *(t for ts in self.heads.values() for t in ts),
+            *(t for ts in self.supervisors.values() for t in ts),
+            *self.principals,
+            *(t for holders in self.office_roles.values() for ts in holders.values() for t in ts),
+        ]
+        return sorted((t for t in every if t.holder == person_id), key=lambda t: t.start)
+
+    def check_department_given(
+        self, position_category: PositionCategory, department_id: UUID | None
+    ) -> None:
+        """Only unit leaders belong to no department: everyone else has a head to manage them."""
+        if department_id is None and position_category is not PositionCategory.LEADER:
+            raise RuleViolatedError(
+                "directory.department_required",
+                f"a {position_category.value} ({position_category.label}) person must join a "
+                "department; only unit leaders (LEADER 中心领导) belong to none",
+                field="department_id",
+            )
 
     # -- commands -------------------------------------------------------------------------
 
@@ -343,8 +384,9 @@ class Unit(KaoheAggregate):
     ) -> UUID:
         """A person joins the unit, in a department (leaders may have none); returns their id."""
         self.check_login_unique(login)
+        self.check_department_given(position_category, department_id)
         if department_id is not None:
-            self.check_department_open(department_id, joined_on)
+            self.check_department_open(department_id, joined_on, date_field="joined_on")
         person_id = uuid4()
         self._person_joined(person_id, name, login, position_category, department_id, joined_on)
         return person_id
@@ -397,9 +439,8 @@ class Unit(KaoheAggregate):
         _end_open(self.memberships[person_id], effective_on)
         self.memberships[person_id].append(Term(to_department_id, effective_on))
         if from_department_id is not None:
-            for term in self.heads.get(from_department_id, []):
-                if term.holder == person_id and term.end is None:
-                    term.end = effective_on
+            heads = self.heads.get(from_department_id, [])
+            _end_open([t for t in heads if t.holder == person_id], effective_on)
 
     def remove_person(self, person_id: UUID, effective_on: date) -> None:
         """A person leaves the unit on `effective_on`; every term they hold ends then."""
@@ -407,6 +448,7 @@ class Unit(KaoheAggregate):
         self.check_not_before(
             self.memberships[person_id], effective_on, f"{person.name}'s department"
         )
+        self.check_not_before(self.terms_held(person_id), effective_on, f"{person.name}'s posts")
         self._person_left(person_id, effective_on)
 
     @event("PersonLeft")
@@ -420,9 +462,7 @@ class Unit(KaoheAggregate):
             *(h for holders in self.office_roles.values() for h in holders.values()),
         ]
         for terms in every_term:
-            for term in terms:
-                if term.holder == person_id and term.end is None:
-                    term.end = effective_on
+            _end_open([t for t in terms if t.holder == person_id], effective_on)
 
     def appoint_department_head(
         self, department_id: UUID, person_id: UUID, effective_on: date
@@ -439,15 +479,20 @@ class Unit(KaoheAggregate):
                 f"{person.name} is not a member of {department.name} on {effective_on.isoformat()}",
                 field="person_id",
             )
-        self._department_head_appointed(department_id, person_id, effective_on)
+        ends_on = self.recorded_end(person_id, effective_on, in_department=True)
+        self._department_head_appointed(department_id, person_id, effective_on, ends_on)
 
     @event("DepartmentHeadAppointed")
     def _department_head_appointed(
-        self, department_id: UUID, person_id: UUID, effective_on: date
+        self,
+        department_id: UUID,
+        person_id: UUID,
+        effective_on: date,
+        ends_on: date | None = None,
     ) -> None:
         terms = self.heads.setdefault(department_id, [])
         _end_open(terms, effective_on)
-        terms.append(Term(person_id, effective_on))
+        terms.append(Term(person_id, effective_on, ends_on))
 
     def assign_supervising_leader(
         self, leader_id: UUID, department_ids: list[UUID], effective_on: date
@@ -461,35 +506,48 @@ class Unit(KaoheAggregate):
                 field="department_ids",
             )
         for department_id in department_ids:
-            department = self.check_department_open(department_id, effective_on)
+            department = self.check_department_open(
+                department_id, effective_on, field="department_ids"
+            )
             self.check_not_before(
                 self.supervisors.get(department_id, []),
                 effective_on,
                 f"{department.name}'s supervising leader",
             )
         self._supervising_leader_assigned(
-            leader_id, list(dict.fromkeys(department_ids)), effective_on
+            leader_id,
+            list(dict.fromkeys(department_ids)),
+            effective_on,
+            self.recorded_end(leader_id, effective_on),
         )
 
     @event("SupervisingLeaderAssigned")
     def _supervising_leader_assigned(
-        self, leader_id: UUID, department_ids: list[UUID], effective_on: date
+        self,
+        leader_id: UUID,
+        department_ids: list[UUID],
+        effective_on: date,
+        ends_on: date | None = None,
     ) -> None:
         for department_id in department_ids:
             terms = self.supervisors.setdefault(department_id, [])
             _end_open(terms, effective_on)
-            terms.append(Term(leader_id, effective_on))
+            terms.append(Term(leader_id, effective_on, ends_on))
 
     def appoint_principal_leader(self, person_id: UUID, effective_on: date) -> None:
         """The unit's principal leader (主要负责人) from `effective_on`."""
         self.check_leader(person_id, effective_on, "person_id")
         self.check_not_before(self.principals, effective_on, "the principal leader")
-        self._principal_leader_appointed(person_id, effective_on)
+        self._principal_leader_appointed(
+            person_id, effective_on, self.recorded_end(person_id, effective_on)
+        )
 
     @event("PrincipalLeaderAppointed")
-    def _principal_leader_appointed(self, person_id: UUID, effective_on: date) -> None:
+    def _principal_leader_appointed(
+        self, person_id: UUID, effective_on: date, ends_on: date | None = None
+    ) -> None:
         _end_open(self.principals, effective_on)
-        self.principals.append(Term(person_id, effective_on))
+        self.principals.append(Term(person_id, effective_on, ends_on))
 
     def grant_office_role(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
         """Grant a unit-wide role (考核办, 审计/纪检) from `effective_on`."""
@@ -502,12 +560,16 @@ class Unit(KaoheAggregate):
                 field="role",
             )
         self.check_not_before(terms, effective_on, f"{person.name}'s {role.value} role")
-        self._office_role_granted(person_id, role, effective_on)
+        self._office_role_granted(
+            person_id, role, effective_on, self.recorded_end(person_id, effective_on)
+        )
 
     @event("OfficeRoleGranted")
-    def _office_role_granted(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
+    def _office_role_granted(
+        self, person_id: UUID, role: OfficeRole, effective_on: date, ends_on: date | None = None
+    ) -> None:
         terms = self.office_roles[OfficeRole(role)].setdefault(person_id, [])
-        terms.append(Term(person_id, effective_on))
+        terms.append(Term(person_id, effective_on, ends_on))
 
     def revoke_office_role(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
         """End a unit-wide role on `effective_on`."""

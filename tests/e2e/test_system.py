@@ -307,6 +307,7 @@ def test_a_retried_mutation_with_the_same_key_records_nothing_twice(
         "name": "周杰",
         "login": "zhoujie",
         "cat": "GENERAL",
+        "dept": unit.departments["general"],
         "key": "add-zhoujie-once",
     }
     first = system.data(unit.office, ADD, **variables)["addPerson"]["person"]["id"]

@@ -166,7 +166,7 @@ def test_a_retried_command_with_the_same_key_records_nothing_twice(
 
     def add() -> Committed:
         return directory.add_person(
-            unit_id, "王伟", "wangwei", PositionCategory.GENERAL, None, FOUNDED
+            unit_id, "王伟", "wangwei", PositionCategory.LEADER, None, FOUNDED
         )
 
     with idempotent(claim), acting(office_context()):

@@ -145,7 +145,7 @@ def test_roles_follow_appointments_and_end_when_a_person_leaves() -> None:
         ),
         (
             "directory.department_open",
-            "effective_on",
+            "joined_on",
             lambda c: c.unit.add_person(
                 "赵敏", "zhaomin", PositionCategory.GENERAL, c.general, date(2024, 12, 31)
             ),
