@@ -33,6 +33,7 @@ def processes(settings: Settings) -> list[Process]:
     """Every process `kaohe run` starts, services before the gateway."""
     return [
         Process("directory", "services.directory.api:create_app", settings.kaohe_directory_port),
+        Process("goals", "services.goals.api:create_app", settings.kaohe_goals_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
     ]
 
@@ -94,6 +95,8 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_GATEWAY_PORT": str(settings.kaohe_gateway_port),
             "KAOHE_DIRECTORY_PORT": str(settings.kaohe_directory_port),
             "KAOHE_DIRECTORY_URL": settings.directory_url,
+            "KAOHE_GOALS_PORT": str(settings.kaohe_goals_port),
+            "KAOHE_GOALS_URL": settings.goals_url,
         }
         children: list[subprocess.Popen[bytes]] = []
         try:

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     kaohe_gateway_port: int = 8000
     kaohe_directory_port: int = 8001
     kaohe_directory_url: str = ""
+    kaohe_goals_port: int = 8002
+    kaohe_goals_url: str = ""
     # Production: verify tokens against the OIDC issuer's JWKS instead of the local dev key.
     kaohe_oidc_issuer: str = ""
     kaohe_oidc_jwks_url: str = ""
@@ -30,6 +32,11 @@ class Settings(BaseSettings):
     def directory_url(self) -> str:
         """Where the gateway reaches the directory service."""
         return self.kaohe_directory_url or f"http://{self.kaohe_host}:{self.kaohe_directory_port}"
+
+    @property
+    def goals_url(self) -> str:
+        """Where the gateway reaches the goals service."""
+        return self.kaohe_goals_url or f"http://{self.kaohe_host}:{self.kaohe_goals_port}"
 
     @property
     def key_dir(self) -> Path:

@@ -13,7 +13,7 @@ from psycopg.sql import SQL, Identifier
 
 from kernel.chain import ChainBreak, ChainVerifier, StoredRow
 
-SERVICES = ("directory",)
+SERVICES = ("directory", "goals")
 
 
 @dataclasses.dataclass(frozen=True)

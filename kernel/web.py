@@ -20,7 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from kernel.auth import AuthenticationError, TokenVerifier
 from kernel.context import Actor, CommandContext, acting
@@ -34,6 +34,13 @@ from kernel.errors import (
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
+
+
+class Command(BaseModel):
+    """Every command body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 STATUS_OF: dict[type[DomainError], tuple[int, str]] = {
     RuleViolatedError: (422, "RULE_VIOLATED"),
@@ -148,6 +155,16 @@ def get_actor(request: Request) -> Actor:
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
+def require_unit(actor: Actor, tenant_id: UUID) -> None:
+    """Refuse acting on another unit's records."""
+    if actor.tenant_id != tenant_id:
+        raise NotPermittedError(
+            "kernel.same_unit",
+            f"the caller acts for unit {actor.tenant_id}, not for unit {tenant_id}",
+            missing_relation="MEMBER_OF_UNIT",
+        )
+
+
 def require_role(actor: Actor, role: Role, *, tenant_id: UUID | None = None) -> None:
     """Refuse unless `actor` holds `role` (for `tenant_id`, when given)."""
     if not actor.has(role):
@@ -157,12 +174,8 @@ def require_role(actor: Actor, role: Role, *, tenant_id: UUID | None = None) -> 
             + (", ".join(sorted(r.value for r in actor.roles)) or "no role"),
             missing_role=role.value,
         )
-    if tenant_id is not None and actor.tenant_id != tenant_id:
-        raise NotPermittedError(
-            "kernel.same_unit",
-            f"the caller acts for unit {actor.tenant_id}, not for unit {tenant_id}",
-            missing_relation="MEMBER_OF_UNIT",
-        )
+    if tenant_id is not None:
+        require_unit(actor, tenant_id)
 
 
 def _uuid_header(request: Request, name: str) -> UUID | None:

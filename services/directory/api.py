@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor
@@ -20,7 +20,14 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
-from kernel.web import CurrentActor, expected_version, install_kernel, require_role, run_command
+from kernel.web import (
+    Command,
+    CurrentActor,
+    expected_version,
+    install_kernel,
+    require_role,
+    run_command,
+)
 from services.directory.application import Directory
 from services.directory.vocabulary import (
     DepartmentCategory,
@@ -36,12 +43,6 @@ Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 def today_in_china() -> date:
     """The calendar date in China now: the default effective date of an org change."""
     return china_date()
-
-
-class Command(BaseModel):
-    """Every command body: unknown fields are refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class RegisterUnit(Command):

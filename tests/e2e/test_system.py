@@ -81,6 +81,7 @@ def system(database: str, data_dir: Path) -> Iterator[System]:
         kaohe_data_dir=data_dir,
         kaohe_gateway_port=free_port(),
         kaohe_directory_port=free_port(),
+        kaohe_goals_port=free_port(),
     )
     saved = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = database

@@ -1,0 +1,348 @@
+"""The goals service's commands and queries against its event store."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from kernel.calendar import china_date
+from kernel.errors import ConflictError, NotFoundError, NotPermittedError, stale_version
+from kernel.store import Committed, ServiceApplication
+from services.goals.domain import (
+    GoalSet,
+    MonthlySummary,
+    ReferenceGoals,
+    WeeklyReport,
+)
+from services.goals.org import OrgChart
+from services.goals.vocabulary import ReferenceKind, check_month, week_span
+
+PROGRESS_EVENTS = {
+    "ProgressRecorded": "PROGRESS",
+    "ItemCompleted": "COMPLETED",
+    "ItemDropped": "DROPPED",
+}
+
+
+class Goals(ServiceApplication):
+    """Goal sets, reference goals, monthly summaries and weekly progress reports."""
+
+    name = "goals"
+    schema: ClassVar[str] = "goals"
+    org: OrgChart
+
+    def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
+        try:
+            found: Any = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"goals.{what}_exists", f"no {what} {aggregate_id}") from None
+        if not isinstance(found, cls):
+            raise NotFoundError(f"goals.{what}_exists", f"no {what} {aggregate_id}")
+        if expected is not None and found.version != expected:
+            raise stale_version(expected, found.version)
+        return found
+
+    def get_goal_set(self, goal_set_id: UUID, expected_version: int | None = None) -> GoalSet:
+        """A goal set, or NotFoundError."""
+        goal_set: GoalSet = self._get(GoalSet, goal_set_id, expected_version, "goal_set")
+        return goal_set
+
+    # -- reference goals --
+
+    def publish_reference(
+        self,
+        unit_id: UUID,
+        actor_id: UUID,
+        is_office: bool,
+        kind: ReferenceKind,
+        department_id: UUID | None,
+        period: str,
+        title: str,
+        items: list[dict[str, Any]],
+        reason: str | None,
+        now: datetime,
+    ) -> Committed:
+        """Publish (or publish a new version of) reference goals."""
+        checked = ReferenceGoals.check_document(kind, department_id, period, items)
+        if kind.by_department:
+            assert department_id is not None
+            head = self.org.unit(unit_id).head_of(department_id, china_date(now))
+            if head != actor_id:
+                raise NotPermittedError(
+                    "goals.department_head_publishes",
+                    f"{kind.label} are published by the head of the department",
+                    missing_relation="DEPARTMENT_HEAD_OF",
+                )
+        elif not is_office:
+            raise NotPermittedError(
+                "goals.office_publishes",
+                f"{kind.label} are published by the appraisal office (考核办)",
+                missing_role="APPRAISAL_OFFICE",
+            )
+        doc_id = ReferenceGoals.create_id(unit_id, kind, department_id, period)
+        try:
+            doc: ReferenceGoals = self.repository.get(doc_id)
+        except AggregateNotFoundError:
+            doc = ReferenceGoals(unit_id, kind, department_id, period, title, checked)
+        else:
+            doc.revise(title, items, reason or "")
+        return self.commit(doc, result={"reference_id": str(doc.id)})
+
+    # -- goal sets --
+
+    def draft_goal_set(
+        self, unit_id: UUID, actor_id: UUID, period: str, items: list[dict[str, Any]], now: datetime
+    ) -> Committed:
+        """Draft the caller's goal set for a period."""
+        today = china_date(now)
+        department_id = self.org.department_of(unit_id, actor_id, today)
+        goal_set_id = GoalSet.create_id(unit_id, actor_id, period)
+        try:
+            self.repository.get(goal_set_id)
+        except AggregateNotFoundError:
+            goal_set = GoalSet.draft(
+                unit_id, actor_id, actor_id, period, department_id, items, today
+            )
+            return self.commit(goal_set, result={"goal_set_id": str(goal_set.id)})
+        raise ConflictError(
+            "goals.one_goal_set_per_period",
+            f"there is already a goal set for {period}: edit it",
+            field="period",
+        )
+
+    def _owner_command(self, goal_set_id: UUID, expected: int | None, act: Any) -> Committed:
+        goal_set = self.get_goal_set(goal_set_id, expected)
+        act(goal_set)
+        return self.commit(goal_set, result={"goal_set_id": str(goal_set.id)})
+
+    def edit_goal_set(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        items: list[dict[str, Any]],
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Replace a draft's items."""
+        return self._owner_command(
+            goal_set_id, expected_version, lambda g: g.edit(actor_id, items, china_date(now))
+        )
+
+    def submit_goal_set(
+        self, goal_set_id: UUID, actor_id: UUID, now: datetime, expected_version: int | None = None
+    ) -> Committed:
+        """Submit to the direct manager."""
+        return self._owner_command(
+            goal_set_id, expected_version, lambda g: g.submit(actor_id, china_date(now))
+        )
+
+    def propose_revision(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        items: list[dict[str, Any]],
+        reason: str,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Propose adjusted goals."""
+        return self._owner_command(
+            goal_set_id,
+            expected_version,
+            lambda g: g.propose_revision(actor_id, items, reason, china_date(now)),
+        )
+
+    def record_progress(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        item_id: str,
+        percent: int,
+        note: str,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Report progress on an item."""
+        return self._owner_command(
+            goal_set_id,
+            expected_version,
+            lambda g: g.record_progress(actor_id, item_id, percent, note, china_date(now)),
+        )
+
+    def complete_item(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        item_id: str,
+        note: str,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Mark an item delivered."""
+        return self._owner_command(
+            goal_set_id,
+            expected_version,
+            lambda g: g.complete_item(actor_id, item_id, note, china_date(now)),
+        )
+
+    def drop_item(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        item_id: str,
+        reason: str,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Drop an item, with the reason."""
+        return self._owner_command(
+            goal_set_id,
+            expected_version,
+            lambda g: g.drop_item(actor_id, item_id, reason, china_date(now)),
+        )
+
+    def decide(
+        self,
+        goal_set_id: UUID,
+        actor_id: UUID,
+        decision: str,
+        text: str | None,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """The direct manager's decision: approve, return, approve_revision, reject_revision."""
+        goal_set = self.get_goal_set(goal_set_id, expected_version)
+        today = china_date(now)
+        managers = self.org.managers_of(goal_set.unit_id, goal_set.person_id, today)
+        if decision == "approve":
+            goal_set.approve(actor_id, managers, text, today)
+        elif decision == "return":
+            goal_set.return_for_changes(actor_id, managers, text or "", today)
+        elif decision == "approve_revision":
+            goal_set.approve_revision(actor_id, managers, text, today)
+        elif decision == "reject_revision":
+            goal_set.reject_revision(actor_id, managers, text or "", today)
+        else:  # pragma: no cover - the API names the decision
+            raise ValueError(decision)
+        return self.commit(goal_set, result={"goal_set_id": str(goal_set.id)})
+
+    # -- monthly summaries --
+
+    def submit_monthly_summary(
+        self, unit_id: UUID, actor_id: UUID, month: str, text: str, now: datetime
+    ) -> Committed:
+        """Submit the caller's monthly summary (月小结)."""
+        check_month(month)
+        summary_id = MonthlySummary.create_id(unit_id, actor_id, month)
+        try:
+            self.repository.get(summary_id)
+        except AggregateNotFoundError:
+            department_id = self.org.department_of(unit_id, actor_id, china_date(now))
+            summary = MonthlySummary(unit_id, actor_id, department_id, month, text)
+            return self.commit(summary, result={"summary_id": str(summary.id)})
+        raise ConflictError(
+            "goals.one_summary_per_month",
+            f"the summary for {month} is submitted: amend it with a new version",
+            field="month",
+        )
+
+    def amend_monthly_summary(
+        self,
+        summary_id: UUID,
+        actor_id: UUID,
+        text: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """A new version of a monthly summary."""
+        summary: MonthlySummary = self._get(
+            MonthlySummary, summary_id, expected_version, "monthly_summary"
+        )
+        summary.amend(actor_id, text, reason)
+        return self.commit(summary, result={"summary_id": str(summary.id)})
+
+    # -- weekly reports --
+
+    def compile_weekly_report(
+        self, unit_id: UUID, department_id: UUID, week: str, free_text: str
+    ) -> Committed:
+        """Compile a department's week from progress records and monthly summaries."""
+        entries = self.weekly_entries(unit_id, department_id, week)
+        report_id = WeeklyReport.create_id(unit_id, department_id, week)
+        try:
+            report: WeeklyReport = self.repository.get(report_id)
+        except AggregateNotFoundError:
+            report = WeeklyReport(unit_id, department_id, week, entries, free_text)
+        else:
+            report.recompile(entries, free_text)
+        return self.commit(report, result={"report_id": str(report.id)})
+
+    def publish_weekly_report(
+        self, report_id: UUID, expected_version: int | None = None
+    ) -> Committed:
+        """Publish a compiled report to all staff."""
+        report: WeeklyReport = self._get(WeeklyReport, report_id, expected_version, "weekly_report")
+        report.publish(self.org.department_name(report.unit_id, report.department_id))
+        return self.commit(report, result={"report_id": str(report.id)})
+
+    def weekly_entries(self, unit_id: UUID, department_id: UUID, week: str) -> list[dict[str, Any]]:
+        """Each member's progress in the week and their summary of the month it starts in."""
+        monday, sunday = week_span(week)
+        quarter = f"{monday.year}-Q{(monday.month - 1) // 3 + 1}"
+        entries = []
+        for person_id, name in sorted(
+            self.org.members(unit_id, department_id, sunday), key=lambda m: m[1]
+        ):
+            progress = self._progress_between(unit_id, person_id, quarter, monday, sunday)
+            progress += self._progress_between(unit_id, person_id, str(monday.year), monday, sunday)
+            summary = self._summary_text(unit_id, person_id, f"{monday:%Y-%m}")
+            entries.append(
+                {
+                    "person_id": str(person_id),
+                    "name": name,
+                    "progress": progress,
+                    "monthly_summary": summary,
+                }
+            )
+        return entries
+
+    def _progress_between(
+        self, unit_id: UUID, person_id: UUID, period: str, first: date, last: date
+    ) -> list[dict[str, Any]]:
+        goal_set_id = GoalSet.create_id(unit_id, person_id, period)
+        try:
+            goal_set: GoalSet = self.repository.get(goal_set_id)
+        except AggregateNotFoundError:
+            return []
+        whats = {i.item_id: i.what for v in goal_set.versions for i in v.items}
+        found = []
+        for e in self.events.get(goal_set_id):
+            assert isinstance(e, GoalSet.Event)
+            kind = PROGRESS_EVENTS.get(type(e).__name__)
+            if kind is None or not first <= china_date(e.timestamp) <= last:
+                continue
+            state = vars(e)
+            found.append(
+                {
+                    "period": period,
+                    "item_id": state["item_id"],
+                    "what": whats.get(state["item_id"], ""),
+                    "kind": kind,
+                    "percent": state.get("percent", 100 if kind == "COMPLETED" else None),
+                    "note": state.get("note") or state.get("reason"),
+                    "at": e.timestamp.isoformat(),
+                }
+            )
+        return found
+
+    def _summary_text(self, unit_id: UUID, person_id: UUID, month: str) -> str | None:
+        try:
+            summary: MonthlySummary = self.repository.get(
+                MonthlySummary.create_id(unit_id, person_id, month)
+            )
+        except AggregateNotFoundError:
+            return None
+        return summary.texts[-1]
