@@ -1,0 +1,162 @@
+"""The goals service on a real PostgreSQL: concurrent decisions, idempotent retries, metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from kernel.calendar import china_date
+from kernel.context import CommandContext, acting
+from kernel.roles import Role
+from kernel.store import IdempotencyClaim, idempotent
+from kernel.verify import verify_service
+from services.directory.application import Directory
+from services.directory.vocabulary import DepartmentCategory, PositionCategory
+from services.goals.application import Goals
+from services.goals.org import OrgChart
+
+
+def current_quarter() -> tuple[str, str]:
+    today = china_date()
+    quarter = (today.month - 1) // 3 + 1
+    last_month = 3 * quarter
+    due = date(today.year, last_month, 28)
+    return f"{today.year}-Q{quarter}", due.isoformat()
+
+
+@pytest.fixture
+def setup(database: str) -> Iterator[tuple[Goals, Goals, UUID, UUID, UUID]]:
+    directory = Directory.on_postgres(database)
+    first, second = Goals.on_postgres(database), Goals.on_postgres(database)
+    first.org = OrgChart(directory)
+    second.org = OrgChart(Directory.on_postgres(database))
+    founded = date(china_date().year, 1, 1)
+    with acting(
+        CommandContext(
+            actor_id=uuid4(),
+            actor_role=Role.APPRAISAL_OFFICE,
+            now=datetime.now(UTC),
+            tenant_id=None,
+        )
+    ):
+        unit = UUID(
+            directory.register_unit("并发测试", f"C-{uuid4().hex[:6].upper()}").result["unit_id"]
+        )
+        general = UUID(
+            directory.open_department(
+                unit, "综合科", DepartmentCategory.GENERAL, None, founded
+            ).result["department_id"]
+        )
+        head = UUID(
+            directory.add_person(
+                unit, "王芳", "wangfang", PositionCategory.GENERAL, general, founded
+            ).result["person_id"]
+        )
+        staff = UUID(
+            directory.add_person(
+                unit, "张伟", "zhangwei", PositionCategory.GENERAL, general, founded
+            ).result["person_id"]
+        )
+        directory.appoint_department_head(unit, general, head, founded)
+    yield first, second, unit, head, staff
+    first.org.close()
+    second.org.close()
+    first.close()
+    second.close()
+
+
+def ctx(person: UUID, role: Role) -> CommandContext:
+    return CommandContext(
+        actor_id=person, actor_role=role, now=datetime.now(UTC), tenant_id=None, reason="测试"
+    )
+
+
+def submitted_goal_set(goals: Goals, unit: UUID, staff: UUID) -> UUID:
+    period, due = current_quarter()
+    item = {
+        "what": "完成综合文稿",
+        "measure": "按时报送",
+        "due_on": due,
+        "weight": None,
+        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
+    }
+    with acting(ctx(staff, Role.APPRAISEE)):
+        now = datetime.now(UTC)
+        goal_set = UUID(
+            goals.draft_goal_set(unit, staff, period, [item], now).result["goal_set_id"]
+        )
+        goals.submit_goal_set(goal_set, staff, now)
+    return goal_set
+
+
+def test_concurrent_approve_and_return_of_one_version_exactly_one_wins(
+    setup: tuple[Goals, Goals, UUID, UUID, UUID], database: str
+) -> None:
+    first, second, unit, head, staff = setup
+    goal_set = submitted_goal_set(first, unit, staff)
+    now = datetime.now(UTC)
+    today = china_date(now)
+    # Both decide against the same submitted version...
+    a, b = first.get_goal_set(goal_set), second.get_goal_set(goal_set)
+    managers = first.org.managers_of(unit, staff, today)
+    with acting(ctx(head, Role.DEPARTMENT_HEAD)):
+        a.approve(head, managers, "同意", today)
+        b.return_for_changes(head, managers, "请补充", today)
+        first.save(a)
+        # ...and the second save loses: nothing of it is recorded.
+        with pytest.raises(IntegrityError):
+            second.save(b)
+
+    assert first.get_goal_set(goal_set).status.value == "APPROVED"
+    with psycopg.connect(database) as conn:
+        names = [
+            r[0].rsplit(".", 1)[-1]
+            for r in conn.execute(
+                "SELECT topic FROM goals.goals_events WHERE originator_id = %s "
+                "ORDER BY originator_version",
+                (goal_set,),
+            ).fetchall()
+        ]
+    assert names == ["Drafted", "Submitted", "Approved"]
+    assert verify_service(database, "goals").ok
+
+
+def test_a_retried_decision_with_the_same_key_is_recorded_once(
+    setup: tuple[Goals, Goals, UUID, UUID, UUID],
+) -> None:
+    goals, _, unit, head, staff = setup
+    goal_set = submitted_goal_set(goals, unit, staff)
+    claim = IdempotencyClaim(f"{head}:approve-{goal_set}", "fingerprint")
+    with idempotent(claim), acting(ctx(head, Role.DEPARTMENT_HEAD)):
+        first = goals.decide(goal_set, head, "approve", None, datetime.now(UTC))
+        assert goals.recorded_result() is not None
+        replay = goals.recorded_result()
+    assert replay is not None
+    assert replay["positions"] == first.positions
+    assert goals.get_goal_set(goal_set).version == 3
+
+
+def test_each_decision_carries_the_actor_role_and_reason(
+    setup: tuple[Goals, Goals, UUID, UUID, UUID], database: str
+) -> None:
+    goals, _, unit, head, staff = setup
+    goal_set = submitted_goal_set(goals, unit, staff)
+    with acting(ctx(head, Role.DEPARTMENT_HEAD)):
+        committed = goals.decide(goal_set, head, "return", "请细化衡量标准", datetime.now(UTC))
+    with psycopg.connect(database) as conn:
+        row = conn.execute(
+            "SELECT state FROM goals.goals_events WHERE notification_id = %s",
+            (committed.positions[0],),
+        ).fetchone()
+    assert row is not None
+    state = json.loads(bytes(row[0]))
+    assert state["meta"]["_data_"]["actor_id"] == str(head)
+    assert state["meta"]["_data_"]["actor_role"] == "DEPARTMENT_HEAD"
+    assert state["comments"] == "请细化衡量标准"
+    assert state["relation"] == "DEPARTMENT_HEAD"
