@@ -29,8 +29,8 @@ from kernel.web import (
     run_command,
 )
 from services.directory.application import Directory
+from services.directory.reader import OrgChart
 from services.goals.application import Goals
-from services.goals.org import OrgChart
 from services.goals.vocabulary import ReferenceKind, ServesKind
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]

@@ -11,13 +11,13 @@ from eventsourcing.application import AggregateNotFoundError
 from kernel.calendar import china_date
 from kernel.errors import ConflictError, NotFoundError, NotPermittedError, stale_version
 from kernel.store import Committed, ServiceApplication
+from services.directory.reader import OrgChart
 from services.goals.domain import (
     GoalSet,
     MonthlySummary,
     ReferenceGoals,
     WeeklyReport,
 )
-from services.goals.org import OrgChart
 from services.goals.vocabulary import ReferenceKind, check_month, week_span
 
 PROGRESS_EVENTS = {

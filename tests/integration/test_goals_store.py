@@ -17,9 +17,9 @@ from kernel.roles import Role
 from kernel.store import IdempotencyClaim, idempotent
 from kernel.verify import verify_service
 from services.directory.application import Directory
+from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
-from services.goals.org import OrgChart
 
 
 def current_quarter() -> tuple[str, str]:

@@ -13,10 +13,10 @@ from kernel.context import CommandContext, acting
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from services.directory.application import Directory
+from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
 from services.goals.application import Goals
 from services.goals.domain import WeeklyReport
-from services.goals.org import OrgChart
 
 D0 = date(2026, 1, 1)
 MOVE = date(2026, 5, 1)

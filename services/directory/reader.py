@@ -1,4 +1,4 @@
-"""The org-chart facts the goals service decides with, read from the directory's published log.
+"""The org-chart facts other services decide with, read from the directory's published log.
 
 Each decision reads the unit's history from the directory's event store at that moment, so the
 "direct manager at that instant" is never stale. No synchronous call to the directory service is
