@@ -34,6 +34,7 @@ def processes(settings: Settings) -> list[Process]:
     return [
         Process("directory", "services.directory.api:create_app", settings.kaohe_directory_port),
         Process("goals", "services.goals.api:create_app", settings.kaohe_goals_port),
+        Process("feedback", "services.feedback.api:create_app", settings.kaohe_feedback_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
     ]
 
@@ -97,6 +98,8 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_DIRECTORY_URL": settings.directory_url,
             "KAOHE_GOALS_PORT": str(settings.kaohe_goals_port),
             "KAOHE_GOALS_URL": settings.goals_url,
+            "KAOHE_FEEDBACK_PORT": str(settings.kaohe_feedback_port),
+            "KAOHE_FEEDBACK_URL": settings.feedback_url,
         }
         children: list[subprocess.Popen[bytes]] = []
         try:

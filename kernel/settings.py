@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     kaohe_directory_url: str = ""
     kaohe_goals_port: int = 8002
     kaohe_goals_url: str = ""
+    kaohe_feedback_port: int = 8003
+    kaohe_feedback_url: str = ""
+    kaohe_overdue_check_seconds: float = 300.0
     # Production: verify tokens against the OIDC issuer's JWKS instead of the local dev key.
     kaohe_oidc_issuer: str = ""
     kaohe_oidc_jwks_url: str = ""
@@ -37,6 +40,11 @@ class Settings(BaseSettings):
     def goals_url(self) -> str:
         """Where the gateway reaches the goals service."""
         return self.kaohe_goals_url or f"http://{self.kaohe_host}:{self.kaohe_goals_port}"
+
+    @property
+    def feedback_url(self) -> str:
+        """Where the gateway reaches the feedback service."""
+        return self.kaohe_feedback_url or f"http://{self.kaohe_host}:{self.kaohe_feedback_port}"
 
     @property
     def key_dir(self) -> Path:

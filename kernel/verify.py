@@ -13,7 +13,7 @@ from psycopg.sql import SQL, Identifier
 
 from kernel.chain import ChainBreak, ChainVerifier, StoredRow
 
-SERVICES = ("directory", "goals")
+SERVICES = ("directory", "goals", "feedback")
 
 
 @dataclasses.dataclass(frozen=True)

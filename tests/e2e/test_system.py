@@ -82,6 +82,7 @@ def system(database: str, data_dir: Path) -> Iterator[System]:
         kaohe_gateway_port=free_port(),
         kaohe_directory_port=free_port(),
         kaohe_goals_port=free_port(),
+        kaohe_feedback_port=free_port(),
     )
     saved = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = database

@@ -1,0 +1,434 @@
+"""The feedback service's command API (FastAPI). The appraisal office runs surveys, records praise
+and complaints and sees them handled; served cadres (服务对象) may respond and complain themselves;
+the person a complaint is assigned to responds to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from kernel.calendar import china_date
+from kernel.context import Actor, CommandContext, acting, current_context
+from kernel.errors import NotPermittedError
+from kernel.roles import Role
+from kernel.settings import Settings, load_settings
+from kernel.store import Committed
+from kernel.web import (
+    Command,
+    CurrentActor,
+    error_response,
+    expected_version,
+    install_kernel,
+    require_role,
+    require_unit,
+    run_command,
+)
+from services.directory.application import Directory
+from services.directory.reader import OrgChart
+from services.feedback.application import Feedback
+from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
+
+log = structlog.get_logger("kaohe.feedback")
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Reason = Annotated[str, Field(min_length=2, max_length=2000)]
+QUARTER = r"^20\d\d-Q[1-4]$"
+SYSTEM_ACTOR = UUID(int=1)  # the scheduler, acting for the office
+
+
+class SetPolicy(Command):
+    handling_days: int = Field(ge=1, le=60, description="complaint handling deadline, working days")
+    scale_low: Decimal = Decimal(0)
+    scale_high: Decimal = Decimal(100)
+    reason: str | None = None
+
+
+class OpenSurvey(Command):
+    quarter: str = Field(pattern=QUARTER)
+    department_ids: list[UUID] | None = Field(
+        default=None, description="the service departments surveyed; all of them if absent"
+    )
+
+
+class Response(Command):
+    respondent_agency: Text = Field(description="the respondent's agency (another agency)")
+    respondent: str | None = None
+    scores: dict[UUID, Decimal] = Field(min_length=1, description="department id -> score")
+    comment: str | None = None
+
+
+class ImportCsv(Command):
+    csv: str = Field(min_length=1, description="the survey platform's export, UTF-8 CSV text")
+
+
+class PraiseIn(Command):
+    target_kind: TargetKind
+    target_id: UUID
+    source: Text = Field(description="who praised, e.g. 市委办公室 感谢信")
+    what_happened: Text
+    occurred_on: date
+
+
+class Complainant(Command):
+    name: Text
+    agency: Text
+    contact: str | None = Field(default=None, description="shown only to the office and auditors")
+
+
+class ComplaintIn(Command):
+    target_kind: TargetKind
+    target_id: UUID
+    complainant: Complainant | None = Field(default=None, description="absent: anonymous")
+    content: Text
+    received_on: date | None = Field(default=None, description="today in China if absent")
+
+
+class Assign(Command):
+    handler_id: UUID
+
+
+class Respond(Command):
+    response: Text
+
+
+class Resolve(Command):
+    satisfaction: Satisfaction
+    note: str | None = None
+    resolved_on: date | None = None
+
+
+class Dismiss(Command):
+    reason: Reason
+
+
+class Empty(Command):
+    pass
+
+
+class _NothingAcceptedError(Exception):
+    """No CSV row passed validation: nothing is recorded, the rows are reported."""
+
+
+def feedback(request: Request) -> Feedback:
+    """The feedback application of this process."""
+    app: Feedback = request.app.state.feedback
+    return app
+
+
+FeedbackApp = Annotated[Feedback, Depends(feedback)]
+router = APIRouter(tags=["feedback"])
+
+
+def _office(actor: Actor, unit_id: UUID) -> Role:
+    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
+    return Role.APPRAISAL_OFFICE
+
+
+def _office_or_cadre(actor: Actor, unit_id: UUID) -> Role:
+    require_unit(actor, unit_id)
+    if actor.has(Role.APPRAISAL_OFFICE):
+        return Role.APPRAISAL_OFFICE
+    if actor.has(Role.SERVED_CADRE):
+        return Role.SERVED_CADRE
+    raise NotPermittedError(
+        "feedback.office_or_served_cadre",
+        "only the appraisal office (考核办) or a served cadre (服务对象) records this",
+        missing_role="APPRAISAL_OFFICE",
+    )
+
+
+def _run(
+    app: Feedback,
+    request: Request,
+    actor: Actor,
+    role: Role,
+    body: Command,
+    decide: Callable[[int | None], Committed],
+    reason: str | None = None,
+) -> JSONResponse:
+    version = expected_version(request)
+    return run_command(
+        app, request, actor, role, lambda: decide(version), payload=body, reason=reason
+    )
+
+
+def _today() -> date:
+    return china_date(current_context().now)
+
+
+@router.post("/units/{unit_id}/policy", status_code=201)
+def set_policy(
+    unit_id: UUID, body: SetPolicy, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Configure the complaint handling deadline and the survey scale (考核办)."""
+    role = _office(actor, unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda _: app.set_policy(unit_id, body.handling_days, body.scale_low, body.scale_high),
+        body.reason,
+    )
+
+
+@router.post("/units/{unit_id}/surveys", status_code=201)
+def open_survey(
+    unit_id: UUID, body: OpenSurvey, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Open a quarter's satisfaction survey of the service departments (考核办)."""
+    role = _office(actor, unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda _: app.open_survey(unit_id, body.quarter, body.department_ids),
+    )
+
+
+@router.post("/surveys/{survey_id}/responses", status_code=201)
+def record_response(
+    survey_id: UUID, body: Response, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Record one respondent's scores (考核办, or the served cadre themself)."""
+    role = _office_or_cadre(actor, app.get_survey(survey_id).unit_id)
+    response = body.model_dump(mode="json")
+    return _run(app, request, actor, role, body, lambda _: app.record_response(survey_id, response))
+
+
+@router.post("/surveys/{survey_id}/imports", status_code=201)
+def import_responses(
+    survey_id: UUID, body: ImportCsv, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Import a survey platform's CSV export; rejected rows are reported line by line."""
+    role = _office(actor, app.get_survey(survey_id).unit_id)
+    reports: list[dict[str, Any]] = []
+
+    def decide(_: int | None) -> Committed:
+        committed, report = app.import_responses(survey_id, body.csv)
+        reports.append(report)
+        if committed is None:
+            raise _NothingAcceptedError
+        return committed
+
+    try:
+        return _run(app, request, actor, role, body, decide)
+    except _NothingAcceptedError:
+        report = reports[-1]
+        return error_response(
+            422,
+            "INVALID_INPUT",
+            "no row of the CSV was accepted",
+            rule="feedback.csv_rows",
+            field="csv",
+            details=report["rejected"],
+        )
+
+
+@router.post("/surveys/{survey_id}/closure", status_code=201)
+def close_survey(
+    survey_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Close the survey, fixing each department's result (考核办)."""
+    role = _office(actor, app.get_survey(survey_id).unit_id)
+    return _run(app, request, actor, role, body, lambda v: app.close_survey(survey_id, v))
+
+
+@router.post("/units/{unit_id}/praise", status_code=201)
+def record_praise(
+    unit_id: UUID, body: PraiseIn, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Record praise (表扬) of a person or a department (考核办)."""
+    role = _office(actor, unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda _: app.record_praise(
+            unit_id,
+            body.target_kind,
+            body.target_id,
+            body.source,
+            body.what_happened,
+            body.occurred_on,
+        ),
+    )
+
+
+@router.post("/units/{unit_id}/complaints", status_code=201)
+def file_complaint(
+    unit_id: UUID, body: ComplaintIn, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """File a complaint (投诉): a served cadre themself, or the office on their behalf."""
+    role = _office_or_cadre(actor, unit_id)
+    filed_by = FiledBy.OFFICE_ON_BEHALF if role is Role.APPRAISAL_OFFICE else FiledBy.SERVED_CADRE
+    complainant = body.complainant.model_dump() if body.complainant else None
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda _: app.file_complaint(
+            unit_id,
+            body.target_kind,
+            body.target_id,
+            filed_by,
+            complainant,
+            body.content,
+            body.received_on or _today(),
+        ),
+    )
+
+
+@router.post("/complaints/{complaint_id}/assignment", status_code=201)
+def assign_complaint(
+    complaint_id: UUID, body: Assign, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Assign the complaint to whoever must handle it (考核办)."""
+    role = _office(actor, app.get_complaint(complaint_id).unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda v: app.assign_complaint(complaint_id, body.handler_id, v),
+    )
+
+
+@router.post("/complaints/{complaint_id}/responses", status_code=201)
+def respond_to_complaint(
+    complaint_id: UUID, body: Respond, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """The assigned handler responds."""
+    require_unit(actor, app.get_complaint(complaint_id).unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        Role.APPRAISEE,
+        body,
+        lambda v: app.respond_to_complaint(complaint_id, actor.person_id, body.response, v),
+    )
+
+
+@router.post("/complaints/{complaint_id}/resolution", status_code=201)
+def resolve_complaint(
+    complaint_id: UUID, body: Resolve, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Resolve, recording the complainant's satisfaction (考核办)."""
+    role = _office(actor, app.get_complaint(complaint_id).unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda v: app.resolve_complaint(
+            complaint_id, body.satisfaction, body.resolved_on or _today(), body.note, v
+        ),
+        body.note,
+    )
+
+
+@router.post("/complaints/{complaint_id}/dismissal", status_code=201)
+def dismiss_complaint(
+    complaint_id: UUID, body: Dismiss, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Dismiss as unfounded (查无实据), with the reason (考核办)."""
+    role = _office(actor, app.get_complaint(complaint_id).unit_id)
+    return _run(
+        app,
+        request,
+        actor,
+        role,
+        body,
+        lambda v: app.dismiss_complaint(complaint_id, body.reason, _today(), v),
+        body.reason,
+    )
+
+
+@router.post("/complaints/overdue-check")
+def check_overdue(actor: CurrentActor, app: FeedbackApp) -> dict[str, Any]:
+    """Run the overdue check now (it also runs on a schedule): flags each once."""
+    if not actor.has(Role.ADMIN):
+        require_role(actor, Role.APPRAISAL_OFFICE)
+    with acting(_scheduler_context(actor.person_id, Role.APPRAISAL_OFFICE)):
+        flagged = app.check_overdue(china_date())
+    return {"flagged": [str(c) for c in flagged]}
+
+
+def _scheduler_context(actor_id: UUID, role: Role) -> CommandContext:
+    return CommandContext(
+        actor_id=actor_id,
+        actor_role=role,
+        now=datetime.now(UTC),
+        tenant_id=None,
+        reason="scheduled check: still open after the handling deadline",
+    )
+
+
+async def _overdue_schedule(app: Feedback, every: float, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            with acting(_scheduler_context(SYSTEM_ACTOR, Role.ADMIN)):
+                flagged = await asyncio.to_thread(app.check_overdue, china_date())
+            if flagged:
+                log.info("complaints_overdue", count=len(flagged))
+        except Exception as exc:
+            log.warning("overdue_check_failed", error=str(exc))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The feedback service's ASGI app."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        feedback_app = Feedback.on_postgres(settings.database_url)
+        feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url))
+        app.state.feedback = feedback_app
+        stop = asyncio.Event()
+        schedule = asyncio.create_task(
+            _overdue_schedule(feedback_app, settings.kaohe_overdue_check_seconds, stop)
+        )
+        yield
+        stop.set()
+        await schedule
+        feedback_app.org.close()
+        feedback_app.close()
+
+    app = FastAPI(
+        title="Kaohe feedback service",
+        description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
+        "the service departments, and how promptly and properly complaints were handled.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_kernel(app, settings)
+    app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        """Liveness."""
+        return {"status": "ok"}
+
+    return app

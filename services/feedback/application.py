@@ -1,0 +1,327 @@
+"""The feedback service's commands against its event store."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from kernel.calendar import add_working_days
+from kernel.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    RuleViolatedError,
+    stale_version,
+)
+from kernel.store import Committed, ServiceApplication
+from services.directory.reader import OrgChart
+from services.directory.vocabulary import DepartmentCategory
+from services.feedback.domain import (
+    Complaint,
+    FeedbackPolicy,
+    Praise,
+    Survey,
+    quarter_of,
+)
+from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
+
+CSV_FIXED = ("respondent_agency", "respondent", "comment")
+
+
+class Feedback(ServiceApplication):
+    """Surveys, praise and complaints, and the unit's feedback policy."""
+
+    name = "feedback"
+    schema: ClassVar[str] = "feedback"
+    org: OrgChart
+
+    def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
+        try:
+            found: Any = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"feedback.{what}_exists", f"no {what} {aggregate_id}") from None
+        if not isinstance(found, cls):
+            raise NotFoundError(f"feedback.{what}_exists", f"no {what} {aggregate_id}")
+        if expected is not None and found.version != expected:
+            raise stale_version(expected, found.version)
+        return found
+
+    def get_survey(self, survey_id: UUID) -> Survey:
+        """A survey, or NotFoundError."""
+        survey: Survey = self._get(Survey, survey_id, None, "survey")
+        return survey
+
+    def get_complaint(self, complaint_id: UUID) -> Complaint:
+        """A complaint, or NotFoundError."""
+        complaint: Complaint = self._get(Complaint, complaint_id, None, "complaint")
+        return complaint
+
+    # -- policy --
+
+    def policy(self, unit_id: UUID) -> tuple[int, Decimal, Decimal]:
+        """The unit's handling deadline (working days) and survey scale."""
+        try:
+            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
+        except AggregateNotFoundError:
+            low, high = FeedbackPolicy.DEFAULT_SCALE
+            return FeedbackPolicy.DEFAULT_HANDLING_DAYS, low, high
+        return policy.handling_days, *policy.scale
+
+    def set_policy(
+        self, unit_id: UUID, handling_days: int, scale_low: Decimal, scale_high: Decimal
+    ) -> Committed:
+        """Configure the unit's deadline and scale."""
+        FeedbackPolicy.check(handling_days, scale_low, scale_high)
+        try:
+            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
+        except AggregateNotFoundError:
+            policy = FeedbackPolicy(unit_id, handling_days, str(scale_low), str(scale_high))
+        else:
+            policy.change(handling_days, scale_low, scale_high)
+        return self.commit(policy, result={"policy_id": str(policy.id)})
+
+    # -- surveys --
+
+    def open_survey(
+        self, unit_id: UUID, quarter: str, department_ids: list[UUID] | None
+    ) -> Committed:
+        """Open the quarter's survey of the service departments (all of them by default)."""
+        survey_id = Survey.create_id(unit_id, quarter)
+        try:
+            self.repository.get(survey_id)
+        except AggregateNotFoundError:
+            pass
+        else:
+            raise ConflictError(
+                "feedback.one_survey_per_quarter", f"the {quarter} survey exists", field="quarter"
+            )
+        unit = self.org.unit(unit_id)
+        if department_ids:
+            departments = [(d, unit.department(d, "department_ids").name) for d in department_ids]
+        else:
+            departments = [
+                (d.id, d.name)
+                for d in unit.departments.values()
+                if d.category is DepartmentCategory.SERVICE
+            ]
+        _, low, high = self.policy(unit_id)
+        survey = Survey.open(unit_id, quarter, unit.name, departments, low, high)
+        return self.commit(survey, result={"survey_id": str(survey.id)})
+
+    def record_response(self, survey_id: UUID, response: dict[str, Any]) -> Committed:
+        """Record one response."""
+        survey = self.get_survey(survey_id)
+        ids = survey.record_responses([response], "FORM")
+        return self.commit(survey, result={"survey_id": str(survey.id), "response_ids": ids})
+
+    def import_responses(
+        self, survey_id: UUID, csv_text: str
+    ) -> tuple[Committed | None, dict[str, Any]]:
+        """Import a survey platform's CSV export, row by row: valid rows are recorded together,
+        rejected rows are reported with their line, field and reason.
+
+        Columns: respondent_agency, respondent (optional), comment (optional), and one column
+        per department, headed by the department's name as in the survey; an empty cell means
+        the respondent did not score that department.
+        """
+        survey = self.get_survey(survey_id)
+        survey.check_open()
+        by_name = {name: department_id for department_id, name in survey.departments.items()}
+        reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+        unknown = [h for h in reader.fieldnames or [] if h not in CSV_FIXED and h not in by_name]
+        if unknown or "respondent_agency" not in (reader.fieldnames or []):
+            raise RuleViolatedError(
+                "feedback.csv_columns",
+                "the CSV needs a respondent_agency column and one column per surveyed "
+                f"department ({', '.join(by_name)}); unknown columns: {', '.join(unknown) or '-'}",
+                field="csv",
+            )
+        accepted: list[dict[str, Any]] = []
+        rejected: list[dict[str, Any]] = []
+        for line, row in enumerate(reader, start=2):
+            scores = {
+                str(by_name[name]): (row.get(name) or "").strip()
+                for name in by_name
+                if (row.get(name) or "").strip()
+            }
+            response = {
+                "respondent_agency": row.get("respondent_agency"),
+                "respondent": row.get("respondent") or None,
+                "comment": row.get("comment") or None,
+                "scores": scores,
+            }
+            try:
+                for department, score in scores.items():
+                    try:
+                        Decimal(score)
+                    except ArithmeticError:
+                        raise RuleViolatedError(
+                            "feedback.score_is_number",
+                            f"{score!r} is not a number",
+                            field=f"scores.{department}",
+                        ) from None
+                accepted.append(survey.check_response(response))
+            except DomainError as error:
+                rejected.append(
+                    {
+                        "line": line,
+                        "rule": error.rule,
+                        "field": error.field,
+                        "message": error.message,
+                    }
+                )
+        report = {"accepted": len(accepted), "rejected": rejected}
+        if not accepted:
+            return None, report
+        survey.record_responses(accepted, "CSV_IMPORT")
+        committed = self.commit(survey, result={"survey_id": str(survey.id), **report})
+        return committed, report
+
+    def close_survey(self, survey_id: UUID, expected_version: int | None = None) -> Committed:
+        """Close the survey, fixing each department's result."""
+        survey: Survey = self._get(Survey, survey_id, expected_version, "survey")
+        survey.close()
+        return self.commit(survey, result={"survey_id": str(survey.id)})
+
+    # -- praise --
+
+    def _department_for(
+        self, unit_id: UUID, kind: TargetKind, target_id: UUID, on: date
+    ) -> UUID | None:
+        unit = self.org.unit(unit_id)
+        if kind is TargetKind.DEPARTMENT:
+            unit.department(target_id, "target_id")
+            return target_id
+        unit.person(target_id, "target_id")
+        return unit.department_of(target_id, on)
+
+    def record_praise(
+        self,
+        unit_id: UUID,
+        target_kind: TargetKind,
+        target_id: UUID,
+        source: str,
+        what_happened: str,
+        occurred_on: date,
+    ) -> Committed:
+        """Record praise (表扬) of a person or department."""
+        department_id = self._department_for(unit_id, target_kind, target_id, occurred_on)
+        praise = Praise(
+            unit_id,
+            target_kind,
+            target_id,
+            department_id,
+            source,
+            what_happened,
+            occurred_on,
+            quarter_of(occurred_on),
+        )
+        return self.commit(praise, result={"praise_id": str(praise.id)})
+
+    # -- complaints --
+
+    def file_complaint(
+        self,
+        unit_id: UUID,
+        target_kind: TargetKind,
+        target_id: UUID,
+        filed_by: FiledBy,
+        complainant: dict[str, Any] | None,
+        content: str,
+        received_on: date,
+    ) -> Committed:
+        """File a complaint; its deadline counts the unit's working days from receipt."""
+        department_id = self._department_for(unit_id, target_kind, target_id, received_on)
+        days, _, _ = self.policy(unit_id)
+        deadline = add_working_days(received_on, days)
+        complaint = Complaint.file(
+            unit_id,
+            target_kind,
+            target_id,
+            department_id,
+            filed_by,
+            complainant,
+            content,
+            received_on,
+            deadline.due_on,
+            deadline.provisional,
+        )
+        return self.commit(
+            complaint,
+            result={"complaint_id": str(complaint.id), "deadline_on": deadline.due_on.isoformat()},
+        )
+
+    def assign_complaint(
+        self, complaint_id: UUID, handler_id: UUID, expected_version: int | None = None
+    ) -> Committed:
+        """Assign a complaint to the person who must handle it."""
+        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        self.org.unit(complaint.unit_id).person(handler_id, "handler_id")
+        complaint.assign(handler_id)
+        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+    def respond_to_complaint(
+        self, complaint_id: UUID, actor_id: UUID, response: str, expected_version: int | None = None
+    ) -> Committed:
+        """The handler's response."""
+        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint.respond(actor_id, response)
+        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+    def resolve_complaint(
+        self,
+        complaint_id: UUID,
+        satisfaction: Satisfaction,
+        resolved_on: date,
+        note: str | None,
+        expected_version: int | None = None,
+    ) -> Committed:
+        """Resolve, recording the complainant's satisfaction."""
+        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint.resolve(satisfaction, resolved_on, note)
+        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+    def dismiss_complaint(
+        self, complaint_id: UUID, reason: str, on: date, expected_version: int | None = None
+    ) -> Committed:
+        """Dismiss as unfounded, with the reason."""
+        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint.dismiss(reason, on)
+        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+    def complaint_ids(self) -> list[UUID]:
+        """Every complaint ever filed, in filing order (from this service's own log)."""
+        topic = get_topic(Complaint.ComplaintFiled)  # type: ignore[attr-defined]
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, 500, topics=[topic])
+            ids += [UUID(str(n.originator_id)) for n in page]
+            if len(page) < 500:
+                return ids
+            start = page[-1].id + 1
+
+    def check_overdue(self, today: date) -> list[UUID]:
+        """Flag every open complaint past its deadline, once; returns the ones flagged now.
+
+        Safe to run twice, or twice at once: the aggregate flags only once, and of two concurrent
+        flags only the first is recorded.
+        """
+        flagged = []
+        for complaint_id in self.complaint_ids():
+            complaint = self.get_complaint(complaint_id)
+            if complaint.check_overdue(today):
+                try:
+                    self.save(complaint)
+                except IntegrityError:
+                    continue  # someone else recorded a change first; the next run looks again
+                flagged.append(complaint_id)
+        return flagged
