@@ -19,6 +19,7 @@ from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
 from gateway.projections.directory import DirectoryProjection
+from gateway.projections.goals import GoalsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
@@ -33,7 +34,7 @@ ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", role
 
 def projections(schema: str) -> list[Projection]:
     """Every projection of the read side."""
-    return [DirectoryProjection(schema)]
+    return [DirectoryProjection(schema), GoalsProjection(schema)]
 
 
 def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     async def health(request: Request) -> dict[str, object]:
         """Liveness, and how far each projection has got."""
         freshness: Freshness = request.app.state.freshness
-        return {"status": "ok", "projected": {"directory": freshness.position("directory")}}
+        services = [p.log.service for p in projections(schema)]
+        return {"status": "ok", "projected": {s: freshness.position(s) for s in services}}
 
     return app
 

@@ -93,3 +93,4 @@ class ServiceLog:
 
 
 DIRECTORY_LOG = ServiceLog(service="directory", schema="directory")
+GOALS_LOG = ServiceLog(service="goals", schema="goals")

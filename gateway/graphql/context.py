@@ -43,13 +43,40 @@ class Loaders:
     person: DataLoader[UUID, asyncpg.Record | None]
     department: DataLoader[UUID, asyncpg.Record | None]
     unit: DataLoader[UUID, asyncpg.Record | None]
+    goal_set: DataLoader[UUID, asyncpg.Record | None]
+    goal_items: DataLoader[UUID, list[asyncpg.Record]]
+    goal_versions: DataLoader[UUID, list[asyncpg.Record]]
+    goal_history: DataLoader[UUID, list[asyncpg.Record]]
+    goal_proposal: DataLoader[UUID, asyncpg.Record | None]
+    monthly_summary_versions: DataLoader[UUID, list[asyncpg.Record]]
+    reference_goal_revisions: DataLoader[UUID, list[asyncpg.Record]]
 
 
-def _by_id(pool: asyncpg.Pool, table: str) -> DataLoader[UUID, asyncpg.Record | None]:
+def _by_id(
+    pool: asyncpg.Pool, table: str, column: str = "id"
+) -> DataLoader[UUID, asyncpg.Record | None]:
     async def load(ids: list[UUID]) -> list[asyncpg.Record | None]:
-        rows = await pool.fetch(f"SELECT * FROM {table} WHERE id = ANY($1::uuid[])", ids)
-        found = {r["id"]: r for r in rows}
+        rows = await pool.fetch(f"SELECT * FROM {table} WHERE {column} = ANY($1::uuid[])", ids)
+        found = {r[column]: r for r in rows}
         return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _all_of(
+    pool: asyncpg.Pool, table: str, column: str, order: str, where: str = "TRUE"
+) -> DataLoader[UUID, list[asyncpg.Record]]:
+    """The rows that belong to each id (items of a goal set, versions of a summary...)."""
+
+    async def load(ids: list[UUID]) -> list[list[asyncpg.Record]]:
+        rows = await pool.fetch(
+            f"SELECT * FROM {table} WHERE {column} = ANY($1::uuid[]) AND {where} ORDER BY {order}",
+            ids,
+        )
+        found: dict[UUID, list[asyncpg.Record]] = {i: [] for i in ids}
+        for r in rows:
+            found[r[column]].append(r)
+        return [found[i] for i in ids]
 
     return DataLoader(load_fn=load)
 
@@ -78,11 +105,34 @@ class Context(BaseContext):
         self.freshness = freshness
         self.http = http
         self.headers = headers
-        self.loaders = Loaders(
+        self.loaders = self._new_loaders()
+
+    def _new_loaders(self) -> Loaders:
+        pool, schema = self.pool, self.schema
+        return Loaders(
             person=_by_id(pool, f"{schema}.people"),
             department=_by_id(pool, f"{schema}.departments"),
             unit=_by_id(pool, f"{schema}.units"),
+            goal_set=_by_id(pool, f"{schema}.goal_sets"),
+            goal_items=_all_of(
+                pool, f"{schema}.goal_set_items", "goal_set_id", "ordinal", "ordinal IS NOT NULL"
+            ),
+            goal_versions=_all_of(
+                pool, f"{schema}.goal_set_versions", "goal_set_id", "version_number"
+            ),
+            goal_history=_all_of(pool, f"{schema}.goal_set_history", "goal_set_id", "position"),
+            goal_proposal=_by_id(pool, f"{schema}.goal_proposals", "goal_set_id"),
+            monthly_summary_versions=_all_of(
+                pool, f"{schema}.monthly_summary_versions", "summary_id", "version"
+            ),
+            reference_goal_revisions=_all_of(
+                pool, f"{schema}.reference_goal_revisions", "reference_id", "revision"
+            ),
         )
+
+    def forget_loaded(self) -> None:
+        """Start the loaders afresh: a command of this request has changed the read side."""
+        self.loaders = self._new_loaders()
 
     def table(self, name: str) -> str:
         """A read table, qualified by the read schema in use."""

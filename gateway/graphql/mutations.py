@@ -4,6 +4,7 @@ the projections show the change (read-your-writes).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -35,35 +36,69 @@ def _service_error(response: httpx.Response) -> GraphQLError:
     return GraphQLError(body.get("message") or response.text[:500], extensions=extensions)
 
 
+def _json(value: Any) -> Any:
+    """Command bodies as JSON: dates as ISO strings, inputs (dataclasses) as objects."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _json(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
 async def forward(
     info: Info_,
+    service: str,
+    base_url: str,
     path: str,
     body: dict[str, Any],
     idempotency_key: str | None,
     expected_version: int | None = None,
 ) -> tuple[dict[str, Any], int]:
-    """Send a command to the directory; wait until its positions are projected."""
+    """Send a command to the service that owns it; wait until its positions are projected."""
     ctx = info.context
-    payload = {
-        k: (v.isoformat() if isinstance(v, date) else v) for k, v in body.items() if v is not None
-    }
+    payload = {k: _json(v) for k, v in body.items() if v is not None}
     try:
         response = await ctx.http.post(
-            ctx.settings.directory_url + path,
+            base_url + path,
             json=payload,
             headers=ctx.forward_headers(idempotency_key, expected_version),
         )
     except httpx.HTTPError as exc:
         raise GraphQLError(
-            f"the directory service is unreachable: {exc}",
+            f"the {service} service is unreachable: {exc}",
             extensions={"code": "SERVICE_UNAVAILABLE", "status": 503},
         ) from None
     if response.status_code >= 400:
         raise _service_error(response)
     result: dict[str, Any] = response.json()
     position = max(result.get("positions") or [0])
-    await ctx.freshness.wait_for("directory", position, ctx.settings.kaohe_read_your_writes_timeout)
+    try:
+        await ctx.freshness.wait_for(service, position, ctx.settings.kaohe_read_your_writes_timeout)
+    except TimeoutError:
+        raise GraphQLError(
+            f"the {service} service recorded the change at position {position}, but the read "
+            "side has not caught up yet: read it again shortly (a retry with the same "
+            "idempotencyKey records nothing twice)",
+            extensions={"code": "NOT_YET_READABLE", "status": 504, "position": position},
+        ) from None
+    ctx.forget_loaded()
     return result, position
+
+
+async def to_directory(
+    info: Info_,
+    path: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    expected_version: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """A command for the directory service."""
+    url = info.context.settings.directory_url
+    return await forward(info, "directory", url, path, body, idempotency_key, expected_version)
 
 
 async def _person(info: Info_, person_id: str) -> Person:
@@ -121,7 +156,7 @@ class Mutation:
         code: str,
         idempotency_key: IdempotencyKey = None,
     ) -> UnitPayload:
-        result, position = await forward(
+        result, position = await to_directory(
             info, "/units", {"name": name, "code": code}, idempotency_key
         )
         return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
@@ -144,7 +179,7 @@ class Mutation:
             "service_kind": service_kind,
             "opened_on": opened_on,
         }
-        result, position = await forward(
+        result, position = await to_directory(
             info, _unit_path(unit_id, "/departments"), body, idempotency_key, expected_version
         )
         return DepartmentPayload(
@@ -173,7 +208,7 @@ class Mutation:
             "department_id": department_id,
             "joined_on": joined_on,
         }
-        result, position = await forward(
+        result, position = await to_directory(
             info, _unit_path(unit_id, "/people"), body, idempotency_key, expected_version
         )
         return PersonPayload(
@@ -195,7 +230,7 @@ class Mutation:
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
         body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
-        _, position = await forward(
+        _, position = await to_directory(
             info,
             _unit_path(unit_id, f"/people/{UUID(str(person_id))}/moves"),
             body,
@@ -216,7 +251,7 @@ class Mutation:
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
         body = {"reason": reason, "effective_on": effective_on}
-        _, position = await forward(
+        _, position = await to_directory(
             info,
             _unit_path(unit_id, f"/people/{UUID(str(person_id))}/departure"),
             body,
@@ -238,7 +273,7 @@ class Mutation:
         expected_version: ExpectedVersion = None,
     ) -> DepartmentPayload:
         body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await forward(
+        _, position = await to_directory(
             info,
             _unit_path(unit_id, f"/departments/{UUID(str(department_id))}/head"),
             body,
@@ -269,7 +304,7 @@ class Mutation:
             "effective_on": effective_on,
             "reason": reason,
         }
-        _, position = await forward(
+        _, position = await to_directory(
             info, _unit_path(unit_id, "/supervision"), body, idempotency_key, expected_version
         )
         return await _person_payload(info, unit_id, leader_id, position)
@@ -286,7 +321,7 @@ class Mutation:
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
         body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await forward(
+        _, position = await to_directory(
             info, _unit_path(unit_id, "/principal-leader"), body, idempotency_key, expected_version
         )
         return await _person_payload(info, unit_id, person_id, position)
@@ -309,7 +344,7 @@ class Mutation:
             "effective_on": effective_on,
             "reason": reason,
         }
-        _, position = await forward(
+        _, position = await to_directory(
             info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
         )
         return await _person_payload(info, unit_id, person_id, position)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import strawberry
@@ -34,7 +35,8 @@ from services.directory.vocabulary import PositionCategory
 MAX_PAGE = 200
 
 
-def _uuid(value: str, field: str) -> UUID:
+def parse_id(value: str, field: str) -> UUID:
+    """An id argument as a UUID; anything else is refused naming the argument."""
     try:
         return UUID(str(value))
     except ValueError:
@@ -44,7 +46,8 @@ def _uuid(value: str, field: str) -> UUID:
         ) from None
 
 
-def _page_size(first: int) -> int:
+def page_size(first: int) -> int:
+    """The page size asked for, within bounds."""
     if not 1 <= first <= MAX_PAGE:
         raise GraphQLError(
             f"first: must be between 1 and {MAX_PAGE}, got {first}",
@@ -53,7 +56,8 @@ def _page_size(first: int) -> int:
     return first
 
 
-def _after(after: str | None) -> tuple[str, str] | None:
+def after_key(after: str | None) -> tuple[str, str] | None:
+    """The (sort value, id) a cursor carries; a malformed cursor names the argument."""
     if after is None:
         return None
     try:
@@ -72,8 +76,8 @@ async def department_page(
     """A keyset page of a unit's departments, ordered by name."""
     ctx = info.context
     ctx.ensure_unit(unit_id)
-    size = _page_size(first)
-    key = _after(after)
+    size = page_size(first)
+    key = after_key(after)
     table = ctx.table("departments")
     rows = await ctx.pool.fetch(
         f"SELECT * FROM {table} WHERE unit_id = $1 "
@@ -89,13 +93,18 @@ async def department_page(
         for r in rows[:size]
     ]
     return DepartmentConnection(
-        edges=edges, page_info=_page_info(rows, size, edges), total_count=total
+        edges=edges, page_info=page_info(rows, size, edges), total_count=total
     )
 
 
-def _page_info(
-    rows: list[Any], size: int, edges: list[DepartmentEdge] | list[PersonEdge]
-) -> PageInfo:
+class Edge(Protocol):
+    """What a page needs of an edge."""
+
+    @property
+    def cursor(self) -> str: ...
+
+
+def page_info(rows: list[Any], size: int, edges: Sequence[Edge]) -> PageInfo:
     """Pages are fetched one row long: the extra row says whether there is a next page."""
     return PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None)
 
@@ -200,14 +209,14 @@ class Query:
 
     @strawberry.field(description="One unit")
     async def unit(self, info: Info_, id: strawberry.ID) -> Unit | None:  # noqa: A002 - GraphQL's name
-        unit_id = _uuid(id, "id")
+        unit_id = parse_id(id, "id")
         info.context.ensure_unit(unit_id)
         row = await info.context.loaders.unit.load(unit_id)
         return Unit.from_row(row) if row else None
 
     @strawberry.field(description="One department")
     async def department(self, info: Info_, id: strawberry.ID) -> Department | None:  # noqa: A002
-        row = await info.context.loaders.department.load(_uuid(id, "id"))
+        row = await info.context.loaders.department.load(parse_id(id, "id"))
         if row is None:
             return None
         info.context.ensure_unit(row["unit_id"])
@@ -215,7 +224,7 @@ class Query:
 
     @strawberry.field(description="One person")
     async def person(self, info: Info_, id: strawberry.ID) -> Person | None:  # noqa: A002
-        row = await info.context.loaders.person.load(_uuid(id, "id"))
+        row = await info.context.loaders.person.load(parse_id(id, "id"))
         if row is None:
             return None
         info.context.ensure_unit(row["unit_id"])
@@ -235,11 +244,11 @@ class Query:
         after: str | None = None,
     ) -> PersonConnection:
         ctx = info.context
-        unit = _uuid(unit_id, "unitId")
+        unit = parse_id(unit_id, "unitId")
         ctx.ensure_unit(unit)
-        size = _page_size(first)
-        key = _after(after)
-        department = _uuid(department_id, "departmentId") if department_id else None
+        size = page_size(first)
+        key = after_key(after)
+        department = parse_id(department_id, "departmentId") if department_id else None
         filters = (
             f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
             "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "
@@ -262,11 +271,11 @@ class Query:
             for r in rows[:size]
         ]
         return PersonConnection(
-            edges=edges, page_info=_page_info(rows, size, edges), total_count=total
+            edges=edges, page_info=page_info(rows, size, edges), total_count=total
         )
 
     @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
     async def managers(
         self, info: Info_, person_id: strawberry.ID, at: datetime | None = None
     ) -> Managers:
-        return await managers_of(info, _uuid(person_id, "personId"), at)
+        return await managers_of(info, parse_id(person_id, "personId"), at)

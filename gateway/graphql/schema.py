@@ -13,8 +13,20 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from gateway.graphql.mutations import Mutation
-from gateway.graphql.queries import Query
+from gateway.graphql.goals_mutations import GoalsMutation
+from gateway.graphql.goals_queries import GoalsQuery
+from gateway.graphql.mutations import Mutation as DirectoryMutation
+from gateway.graphql.queries import Query as DirectoryQuery
+
+
+@strawberry.type(description="Reading the org chart and the goals")
+class Query(DirectoryQuery, GoalsQuery):
+    pass
+
+
+@strawberry.type(description="Commands, forwarded to the service that owns them")
+class Mutation(DirectoryMutation, GoalsMutation):
+    pass
 
 
 def build_schema(max_depth: int) -> strawberry.Schema:

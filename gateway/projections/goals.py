@@ -1,0 +1,494 @@
+"""The goals read model: goal sets with their items, approved versions, history and pending
+revisions; reference goals, monthly summaries (月小结) and weekly reports, each with its versions.
+
+An approved version is in force from its `approved_at` (the event's timestamp) until the next
+one's, so the version in force at any instant is the latest approved at or before it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from gateway.log import GOALS_LOG, LogEvent
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS {schema}.goal_sets (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL, department_id uuid,
+    period text NOT NULL, status text NOT NULL, version bigint NOT NULL,
+    current_version_number int, drafted_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL, position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS goal_sets_unit ON {schema}.goal_sets (unit_id, period DESC, id DESC);
+CREATE INDEX IF NOT EXISTS goal_sets_person ON {schema}.goal_sets (person_id, period);
+CREATE INDEX IF NOT EXISTS goal_sets_status ON {schema}.goal_sets (unit_id, status);
+CREATE TABLE IF NOT EXISTS {schema}.goal_set_items (
+    goal_set_id uuid NOT NULL, item_id text NOT NULL, ordinal int, what text NOT NULL,
+    measure text NOT NULL, due_on date NOT NULL, weight int, serves jsonb NOT NULL,
+    status text NOT NULL DEFAULT 'ACTIVE', percent int NOT NULL DEFAULT 0, note text,
+    updated_at timestamptz NOT NULL, PRIMARY KEY (goal_set_id, item_id));
+CREATE TABLE IF NOT EXISTS {schema}.goal_set_versions (
+    goal_set_id uuid NOT NULL, version_number int NOT NULL, items jsonb NOT NULL,
+    approved_by uuid NOT NULL, relation text NOT NULL, comment text,
+    approved_at timestamptz NOT NULL, position bigint NOT NULL,
+    PRIMARY KEY (goal_set_id, version_number));
+CREATE TABLE IF NOT EXISTS {schema}.goal_set_history (
+    position bigint PRIMARY KEY, goal_set_id uuid NOT NULL, event text NOT NULL,
+    actor_id uuid, actor_role text, relation text, text text, item_id text, percent int,
+    version_number int, at timestamptz NOT NULL);
+CREATE INDEX IF NOT EXISTS goal_history_set ON {schema}.goal_set_history (goal_set_id, position);
+CREATE TABLE IF NOT EXISTS {schema}.goal_proposals (
+    goal_set_id uuid PRIMARY KEY, items jsonb NOT NULL, reason text NOT NULL,
+    proposed_by uuid, proposed_at timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS {schema}.reference_goals (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, kind text NOT NULL, department_id uuid,
+    period text NOT NULL, title text NOT NULL, revision int NOT NULL, items jsonb NOT NULL,
+    published_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+    version bigint NOT NULL, position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS reference_goals_unit ON {schema}.reference_goals (unit_id, period);
+CREATE TABLE IF NOT EXISTS {schema}.reference_goal_revisions (
+    reference_id uuid NOT NULL, revision int NOT NULL, title text NOT NULL, items jsonb NOT NULL,
+    reason text, actor_id uuid, published_at timestamptz NOT NULL,
+    PRIMARY KEY (reference_id, revision));
+CREATE TABLE IF NOT EXISTS {schema}.monthly_summaries (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL, department_id uuid,
+    month text NOT NULL, version bigint NOT NULL, text text NOT NULL,
+    submitted_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS monthly_summaries_unit ON {schema}.monthly_summaries (unit_id, month);
+CREATE TABLE IF NOT EXISTS {schema}.monthly_summary_versions (
+    summary_id uuid NOT NULL, version int NOT NULL, text text NOT NULL, reason text,
+    actor_id uuid, at timestamptz NOT NULL, PRIMARY KEY (summary_id, version));
+CREATE TABLE IF NOT EXISTS {schema}.weekly_reports (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, department_id uuid NOT NULL, week text NOT NULL,
+    department_name text, entries jsonb NOT NULL, free_text text NOT NULL, status text NOT NULL,
+    compiled_at timestamptz NOT NULL, published_at timestamptz, updated_at timestamptz NOT NULL,
+    version bigint NOT NULL, position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS weekly_reports_unit ON {schema}.weekly_reports (unit_id, week);
+"""
+
+GOAL_SET_EVENTS = frozenset(
+    {
+        "Drafted",
+        "Edited",
+        "Submitted",
+        "Returned",
+        "Approved",
+        "RevisionProposed",
+        "RevisionApproved",
+        "RevisionRejected",
+        "ProgressRecorded",
+        "ItemCompleted",
+        "ItemDropped",
+    }
+)
+# The free text each goal set event carries, by event: comments, reasons and notes.
+TEXT_OF = {
+    "Approved": "comment",
+    "RevisionApproved": "comment",
+    "Returned": "comments",
+    "RevisionProposed": "reason",
+    "RevisionRejected": "reason",
+    "ProgressRecorded": "note",
+    "ItemCompleted": "note",
+    "ItemDropped": "reason",
+}
+Handler = Callable[[asyncpg.Connection, LogEvent], Awaitable[None]]
+
+
+def _uuid(value: Any) -> UUID | None:
+    return UUID(str(value)) if value else None
+
+
+def _at(e: LogEvent) -> datetime:
+    return datetime.fromisoformat(str(e.data["timestamp"]))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class GoalsProjection:
+    """Applies goals events to the goals read tables (inside the runner's transaction)."""
+
+    log = GOALS_LOG
+    tables: tuple[str, ...] = (
+        "goal_sets",
+        "goal_set_items",
+        "goal_set_versions",
+        "goal_set_history",
+        "goal_proposals",
+        "reference_goals",
+        "reference_goal_revisions",
+        "monthly_summaries",
+        "monthly_summary_versions",
+        "weekly_reports",
+    )
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+
+    def ddl(self) -> str:
+        """The tables this projection owns."""
+        return SCHEMA_SQL.format(schema=self.schema)
+
+    def table(self, name: str) -> str:
+        """A read table of this projection."""
+        return f"{self.schema}.{name}"
+
+    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+        """Project one event."""
+        handler: Handler | None = getattr(self, f"on_{event.name}", None)
+        if handler is not None:
+            await handler(conn, event)
+        if event.name in GOAL_SET_EVENTS:
+            await self._record_history(conn, event)
+            await conn.execute(
+                f"UPDATE {self.table('goal_sets')} SET version = $2, position = $3, "
+                "updated_at = $4 WHERE id = $1",
+                event.originator_id,
+                event.originator_version,
+                event.position,
+                _at(event),
+            )
+
+    # -- goal sets --
+
+    async def on_Drafted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('goal_sets')} (id, unit_id, person_id, department_id, "
+            "period, status, version, drafted_at, updated_at, position) "
+            "VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            _uuid(d["unit_id"]),
+            _uuid(d["person_id"]),
+            _uuid(d.get("department_id")),
+            d["period"],
+            e.originator_version,
+            _at(e),
+            e.position,
+        )
+        await self._replace_items(conn, e.originator_id, d["items"], _at(e))
+
+    async def on_Edited(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._replace_items(conn, e.originator_id, e.data["items"], _at(e))
+
+    async def on_Submitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._set_status(conn, e.originator_id, "SUBMITTED")
+
+    async def on_Returned(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._set_status(conn, e.originator_id, "RETURNED")
+
+    async def on_Approved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        # The version approved is the items as submitted: the goal set's current items.
+        await conn.execute(
+            f"INSERT INTO {self.table('goal_set_versions')} (goal_set_id, version_number, items, "
+            "approved_by, relation, comment, approved_at, position) "
+            "SELECT $1, $2, COALESCE(jsonb_agg(jsonb_build_object('item_id', item_id, "
+            "'what', what, 'measure', measure, 'due_on', due_on, 'weight', weight, "
+            "'serves', serves) ORDER BY ordinal), '[]'::jsonb), $3, $4, $5, $6, $7 "
+            f"FROM {self.table('goal_set_items')} WHERE goal_set_id = $1 AND ordinal IS NOT NULL "
+            "ON CONFLICT (goal_set_id, version_number) DO NOTHING",
+            e.originator_id,
+            int(d["version_number"]),
+            _uuid(d["approved_by"]),
+            d["relation"],
+            d.get("comment"),
+            _at(e),
+            e.position,
+        )
+        await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
+
+    async def on_RevisionProposed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('goal_proposals')} "
+            "(goal_set_id, items, reason, proposed_by, proposed_at) "
+            "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (goal_set_id) DO UPDATE SET "
+            "items = EXCLUDED.items, reason = EXCLUDED.reason, "
+            "proposed_by = EXCLUDED.proposed_by, proposed_at = EXCLUDED.proposed_at",
+            e.originator_id,
+            _json(d["items"]),
+            d["reason"],
+            _uuid(e.meta.get("actor_id")),
+            _at(e),
+        )
+        await self._set_status(conn, e.originator_id, "REVISION_PROPOSED")
+
+    async def on_RevisionApproved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        items = await conn.fetchval(
+            f"DELETE FROM {self.table('goal_proposals')} WHERE goal_set_id = $1 RETURNING items",
+            e.originator_id,
+        )
+        if items is not None:  # projected once already when there is no proposal left
+            await conn.execute(
+                f"INSERT INTO {self.table('goal_set_versions')} (goal_set_id, version_number, "
+                "items, approved_by, relation, comment, approved_at, position) "
+                "VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8) "
+                "ON CONFLICT (goal_set_id, version_number) DO NOTHING",
+                e.originator_id,
+                int(d["version_number"]),
+                items,
+                _uuid(d["approved_by"]),
+                d["relation"],
+                d.get("comment"),
+                _at(e),
+                e.position,
+            )
+            await self._replace_items(conn, e.originator_id, json.loads(items), _at(e))
+        await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
+
+    async def on_RevisionRejected(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await conn.execute(
+            f"DELETE FROM {self.table('goal_proposals')} WHERE goal_set_id = $1", e.originator_id
+        )
+        await self._set_status(conn, e.originator_id, "APPROVED")
+
+    async def on_ProgressRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(conn, e, None, int(e.data["percent"]), e.data.get("note"))
+
+    async def on_ItemCompleted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(conn, e, "COMPLETED", 100, e.data.get("note"))
+
+    async def on_ItemDropped(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(conn, e, "DROPPED", None, e.data.get("reason"))
+
+    async def _progress(
+        self,
+        conn: asyncpg.Connection,
+        e: LogEvent,
+        status: str | None,
+        percent: int | None,
+        note: str | None,
+    ) -> None:
+        await conn.execute(
+            f"UPDATE {self.table('goal_set_items')} SET status = COALESCE($3, status), "
+            "percent = COALESCE($4, percent), note = $5, updated_at = $6 "
+            "WHERE goal_set_id = $1 AND item_id = $2",
+            e.originator_id,
+            str(e.data["item_id"]),
+            status,
+            percent,
+            note,
+            _at(e),
+        )
+
+    async def _set_status(
+        self, conn: asyncpg.Connection, goal_set_id: UUID, status: str, in_force: int | None = None
+    ) -> None:
+        await conn.execute(
+            f"UPDATE {self.table('goal_sets')} SET status = $2, "
+            "current_version_number = COALESCE($3, current_version_number) WHERE id = $1",
+            goal_set_id,
+            status,
+            in_force,
+        )
+
+    async def _replace_items(
+        self, conn: asyncpg.Connection, goal_set_id: UUID, items: list[dict[str, Any]], at: datetime
+    ) -> None:
+        """Make `items` the current ones. Items keep their progress by id (as the domain does),
+        so an item dropped from a version and brought back later keeps what it had.
+        """
+        await conn.execute(
+            f"UPDATE {self.table('goal_set_items')} SET ordinal = NULL WHERE goal_set_id = $1",
+            goal_set_id,
+        )
+        await conn.executemany(
+            f"INSERT INTO {self.table('goal_set_items')} (goal_set_id, item_id, ordinal, what, "
+            "measure, due_on, weight, serves, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) "
+            "ON CONFLICT (goal_set_id, item_id) DO UPDATE SET ordinal = EXCLUDED.ordinal, "
+            "what = EXCLUDED.what, measure = EXCLUDED.measure, due_on = EXCLUDED.due_on, "
+            "weight = EXCLUDED.weight, serves = EXCLUDED.serves, updated_at = EXCLUDED.updated_at",
+            [
+                (
+                    goal_set_id,
+                    str(item["item_id"]),
+                    ordinal,
+                    item["what"],
+                    item["measure"],
+                    date.fromisoformat(str(item["due_on"])),
+                    item.get("weight"),
+                    _json(item.get("serves") or []),
+                    at,
+                )
+                for ordinal, item in enumerate(items)
+            ],
+        )
+
+    async def _record_history(self, conn: asyncpg.Connection, e: LogEvent) -> None:
+        d = e.data
+        text_field = TEXT_OF.get(e.name)
+        await conn.execute(
+            f"INSERT INTO {self.table('goal_set_history')} (position, goal_set_id, event, "
+            "actor_id, actor_role, relation, text, item_id, percent, version_number, at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            "ON CONFLICT (position) DO NOTHING",
+            e.position,
+            e.originator_id,
+            e.name,
+            _uuid(e.meta.get("actor_id")),
+            e.meta.get("actor_role"),
+            d.get("relation"),
+            d.get(text_field) if text_field else None,
+            str(d["item_id"]) if d.get("item_id") else None,
+            d.get("percent"),
+            d.get("version_number"),
+            _at(e),
+        )
+
+    # -- reference goals --
+    # Every event of a reference document publishes a revision: its revision is its version.
+
+    async def on_Published(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('reference_goals')} (id, unit_id, kind, department_id, "
+            "period, title, revision, items, published_at, updated_at, version, position) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::jsonb, $9, $9, $7::int, $10) "
+            "ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            _uuid(d["unit_id"]),
+            d["kind"],
+            _uuid(d.get("department_id")),
+            d["period"],
+            d["title"],
+            e.originator_version,
+            _json(d["items"]),
+            _at(e),
+            e.position,
+        )
+        await self._reference_revision(conn, e, None)
+
+    async def on_Revised(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"UPDATE {self.table('reference_goals')} SET title = $2, items = $3::jsonb, "
+            "revision = $4::int, version = $4::int, updated_at = $5, position = $6 WHERE id = $1",
+            e.originator_id,
+            d["title"],
+            _json(d["items"]),
+            e.originator_version,
+            _at(e),
+            e.position,
+        )
+        await self._reference_revision(conn, e, d.get("reason"))
+
+    async def _reference_revision(
+        self, conn: asyncpg.Connection, e: LogEvent, reason: str | None
+    ) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.table('reference_goal_revisions')} "
+            "(reference_id, revision, title, items, reason, actor_id, published_at) "
+            "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) "
+            "ON CONFLICT (reference_id, revision) DO NOTHING",
+            e.originator_id,
+            e.originator_version,
+            e.data["title"],
+            _json(e.data["items"]),
+            reason,
+            _uuid(e.meta.get("actor_id")),
+            _at(e),
+        )
+
+    # -- monthly summaries --
+    # Each event of a summary is a version of its text: the version is the event's.
+
+    async def on_SummarySubmitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('monthly_summaries')} (id, unit_id, person_id, "
+            "department_id, month, version, text, submitted_at, updated_at, position) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            _uuid(d["unit_id"]),
+            _uuid(d["person_id"]),
+            _uuid(d.get("department_id")),
+            d["month"],
+            e.originator_version,
+            d["text"],
+            _at(e),
+            e.position,
+        )
+        await self._summary_version(conn, e, None)
+
+    async def on_SummaryAmended(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await conn.execute(
+            f"UPDATE {self.table('monthly_summaries')} SET text = $2, version = $3, "
+            "updated_at = $4, position = $5 WHERE id = $1",
+            e.originator_id,
+            e.data["text"],
+            e.originator_version,
+            _at(e),
+            e.position,
+        )
+        await self._summary_version(conn, e, e.data.get("reason"))
+
+    async def _summary_version(
+        self, conn: asyncpg.Connection, e: LogEvent, reason: str | None
+    ) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.table('monthly_summary_versions')} "
+            "(summary_id, version, text, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (summary_id, version) DO NOTHING",
+            e.originator_id,
+            e.originator_version,
+            e.data["text"],
+            reason,
+            _uuid(e.meta.get("actor_id")),
+            _at(e),
+        )
+
+    # -- weekly reports --
+
+    async def on_WeeklyReportCompiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('weekly_reports')} (id, unit_id, department_id, week, "
+            "entries, free_text, status, compiled_at, updated_at, version, position) "
+            "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'COMPILED', $7, $7, $8, $9) "
+            "ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            _uuid(d["unit_id"]),
+            _uuid(d["department_id"]),
+            d["week"],
+            _json(d["entries"]),
+            d.get("free_text") or "",
+            _at(e),
+            e.originator_version,
+            e.position,
+        )
+
+    async def on_WeeklyReportRecompiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._report(conn, e, "COMPILED", published=False)
+
+    async def on_WeeklyReportPublished(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await self._report(conn, e, "PUBLISHED", published=True)
+
+    async def _report(
+        self, conn: asyncpg.Connection, e: LogEvent, status: str, *, published: bool
+    ) -> None:
+        d = e.data
+        await conn.execute(
+            f"UPDATE {self.table('weekly_reports')} SET entries = $2::jsonb, free_text = $3, "
+            "status = $4, department_name = COALESCE($5, department_name), "
+            "compiled_at = CASE WHEN $6 THEN compiled_at ELSE $7 END, "
+            "published_at = CASE WHEN $6 THEN $7 ELSE published_at END, "
+            "updated_at = $7, version = $8, position = $9 WHERE id = $1",
+            e.originator_id,
+            _json(d["entries"]),
+            d.get("free_text") or "",
+            status,
+            d.get("department_name"),
+            published,
+            _at(e),
+            e.originator_version,
+            e.position,
+        )
