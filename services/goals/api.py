@@ -172,7 +172,7 @@ def publish_reference(
         actor,
         role,
         body,
-        lambda _: app.publish_reference(
+        lambda v: app.publish_reference(
             unit_id,
             actor.person_id,
             actor.has(Role.APPRAISAL_OFFICE),
@@ -183,6 +183,7 @@ def publish_reference(
             [i.model_dump(mode="json") for i in body.items],
             body.reason,
             _now(),
+            v,
         ),
         body.reason,
     )
@@ -420,6 +421,7 @@ def amend_monthly_summary(
     summary_id: UUID, body: AmendSummary, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
     """Amend a monthly summary with a new version, with the reason."""
+    require_unit(actor, app.monthly_summary_unit(summary_id))
     return _run(
         app,
         request,
@@ -443,7 +445,9 @@ def compile_weekly_report(
         actor,
         Role.APPRAISAL_OFFICE,
         body,
-        lambda _: app.compile_weekly_report(unit_id, body.department_id, body.week, body.free_text),
+        lambda v: app.compile_weekly_report(
+            unit_id, body.department_id, body.week, body.free_text, v
+        ),
     )
 
 
@@ -452,7 +456,7 @@ def publish_weekly_report(
     report_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
     """Publish a compiled weekly report to all staff (appraisal office)."""
-    require_role(actor, Role.APPRAISAL_OFFICE)
+    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.weekly_report_unit(report_id))
     return _run(
         app,
         request,

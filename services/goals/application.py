@@ -50,6 +50,16 @@ class Goals(ServiceApplication):
         goal_set: GoalSet = self._get(GoalSet, goal_set_id, expected_version, "goal_set")
         return goal_set
 
+    def weekly_report_unit(self, report_id: UUID) -> UUID:
+        """The unit a weekly report belongs to."""
+        report: WeeklyReport = self._get(WeeklyReport, report_id, None, "weekly_report")
+        return report.unit_id
+
+    def monthly_summary_unit(self, summary_id: UUID) -> UUID:
+        """The unit a monthly summary belongs to."""
+        summary: MonthlySummary = self._get(MonthlySummary, summary_id, None, "monthly_summary")
+        return summary.unit_id
+
     # -- reference goals --
 
     def publish_reference(
@@ -64,6 +74,7 @@ class Goals(ServiceApplication):
         items: list[dict[str, Any]],
         reason: str | None,
         now: datetime,
+        expected_version: int | None = None,
     ) -> Committed:
         """Publish (or publish a new version of) reference goals."""
         checked = ReferenceGoals.check_document(kind, department_id, period, items)
@@ -88,6 +99,8 @@ class Goals(ServiceApplication):
         except AggregateNotFoundError:
             doc = ReferenceGoals(unit_id, kind, department_id, period, title, checked)
         else:
+            if expected_version is not None and doc.version != expected_version:
+                raise stale_version(expected_version, doc.version)
             doc.revise(title, items, reason or "")
         return self.commit(doc, result={"reference_id": str(doc.id)})
 
@@ -267,7 +280,12 @@ class Goals(ServiceApplication):
     # -- weekly reports --
 
     def compile_weekly_report(
-        self, unit_id: UUID, department_id: UUID, week: str, free_text: str
+        self,
+        unit_id: UUID,
+        department_id: UUID,
+        week: str,
+        free_text: str,
+        expected_version: int | None = None,
     ) -> Committed:
         """Compile a department's week from progress records and monthly summaries."""
         entries = self.weekly_entries(unit_id, department_id, week)
@@ -277,6 +295,8 @@ class Goals(ServiceApplication):
         except AggregateNotFoundError:
             report = WeeklyReport(unit_id, department_id, week, entries, free_text)
         else:
+            if expected_version is not None and report.version != expected_version:
+                raise stale_version(expected_version, report.version)
             report.recompile(entries, free_text)
         return self.commit(report, result={"report_id": str(report.id)})
 
@@ -289,16 +309,28 @@ class Goals(ServiceApplication):
         return self.commit(report, result={"report_id": str(report.id)})
 
     def weekly_entries(self, unit_id: UUID, department_id: UUID, week: str) -> list[dict[str, Any]]:
-        """Each member's progress in the week and their summary of the month it starts in."""
+        """Each member's progress in the week, on the goal sets of every quarter and year the
+        week touches, and their latest monthly summary of a month it touches.
+        """
         monday, sunday = week_span(week)
-        quarter = f"{monday.year}-Q{(monday.month - 1) // 3 + 1}"
+        periods = dict.fromkeys(
+            p
+            for day in (monday, sunday)
+            for p in (f"{day.year}-Q{(day.month - 1) // 3 + 1}", str(day.year))
+        )
+        months = dict.fromkeys(f"{day:%Y-%m}" for day in (sunday, monday))
         entries = []
         for person_id, name in sorted(
             self.org.members(unit_id, department_id, sunday), key=lambda m: m[1]
         ):
-            progress = self._progress_between(unit_id, person_id, quarter, monday, sunday)
-            progress += self._progress_between(unit_id, person_id, str(monday.year), monday, sunday)
-            summary = self._summary_text(unit_id, person_id, f"{monday:%Y-%m}")
+            progress = [
+                record
+                for period in periods
+                for record in self._progress_between(unit_id, person_id, period, monday, sunday)
+            ]
+            summary = next(
+                (t for m in months if (t := self._summary_text(unit_id, person_id, m))), None
+            )
             entries.append(
                 {
                     "person_id": str(person_id),

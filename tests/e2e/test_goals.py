@@ -688,12 +688,6 @@ def test_the_office_publishes_a_weekly_report_of_each_members_progress(
     )
     entries = {e["person"]["login"]: e for e in report["entries"]}
     assert {"liqiang", "zhaomin", "sunli", "zhoujie", "qianduo"} <= set(entries)
-    monday = china_date() - timedelta(days=china_date().weekday())
-    if (monday.month - 1) // 3 != (china_date().month - 1) // 3:
-        pytest.xfail(
-            "services/goals/application.py weekly_entries reads only the goal sets of the "
-            "quarter the week's Monday falls in; this week began in the previous quarter"
-        )
     progress = entries["sunli"]["progress"]
     assert [
         (p["itemId"], p["kind"], p["kindLabel"], p["percent"], p["note"]) for p in progress
