@@ -5,12 +5,14 @@ Every mutation carries an Idempotency-Key, so running it twice records nothing t
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import httpx
 from rich.progress import Progress
 
+from deploy.demo_goals_loader import load_goals, token_client
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
     AUDITORS,
@@ -90,8 +92,36 @@ MOVE = """mutation($unit: ID!, $person: ID!, $dept: ID!, $on: Date, $reason: Str
     reason: $reason, idempotencyKey: $key) { position } }"""
 
 
+@dataclasses.dataclass(frozen=True)
+class LoadedUnit:
+    """The demo unit as loaded: ids by the demo's keys, and the office's client."""
+
+    unit_id: UUID
+    person_ids: dict[str, str]
+    departments: dict[str, str]
+    office: GraphQLClient
+
+
 def load_demo(settings: Settings, graphql_url: str) -> UUID:
-    """Load the demo unit; returns its id."""
+    """Load the demo unit and its quarter of goals; returns the unit's id."""
+    loaded = load_unit(settings, graphql_url)
+    client_for = token_client(
+        settings, graphql_url, loaded.unit_id, loaded.person_ids, GraphQLClient
+    )
+    load_goals(
+        settings,
+        client_for,
+        loaded.unit_id,
+        people(),
+        loaded.person_ids,
+        loaded.departments,
+        loaded.office,
+    )
+    return loaded.unit_id
+
+
+def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
+    """Load the demo unit's org chart and history."""
     admin = GraphQLClient(graphql_url, admin_token(settings))
     on = FOUNDED.isoformat()
     unit = admin(
@@ -237,4 +267,4 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
                     key=key,
                 )
             progress.advance(task)
-    return UUID(unit)
+    return LoadedUnit(UUID(unit), person_ids, departments, office)
