@@ -84,6 +84,11 @@ class ServiceLog:
             for r in rows
         ]
 
+    async def last_position(self, db: asyncpg.Pool | asyncpg.Connection) -> int:
+        """The position of the latest event recorded (0 for an empty log)."""
+        value = await db.fetchval(f"SELECT max(notification_id) FROM {self.table}")
+        return int(value or 0)
+
     async def exists(self, conn: asyncpg.Connection) -> bool:
         """Whether the service has created its log yet."""
         found = await conn.fetchval(
@@ -94,3 +99,4 @@ class ServiceLog:
 
 DIRECTORY_LOG = ServiceLog(service="directory", schema="directory")
 GOALS_LOG = ServiceLog(service="goals", schema="goals")
+FEEDBACK_LOG = ServiceLog(service="feedback", schema="feedback")

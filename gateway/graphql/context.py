@@ -50,6 +50,13 @@ class Loaders:
     goal_proposal: DataLoader[UUID, asyncpg.Record | None]
     monthly_summary_versions: DataLoader[UUID, list[asyncpg.Record]]
     reference_goal_revisions: DataLoader[UUID, list[asyncpg.Record]]
+    survey: DataLoader[UUID, asyncpg.Record | None]
+    survey_departments: DataLoader[UUID, list[asyncpg.Record]]
+    survey_results: DataLoader[UUID, list[asyncpg.Record]]
+    survey_responses: DataLoader[UUID, list[asyncpg.Record]]
+    survey_response_count: DataLoader[UUID, int]
+    complaint: DataLoader[UUID, asyncpg.Record | None]
+    complaint_history: DataLoader[UUID, list[asyncpg.Record]]
 
 
 def _by_id(
@@ -77,6 +84,21 @@ def _all_of(
         for r in rows:
             found[r[column]].append(r)
         return [found[i] for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _count_of(pool: asyncpg.Pool, table: str, column: str) -> DataLoader[UUID, int]:
+    """How many rows belong to each id (responses of a survey...)."""
+
+    async def load(ids: list[UUID]) -> list[int]:
+        rows = await pool.fetch(
+            f"SELECT {column} AS id, count(*) AS n FROM {table} "
+            f"WHERE {column} = ANY($1::uuid[]) GROUP BY {column}",
+            ids,
+        )
+        found = {r["id"]: int(r["n"]) for r in rows}
+        return [found.get(i, 0) for i in ids]
 
     return DataLoader(load_fn=load)
 
@@ -128,6 +150,19 @@ class Context(BaseContext):
             reference_goal_revisions=_all_of(
                 pool, f"{schema}.reference_goal_revisions", "reference_id", "revision"
             ),
+            survey=_by_id(pool, f"{schema}.surveys"),
+            survey_departments=_all_of(
+                pool, f"{schema}.survey_departments", "survey_id", "ordinal"
+            ),
+            survey_results=_all_of(pool, f"{schema}.survey_results", "survey_id", "ordinal"),
+            survey_responses=_all_of(
+                pool, f"{schema}.survey_responses", "survey_id", "position, ordinal"
+            ),
+            survey_response_count=_count_of(pool, f"{schema}.survey_responses", "survey_id"),
+            complaint=_by_id(pool, f"{schema}.complaints"),
+            complaint_history=_all_of(
+                pool, f"{schema}.complaint_history", "complaint_id", "position"
+            ),
         )
 
     def forget_loaded(self) -> None:
@@ -141,6 +176,14 @@ class Context(BaseContext):
     def sees_every_unit(self) -> bool:
         """Platform administrators and auditors read across units."""
         return self.actor.has(Role.ADMIN) or self.actor.has(Role.AUDITOR)
+
+    def sees_identities(self) -> bool:
+        """Who complained or responded to a survey: only 考核办, auditors and administrators."""
+        return (
+            self.actor.has(Role.APPRAISAL_OFFICE)
+            or self.actor.has(Role.AUDITOR)
+            or self.actor.has(Role.ADMIN)
+        )
 
     def ensure_unit(self, unit_id: UUID) -> None:
         """Refuse reading a unit the caller does not belong to."""

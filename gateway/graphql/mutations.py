@@ -76,6 +76,13 @@ async def forward(
         raise _service_error(response)
     result: dict[str, Any] = response.json()
     position = max(result.get("positions") or [0])
+    await projected_up_to(info, service, position)
+    return result, position
+
+
+async def projected_up_to(info: Info_, service: str, position: int) -> None:
+    """Wait until the projection of `service` has reached `position` (read-your-writes)."""
+    ctx = info.context
     try:
         await ctx.freshness.wait_for(service, position, ctx.settings.kaohe_read_your_writes_timeout)
     except TimeoutError:
@@ -86,7 +93,6 @@ async def forward(
             extensions={"code": "NOT_YET_READABLE", "status": 504, "position": position},
         ) from None
     ctx.forget_loaded()
-    return result, position
 
 
 async def to_directory(

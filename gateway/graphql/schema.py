@@ -13,19 +13,21 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from gateway.graphql.feedback_mutations import FeedbackMutation
+from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
 
 
-@strawberry.type(description="Reading the org chart and the goals")
-class Query(DirectoryQuery, GoalsQuery):
+@strawberry.type(description="Reading the org chart, the goals and the feedback")
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery):
     pass
 
 
 @strawberry.type(description="Commands, forwarded to the service that owns them")
-class Mutation(DirectoryMutation, GoalsMutation):
+class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation):
     pass
 
 
