@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import httpx
 from rich.progress import Progress
 
+from deploy.demo_feedback_loader import load_feedback
 from deploy.demo_goals_loader import load_goals, token_client
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
@@ -103,7 +104,7 @@ class LoadedUnit:
 
 
 def load_demo(settings: Settings, graphql_url: str) -> UUID:
-    """Load the demo unit and its quarter of goals; returns the unit's id."""
+    """Load the demo unit, its quarter of goals and its quarter of feedback; returns its id."""
     loaded = load_unit(settings, graphql_url)
     client_for = token_client(
         settings, graphql_url, loaded.unit_id, loaded.person_ids, GraphQLClient
@@ -116,6 +117,9 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
         loaded.person_ids,
         loaded.departments,
         loaded.office,
+    )
+    load_feedback(
+        client_for, str(loaded.unit_id), loaded.person_ids, loaded.departments, loaded.office
     )
     return loaded.unit_id
 

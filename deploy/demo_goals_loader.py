@@ -98,7 +98,7 @@ def load_goals(
         period=year,
         title=f"{year}年度工作要点",
         items=[{"title": t} for t in WORK_PRIORITIES],
-        key="demo:priorities",
+        key=f"demo:priorities:{year}",
     )["publishReferenceGoals"]["referenceGoals"]["items"]
     office(
         PUBLISH,
@@ -107,7 +107,7 @@ def load_goals(
         period=year,
         title=f"{year}年专项业务规划",
         items=[{"title": t} for t in SPECIAL_PLANS],
-        key="demo:plans",
+        key=f"demo:plans:{year}",
     )
     department_goal_refs: dict[str, str] = {}
     for dept_key, goals in DEPARTMENT_GOALS.items():
@@ -121,11 +121,12 @@ def load_goals(
             dept=departments[dept_key],
             title=f"{quarter}阶段目标",
             items=[{"title": t} for t in goals],
-            key=f"demo:department-goals:{dept_key}",
+            key=f"demo:department-goals:{quarter}:{dept_key}",
         )["publishReferenceGoals"]["referenceGoals"]["items"]
         department_goal_refs[dept_key] = refs[0]["refId"]
 
-    due = min(last_day, today + timedelta(days=21))
+    # Due dates depend on the quarter only, so a rerun sends the same requests.
+    due = last_day
     for person in roster:
         if person.department is None:
             continue
@@ -145,7 +146,7 @@ def load_goals(
             for i, (what, measure, serves) in enumerate(PERSONAL_GOALS[dept_key])
         ]
         me = client(person.key)
-        key = f"demo:goals:{person.key}"
+        key = f"demo:goals:{quarter}:{person.key}"
         goal_set = me(DRAFT, unit=unit, period=quarter, items=items, key=key)["draftGoalSet"][
             "goalSet"
         ]["id"]
