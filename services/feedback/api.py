@@ -292,6 +292,7 @@ def file_complaint(
             complainant,
             body.content,
             body.received_on or _today(),
+            _today(),
         ),
     )
 
@@ -341,7 +342,7 @@ def resolve_complaint(
         role,
         body,
         lambda v: app.resolve_complaint(
-            complaint_id, body.satisfaction, body.resolved_on or _today(), body.note, v
+            complaint_id, body.satisfaction, body.resolved_on or _today(), body.note, _today(), v
         ),
         body.note,
     )
@@ -366,11 +367,16 @@ def dismiss_complaint(
 
 @router.post("/complaints/overdue-check")
 def check_overdue(actor: CurrentActor, app: FeedbackApp) -> dict[str, Any]:
-    """Run the overdue check now (it also runs on a schedule): flags each once."""
-    if not actor.has(Role.ADMIN):
+    """Run the overdue check now for the caller's unit (an administrator: every unit); it also
+    runs on a schedule. Each complaint is flagged once.
+    """
+    if actor.has(Role.ADMIN):
+        role, unit_id = Role.ADMIN, None
+    else:
         require_role(actor, Role.APPRAISAL_OFFICE)
-    with acting(_scheduler_context(actor.person_id, Role.APPRAISAL_OFFICE)):
-        flagged = app.check_overdue(china_date())
+        role, unit_id = Role.APPRAISAL_OFFICE, actor.tenant_id
+    with acting(_scheduler_context(actor.person_id, role)):
+        flagged = app.check_overdue(china_date(), unit_id)
     return {"flagged": [str(c) for c in flagged]}
 
 

@@ -237,6 +237,7 @@ class Feedback(ServiceApplication):
         complainant: dict[str, Any] | None,
         content: str,
         received_on: date,
+        today: date,
     ) -> Committed:
         """File a complaint; its deadline counts the unit's working days from receipt."""
         department_id = self._department_for(unit_id, target_kind, target_id, received_on)
@@ -253,6 +254,7 @@ class Feedback(ServiceApplication):
             received_on,
             deadline.due_on,
             deadline.provisional,
+            today,
         )
         return self.commit(
             complaint,
@@ -282,11 +284,12 @@ class Feedback(ServiceApplication):
         satisfaction: Satisfaction,
         resolved_on: date,
         note: str | None,
+        today: date,
         expected_version: int | None = None,
     ) -> Committed:
         """Resolve, recording the complainant's satisfaction."""
         complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
-        complaint.resolve(satisfaction, resolved_on, note)
+        complaint.resolve(satisfaction, resolved_on, note, today)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def dismiss_complaint(
@@ -309,8 +312,9 @@ class Feedback(ServiceApplication):
                 return ids
             start = page[-1].id + 1
 
-    def check_overdue(self, today: date) -> list[UUID]:
-        """Flag every open complaint past its deadline, once; returns the ones flagged now.
+    def check_overdue(self, today: date, unit_id: UUID | None = None) -> list[UUID]:
+        """Flag every open complaint past its deadline (of one unit, or of all), once; returns
+        the ones flagged now.
 
         Safe to run twice, or twice at once: the aggregate flags only once, and of two concurrent
         flags only the first is recorded.
@@ -318,6 +322,8 @@ class Feedback(ServiceApplication):
         flagged = []
         for complaint_id in self.complaint_ids():
             complaint = self.get_complaint(complaint_id)
+            if unit_id is not None and complaint.unit_id != unit_id:
+                continue
             if complaint.check_overdue(today):
                 try:
                     self.save(complaint)

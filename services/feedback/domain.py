@@ -54,13 +54,21 @@ class Scale:
     low: Decimal
     high: Decimal
 
-    def bins(self) -> list[tuple[Decimal, Decimal]]:
-        """Distribution bins: one per point on short scales, ten equal bins on long ones."""
+    @property
+    def width(self) -> Decimal:
+        """Bins are one point wide on scales of up to 10 points, a tenth of the scale otherwise."""
         span = self.high - self.low
-        if span <= 10:
-            return [(self.low + i, self.low + i) for i in range(int(span) + 1)]
-        width = span / 10
-        return [(self.low + width * i, self.low + width * (i + 1)) for i in range(10)]
+        return Decimal(1) if span <= 10 else span / 10
+
+    def bins(self) -> list[tuple[Decimal, Decimal]]:
+        """Distribution bins [from, to); the last one also holds the top of the scale."""
+        count = int((self.high - self.low) / self.width) + (1 if self.width == 1 else 0)
+        return [(self.low + self.width * i, self.low + self.width * (i + 1)) for i in range(count)]
+
+    def bin_of(self, score: Decimal) -> int:
+        """The bin a score on the scale falls in."""
+        last = len(self.bins()) - 1
+        return min(int((score - self.low) / self.width), last)
 
 
 class Survey(KaoheAggregate):
@@ -208,15 +216,9 @@ class Survey(KaoheAggregate):
             if str(department_id) in r["scores"]
         ]
         bins = self.scale.bins()
-        last = len(bins) - 1
         counts = [0] * len(bins)
         for score in scores:
-            index = next(
-                i
-                for i, (low, high) in enumerate(bins)
-                if low <= score < high or (low == high == score) or (i == last and score == high)
-            )
-            counts[index] += 1
+            counts[self.scale.bin_of(score)] += 1
         cent = Decimal("0.01")
         mean = (
             (sum(scores, Decimal(0)) / len(scores)).quantize(cent, rounding=ROUND_HALF_UP)
@@ -315,9 +317,16 @@ class Complaint(KaoheAggregate):
         received_on: date,
         deadline_on: date,
         deadline_provisional: bool,
+        today: date,
     ) -> Complaint:
         """File a complaint; an anonymous one carries no complainant."""
         anonymous = complainant is None
+        if received_on > today:
+            raise RuleViolatedError(
+                "feedback.received_not_in_future",
+                f"a complaint cannot be received after today ({today.isoformat()})",
+                field="received_on",
+            )
         return cls(
             unit_id,
             target_kind,
@@ -369,7 +378,19 @@ class Complaint(KaoheAggregate):
     def _responded(self, response: str) -> None:
         self.status = ComplaintStatus.RESPONDED
 
-    def resolve(self, satisfaction: Satisfaction, resolved_on: date, note: str | None) -> None:
+    def check_handled_on(self, day: date, today: date, field: str) -> None:
+        """Handling happens between receipt and today: never before, never in the future."""
+        if day < self.received_on or day > today:
+            raise RuleViolatedError(
+                "feedback.handled_between_receipt_and_today",
+                f"{day.isoformat()} is before the complaint was received "
+                f"({self.received_on.isoformat()}) or after today ({today.isoformat()})",
+                field=field,
+            )
+
+    def resolve(
+        self, satisfaction: Satisfaction, resolved_on: date, note: str | None, today: date
+    ) -> None:
         """Resolve with the complainant's satisfaction; resolved after the deadline is late."""
         if self.status is ComplaintStatus.FILED:
             raise RuleViolatedError(
@@ -378,6 +399,7 @@ class Complaint(KaoheAggregate):
                 field="status",
             )
         self.check_status(ComplaintStatus.ASSIGNED, ComplaintStatus.RESPONDED)
+        self.check_handled_on(resolved_on, today, "resolved_on")
         self._resolved(satisfaction, resolved_on, resolved_on > self.deadline_on, note)
 
     @event("ComplaintResolved")

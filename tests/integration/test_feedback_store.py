@@ -72,6 +72,7 @@ def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
             None,
             "派车迟到",
             date(2026, 9, 30),
+            date(2026, 10, 1),
         )
     complaint = UUID(filed.result["complaint_id"])
     # Five working days (the default) after 30 September, across the National Day holiday

@@ -22,6 +22,7 @@ from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 UNIT = uuid4()
 VEHICLES, CANTEEN = uuid4(), uuid4()
 HANDLER = uuid4()
+TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture(autouse=True)
@@ -114,6 +115,7 @@ def complaint(received: date = date(2026, 9, 30), days: int = 3) -> Complaint:
         received,
         deadline.due_on,
         deadline.provisional,
+        TODAY,
     )
 
 
@@ -124,7 +126,7 @@ def test_the_deadline_skips_national_day_and_counts_the_adjusted_saturday() -> N
 def test_a_complaint_cannot_be_resolved_before_it_is_assigned() -> None:
     c = complaint()
     with pytest.raises(RuleViolatedError) as refused:
-        c.resolve(Satisfaction.SATISFIED, date(2026, 10, 8), None)
+        c.resolve(Satisfaction.SATISFIED, date(2026, 10, 8), None, TODAY)
     assert refused.value.rule == "feedback.assigned_before_resolved"
 
 
@@ -145,7 +147,7 @@ def test_only_the_assigned_handler_responds() -> None:
 def test_resolved_after_the_deadline_is_late(resolved: date, late: bool) -> None:
     c = complaint()
     c.assign(HANDLER)
-    c.resolve(Satisfaction.SATISFIED, resolved, None)
+    c.resolve(Satisfaction.SATISFIED, resolved, None, TODAY)
     assert c.late is late
 
 
@@ -179,6 +181,25 @@ def test_an_anonymous_complaint_has_no_complainant() -> None:
         date(2026, 9, 30),
         deadline.due_on,
         deadline.provisional,
+        TODAY,
     )
     assert c.anonymous
     assert isinstance(c.id, UUID)
+
+
+def test_a_complaint_is_not_resolved_before_it_was_received_nor_in_the_future() -> None:
+    c = complaint()
+    c.assign(HANDLER)
+    for day in (date(2026, 9, 29), date(2026, 11, 25)):
+        with pytest.raises(RuleViolatedError) as refused:
+            c.resolve(Satisfaction.SATISFIED, day, None, TODAY)
+        assert refused.value.rule == "feedback.handled_between_receipt_and_today"
+        assert refused.value.field == "resolved_on"
+
+
+def test_a_fractional_score_on_a_short_scale_closes_into_its_bin() -> None:
+    s = survey(1, 5)
+    s.record_responses([response(**{str(VEHICLES): "2.5"}), response(**{str(VEHICLES): 5})], "FORM")
+    result = s.close()[0]
+    assert [b["count"] for b in result["distribution"]] == [0, 1, 0, 0, 1]
+    assert result["mean"] == "3.75"
