@@ -203,3 +203,20 @@ def test_a_fractional_score_on_a_short_scale_closes_into_its_bin() -> None:
     result = s.close()[0]
     assert [b["count"] for b in result["distribution"]] == [0, 1, 0, 0, 1]
     assert result["mean"] == "3.75"
+
+
+def test_every_feedback_event_carries_the_kernels_metadata() -> None:
+    c = complaint()
+    c.assign(HANDLER)
+    c.respond(HANDLER, "已整改")
+    c.resolve(Satisfaction.DISSATISFIED, date(2026, 10, 9), "投诉人认为整改不到位", TODAY)
+    s = survey()
+    s.record_responses([response(**{str(VEHICLES): 88})], "FORM")
+    s.close()
+    events = [*c.collect_events(), *s.collect_events()]
+    assert len(events) == 7
+    for e in events:
+        meta = e.meta  # type: ignore[attr-defined]
+        assert meta.actor_role is Role.APPRAISAL_OFFICE
+        assert meta.tenant_id == UNIT
+        assert meta.occurred_at == e.timestamp
