@@ -7,93 +7,19 @@ complainant, and the quarter's facts per department and person that the reviews 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 from uuid import UUID, uuid4
 
-import httpx
 import pytest
 
-from deploy.launcher import running
-from kernel.auth import mint_token
 from kernel.calendar import add_working_days, china_date
 from kernel.roles import Role
-from kernel.settings import Settings
-from tests.conftest import free_port
+from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e
 
 QUARTER = "2026-Q3"
-
-
-@dataclass
-class System:
-    settings: Settings
-    graphql_url: str
-
-    def token(
-        self, roles: list[Role], *, person_id: UUID | None = None, tenant_id: UUID | None = None
-    ) -> str:
-        return mint_token(
-            self.settings,
-            person_id=person_id or uuid4(),
-            tenant_id=tenant_id,
-            login="tester",
-            name="测试",
-            roles=roles,
-            ttl=timedelta(hours=1),
-        )
-
-    def graphql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        response = httpx.post(
-            self.graphql_url,
-            json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
-        body: dict[str, Any] = response.json()
-        return body
-
-    def data(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = self.graphql(token, query, **variables)
-        assert not body.get("errors"), body
-        data: dict[str, Any] = body["data"]
-        return data
-
-    def error(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = self.graphql(token, query, **variables)
-        assert body.get("errors"), body
-        error: dict[str, Any] = body["errors"][0]
-        return error
-
-
-@pytest.fixture(scope="module")
-def system(database: str, data_dir: Path) -> Iterator[System]:
-    settings = Settings(
-        database_url=database,
-        kaohe_data_dir=data_dir,
-        kaohe_gateway_port=free_port(),
-        kaohe_directory_port=free_port(),
-        kaohe_goals_port=free_port(),
-        kaohe_feedback_port=free_port(),
-    )
-    # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
-    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "KAOHE_OVERDUE_CHECK_SECONDS")}
-    os.environ["DATABASE_URL"] = database
-    os.environ["KAOHE_OVERDUE_CHECK_SECONDS"] = "3600"
-    try:
-        with running(settings):
-            yield System(settings, f"http://127.0.0.1:{settings.kaohe_gateway_port}/graphql")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 # -- the org chart, built as the appraisal office builds it --

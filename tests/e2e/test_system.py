@@ -7,98 +7,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import psycopg
 import pytest
 
-from deploy.launcher import running
 from kernel.auth import mint_token
 from kernel.roles import Role
 from kernel.settings import Settings
-from tests.conftest import free_port
+from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class System:
-    settings: Settings
-    database: str
-    graphql_url: str
-    directory_url: str
-
-    def token(
-        self,
-        roles: list[Role],
-        *,
-        person_id: UUID | None = None,
-        tenant_id: UUID | None = None,
-        ttl: timedelta = timedelta(hours=1),
-    ) -> str:
-        return mint_token(
-            self.settings,
-            person_id=person_id or uuid4(),
-            tenant_id=tenant_id,
-            login="tester",
-            name="测试",
-            roles=roles,
-            ttl=ttl,
-        )
-
-    def graphql(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.post(
-            self.graphql_url,
-            json={"query": query, "variables": variables},
-            headers=headers,
-            timeout=30,
-        )
-
-    def data(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = self.graphql(token, query, **variables).json()
-        assert not body.get("errors"), body
-        data: dict[str, Any] = body["data"]
-        return data
-
-    def error(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = self.graphql(token, query, **variables).json()
-        assert body.get("errors"), body
-        error: dict[str, Any] = body["errors"][0]
-        return error
-
-
-@pytest.fixture(scope="module")
-def system(database: str, data_dir: Path) -> Iterator[System]:
-    settings = Settings(
-        database_url=database,
-        kaohe_data_dir=data_dir,
-        kaohe_gateway_port=free_port(),
-        kaohe_directory_port=free_port(),
-        kaohe_goals_port=free_port(),
-        kaohe_feedback_port=free_port(),
-    )
-    saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = database
-    try:
-        with running(settings):
-            yield System(
-                settings,
-                database,
-                f"http://127.0.0.1:{settings.kaohe_gateway_port}/graphql",
-                f"http://127.0.0.1:{settings.kaohe_directory_port}",
-            )
-    finally:
-        if saved is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = saved
 
 
 REGISTER = """mutation($name: String!, $code: String!) {
@@ -208,7 +131,7 @@ def unit(system: System) -> Unit:
 
 
 def test_a_request_without_a_token_is_refused_with_401_and_the_reason(system: System) -> None:
-    response = system.graphql(None, "{ me { roles { code } } }")
+    response = system.http(None, "{ me { roles { code } } }")
     assert response.status_code == 401
     error = response.json()["error"]
     assert error["code"] == "UNAUTHENTICATED"
@@ -220,14 +143,14 @@ def test_a_token_signed_by_another_key_is_refused(system: System, tmp_path: Path
     forged = mint_token(
         stranger, person_id=uuid4(), tenant_id=None, login="x", name="x", roles=[Role.ADMIN]
     )
-    response = system.graphql(forged, "{ me { roles { code } } }")
+    response = system.http(forged, "{ me { roles { code } } }")
     assert response.status_code == 401
     assert "signature" in response.json()["error"]["message"]
 
 
 def test_an_expired_token_is_refused_at_the_gateway_and_the_service(system: System) -> None:
     expired = system.token([Role.ADMIN], ttl=timedelta(seconds=-60))
-    assert system.graphql(expired, "{ me { roles { code } } }").json()["error"]["message"] == (
+    assert system.http(expired, "{ me { roles { code } } }").json()["error"]["message"] == (
         "token expired"
     )
     response = httpx.post(
