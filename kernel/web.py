@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import structlog
 from eventsourcing.persistence import IntegrityError
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -269,3 +270,24 @@ def _claim(request: Request, actor: Actor, payload: BaseModel | None) -> Idempot
         f"{request.method} {request.url.path}\n{body}".encode()
     ).hexdigest()
     return IdempotencyClaim(key=f"{actor.person_id}:{key}", fingerprint=fingerprint)
+
+
+def service_app(
+    settings: Settings,
+    *,
+    title: str,
+    description: str,
+    router: APIRouter,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+) -> FastAPI:
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`."""
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    install_kernel(app, settings)
+    app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        """Liveness."""
+        return {"status": "ok"}
+
+    return app

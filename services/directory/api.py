@@ -24,9 +24,9 @@ from kernel.web import (
     Command,
     CurrentActor,
     expected_version,
-    install_kernel,
     require_role,
     run_command,
+    service_app,
 )
 from services.directory.application import Directory
 from services.directory.vocabulary import (
@@ -396,18 +396,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.directory.close()
 
-    app = FastAPI(
+    return service_app(
+        settings,
         title="Kaohe directory service",
         description="Units, departments, people and who manages whom over time (组织机构).",
-        version="0.1.0",
+        router=router,
         lifespan=lifespan,
     )
-    install_kernel(app, settings)
-    app.include_router(router)
-
-    @app.get("/health", tags=["ops"])
-    def health() -> dict[str, str]:
-        """Liveness."""
-        return {"status": "ok"}
-
-    return app

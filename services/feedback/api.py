@@ -29,10 +29,10 @@ from kernel.web import (
     CurrentActor,
     error_response,
     expected_version,
-    install_kernel,
     require_role,
     require_unit,
     run_command,
+    service_app,
 )
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
@@ -422,19 +422,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         feedback_app.org.close()
         feedback_app.close()
 
-    app = FastAPI(
+    return service_app(
+        settings,
         title="Kaohe feedback service",
         description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
         "the service departments, and how promptly and properly complaints were handled.",
-        version="0.1.0",
+        router=router,
         lifespan=lifespan,
     )
-    install_kernel(app, settings)
-    app.include_router(router)
-
-    @app.get("/health", tags=["ops"])
-    def health() -> dict[str, str]:
-        """Liveness."""
-        return {"status": "ok"}
-
-    return app

@@ -23,10 +23,10 @@ from kernel.web import (
     Command,
     CurrentActor,
     expected_version,
-    install_kernel,
     require_role,
     require_unit,
     run_command,
+    service_app,
 )
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
@@ -480,19 +480,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         goals_app.org.close()
         goals_app.close()
 
-    app = FastAPI(
+    return service_app(
+        settings,
         title="Kaohe goals service",
         description="Goal sets (确定目标), their approval and revision, progress, monthly "
         "summaries (月小结), weekly progress reports, reference goals.",
-        version="0.1.0",
+        router=router,
         lifespan=lifespan,
     )
-    install_kernel(app, settings)
-    app.include_router(router)
-
-    @app.get("/health", tags=["ops"])
-    def health() -> dict[str, str]:
-        """Liveness."""
-        return {"status": "ok"}
-
-    return app
