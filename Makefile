@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run demo token verify lint format test test-unit test-fast clean
+.PHONY: install run demo token verify lint format test test-unit test-fast clean bench bench-smoke
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -46,6 +46,12 @@ test: lint ## The whole suite: lint, unit, integration, end to end
 
 test-unit: install ## The domain tests alone (no I/O, seconds)
 	$(BIN)/pytest -q tests/unit
+
+bench: install ## Measure Kaohe against its baselines (minutes); writes bench-results/results.json
+	$(BIN)/python -m bench
+
+bench-smoke: install ## The benchmark at tiny sizes (seconds), as CI runs it
+	$(BIN)/pytest -q tests/e2e/test_bench_smoke.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

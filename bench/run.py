@@ -1,0 +1,443 @@
+"""The benchmark itself: seed data through Kaohe's own APIs, drive load from a separate process,
+and set every figure beside a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import random
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import psycopg
+
+from bench import es_baseline, load
+from bench.load import Call, Outcome
+from bench.stats import Figure, figure
+from bench.system import Stack, stack
+from kernel.auth import mint_token
+from kernel.calendar import china_date
+from kernel.roles import Role
+from kernel.verify import SERVICES, verify_service
+
+LEVELS = (1, 8, 32)
+NOT_MEASURED = ["projection lag under steady load", "replay from 100k/1M events"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each measurement does."""
+
+    departments: int
+    writes: dict[int, int]  # concurrency -> commands per level
+    es_saves: int
+    reads: int
+    ceiling: int
+
+
+REAL = Sizes(
+    departments=8, writes={1: 100, 8: 250, 32: 400}, es_saves=1500, reads=1500, ceiling=3000
+)
+SMOKE = Sizes(departments=2, writes={1: 4, 8: 8, 32: 32}, es_saves=20, reads=32, ceiling=64)
+
+
+@dataclass
+class Seeded:
+    """The data the bench generated: the unit, its departments and people."""
+
+    unit: UUID
+    admin: str
+    office: str
+    departments: list[UUID]
+    people: list[UUID]
+
+
+def _ratio(value: float | None, base: float | None) -> float | None:
+    if value is None or not base:
+        return None
+    return round(value / base, 3)
+
+
+def _post(url: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    if answer.status_code >= 400:
+        raise RuntimeError(f"POST {url}: {answer.status_code} {answer.text[:500]}")
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def _token(
+    stack_: Stack, roles: list[Role], tenant: UUID | None, person: UUID | None = None
+) -> str:
+    return mint_token(
+        stack_.settings,
+        person_id=person or uuid4(),
+        tenant_id=tenant,
+        login="bench",
+        name="压测",
+        roles=roles,
+        ttl=timedelta(hours=2),
+    )
+
+
+def seed(stack_: Stack, rng: random.Random, sizes: Sizes) -> Seeded:
+    """A unit with departments, their heads, a principal leader who supervises them all."""
+    directory = stack_.settings.directory_url
+    admin = _token(stack_, [Role.ADMIN], None)
+    code = f"BENCH-{rng.randrange(16**6):06X}"
+    unit = UUID(_post(f"{directory}/units", admin, {"name": "压测单位", "code": code})["unit_id"])
+    office = _token(stack_, [Role.APPRAISAL_OFFICE], unit)
+    base = f"{directory}/units/{unit}"
+    day = "2025-01-01"
+    leader = UUID(
+        _post(
+            f"{base}/people",
+            office,
+            {"name": "主任", "login": "leader", "position_category": "LEADER", "joined_on": day},
+        )["person_id"]
+    )
+    _post(f"{base}/principal-leader", office, {"person_id": str(leader), "effective_on": day})
+    departments: list[UUID] = []
+    for i in range(sizes.departments):
+        body = {"name": f"科室{i + 1}", "category": "GENERAL", "opened_on": day}
+        dept = UUID(_post(f"{base}/departments", office, body)["department_id"])
+        head = UUID(
+            _post(
+                f"{base}/people",
+                office,
+                {
+                    "name": f"科长{i + 1}",
+                    "login": f"head{i + 1}",
+                    "position_category": "GENERAL",
+                    "department_id": str(dept),
+                    "joined_on": day,
+                },
+            )["person_id"]
+        )
+        _post(
+            f"{base}/departments/{dept}/head", office, {"person_id": str(head), "effective_on": day}
+        )
+        departments.append(dept)
+    _post(
+        f"{base}/supervision",
+        office,
+        {
+            "leader_id": str(leader),
+            "department_ids": [str(d) for d in departments],
+            "effective_on": day,
+        },
+    )
+    return Seeded(unit, admin, office, departments, [])
+
+
+def _quarter() -> str:
+    today = china_date()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _fig(outcome: Outcome) -> Figure:
+    return figure(outcome.latencies, outcome.errors, outcome.seconds)
+
+
+def write_path(
+    stack_: Stack, seeded: Seeded, rng: random.Random, sizes: Sizes, pool: ProcessPoolExecutor
+) -> dict[str, Any]:
+    """Commands/s and latency at each concurrency, beside the bare endpoint and the library."""
+    settings = stack_.settings
+    office = {"Authorization": f"Bearer {seeded.office}"}
+    results: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    surname = "赵钱孙李周吴郑王冯陈"
+    for level in LEVELS:
+        n = sizes.writes[level]
+        people = [
+            Call(
+                "POST",
+                f"{settings.directory_url}/units/{seeded.unit}/people",
+                {
+                    "name": rng.choice(surname) + f"{level}-{i}",
+                    "login": f"p{level}x{i}x{rng.randrange(10**6)}",
+                    "position_category": "GENERAL",
+                    "department_id": str(rng.choice(seeded.departments)),
+                    "joined_on": "2025-01-01",
+                },
+                office,
+            )
+            for i in range(n)
+        ]
+        out = pool.submit(load.run_http, people, level, True).result()
+        results[f"add_person@{level}"] = _fig(out).as_dict()
+        if out.first_error:
+            errors[f"add_person@{level}"] = out.first_error
+        seeded.people.extend(UUID(b["person_id"]) for b in out.bodies)
+    period = _quarter()
+    drafters = list(seeded.people)
+    for level in LEVELS:
+        batch, drafters = drafters[: sizes.writes[level]], drafters[sizes.writes[level] :]
+        calls = [
+            Call(
+                "POST",
+                f"{settings.goals_url}/units/{seeded.unit}/goal-sets",
+                {"period": period, "items": []},
+                {"Authorization": f"Bearer {_token(stack_, [Role.APPRAISEE], seeded.unit, p)}"},
+            )
+            for p in batch
+        ]
+        out = pool.submit(load.run_http, calls, level).result()
+        results[f"draft_goal_set@{level}"] = _fig(out).as_dict()
+        if out.first_error:
+            errors[f"draft_goal_set@{level}"] = out.first_error
+    for level in LEVELS:
+        calls = [
+            Call(
+                "POST",
+                f"{settings.feedback_url}/units/{seeded.unit}/complaints",
+                {
+                    "target_kind": "PERSON",
+                    "target_id": str(rng.choice(seeded.people)),
+                    "complainant": {"name": "来访者", "agency": "市财政局"},
+                    "content": "派车不及时，未按约定时间到达。",
+                },
+                office,
+            )
+            for _ in range(sizes.writes[level])
+        ]
+        out = pool.submit(load.run_http, calls, level).result()
+        results[f"file_complaint@{level}"] = _fig(out).as_dict()
+        if out.first_error:
+            errors[f"file_complaint@{level}"] = out.first_error
+    for level in LEVELS:
+        calls = [
+            Call("POST", f"{stack_.baseline_url}/rows", {"payload": "x" * 200, "i": i})
+            for i in range(sizes.writes[level])
+        ]
+        out = pool.submit(load.run_http, calls, level).result()
+        results[f"bare_insert@{level}"] = _fig(out).as_dict()
+    app = es_baseline.application(stack_.database)
+    for level in (1, 8):
+        results[f"es_save@{level}"] = es_baseline.measure(app, sizes.es_saves, level).as_dict()
+    app.close()
+    return {"figures": results, "errors": errors, "people": len(seeded.people)}
+
+
+def _wait_projected(stack_: Stack, seeded: Seeded, timeout: float = 60) -> float:
+    """Seconds until the gateway's read model holds every person the bench added."""
+    started = time.perf_counter()
+    expected = len(seeded.people) + len(seeded.departments) + 1
+    with psycopg.connect(stack_.database) as conn:
+        while time.perf_counter() - started < timeout:
+            row = conn.execute(
+                "SELECT count(*) FROM gateway.people WHERE unit_id = %s", (seeded.unit,)
+            ).fetchone()
+            conn.commit()
+            if row is not None and row[0] >= expected:
+                break
+            time.sleep(0.1)
+    return round(time.perf_counter() - started, 3)
+
+
+DEPARTMENT_QUERY = """query($dept: ID!) { department(id: $dept) {
+  name head { name } supervisingLeader { name }
+  members { name login managers { directManager { name } } } } }"""
+GOAL_SETS_QUERY = """query($unit: ID!) { goalSets(unitId: $unit, first: 20) {
+  totalCount edges { node {
+    id period status statusLabel person { name } department { name } } } } }"""
+RAW_DEPARTMENT = """
+SELECT p.name, p.login, h.name AS head
+FROM gateway.memberships m JOIN gateway.people p ON p.id = m.person_id
+LEFT JOIN gateway.department_heads dh ON dh.department_id = m.department_id AND dh.end_on IS NULL
+LEFT JOIN gateway.people h ON h.id = dh.person_id
+WHERE m.department_id = $1 AND m.end_on IS NULL ORDER BY p.name"""
+
+
+def read_path(
+    stack_: Stack, seeded: Seeded, sizes: Sizes, pool: ProcessPoolExecutor
+) -> dict[str, Any]:
+    """GraphQL queries a frontend makes, at concurrency 32, beside `{ __typename }` and asyncpg."""
+    headers = {"Authorization": f"Bearer {seeded.office}"}
+    dept = seeded.departments[0]
+    level = 32
+    results: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    queries = {
+        "graphql_department_people": (DEPARTMENT_QUERY, {"dept": str(dept)}),
+        "graphql_goal_sets": (GOAL_SETS_QUERY, {"unit": str(seeded.unit)}),
+        "graphql_typename": ("{ __typename }", {}),
+    }
+    for name, (query, variables) in queries.items():
+        call = Call("POST", stack_.graphql_url, {"query": query, "variables": variables}, headers)
+        out = pool.submit(load.run_http, [call] * sizes.reads, level).result()
+        results[name] = _fig(out).as_dict()
+        if out.first_error:
+            errors[name] = out.first_error
+    out = pool.submit(
+        load.run_sql, stack_.database, RAW_DEPARTMENT, [dept], sizes.reads, level
+    ).result()
+    results["asyncpg_department_people"] = _fig(out).as_dict()
+    return {"figures": results, "errors": errors, "concurrency": level}
+
+
+def audit(stack_: Stack) -> dict[str, Any]:
+    """Chain verification events/s beside sha256 over the same bytes with hashlib alone."""
+    events = 0
+    started = time.perf_counter()
+    ok = True
+    for service in SERVICES:
+        report = verify_service(stack_.database, service)
+        events += report.events
+        ok = ok and report.ok
+    verify_seconds = time.perf_counter() - started
+    states: list[bytes] = []
+    with psycopg.connect(stack_.database) as conn:
+        for service in SERVICES:
+            rows = conn.execute(
+                f"SELECT state FROM {service}.{service}_events ORDER BY notification_id"
+            ).fetchall()
+            states.extend(bytes(r[0]) for r in rows)
+    started = time.perf_counter()
+    previous = b"\x00" * 32
+    for state in states:
+        previous = hashlib.sha256(previous + state).digest()
+    hash_seconds = time.perf_counter() - started
+    verify_rate = round(events / verify_seconds, 1) if verify_seconds else 0.0
+    hash_rate = round(len(states) / hash_seconds, 1) if hash_seconds else 0.0
+    return {
+        "events": events,
+        "chains_ok": ok,
+        "verify_seconds": round(verify_seconds, 4),
+        "verify_events_per_second": verify_rate,
+        "hashlib_seconds": round(hash_seconds, 6),
+        "hashlib_events_per_second": hash_rate,
+        "ratio": _ratio(verify_rate, hash_rate),
+    }
+
+
+def _connections(database: str) -> int:
+    with psycopg.connect(database) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity").fetchone()
+    return int(row[0]) if row else 0
+
+
+def memory(stack_: Stack, loader: tuple[int, int | None]) -> dict[str, int | None]:
+    """Peak resident memory (VmHWM, KiB) of every process of the run."""
+    names = ["directory", "goals", "feedback", "gateway"]
+    peaks: dict[str, int | None] = {
+        name: load.peak_rss_kib(child.pid)
+        for name, child in zip(names, stack_.system.children, strict=False)
+    }
+    peaks["load_generator"] = loader[1]
+    peaks["bench_driver"] = load.peak_rss_kib()
+    return peaks
+
+
+def ceiling(stack_: Stack, sizes: Sizes, pool: ProcessPoolExecutor) -> dict[str, Any]:
+    """The load generator's own ceiling: GET /health (no database) on the bare app at 32."""
+    calls = [Call("GET", f"{stack_.baseline_url}/health")] * sizes.ceiling
+    out = pool.submit(load.run_http, calls, 32).result()
+    return _fig(out).as_dict()
+
+
+def machine(database: str) -> dict[str, Any]:
+    """nproc, memory, Python and PostgreSQL versions."""
+    mem_kib = None
+    with open("/proc/meminfo", encoding="ascii") as info:
+        for line in info:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    with psycopg.connect(database) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return {
+        "nproc": os.cpu_count(),
+        "memory_mib": mem_kib // 1024 if mem_kib else None,
+        "python": platform.python_version(),
+        "postgresql": row[0] if row else None,
+        "platform": platform.platform(),
+    }
+
+
+def run(smoke: bool, seed_value: int, out: Path) -> dict[str, Any]:
+    """Run every measurement and write the JSON; return the results."""
+    sizes = SMOKE if smoke else REAL
+    rng = random.Random(seed_value)
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with stack() as stack_, ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        seeded = seed(stack_, rng, sizes)
+        writes = write_path(stack_, seeded, rng, sizes, pool)
+        catch_up = _wait_projected(stack_, seeded)
+        gen_ceiling = ceiling(stack_, sizes, pool)
+        baseline_peak = load.peak_rss_kib(stack_.baseline.pid)
+        # The baseline endpoint's pool would take the connections raw asyncpg reads need.
+        stack_.baseline.terminate()
+        stack_.baseline.wait(timeout=15)
+        connections = _connections(stack_.database)
+        reads = read_path(stack_, seeded, sizes, pool)
+        reads["connections_before"] = connections
+        verification = audit(stack_)
+        loader = pool.submit(load.own_peak_rss).result()
+        peaks = memory(stack_, loader)
+        peaks["baseline_endpoint"] = baseline_peak
+        about = machine(stack_.database)
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "smoke": smoke,
+        "seed": seed_value,
+        "sizes": {
+            "departments": sizes.departments,
+            "writes": {str(k): v for k, v in sizes.writes.items()},
+            "es_saves": sizes.es_saves,
+            "reads": sizes.reads,
+        },
+        "machine": about,
+        "write_path": writes,
+        "projection_catch_up_seconds": catch_up,
+        "read_path": reads,
+        "audit": verification,
+        "memory_peak_kib": peaks,
+        "load_generator_ceiling": gen_ceiling,
+        "not_measured": NOT_MEASURED,
+        "duration_seconds": round(time.perf_counter() - started, 1),
+    }
+    results["ratios"] = ratios(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return results
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float | None]:
+    """The ratios the issue's targets are stated in."""
+    w = results["write_path"]["figures"]
+    r = results["read_path"]["figures"]
+    out: dict[str, float | None] = {}
+    for command in ("add_person", "draft_goal_set", "file_complaint"):
+        for level in LEVELS:
+            rate = w[f"{command}@{level}"]["per_second"]
+            out[f"{command}@{level}/bare_insert@{level}"] = _ratio(
+                rate, w[f"bare_insert@{level}"]["per_second"]
+            )
+            es_level = 1 if level == 1 else 8
+            out[f"{command}@{level}/es_save@{es_level}"] = _ratio(
+                rate, w[f"es_save@{es_level}"]["per_second"]
+            )
+    for name in ("graphql_department_people", "graphql_goal_sets"):
+        out[f"{name}/graphql_typename"] = _ratio(
+            r[name]["per_second"], r["graphql_typename"]["per_second"]
+        )
+        out[f"{name}/asyncpg_department_people"] = _ratio(
+            r[name]["per_second"], r["asyncpg_department_people"]["per_second"]
+        )
+    out["verify/hashlib"] = results["audit"]["ratio"]
+    out["bare_insert@32/generator_ceiling"] = _ratio(
+        w["bare_insert@32"]["per_second"], results["load_generator_ceiling"]["per_second"]
+    )
+    return out

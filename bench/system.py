@@ -1,0 +1,145 @@
+"""The system under test: a fresh database (DATABASE_URL's server or an embedded PostgreSQL),
+Kaohe started as `make run` starts it, and the baseline endpoint in its own uvicorn process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
+
+import httpx
+import psycopg
+from psycopg.sql import SQL, Identifier
+
+from deploy.launcher import Running, running
+from deploy.postgres import database_url
+from kernel.settings import Settings
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def _env(overrides: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def server(scratch: Path) -> Iterator[str]:
+    """A PostgreSQL server URL: $DATABASE_URL, or an embedded server on a free port."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    with _env({"KAOHE_PG_PORT": str(free_port())}), database_url(scratch / "pg") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new database on the server, dropped at the end."""
+    name = f"kaohe_bench_{uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Everything the bench started: Kaohe's processes and the baseline endpoint."""
+
+    settings: Settings
+    database: str
+    system: Running
+    baseline: subprocess.Popen[bytes]
+    baseline_url: str
+
+    @property
+    def graphql_url(self) -> str:
+        """The gateway's GraphQL endpoint."""
+        return f"http://{self.settings.kaohe_host}:{self.settings.kaohe_gateway_port}/graphql"
+
+
+def _wait(url: str, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {child.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+@contextlib.contextmanager
+def stack() -> Iterator[Stack]:
+    """Start a fresh database, Kaohe and the baseline endpoint; stop them all at the end."""
+    with tempfile.TemporaryDirectory(prefix="kaohe-bench-") as scratch:
+        root = Path(scratch)
+        with server(root) as server_url, fresh_database(server_url) as database:
+            settings = Settings(
+                database_url=database,
+                kaohe_data_dir=root / "data",
+                kaohe_gateway_port=free_port(),
+                kaohe_directory_port=free_port(),
+                kaohe_goals_port=free_port(),
+                kaohe_feedback_port=free_port(),
+            )
+            overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
+            with _env(overrides), running(settings) as system:
+                port = free_port()
+                baseline = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "bench.baseline_app:create_app",
+                        "--factory",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "warning",
+                        "--no-access-log",
+                    ],
+                    env={**os.environ, "BENCH_DATABASE_URL": database},
+                )
+                try:
+                    url = f"http://127.0.0.1:{port}"
+                    _wait(f"{url}/health", baseline)
+                    yield Stack(settings, database, system, baseline, url)
+                finally:
+                    baseline.terminate()
+                    try:
+                        baseline.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        baseline.kill()
