@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
+import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -215,7 +217,7 @@ def run_command(
     *,
     payload: BaseModel | None = None,
     reason: str | None = None,
-    attempts: int = 3,
+    attempts: int = 8,
 ) -> JSONResponse:
     """Decide a command on behalf of `actor` acting as `role` and answer with its result.
 
@@ -250,6 +252,8 @@ def run_command(
                         "kernel.optimistic_concurrency",
                         "the record changed while this command was decided; reload and retry",
                     ) from None
+                # Concurrent writers of one aggregate collide again if they retry in step.
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
                 continue
             return JSONResponse(committed.as_dict(), status_code=201)
     raise AssertionError("unreachable")  # pragma: no cover
