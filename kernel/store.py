@@ -201,8 +201,11 @@ def postgres_env(database_url: str, schema: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(url.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": "8",
-        "POSTGRES_MAX_OVERFLOW": "8",
+        # Budget for a server's default max_connections of 100: each of the three services
+        # holds up to two applications (its own and the directory reader), the gateway about
+        # fifteen; commands waiting for a connection queue in the pool rather than fail.
+        "POSTGRES_POOL_SIZE": "4",
+        "POSTGRES_MAX_OVERFLOW": "4",
         "APPLICATION_RECORDER_TOPIC": "kernel.store:ChainedRecorder",
         "CREATE_TABLE": "y",
     }
