@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,10 +26,30 @@ class LogEvent:
     data: dict[str, Any]
 
     @property
+    def timestamp(self) -> datetime:
+        """When the event happened (the command's `now`)."""
+        return datetime.fromisoformat(str(self.data["timestamp"]))
+
+    @property
     def meta(self) -> dict[str, Any]:
         """The kernel's metadata (actor, role, tenant, correlation, reason...)."""
         meta: dict[str, Any] = self.data.get("meta", {})
         return meta
+
+
+def uuid_or_none(value: Any) -> UUID | None:
+    """An id from the log, where it may be absent."""
+    return UUID(str(value)) if value else None
+
+
+def date_or_none(value: Any) -> date | None:
+    """A calendar date from the log, where it may be absent."""
+    return date.fromisoformat(str(value)) if value else None
+
+
+def as_json(value: Any) -> str:
+    """A log value as a jsonb parameter, Chinese text kept as it is."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _unwrap(d: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from gateway.log import DIRECTORY_LOG, LogEvent
+from gateway.log import DIRECTORY_LOG, LogEvent, date_or_none, uuid_or_none
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.units (
@@ -54,16 +54,8 @@ TERM_TABLES = (
 )
 
 
-def _uuid(value: Any) -> UUID | None:
-    return UUID(str(value)) if value else None
-
-
 def _date(value: Any) -> date:
     return date.fromisoformat(str(value))
-
-
-def _maybe_date(value: Any) -> date | None:
-    return date.fromisoformat(str(value)) if value else None
 
 
 class DirectoryProjection:
@@ -113,7 +105,7 @@ class DirectoryProjection:
             f"INSERT INTO {self.schema}.departments "
             "(id, unit_id, name, category, service_kind, opened_on) "
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-            _uuid(d["department_id"]),
+            uuid_or_none(d["department_id"]),
             unit_id,
             d["name"],
             d["category"],
@@ -124,7 +116,7 @@ class DirectoryProjection:
     async def on_PersonJoined(  # noqa: N802
         self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        person_id = _uuid(d["person_id"])
+        person_id = uuid_or_none(d["person_id"])
         joined = _date(d["joined_on"])
         await conn.execute(
             f"INSERT INTO {self.schema}.people "
@@ -144,13 +136,13 @@ class DirectoryProjection:
                 unit_id,
                 joined,
                 person_id=person_id,
-                department_id=_uuid(d["department_id"]),
+                department_id=uuid_or_none(d["department_id"]),
             )
 
     async def on_PersonMoved(  # noqa: N802
         self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        person_id = _uuid(d["person_id"])
+        person_id = uuid_or_none(d["person_id"])
         on = _date(d["effective_on"])
         await self._end_terms(conn, "memberships", on, person_id=person_id)
         if d.get("from_department_id"):
@@ -159,7 +151,7 @@ class DirectoryProjection:
                 "department_heads",
                 on,
                 person_id=person_id,
-                department_id=_uuid(d["from_department_id"]),
+                department_id=uuid_or_none(d["from_department_id"]),
             )
         await self._open_term(
             conn,
@@ -167,13 +159,13 @@ class DirectoryProjection:
             unit_id,
             on,
             person_id=person_id,
-            department_id=_uuid(d["to_department_id"]),
+            department_id=uuid_or_none(d["to_department_id"]),
         )
 
     async def on_PersonLeft(  # noqa: N802
         self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        person_id = _uuid(d["person_id"])
+        person_id = uuid_or_none(d["person_id"])
         on = _date(d["effective_on"])
         await conn.execute(
             f"UPDATE {self.schema}.people SET left_on = $2 WHERE id = $1",
@@ -187,7 +179,7 @@ class DirectoryProjection:
     async def on_DepartmentHeadAppointed(  # noqa: N802
         self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        department_id = _uuid(d["department_id"])
+        department_id = uuid_or_none(d["department_id"])
         on = _date(d["effective_on"])
         await self._end_terms(conn, "department_heads", on, department_id=department_id)
         await self._open_term(
@@ -196,8 +188,8 @@ class DirectoryProjection:
             unit_id,
             on,
             department_id=department_id,
-            person_id=_uuid(d["person_id"]),
-            end_on=_maybe_date(d.get("ends_on")),
+            person_id=uuid_or_none(d["person_id"]),
+            end_on=date_or_none(d.get("ends_on")),
         )
 
     async def on_SupervisingLeaderAssigned(  # noqa: N802
@@ -205,7 +197,7 @@ class DirectoryProjection:
     ) -> None:
         on = _date(d["effective_on"])
         for department in d["department_ids"]:
-            department_id = _uuid(department)
+            department_id = uuid_or_none(department)
             await self._end_terms(conn, "supervisions", on, department_id=department_id)
             await self._open_term(
                 conn,
@@ -213,8 +205,8 @@ class DirectoryProjection:
                 unit_id,
                 on,
                 department_id=department_id,
-                leader_id=_uuid(d["leader_id"]),
-                end_on=_maybe_date(d.get("ends_on")),
+                leader_id=uuid_or_none(d["leader_id"]),
+                end_on=date_or_none(d.get("ends_on")),
             )
 
     async def on_PrincipalLeaderAppointed(  # noqa: N802
@@ -227,8 +219,8 @@ class DirectoryProjection:
             "principal_leaders",
             unit_id,
             on,
-            person_id=_uuid(d["person_id"]),
-            end_on=_maybe_date(d.get("ends_on")),
+            person_id=uuid_or_none(d["person_id"]),
+            end_on=date_or_none(d.get("ends_on")),
         )
 
     async def on_OfficeRoleGranted(  # noqa: N802
@@ -239,9 +231,9 @@ class DirectoryProjection:
             "office_roles",
             unit_id,
             _date(d["effective_on"]),
-            person_id=_uuid(d["person_id"]),
+            person_id=uuid_or_none(d["person_id"]),
             role=d["role"],
-            end_on=_maybe_date(d.get("ends_on")),
+            end_on=date_or_none(d.get("ends_on")),
         )
 
     async def on_OfficeRoleRevoked(  # noqa: N802
@@ -251,7 +243,7 @@ class DirectoryProjection:
             conn,
             "office_roles",
             _date(d["effective_on"]),
-            person_id=_uuid(d["person_id"]),
+            person_id=uuid_or_none(d["person_id"]),
             role=d["role"],
         )
 

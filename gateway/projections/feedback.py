@@ -6,15 +6,12 @@ A complaint's complainant is projected as recorded; who may read it is the Graph
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 
-from gateway.log import FEEDBACK_LOG, LogEvent
+from gateway.log import FEEDBACK_LOG, LogEvent, as_json, date_or_none, uuid_or_none
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.feedback_policies (
@@ -97,24 +94,8 @@ DATE_OF = {
 }
 
 
-def _uuid(value: Any) -> UUID | None:
-    return UUID(str(value)) if value else None
-
-
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(str(value)) if value else None
-
-
 def _decimal(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
-
-
-def _at(e: LogEvent) -> datetime:
-    return datetime.fromisoformat(str(e.data["timestamp"]))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class FeedbackProjection:
@@ -161,7 +142,7 @@ class FeedbackProjection:
             e.originator_id,
             e.originator_version,
             e.position,
-            _at(e),
+            e.timestamp,
         )
 
     # -- the unit's policy --
@@ -173,11 +154,11 @@ class FeedbackProjection:
             "scale_low, scale_high, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
+            uuid_or_none(d["unit_id"]),
             int(d["handling_days"]),
             _decimal(d["scale_low"]),
             _decimal(d["scale_high"]),
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
@@ -191,7 +172,7 @@ class FeedbackProjection:
             int(d["handling_days"]),
             _decimal(d["scale_low"]),
             _decimal(d["scale_high"]),
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
@@ -205,12 +186,12 @@ class FeedbackProjection:
             "scale_low, scale_high, opened_at, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
+            uuid_or_none(d["unit_id"]),
             d["quarter"],
             d["unit_name"],
             _decimal(d["scale_low"]),
             _decimal(d["scale_high"]),
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
@@ -219,7 +200,7 @@ class FeedbackProjection:
             "(survey_id, department_id, name, ordinal) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (survey_id, department_id) DO NOTHING",
             [
-                (e.originator_id, _uuid(dept["department_id"]), dept["name"], ordinal)
+                (e.originator_id, uuid_or_none(dept["department_id"]), dept["name"], ordinal)
                 for ordinal, dept in enumerate(d["departments"])
             ],
         )
@@ -233,15 +214,15 @@ class FeedbackProjection:
             "ON CONFLICT (response_id) DO NOTHING",
             [
                 (
-                    _uuid(r["response_id"]),
+                    uuid_or_none(r["response_id"]),
                     e.originator_id,
                     r["respondent_agency"],
                     r.get("respondent"),
-                    _json(r["scores"]),
+                    as_json(r["scores"]),
                     r.get("comment"),
                     d["source"],
-                    _uuid(e.meta.get("actor_id")),
-                    _at(e),
+                    uuid_or_none(e.meta.get("actor_id")),
+                    e.timestamp,
                     e.position,
                     ordinal,
                 )
@@ -255,7 +236,7 @@ class FeedbackProjection:
             f"UPDATE {self.table('surveys')} SET status = 'CLOSED', closed_at = $2, rule = $3 "
             "WHERE id = $1",
             e.originator_id,
-            _at(e),
+            e.timestamp,
             d.get("rule"),
         )
         await conn.executemany(
@@ -265,11 +246,11 @@ class FeedbackProjection:
             [
                 (
                     e.originator_id,
-                    _uuid(r["department_id"]),
+                    uuid_or_none(r["department_id"]),
                     r["name"],
                     int(r["count"]),
                     _decimal(r.get("mean")),
-                    _json(r.get("distribution") or []),
+                    as_json(r.get("distribution") or []),
                     ordinal,
                 )
                 for ordinal, r in enumerate(d["results"])
@@ -286,16 +267,16 @@ class FeedbackProjection:
             "recorded_at, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
             "ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
+            uuid_or_none(d["unit_id"]),
             d["target_kind"],
-            _uuid(d["target_id"]),
-            _uuid(d.get("department_id")),
+            uuid_or_none(d["target_id"]),
+            uuid_or_none(d.get("department_id")),
             d["source"],
             d["what_happened"],
-            _date(d["occurred_on"]),
+            date_or_none(d["occurred_on"]),
             d["quarter"],
-            _uuid(e.meta.get("actor_id")),
-            _at(e),
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
             e.position,
         )
 
@@ -312,21 +293,21 @@ class FeedbackProjection:
             "VALUES ($1, $2, 'FILED', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
             "$16, $16, $17, $18) ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
+            uuid_or_none(d["unit_id"]),
             d["target_kind"],
-            _uuid(d["target_id"]),
-            _uuid(d.get("department_id")),
+            uuid_or_none(d["target_id"]),
+            uuid_or_none(d.get("department_id")),
             d["filed_by"],
             bool(d["anonymous"]),
             complainant.get("name"),
             complainant.get("agency"),
             complainant.get("contact"),
             d["content"],
-            _date(d["received_on"]),
-            _date(d["deadline_on"]),
+            date_or_none(d["received_on"]),
+            date_or_none(d["deadline_on"]),
             bool(d["deadline_provisional"]),
             d["quarter"],
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
@@ -336,7 +317,7 @@ class FeedbackProjection:
             f"UPDATE {self.table('complaints')} SET status = 'ASSIGNED', handler_id = $2 "
             "WHERE id = $1",
             e.originator_id,
-            _uuid(e.data["handler_id"]),
+            uuid_or_none(e.data["handler_id"]),
         )
 
     async def on_ComplaintResponded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
@@ -345,8 +326,8 @@ class FeedbackProjection:
             "responded_by = $3, responded_at = $4 WHERE id = $1",
             e.originator_id,
             e.data["response"],
-            _uuid(e.meta.get("actor_id")),
-            _at(e),
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
         )
 
     async def on_ComplaintResolved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
@@ -356,7 +337,7 @@ class FeedbackProjection:
             "resolved_on = $3, late = $4, resolution_note = $5 WHERE id = $1",
             e.originator_id,
             d["satisfaction"],
-            _date(d["resolved_on"]),
+            date_or_none(d["resolved_on"]),
             bool(d["late"]),
             d.get("note"),
         )
@@ -368,7 +349,7 @@ class FeedbackProjection:
             "dismissed_on = $3 WHERE id = $1",
             e.originator_id,
             d["reason"],
-            _date(d["dismissed_on"]),
+            date_or_none(d["dismissed_on"]),
         )
 
     async def on_ComplaintBecameOverdue(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
@@ -376,7 +357,7 @@ class FeedbackProjection:
             f"UPDATE {self.table('complaints')} SET overdue = true, "
             "overdue_on = COALESCE(overdue_on, $2) WHERE id = $1",
             e.originator_id,
-            _date(e.data["detected_on"]),
+            date_or_none(e.data["detected_on"]),
         )
 
     async def _record_history(self, conn: asyncpg.Connection, e: LogEvent) -> None:
@@ -389,11 +370,11 @@ class FeedbackProjection:
             e.position,
             e.originator_id,
             e.name,
-            _uuid(e.meta.get("actor_id")),
+            uuid_or_none(e.meta.get("actor_id")),
             e.meta.get("actor_role"),
             d.get(text_field) if text_field else None,
-            _uuid(d.get("handler_id")),
+            uuid_or_none(d.get("handler_id")),
             d.get("satisfaction"),
-            _date(d.get(date_field)) if date_field else None,
-            _at(e),
+            date_or_none(d.get(date_field)) if date_field else None,
+            e.timestamp,
         )

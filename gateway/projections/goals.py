@@ -15,7 +15,7 @@ from uuid import UUID
 
 import asyncpg
 
-from gateway.log import GOALS_LOG, LogEvent
+from gateway.log import GOALS_LOG, LogEvent, as_json, uuid_or_none
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.goal_sets (
@@ -99,18 +99,6 @@ TEXT_OF = {
 Handler = Callable[[asyncpg.Connection, LogEvent], Awaitable[None]]
 
 
-def _uuid(value: Any) -> UUID | None:
-    return UUID(str(value)) if value else None
-
-
-def _at(e: LogEvent) -> datetime:
-    return datetime.fromisoformat(str(e.data["timestamp"]))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 class GoalsProjection:
     """Applies goals events to the goals read tables (inside the runner's transaction)."""
 
@@ -152,7 +140,7 @@ class GoalsProjection:
                 event.originator_id,
                 event.originator_version,
                 event.position,
-                _at(event),
+                event.timestamp,
             )
 
     # -- goal sets --
@@ -164,18 +152,18 @@ class GoalsProjection:
             "period, status, version, drafted_at, updated_at, position) "
             "VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
-            _uuid(d["person_id"]),
-            _uuid(d.get("department_id")),
+            uuid_or_none(d["unit_id"]),
+            uuid_or_none(d["person_id"]),
+            uuid_or_none(d.get("department_id")),
             d["period"],
             e.originator_version,
-            _at(e),
+            e.timestamp,
             e.position,
         )
-        await self._replace_items(conn, e.originator_id, d["items"], _at(e))
+        await self._replace_items(conn, e.originator_id, d["items"], e.timestamp)
 
     async def on_Edited(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._replace_items(conn, e.originator_id, e.data["items"], _at(e))
+        await self._replace_items(conn, e.originator_id, e.data["items"], e.timestamp)
 
     async def on_Submitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
         await self._set_status(conn, e.originator_id, "SUBMITTED")
@@ -196,10 +184,10 @@ class GoalsProjection:
             "ON CONFLICT (goal_set_id, version_number) DO NOTHING",
             e.originator_id,
             int(d["version_number"]),
-            _uuid(d["approved_by"]),
+            uuid_or_none(d["approved_by"]),
             d["relation"],
             d.get("comment"),
-            _at(e),
+            e.timestamp,
             e.position,
         )
         await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
@@ -213,10 +201,10 @@ class GoalsProjection:
             "items = EXCLUDED.items, reason = EXCLUDED.reason, "
             "proposed_by = EXCLUDED.proposed_by, proposed_at = EXCLUDED.proposed_at",
             e.originator_id,
-            _json(d["items"]),
+            as_json(d["items"]),
             d["reason"],
-            _uuid(e.meta.get("actor_id")),
-            _at(e),
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
         )
         await self._set_status(conn, e.originator_id, "REVISION_PROPOSED")
 
@@ -235,13 +223,13 @@ class GoalsProjection:
                 e.originator_id,
                 int(d["version_number"]),
                 items,
-                _uuid(d["approved_by"]),
+                uuid_or_none(d["approved_by"]),
                 d["relation"],
                 d.get("comment"),
-                _at(e),
+                e.timestamp,
                 e.position,
             )
-            await self._replace_items(conn, e.originator_id, json.loads(items), _at(e))
+            await self._replace_items(conn, e.originator_id, json.loads(items), e.timestamp)
         await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
 
     async def on_RevisionRejected(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
@@ -276,7 +264,7 @@ class GoalsProjection:
             status,
             percent,
             note,
-            _at(e),
+            e.timestamp,
         )
 
     async def _set_status(
@@ -316,7 +304,7 @@ class GoalsProjection:
                     item["measure"],
                     date.fromisoformat(str(item["due_on"])),
                     item.get("weight"),
-                    _json(item.get("serves") or []),
+                    as_json(item.get("serves") or []),
                     at,
                 )
                 for ordinal, item in enumerate(items)
@@ -334,14 +322,14 @@ class GoalsProjection:
             e.position,
             e.originator_id,
             e.name,
-            _uuid(e.meta.get("actor_id")),
+            uuid_or_none(e.meta.get("actor_id")),
             e.meta.get("actor_role"),
             d.get("relation"),
             d.get(text_field) if text_field else None,
             str(d["item_id"]) if d.get("item_id") else None,
             d.get("percent"),
             d.get("version_number"),
-            _at(e),
+            e.timestamp,
         )
 
     # -- reference goals --
@@ -355,14 +343,14 @@ class GoalsProjection:
             "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::jsonb, $9, $9, $7::int, $10) "
             "ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
+            uuid_or_none(d["unit_id"]),
             d["kind"],
-            _uuid(d.get("department_id")),
+            uuid_or_none(d.get("department_id")),
             d["period"],
             d["title"],
             e.originator_version,
-            _json(d["items"]),
-            _at(e),
+            as_json(d["items"]),
+            e.timestamp,
             e.position,
         )
         await self._reference_revision(conn, e, None)
@@ -374,9 +362,9 @@ class GoalsProjection:
             "revision = $4::int, version = $4::int, updated_at = $5, position = $6 WHERE id = $1",
             e.originator_id,
             d["title"],
-            _json(d["items"]),
+            as_json(d["items"]),
             e.originator_version,
-            _at(e),
+            e.timestamp,
             e.position,
         )
         await self._reference_revision(conn, e, d.get("reason"))
@@ -392,10 +380,10 @@ class GoalsProjection:
             e.originator_id,
             e.originator_version,
             e.data["title"],
-            _json(e.data["items"]),
+            as_json(e.data["items"]),
             reason,
-            _uuid(e.meta.get("actor_id")),
-            _at(e),
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
         )
 
     # -- monthly summaries --
@@ -408,13 +396,13 @@ class GoalsProjection:
             "department_id, month, version, text, submitted_at, updated_at, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
-            _uuid(d["person_id"]),
-            _uuid(d.get("department_id")),
+            uuid_or_none(d["unit_id"]),
+            uuid_or_none(d["person_id"]),
+            uuid_or_none(d.get("department_id")),
             d["month"],
             e.originator_version,
             d["text"],
-            _at(e),
+            e.timestamp,
             e.position,
         )
         await self._summary_version(conn, e, None)
@@ -426,7 +414,7 @@ class GoalsProjection:
             e.originator_id,
             e.data["text"],
             e.originator_version,
-            _at(e),
+            e.timestamp,
             e.position,
         )
         await self._summary_version(conn, e, e.data.get("reason"))
@@ -442,8 +430,8 @@ class GoalsProjection:
             e.originator_version,
             e.data["text"],
             reason,
-            _uuid(e.meta.get("actor_id")),
-            _at(e),
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
         )
 
     # -- weekly reports --
@@ -456,12 +444,12 @@ class GoalsProjection:
             "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'COMPILED', $7, $7, $8, $9) "
             "ON CONFLICT (id) DO NOTHING",
             e.originator_id,
-            _uuid(d["unit_id"]),
-            _uuid(d["department_id"]),
+            uuid_or_none(d["unit_id"]),
+            uuid_or_none(d["department_id"]),
             d["week"],
-            _json(d["entries"]),
+            as_json(d["entries"]),
             d.get("free_text") or "",
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
@@ -483,12 +471,12 @@ class GoalsProjection:
             "published_at = CASE WHEN $6 THEN $7 ELSE published_at END, "
             "updated_at = $7, version = $8, position = $9 WHERE id = $1",
             e.originator_id,
-            _json(d["entries"]),
+            as_json(d["entries"]),
             d.get("free_text") or "",
             status,
             d.get("department_name"),
             published,
-            _at(e),
+            e.timestamp,
             e.originator_version,
             e.position,
         )
