@@ -1,0 +1,78 @@
+"""Who may rate and talk with an appraisee: "whoever manages, rates" (谁管理谁认定), at the instant
+of the act, from the org chart's `Managers` on that day. Pure.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from kernel.errors import NotPermittedError
+from services.directory.domain import Managers
+from services.reviews.vocabulary import RaterRelation
+
+
+def required_raters(managers: Managers) -> tuple[RaterRelation, ...]:
+    """The relations whose ratings a person's composite needs: the department head and the
+    supervising leader where the person has them; the principal leader for the unit's deputy
+    leaders, who have neither.
+    """
+    relations = []
+    if managers.department_head is not None:
+        relations.append(RaterRelation.DEPARTMENT_HEAD)
+    if managers.supervising_leader is not None:
+        relations.append(RaterRelation.SUPERVISING_LEADER)
+    if not relations and managers.principal_leader is not None:
+        relations.append(RaterRelation.PRINCIPAL_LEADER)
+    return tuple(relations)
+
+
+def _wanted(managers: Managers) -> str:
+    return " or ".join(r.value for r in required_raters(managers)) or "DEPARTMENT_HEAD"
+
+
+def rater_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
+    """The relation by which `actor_id` rates the person on that day; refused, naming the
+    missing relation, for the person themself and for anyone who does not manage them.
+    """
+    if actor_id == managers.person_id:
+        raise NotPermittedError(
+            "reviews.no_self_rating",
+            "nobody rates themself",
+            missing_relation=_wanted(managers),
+        )
+    for relation in required_raters(managers):
+        holder = {
+            RaterRelation.DEPARTMENT_HEAD: managers.department_head,
+            RaterRelation.SUPERVISING_LEADER: managers.supervising_leader,
+            RaterRelation.PRINCIPAL_LEADER: managers.principal_leader,
+        }[relation]
+        if holder == actor_id:
+            return relation
+    raise NotPermittedError(
+        "reviews.whoever_manages_rates",
+        f"only those who manage the person on {managers.on.isoformat()} rate them: their "
+        "department head (科室负责人) and supervising leader (分管领导)",
+        missing_relation=_wanted(managers),
+    )
+
+
+def talk_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
+    """The supervising leader holds the feedback talk (谈心谈话); for the unit's deputy leaders,
+    who have no supervising leader, the principal leader does.
+    """
+    if managers.supervising_leader is not None:
+        if actor_id == managers.supervising_leader:
+            return RaterRelation.SUPERVISING_LEADER
+        wanted = RaterRelation.SUPERVISING_LEADER
+    elif managers.department_head is None and managers.principal_leader is not None:
+        if actor_id == managers.principal_leader:
+            return RaterRelation.PRINCIPAL_LEADER
+        wanted = RaterRelation.PRINCIPAL_LEADER
+    else:
+        wanted = RaterRelation.SUPERVISING_LEADER
+    raise NotPermittedError(
+        "reviews.supervising_leader_talks",
+        f"the feedback talk is held by the person's supervising leader (分管领导) on "
+        f"{managers.on.isoformat()}",
+        missing_relation=wanted.value,
+    )
