@@ -35,6 +35,7 @@ def processes(settings: Settings) -> list[Process]:
         Process("directory", "services.directory.api:create_app", settings.kaohe_directory_port),
         Process("goals", "services.goals.api:create_app", settings.kaohe_goals_port),
         Process("feedback", "services.feedback.api:create_app", settings.kaohe_feedback_port),
+        Process("reviews", "services.reviews.api:create_app", settings.kaohe_reviews_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
     ]
 
@@ -100,6 +101,8 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_GOALS_URL": settings.goals_url,
             "KAOHE_FEEDBACK_PORT": str(settings.kaohe_feedback_port),
             "KAOHE_FEEDBACK_URL": settings.feedback_url,
+            "KAOHE_REVIEWS_PORT": str(settings.kaohe_reviews_port),
+            "KAOHE_REVIEWS_URL": settings.reviews_url,
         }
         children: list[subprocess.Popen[bytes]] = []
         try:

@@ -121,3 +121,4 @@ class ServiceLog:
 DIRECTORY_LOG = ServiceLog(service="directory", schema="directory")
 GOALS_LOG = ServiceLog(service="goals", schema="goals")
 FEEDBACK_LOG = ServiceLog(service="feedback", schema="feedback")
+REVIEWS_LOG = ServiceLog(service="reviews", schema="reviews")

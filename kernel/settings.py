@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     kaohe_goals_url: str = ""
     kaohe_feedback_port: int = 8003
     kaohe_feedback_url: str = ""
+    kaohe_reviews_port: int = 8004
+    kaohe_reviews_url: str = ""
     kaohe_overdue_check_seconds: float = 300.0
     # Production: verify tokens against the OIDC issuer's JWKS instead of the local dev key.
     kaohe_oidc_issuer: str = ""
@@ -45,6 +47,11 @@ class Settings(BaseSettings):
     def feedback_url(self) -> str:
         """Where the gateway reaches the feedback service."""
         return self.kaohe_feedback_url or f"http://{self.kaohe_host}:{self.kaohe_feedback_port}"
+
+    @property
+    def reviews_url(self) -> str:
+        """Where the gateway reaches the reviews service."""
+        return self.kaohe_reviews_url or f"http://{self.kaohe_host}:{self.kaohe_reviews_port}"
 
     @property
     def key_dir(self) -> Path:

@@ -13,7 +13,7 @@ from psycopg.sql import SQL, Identifier
 
 from kernel.chain import ChainBreak, ChainVerifier, StoredRow
 
-SERVICES = ("directory", "goals", "feedback")
+SERVICES = ("directory", "goals", "feedback", "reviews")
 
 
 @dataclasses.dataclass(frozen=True)

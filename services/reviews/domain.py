@@ -7,6 +7,7 @@ facts come in with each command; who acted and when comes from the kernel's comm
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 from datetime import date, timedelta
@@ -587,6 +588,7 @@ class Appraisal(KaoheAggregate):
         self.person_id = person_id
         self.summary: dict[str, Any] | None = None
         self.ratings: dict[RaterRelation, Rating] = {}
+        self.required: tuple[RaterRelation, ...] = ()
         self.talk: dict[str, Any] | None = None
         self.acknowledged = False
 
@@ -660,13 +662,15 @@ class Appraisal(KaoheAggregate):
         self,
         actor_id: UUID,
         relation: RaterRelation,
+        required: tuple[RaterRelation, ...],
         cycle_status: CycleStatus,
         indicators: tuple[Indicator, ...],
         scores: dict[str, Decimal],
         opinion: str,
     ) -> None:
         """A manager scores the rated indicators and gives an opinion (领导评鉴); the latest
-        rating by each relation counts, earlier ones stay in the record.
+        rating by each relation counts, earlier ones stay in the record. `required` (the relations
+        the person had on the day) is recorded with it: the composite waits for those.
         """
         _check_cycle(cycle_status, CycleStatus.APPRAISING)
         rated = {i.code: i for i in indicators if i.source is IndicatorSource.RATED}
@@ -699,10 +703,24 @@ class Appraisal(KaoheAggregate):
                 f"score every indicator: {rated[unscored[0]].name} ({unscored[0]}) has no score",
                 field=f"scores.{unscored[0]}",
             )
-        self._rated(actor_id, relation.value, checked, check_text(opinion, "opinion"))
+        self._rated(
+            actor_id,
+            relation.value,
+            [r.value for r in required],
+            checked,
+            check_text(opinion, "opinion"),
+        )
 
     @event("Rated")
-    def _rated(self, rater_id: UUID, relation: str, scores: dict[str, str], opinion: str) -> None:
+    def _rated(
+        self,
+        rater_id: UUID,
+        relation: str,
+        required: list[str],
+        scores: dict[str, str],
+        opinion: str,
+    ) -> None:
+        self.required = tuple(RaterRelation(r) for r in required)
         kind = RaterRelation(relation)
         self.ratings[kind] = Rating(
             rater_id, kind, {c: Decimal(s) for c, s in scores.items()}, opinion
@@ -822,7 +840,8 @@ def sanction_ends(kind: SanctionKind, decided_on: date) -> date:
     """The day a sanction's period ends (exclusive)."""
     months = decided_on.month - 1 + SANCTION_MONTHS[kind]
     year, month = decided_on.year + months // 12, months % 12 + 1
-    day = min(decided_on.day, 28)
+    # The same day of the month, or the month's last day where it is shorter (31 Aug + 6 -> 28 Feb).
+    day = min(decided_on.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 
 

@@ -1,0 +1,312 @@
+"""The reviews service on a real PostgreSQL, deciding with the directory, goals and feedback logs:
+a whole quarter from opening to the acknowledged talk, and summaries on approved goals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import psycopg
+import pytest
+
+from kernel.context import CommandContext, acting
+from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.roles import Role
+from services.directory.application import Directory
+from services.directory.reader import OrgChart
+from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
+from services.feedback.application import Feedback
+from services.feedback.reader import FeedbackLog
+from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
+from services.goals.application import Goals
+from services.goals.reader import GoalsLog
+from services.reviews.application import Reviews
+from services.reviews.scheme import CycleConfig
+from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
+
+FOUNDED = date(2025, 1, 1)
+TODAY = datetime.now(UTC)
+
+
+@dataclasses.dataclass
+class World:
+    directory: Directory
+    goals: Goals
+    feedback: Feedback
+    reviews: Reviews
+    unit: UUID
+    people: dict[str, UUID]
+    departments: dict[str, UUID]
+
+
+def as_(person: UUID, role: Role, reason: str | None = None) -> CommandContext:
+    return CommandContext(
+        actor_id=person, actor_role=role, now=TODAY, tenant_id=None, reason=reason
+    )
+
+
+@pytest.fixture
+def world(database: str) -> Iterator[World]:
+    directory = Directory.on_postgres(database)
+    goals = Goals.on_postgres(database)
+    goals.org = OrgChart(directory)
+    feedback = Feedback.on_postgres(database)
+    feedback.org = OrgChart(directory)
+    reviews = Reviews.on_postgres(database)
+    reviews.org = OrgChart(directory)
+    reviews.goals = GoalsLog(goals)
+    reviews.feedback = FeedbackLog(feedback)
+    people: dict[str, UUID] = {}
+    departments: dict[str, UUID] = {}
+    with acting(as_(uuid4(), Role.APPRAISAL_OFFICE)):
+        unit = UUID(
+            directory.register_unit("测试中心", f"R-{uuid4().hex[:6].upper()}").result["unit_id"]
+        )
+        for key, name, category, kind in (
+            ("vehicles", "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES),
+            ("general", "综合科", DepartmentCategory.GENERAL, None),
+        ):
+            departments[key] = UUID(
+                directory.open_department(unit, name, category, kind, FOUNDED).result[
+                    "department_id"
+                ]
+            )
+        for key, name, category, department in (
+            ("principal", "主任", PositionCategory.LEADER, None),
+            ("leader", "副主任", PositionCategory.LEADER, None),
+            ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
+            ("driver", "司机甲", PositionCategory.SERVICE, "vehicles"),
+            ("head_g", "综合科长", PositionCategory.GENERAL, "general"),
+            ("clerk", "科员乙", PositionCategory.GENERAL, "general"),
+        ):
+            people[key] = UUID(
+                directory.add_person(
+                    unit,
+                    name,
+                    f"{key}-{uuid4().hex[:4]}",
+                    category,
+                    departments.get(department or ""),
+                    FOUNDED,
+                ).result["person_id"]
+            )
+        directory.appoint_principal_leader(unit, people["principal"], FOUNDED)
+        directory.assign_supervising_leader(
+            unit, people["leader"], list(departments.values()), FOUNDED
+        )
+        directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
+        directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
+    yield World(directory, goals, feedback, reviews, unit, people, departments)
+    for app in (reviews, feedback, goals, directory):
+        app.close()
+
+
+RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
+
+
+def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
+    scores = {**RATED, **({"SERVICE_QUALITY": "90"} if service else {"COMPETENCE": "85"})}
+    return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
+
+
+def test_a_quarter_goes_from_opening_to_an_acknowledged_talk(world: World, database: str) -> None:
+    w, p = world, world.people
+    office = as_(p["head_g"], Role.APPRAISAL_OFFICE)
+    quarter, today = "2025-Q4", TODAY.date()
+    with acting(office):
+        opened = w.reviews.open_cycle(w.unit, quarter, CycleConfig(), today)
+        survey = UUID(w.feedback.open_survey(w.unit, quarter, None).result["survey_id"])
+        w.feedback.record_response(
+            survey,
+            {"respondent_agency": "市财政局", "scores": {str(w.departments["vehicles"]): "92"}},
+        )
+        w.feedback.record_praise(
+            w.unit, TargetKind.PERSON, p["driver"], "市委办公室", "雪天保障准时", date(2025, 11, 5)
+        )
+        complaint = UUID(
+            w.feedback.file_complaint(
+                w.unit,
+                TargetKind.PERSON,
+                p["driver"],
+                FiledBy.OFFICE_ON_BEHALF,
+                None,
+                "接站迟到",
+                date(2025, 11, 10),
+                today,
+            ).result["complaint_id"]
+        )
+        w.feedback.assign_complaint(complaint, p["head_v"])
+        w.feedback.resolve_complaint(
+            complaint, Satisfaction.SATISFIED, date(2025, 11, 11), None, today
+        )
+    cycle_id = UUID(opened.result["cycle_id"])
+    # The principal leader is appraised by the level above: five participants.
+    assert opened.result["participants"] == 5
+
+    # Given the survey still open, the appraisal cannot begin.
+    with acting(office), pytest.raises(RuleViolatedError) as refused:
+        w.reviews.begin_appraisal(cycle_id)
+    assert refused.value.rule == "reviews.survey_closed_first"
+    with acting(office):
+        w.feedback.close_survey(survey)
+        w.reviews.begin_appraisal(cycle_id)
+    cycle = w.reviews.get_cycle(cycle_id)
+    fixed = cycle.feedback[p["driver"]]
+    # 92 on a 0-100 scale, one praise (+2), the complaint handled on time and properly (-0).
+    assert fixed["score"] == "94.00"
+    assert fixed["facts"]["praise"] == 1
+    assert fixed["facts"]["handled_well"] == 1
+
+    staff = ("leader", "head_v", "driver", "head_g", "clerk")
+    for key in staff:
+        with acting(as_(p[key], Role.APPRAISEE)):
+            w.reviews.submit_summary(cycle_id, p[key], p[key], [], ["完成本季度日常工作"])
+    # The clerk's department head and supervising leader rate; the clerk may not rate himself
+    # and the other department's head may not rate him.
+    with acting(as_(p["clerk"], Role.APPRAISEE)), pytest.raises(NotPermittedError) as self_rated:
+        w.reviews.rate(cycle_id, p["clerk"], p["clerk"], rated(False), "自评", today)
+    assert self_rated.value.rule == "reviews.no_self_rating"
+    with acting(as_(p["head_v"], Role.DEPARTMENT_HEAD)), pytest.raises(NotPermittedError) as other:
+        w.reviews.rate(cycle_id, p["clerk"], p["head_v"], rated(False), "越权", today)
+    assert other.value.missing_relation == "DEPARTMENT_HEAD or SUPERVISING_LEADER"
+
+    def rate(rater: str, person: str, service: bool, **overrides: str) -> None:
+        with acting(as_(p[rater], Role.DEPARTMENT_HEAD)):
+            w.reviews.rate(
+                cycle_id, p[person], p[rater], rated(service, **overrides), "认真负责", today
+            )
+
+    rate("head_v", "driver", True)
+    rate("leader", "driver", True, SERVICE_QUALITY="80")
+    rate("head_g", "clerk", False, COMPETENCE="60", GOAL_DELIVERY="70")
+    rate("leader", "clerk", False, COMPETENCE="60", GOAL_DELIVERY="70")
+    rate("leader", "head_v", True)
+    rate("leader", "head_g", False)
+    rate("principal", "leader", False)
+
+    scores, missing = w.reviews.scores(cycle, w.directory.get_unit(w.unit), today)
+    assert all(not gaps for gaps in missing.values())
+    # driver: (95x20 + 95x10 + 90x10 + 90x20 + 85x10 + 94x30) / 100 = 92.20, service quality
+    # being the mean of the two raters (90 and 80) at equal weights
+    assert scores[p["driver"]] == Decimal("92.20")
+
+    with acting(office):
+        w.reviews.propose_grades(cycle_id, {}, today)
+    proposed = w.reviews.get_cycle(cycle_id).grades
+    assert proposed[p["clerk"]] is Grade.AVERAGE
+    # Five participants at 40% allow two top grades (FLOOR); four scored 90 or more.
+    with acting(as_(p["principal"], Role.PRINCIPAL_LEADER)), pytest.raises(RuleViolatedError) as q:
+        w.reviews.finalise(cycle_id, p["principal"], today)
+    assert q.value.rule == "reviews.top_grade_quota"
+    with acting(office):
+        w.reviews.propose_grades(
+            cycle_id,
+            {
+                p["head_g"]: (Grade.FAIRLY_GOOD, None),
+                p["leader"]: (Grade.FAIRLY_GOOD, None),
+            },
+            today,
+        )
+    with acting(as_(p["leader"], Role.SUPERVISING_LEADER)), pytest.raises(NotPermittedError):
+        w.reviews.finalise(cycle_id, p["leader"], today)
+    with acting(as_(p["principal"], Role.PRINCIPAL_LEADER)):
+        w.reviews.finalise(cycle_id, p["principal"], today)
+    with acting(office):
+        published = w.reviews.publish(cycle_id, date(2026, 1, 5), today)
+    assert published.result["publicity_ends_on"] == "2026-01-12"
+    with acting(as_(p["clerk"], Role.APPRAISEE)):
+        objection = UUID(
+            w.reviews.object(
+                cycle_id, p["clerk"], p["clerk"], "季度目标均已完成", date(2026, 1, 6), today
+            ).result["objection_id"]
+        )
+    with acting(office), pytest.raises(RuleViolatedError) as still_open:
+        w.reviews.confirm(cycle_id, today)
+    assert still_open.value.rule == "reviews.objections_open"
+    with acting(office):
+        w.reviews.resolve_objection(
+            cycle_id, objection, False, None, "评分依据充分", date(2026, 1, 8), today
+        )
+        w.reviews.confirm(cycle_id, today)
+    assert w.reviews.get_cycle(cycle_id).status is CycleStatus.CONFIRMED
+
+    with acting(as_(p["leader"], Role.SUPERVISING_LEADER)):
+        w.reviews.record_talk(
+            cycle_id,
+            p["clerk"],
+            p["leader"],
+            date(2026, 1, 20),
+            today,
+            None,
+            [{"shortcoming": "材料报送不及时", "facts": "10月两次逾期报送周报"}],
+            "按周报送，列清单跟踪",
+        )
+    with acting(as_(p["clerk"], Role.APPRAISEE)):
+        w.reviews.acknowledge_talk(cycle_id, p["clerk"], p["clerk"], "接受")
+        sanction = w.reviews.record_sanction(
+            w.unit, p["clerk"], SanctionKind.WARNING, date(2026, 2, 1), "济机关纪〔2026〕1号", today
+        )
+    assert sanction.result["ends_on"] == "2026-08-01"
+
+    # Every event carries who, in which role, and the command's correlation.
+    with psycopg.connect(database) as conn:
+        rows = conn.execute("SELECT state FROM reviews.reviews_events").fetchall()
+    assert rows
+    for (state,) in rows:
+        assert b'"actor_id"' in bytes(state)
+        assert b'"actor_role"' in bytes(state)
+        assert b'"correlation_id"' in bytes(state)
+
+
+def test_a_summary_reports_on_each_approved_goal_of_the_quarter(world: World) -> None:
+    w, p = world, world.people
+    today = TODAY.date()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    item = {
+        "what": "完成公文办理",
+        "measure": "按期办结",
+        "due_on": today.isoformat(),
+        "weight": None,
+        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "综合事务"}],
+    }
+    with acting(as_(p["clerk"], Role.APPRAISEE)):
+        goal_set = UUID(
+            w.goals.draft_goal_set(w.unit, p["clerk"], quarter, [item], TODAY).result["goal_set_id"]
+        )
+        w.goals.submit_goal_set(goal_set, p["clerk"], TODAY)
+    with acting(as_(p["head_g"], Role.DEPARTMENT_HEAD)):
+        w.goals.decide(goal_set, p["head_g"], "approve", None, TODAY)
+    config = CycleConfig.from_dict(
+        {
+            "individual": {
+                c.value: [{"code": "GOAL_DELIVERY", "name": "目标完成", "weight": 60}]
+                for c in PositionCategory
+            }
+        }
+    )
+    with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE)):
+        cycle_id = UUID(w.reviews.open_cycle(w.unit, quarter, config, today).result["cycle_id"])
+        # No feedback indicator in this configuration: no survey needed.
+        w.reviews.begin_appraisal(cycle_id)
+    approved = w.goals.get_goal_set(goal_set).in_force
+    assert approved is not None
+    item_id = approved.items[0].item_id
+    with acting(as_(p["clerk"], Role.APPRAISEE)):
+        with pytest.raises(RuleViolatedError) as unreported:
+            w.reviews.submit_summary(cycle_id, p["clerk"], p["clerk"], [], ["其他工作"])
+        assert unreported.value.rule == "reviews.summary_covers_each_goal"
+        w.reviews.submit_summary(
+            cycle_id,
+            p["clerk"],
+            p["clerk"],
+            [{"item_id": item_id, "report": "已按期办结全部公文"}],
+            [],
+        )
+    appraisal = w.reviews.find_appraisal(w.reviews.get_cycle(cycle_id), p["clerk"])
+    assert appraisal is not None
+    assert appraisal.summary is not None
+    assert appraisal.summary["goal_set_version"] == 1
+    assert appraisal.summary["reports"][0]["what"] == "完成公文办理"
