@@ -32,6 +32,14 @@ def decimal(value: object, field: str) -> Decimal:
     return number
 
 
+def whole(value: object, field: str) -> int:
+    """A whole number, or an error naming the field (0 stays 0, for the range check to refuse)."""
+    number = decimal(value, field)
+    if number != number.to_integral_value():
+        raise RuleViolatedError("reviews.number", f"{value!r} is not a whole number", field=field)
+    return int(number)
+
+
 @dataclasses.dataclass(frozen=True)
 class Indicator:
     """One indicator (考核指标) with its weight in points out of 100."""
@@ -284,11 +292,18 @@ class CycleConfig:
             bands=bands,
             rater_weights=weights,
             quota_percent=decimal(
-                d.get("quota_percent", default.quota_percent), "config.quota_percent"
+                default.quota_percent if d.get("quota_percent") is None else d["quota_percent"],
+                "config.quota_percent",
             ),
             quota_rounding=rounding,
-            publicity_days=int(d.get("publicity_days") or default.publicity_days),
-            objection_days=int(d.get("objection_days") or default.objection_days),
+            publicity_days=whole(
+                default.publicity_days if d.get("publicity_days") is None else d["publicity_days"],
+                "config.publicity_days",
+            ),
+            objection_days=whole(
+                default.objection_days if d.get("objection_days") is None else d["objection_days"],
+                "config.objection_days",
+            ),
             feedback_formula=FeedbackFormula.from_dict(
                 d.get("feedback_formula") or {}, "config.feedback_formula"
             ),

@@ -75,7 +75,7 @@ def world(database: str) -> Iterator[World]:
                     "department_id"
                 ]
             )
-        for key, name, category, department in (
+        for key, name, position, department in (
             ("principal", "主任", PositionCategory.LEADER, None),
             ("leader", "副主任", PositionCategory.LEADER, None),
             ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
@@ -88,7 +88,7 @@ def world(database: str) -> Iterator[World]:
                     unit,
                     name,
                     f"{key}-{uuid4().hex[:4]}",
-                    category,
+                    position,
                     departments.get(department or ""),
                     FOUNDED,
                 ).result["person_id"]
