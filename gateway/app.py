@@ -21,6 +21,7 @@ from gateway.graphql.schema import build_schema
 from gateway.projections.directory import DirectoryProjection
 from gateway.projections.feedback import FeedbackProjection
 from gateway.projections.goals import GoalsProjection
+from gateway.projections.reviews import ReviewsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
@@ -35,7 +36,12 @@ ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", role
 
 def projections(schema: str) -> list[Projection]:
     """Every projection of the read side."""
-    return [DirectoryProjection(schema), GoalsProjection(schema), FeedbackProjection(schema)]
+    return [
+        DirectoryProjection(schema),
+        GoalsProjection(schema),
+        FeedbackProjection(schema),
+        ReviewsProjection(schema),
+    ]
 
 
 def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:

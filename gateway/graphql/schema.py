@@ -19,15 +19,17 @@ from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
+from gateway.graphql.reviews_mutations import ReviewsMutation
+from gateway.graphql.reviews_queries import ReviewsQuery
 
 
-@strawberry.type(description="Reading the org chart, the goals and the feedback")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery):
+@strawberry.type(description="Reading the org chart, the goals, the feedback and the reviews")
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery):
     pass
 
 
 @strawberry.type(description="Commands, forwarded to the service that owns them")
-class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation):
+class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation, ReviewsMutation):
     pass
 
 

@@ -1,0 +1,88 @@
+"""Who sees what of a cycle's appraisals (DOMAIN.md, DESIGN.md "Security"):
+
+- the appraisal office (考核办), the principal leader (主要负责人) of the unit, auditors and
+  administrators see every participant in full;
+- a department head or supervising leader sees in full the people they manage today;
+- an appraisee sees their own summary, and the rest of their appraisal once the results are
+  published;
+- after publication (结果公示) the unit's members see each participant's grade, nothing else;
+- before publication nobody else sees anything of a participant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from uuid import UUID
+
+from gateway.graphql.reviews_types import View
+from gateway.graphql.types import IN_FORCE, Info_
+from kernel.calendar import china_date
+from kernel.roles import Role
+from services.reviews.scoring import out_of_line
+from services.reviews.vocabulary import CycleStatus, Grade
+
+
+async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:
+    """The people a department head or supervising leader manages today."""
+    ctx = info.context
+    rows = await ctx.pool.fetch(
+        f"SELECT DISTINCT m.person_id FROM {ctx.table('memberships')} m "
+        "WHERE m.start_on <= $2 AND (m.end_on IS NULL OR $2 < m.end_on) "
+        "AND m.person_id <> $1 AND m.department_id IN ("
+        f"SELECT department_id FROM {ctx.table('department_heads')} "
+        f"WHERE person_id = $1 AND {IN_FORCE} "
+        f"UNION SELECT department_id FROM {ctx.table('supervisions')} "
+        f"WHERE leader_id = $1 AND {IN_FORCE})",
+        actor_id,
+        china_date(),
+    )
+    return {r["person_id"] for r in rows}
+
+
+def sees_whole_cycle(info: Info_, unit_id: UUID) -> bool:
+    """The office, the principal leader, auditors and administrators see every participant."""
+    ctx = info.context
+    if ctx.sees_every_unit():
+        return True
+    if ctx.actor.tenant_id != unit_id:
+        return False
+    return ctx.actor.has(Role.APPRAISAL_OFFICE) or ctx.actor.has(Role.PRINCIPAL_LEADER)
+
+
+async def viewer(info: Info_, unit_id: UUID, status: str) -> Callable[[UUID], View | None]:
+    """The caller's view of each participant of a cycle of the unit in the status (None:
+    nothing at all).
+    """
+    ctx = info.context
+    ctx.ensure_unit(unit_id)
+    if sees_whole_cycle(info, unit_id):
+        return lambda _: View.FULL
+    managed = await managed_by(info, ctx.actor.person_id)
+    published = status in (CycleStatus.PUBLISHED.value, CycleStatus.CONFIRMED.value)
+    me = ctx.actor.person_id
+
+    def view(person_id: UUID) -> View | None:
+        if person_id in managed:
+            return View.FULL
+        if person_id == me:
+            return View.OWN
+        return View.PUBLISHED if published else None
+
+    return view
+
+
+async def out_of_line_in(info: Info_, cycle_id: UUID) -> dict[UUID, UUID]:
+    """Each participant whose grade is above that of a peer in the unit with a higher composite
+    score, mapped to that peer: their grade needs a written justification.
+    """
+    ctx = info.context
+    rows = await ctx.pool.fetch(
+        f"SELECT person_id, coalesce(final_grade, grade) AS grade, "
+        f"coalesce(final_score, composite) AS score FROM {ctx.table('review_participants')} "
+        "WHERE cycle_id = $1",
+        cycle_id,
+    )
+    grades = {r["person_id"]: Grade(r["grade"]) for r in rows if r["grade"]}
+    scores: dict[UUID, Decimal | None] = {r["person_id"]: r["score"] for r in rows}
+    return out_of_line(grades, scores)

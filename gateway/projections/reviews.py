@@ -1,0 +1,461 @@
+"""The reviews read model: each quarter's cycle with its locked configuration, its participants
+with their summaries, ratings, composite scores (and how they were derived), grades, objections
+and feedback talks; every rating and step in a history; disciplinary sanctions.
+
+Composite scores are computed here with the reviews service's own pure scoring rules
+(`services.reviews.scoring`), from the ratings and the configuration in the log, so the read
+side shows exactly the number the service decides with.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from gateway.log import REVIEWS_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from services.directory.vocabulary import PositionCategory
+from services.reviews.scheme import CycleConfig
+from services.reviews.scoring import composite
+from services.reviews.vocabulary import RaterRelation
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS {schema}.review_cycles (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, quarter text NOT NULL, status text NOT NULL,
+    config jsonb NOT NULL, participants int NOT NULL, opened_on date NOT NULL,
+    opened_at timestamptz NOT NULL, appraisal_began_at timestamptz, quota jsonb,
+    finalised_at timestamptz, finalised_by uuid, published_on date, publicity_ends_on date,
+    objections_until date, confirmed_on date, updated_at timestamptz NOT NULL,
+    version bigint NOT NULL, position bigint NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS review_cycles_unit ON {schema}.review_cycles (unit_id, quarter);
+CREATE TABLE IF NOT EXISTS {schema}.review_participants (
+    cycle_id uuid NOT NULL, person_id uuid NOT NULL, unit_id uuid NOT NULL, quarter text NOT NULL,
+    ordinal int NOT NULL, name text NOT NULL, department_id uuid, department_name text,
+    position_category text NOT NULL, appraisal_id uuid, feedback jsonb, feedback_score numeric,
+    summary jsonb, summary_at timestamptz, summary_versions int NOT NULL DEFAULT 0,
+    required text[] NOT NULL DEFAULT '{{}}', ratings jsonb NOT NULL DEFAULT '{{}}',
+    composite numeric, derivation jsonb, grade text, justification text, grade_from_bands bool,
+    final_grade text, final_score numeric, talk jsonb, talk_at timestamptz,
+    acknowledged_at timestamptz, acknowledgement text, updated_at timestamptz NOT NULL,
+    PRIMARY KEY (cycle_id, person_id));
+CREATE UNIQUE INDEX IF NOT EXISTS review_participants_appraisal
+    ON {schema}.review_participants (appraisal_id);
+CREATE INDEX IF NOT EXISTS review_participants_person
+    ON {schema}.review_participants (person_id, quarter);
+CREATE INDEX IF NOT EXISTS review_participants_unit
+    ON {schema}.review_participants (unit_id, quarter);
+CREATE TABLE IF NOT EXISTS {schema}.review_objections (
+    id uuid PRIMARY KEY, cycle_id uuid NOT NULL, person_id uuid NOT NULL, reason text NOT NULL,
+    filed_on date NOT NULL, status text NOT NULL, grade_before text, grade_after text,
+    resolution text, resolved_on date, resolved_by uuid, filed_at timestamptz NOT NULL,
+    position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS review_objections_cycle
+    ON {schema}.review_objections (cycle_id, filed_at);
+CREATE TABLE IF NOT EXISTS {schema}.review_sanctions (
+    id uuid PRIMARY KEY, unit_id uuid NOT NULL, person_id uuid NOT NULL, kind text NOT NULL,
+    decided_on date NOT NULL, ends_on date NOT NULL, document text NOT NULL,
+    recorded_by uuid, recorded_at timestamptz NOT NULL, position bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS review_sanctions_person ON {schema}.review_sanctions (person_id);
+CREATE TABLE IF NOT EXISTS {schema}.review_history (
+    position bigint PRIMARY KEY, cycle_id uuid NOT NULL, person_id uuid, event text NOT NULL,
+    actor_id uuid, actor_role text, reason text, detail jsonb, at timestamptz NOT NULL);
+CREATE INDEX IF NOT EXISTS review_history_cycle
+    ON {schema}.review_history (cycle_id, person_id, position);
+"""
+
+
+def _loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class ReviewsProjection:
+    """Applies reviews events to the reviews read tables (inside the runner's transaction)."""
+
+    log = REVIEWS_LOG
+    tables: tuple[str, ...] = (
+        "review_cycles",
+        "review_participants",
+        "review_objections",
+        "review_sanctions",
+        "review_history",
+    )
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+
+    def ddl(self) -> str:
+        """The tables this projection owns."""
+        return SCHEMA_SQL.format(schema=self.schema)
+
+    def table(self, name: str) -> str:
+        """A read table of this projection."""
+        return f"{self.schema}.{name}"
+
+    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+        """Project one event."""
+        handler = getattr(self, f"on_{event.name}", None)
+        if handler is None:
+            return
+        await handler(conn, event)
+        if event.name in CYCLE_EVENTS:
+            await conn.execute(
+                f"UPDATE {self.table('review_cycles')} SET version = $2, position = $3, "
+                "updated_at = $4 WHERE id = $1",
+                event.originator_id,
+                event.originator_version,
+                event.position,
+                event.timestamp,
+            )
+
+    async def _history(
+        self,
+        conn: asyncpg.Connection,
+        e: LogEvent,
+        cycle_id: UUID,
+        person_id: UUID | None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        meta = e.meta
+        await conn.execute(
+            f"INSERT INTO {self.table('review_history')} (position, cycle_id, person_id, event, "
+            "actor_id, actor_role, reason, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+            "ON CONFLICT (position) DO NOTHING",
+            e.position,
+            cycle_id,
+            person_id,
+            e.name,
+            uuid_or_none(meta.get("actor_id")),
+            meta.get("actor_role"),
+            meta.get("reason"),
+            as_json(detail) if detail is not None else None,
+            e.timestamp,
+        )
+
+    # -- the cycle --
+
+    async def on_CycleOpened(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        participants = d["participants"]
+        await conn.execute(
+            f"INSERT INTO {self.table('review_cycles')} (id, unit_id, quarter, status, config, "
+            "participants, opened_on, opened_at, updated_at, version, position) "
+            "VALUES ($1, $2, $3, 'OPENED', $4, $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            uuid_or_none(d["unit_id"]),
+            d["quarter"],
+            as_json(d["config"]),
+            len(participants),
+            date_or_none(d["opened_on"]),
+            e.timestamp,
+            e.originator_version,
+            e.position,
+        )
+        await conn.executemany(
+            f"INSERT INTO {self.table('review_participants')} (cycle_id, person_id, unit_id, "
+            "quarter, ordinal, name, department_id, department_name, position_category, "
+            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+            "ON CONFLICT DO NOTHING",
+            [
+                (
+                    e.originator_id,
+                    UUID(p["person_id"]),
+                    uuid_or_none(d["unit_id"]),
+                    d["quarter"],
+                    i,
+                    p["name"],
+                    uuid_or_none(p.get("department_id")),
+                    p.get("department_name"),
+                    p["position_category"],
+                    e.timestamp,
+                )
+                for i, p in enumerate(participants)
+            ],
+        )
+        await self._history(conn, e, e.originator_id, None, {"participants": len(participants)})
+
+    async def on_AppraisalBegan(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await conn.execute(
+            f"UPDATE {self.table('review_cycles')} SET status = 'APPRAISING', "
+            "appraisal_began_at = $2 WHERE id = $1",
+            e.originator_id,
+            e.timestamp,
+        )
+        await conn.executemany(
+            f"UPDATE {self.table('review_participants')} SET feedback = $3, "
+            "feedback_score = $4 WHERE cycle_id = $1 AND person_id = $2",
+            [
+                (e.originator_id, UUID(pid), as_json(fixed), Decimal(fixed["score"]))
+                for pid, fixed in e.data["feedback"].items()
+            ],
+        )
+        await self._history(conn, e, e.originator_id, None)
+
+    async def on_GradesProposed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.executemany(
+            f"UPDATE {self.table('review_participants')} SET grade = $3, justification = $4, "
+            "grade_from_bands = $5, updated_at = $6 WHERE cycle_id = $1 AND person_id = $2",
+            [
+                (
+                    e.originator_id,
+                    UUID(pid),
+                    g["grade"],
+                    g.get("justification"),
+                    bool(g.get("from_bands")),
+                    e.timestamp,
+                )
+                for pid, g in d["grades"].items()
+            ],
+        )
+        await conn.execute(
+            f"UPDATE {self.table('review_cycles')} SET quota = $2 WHERE id = $1",
+            e.originator_id,
+            as_json(d["quota"]),
+        )
+        await self._history(
+            conn, e, e.originator_id, None, {"grades": d["grades"], "quota": d["quota"]}
+        )
+
+    async def on_GradesFinalised(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"UPDATE {self.table('review_cycles')} SET status = 'FINALISED', quota = $2, "
+            "finalised_at = $3, finalised_by = $4 WHERE id = $1",
+            e.originator_id,
+            as_json(d["quota"]),
+            e.timestamp,
+            uuid_or_none(e.meta.get("actor_id")),
+        )
+        await conn.executemany(
+            f"UPDATE {self.table('review_participants')} SET final_grade = $3, final_score = $4 "
+            "WHERE cycle_id = $1 AND person_id = $2",
+            [
+                (
+                    e.originator_id,
+                    UUID(pid),
+                    grade,
+                    Decimal(d["scores"][pid]) if pid in d["scores"] else None,
+                )
+                for pid, grade in d["grades"].items()
+            ],
+        )
+        await self._history(conn, e, e.originator_id, None, {"quota": d["quota"]})
+
+    async def on_ResultsPublished(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"UPDATE {self.table('review_cycles')} SET status = 'PUBLISHED', published_on = $2, "
+            "publicity_ends_on = $3, objections_until = $4 WHERE id = $1",
+            e.originator_id,
+            date_or_none(d["published_on"]),
+            date_or_none(d["ends_on"]),
+            date_or_none(d["objections_until"]),
+        )
+        await self._history(conn, e, e.originator_id, None, {"published_on": d["published_on"]})
+
+    async def on_ObjectionFiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        person_id = UUID(d["person_id"])
+        await conn.execute(
+            f"INSERT INTO {self.table('review_objections')} (id, cycle_id, person_id, reason, "
+            "filed_on, status, filed_at, position) VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7) "
+            "ON CONFLICT (id) DO NOTHING",
+            UUID(d["objection_id"]),
+            e.originator_id,
+            person_id,
+            d["reason"],
+            date_or_none(d["filed_on"]),
+            e.timestamp,
+            e.position,
+        )
+        await self._history(conn, e, e.originator_id, person_id)
+
+    async def on_ObjectionResolved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        person_id = UUID(d["person_id"])
+        await conn.execute(
+            f"UPDATE {self.table('review_objections')} SET status = $2, grade_before = $3, "
+            "grade_after = $4, resolution = $5, resolved_on = $6, resolved_by = $7 WHERE id = $1",
+            UUID(d["objection_id"]),
+            d["status"],
+            d["grade_before"],
+            d["grade_after"],
+            d["reason"],
+            date_or_none(d["resolved_on"]),
+            uuid_or_none(e.meta.get("actor_id")),
+        )
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET grade = $3, final_grade = $3, "
+            "updated_at = $4 WHERE cycle_id = $1 AND person_id = $2",
+            e.originator_id,
+            person_id,
+            d["grade_after"],
+            e.timestamp,
+        )
+        await self._history(
+            conn,
+            e,
+            e.originator_id,
+            person_id,
+            {"status": d["status"], "before": d["grade_before"], "after": d["grade_after"]},
+        )
+
+    async def on_ResultsConfirmed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await conn.execute(
+            f"UPDATE {self.table('review_cycles')} SET status = 'CONFIRMED', confirmed_on = $2 "
+            "WHERE id = $1",
+            e.originator_id,
+            date_or_none(e.data["confirmed_on"]),
+        )
+        await self._history(conn, e, e.originator_id, None)
+
+    # -- one participant --
+
+    async def _participant(self, conn: asyncpg.Connection, appraisal_id: UUID) -> asyncpg.Record:
+        row = await conn.fetchrow(
+            f"SELECT p.*, c.config FROM {self.table('review_participants')} p "
+            f"JOIN {self.table('review_cycles')} c ON c.id = p.cycle_id WHERE p.appraisal_id = $1",
+            appraisal_id,
+        )
+        assert row is not None, "an appraisal's creation is projected before its other events"
+        return row
+
+    async def on_AppraisalCreated(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET appraisal_id = $3 "
+            "WHERE cycle_id = $1 AND person_id = $2",
+            UUID(e.data["cycle_id"]),
+            UUID(e.data["person_id"]),
+            e.originator_id,
+        )
+
+    async def on_SummarySubmitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        row = await self._participant(conn, e.originator_id)
+        summary = {
+            "goal_set_version": d.get("goal_set_version"),
+            "reports": d["reports"],
+            "extra_work": d["extra_work"],
+        }
+        await self._history(conn, e, row["cycle_id"], row["person_id"])
+        # Counted from the history, so applying the event twice counts it once.
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET summary = $2, summary_at = $3, "
+            f"summary_versions = (SELECT count(*) FROM {self.table('review_history')} "
+            "WHERE cycle_id = $4 AND person_id = $5 AND event = 'SummarySubmitted'), "
+            "updated_at = $3 WHERE appraisal_id = $1",
+            e.originator_id,
+            as_json(summary),
+            e.timestamp,
+            row["cycle_id"],
+            row["person_id"],
+        )
+
+    async def on_Rated(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        row = await self._participant(conn, e.originator_id)
+        ratings = _loads(row["ratings"]) or {}
+        ratings[d["relation"]] = {
+            "rater_id": str(d["rater_id"]),
+            "scores": d["scores"],
+            "opinion": d["opinion"],
+            "at": e.timestamp.isoformat(),
+        }
+        required = tuple(RaterRelation(r) for r in d["required"])
+        config = CycleConfig.from_dict(_loads(row["config"]))
+        result = composite(
+            config,
+            PositionCategory(row["position_category"]),
+            required,
+            {
+                RaterRelation(r): {c: Decimal(s) for c, s in v["scores"].items()}
+                for r, v in ratings.items()
+            },
+            row["feedback_score"],
+        )
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET ratings = $2, required = $3, "
+            "composite = $4, derivation = $5, updated_at = $6 WHERE appraisal_id = $1",
+            e.originator_id,
+            as_json(ratings),
+            list(d["required"]),
+            result.score,
+            as_json(result.as_dict()),
+            e.timestamp,
+        )
+        await self._history(
+            conn,
+            e,
+            row["cycle_id"],
+            row["person_id"],
+            {"relation": d["relation"], "scores": d["scores"], "opinion": d["opinion"]},
+        )
+
+    async def on_TalkRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        row = await self._participant(conn, e.originator_id)
+        talk = {
+            "leader_id": str(d["leader_id"]),
+            "relation": d["relation"],
+            "grade": d["grade"],
+            "held_on": d["held_on"],
+            "reasons": d.get("reasons"),
+            "shortcomings": d.get("shortcomings") or [],
+            "improvements": d.get("improvements"),
+        }
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET talk = $2, talk_at = $3, "
+            "updated_at = $3 WHERE appraisal_id = $1",
+            e.originator_id,
+            as_json(talk),
+            e.timestamp,
+        )
+        await self._history(conn, e, row["cycle_id"], row["person_id"])
+
+    async def on_TalkAcknowledged(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        row = await self._participant(conn, e.originator_id)
+        await conn.execute(
+            f"UPDATE {self.table('review_participants')} SET acknowledged_at = $2, "
+            "acknowledgement = $3, updated_at = $2 WHERE appraisal_id = $1",
+            e.originator_id,
+            e.timestamp,
+            e.data.get("comment"),
+        )
+        await self._history(conn, e, row["cycle_id"], row["person_id"])
+
+    # -- sanctions --
+
+    async def on_SanctionRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+        d = e.data
+        await conn.execute(
+            f"INSERT INTO {self.table('review_sanctions')} (id, unit_id, person_id, kind, "
+            "decided_on, ends_on, document, recorded_by, recorded_at, position) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+            e.originator_id,
+            uuid_or_none(d["unit_id"]),
+            uuid_or_none(d["person_id"]),
+            d["kind"],
+            date_or_none(d["decided_on"]),
+            date_or_none(d["ends_on"]),
+            d["document"],
+            uuid_or_none(e.meta.get("actor_id")),
+            e.timestamp,
+            e.position,
+        )
+
+
+CYCLE_EVENTS = frozenset(
+    {
+        "CycleOpened",
+        "AppraisalBegan",
+        "GradesProposed",
+        "GradesFinalised",
+        "ResultsPublished",
+        "ObjectionFiled",
+        "ObjectionResolved",
+        "ResultsConfirmed",
+    }
+)
