@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from deploy.demo_feedback_loader import load_feedback
 from deploy.demo_goals_loader import load_goals, token_client
+from deploy.demo_reviews_loader import load_reviews
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
     AUDITORS,
@@ -104,7 +105,9 @@ class LoadedUnit:
 
 
 def load_demo(settings: Settings, graphql_url: str) -> UUID:
-    """Load the demo unit, its quarter of goals and its quarter of feedback; returns its id."""
+    """Load the demo unit, its quarter of goals and of feedback, and a year of appraisals;
+    returns its id.
+    """
     loaded = load_unit(settings, graphql_url)
     client_for = token_client(
         settings, graphql_url, loaded.unit_id, loaded.person_ids, GraphQLClient
@@ -120,6 +123,26 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
     )
     load_feedback(
         client_for, str(loaded.unit_id), loaded.person_ids, loaded.departments, loaded.office
+    )
+    principal = next(p for p in people() if p.key == "leader0")
+    principal_client = GraphQLClient(
+        graphql_url,
+        mint_token(
+            settings,
+            person_id=UUID(loaded.person_ids["leader0"]),
+            tenant_id=loaded.unit_id,
+            login=principal.login,
+            name=principal.name,
+            roles=[Role.APPRAISEE, Role.PRINCIPAL_LEADER],
+        ),
+    )
+    load_reviews(
+        client_for,
+        principal_client,
+        str(loaded.unit_id),
+        people(),
+        loaded.person_ids,
+        loaded.office,
     )
     return loaded.unit_id
 

@@ -14,12 +14,13 @@ from services.reviews.vocabulary import RaterRelation
 def required_raters(managers: Managers) -> tuple[RaterRelation, ...]:
     """The relations whose ratings a person's composite needs: the department head and the
     supervising leader where the person has them; the principal leader for the unit's deputy
-    leaders, who have neither.
+    leaders, who have neither. A leader who heads a department they also supervise rates its
+    people once, as their department head.
     """
     relations = []
     if managers.department_head is not None:
         relations.append(RaterRelation.DEPARTMENT_HEAD)
-    if managers.supervising_leader is not None:
+    if managers.supervising_leader not in (None, managers.department_head):
         relations.append(RaterRelation.SUPERVISING_LEADER)
     if not relations and managers.principal_leader is not None:
         relations.append(RaterRelation.PRINCIPAL_LEADER)
