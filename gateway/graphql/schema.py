@@ -21,10 +21,11 @@ from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.reviews_mutations import ReviewsMutation
 from gateway.graphql.reviews_queries import ReviewsQuery
+from gateway.graphql.reviews_year import ReviewsYearQuery
 
 
 @strawberry.type(description="Reading the org chart, the goals, the feedback and the reviews")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery):
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery, ReviewsYearQuery):
     pass
 
 

@@ -114,6 +114,15 @@ PROGRESS = """query($cycle: ID!) { reviewCycle(id: $cycle) { progress {
   waiting { name missing } } } }"""
 DISTRIBUTION = """query($cycle: ID!) { reviewCycle(id: $cycle) { gradeDistribution {
   departmentName participants ungraded grades { grade gradeLabel count } } } }"""
+SANCTION = """mutation($unit: ID!, $person: ID!) { recordSanction(unitId: $unit, personId: $person,
+  kind: WARNING, decidedOn: "2025-11-03", document: "纪检〔2025〕1号") {
+  sanction { kindLabel endsOn } } }"""
+YEAR = """query($unit: ID!, $percent: Decimal!) {
+  annualAppraisal(unitId: $unit, year: 2025, quotaPercent: $percent) {
+    quarters { quarter status }
+    candidates { appraised limit rows { name rank withinQuota topQuarters
+      disqualifiedBy { code label } quarters { quarter gradeLabel score } } }
+    takingTurns { departmentName inversionsByQuarter topHolders topHoldersByScore } } }"""
 HISTORY = """query($cycle: ID!) { reviewCycle(id: $cycle) { history {
   event actorRole reason } } }"""
 
@@ -389,3 +398,26 @@ def test_a_quarter_from_opening_to_acknowledged_talks(system: System, unit: Unit
     }
     objected = next(h for h in history if h["event"] == "ObjectionFiled")
     assert objected["reason"].startswith("本人综合得分最高")
+
+    # And the year: four quarters side by side, the 优秀 candidates, and taking turns
+    sanction = system.data(office, SANCTION, unit=unit.id, person=p["wang"])["recordSanction"]
+    assert sanction["sanction"] == {"kindLabel": "警告", "endsOn": "2026-05-03"}
+    year = system.data(office, YEAR, unit=unit.id, percent="20")["annualAppraisal"]
+    assert [q["status"] for q in year["quarters"]] == [None, None, None, "CONFIRMED"]
+    rows = {r["name"]: r for r in year["candidates"]["rows"]}
+    # six appraised at 20% allow one; 王芳 (top grade, but sanctioned) is not a candidate
+    assert (year["candidates"]["appraised"], year["candidates"]["limit"]) == (6, 1)
+    assert [d["label"] for d in rows["王芳"]["disqualifiedBy"]] == ["处分期内"]
+    assert (rows["周杰"]["rank"], rows["周杰"]["withinQuota"]) == (1, True)
+    assert rows["周杰"]["quarters"][3] == {
+        "quarter": "2025-Q4",
+        "gradeLabel": "好",
+        "score": "83.00",
+    }
+    turns = {t["departmentName"]: t for t in year["takingTurns"]}
+    # in 公车服务科 李强 (93.50) and 孙丽 (90.00) were graded below 周杰 (83.00)
+    assert turns["公车服务科"]["inversionsByQuarter"] == [0, 0, 0, 2]
+    over_cap = system.error(office, YEAR, unit=unit.id, percent="30")
+    assert over_cap["extensions"]["rule"] == "reviews.annual_quota_cap"
+    not_office = system.error(sun, YEAR, unit=unit.id, percent="20")
+    assert not_office["extensions"]["missing_role"] == "APPRAISAL_OFFICE"
