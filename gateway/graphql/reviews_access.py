@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from uuid import UUID
 
+from gateway.graphql.context import forbidden
 from gateway.graphql.reviews_types import View
 from gateway.graphql.types import IN_FORCE, Info_
 from kernel.calendar import china_date
@@ -48,6 +49,17 @@ def sees_whole_cycle(info: Info_, unit_id: UUID) -> bool:
     if ctx.actor.tenant_id != unit_id:
         return False
     return ctx.actor.has(Role.APPRAISAL_OFFICE) or ctx.actor.has(Role.PRINCIPAL_LEADER)
+
+
+def require_whole_unit(info: Info_, unit_id: UUID, what: str, rule: str) -> None:
+    """Refuse, naming the missing role, unless the caller sees every participant of the unit."""
+    info.context.ensure_unit(unit_id)
+    if not sees_whole_cycle(info, unit_id):
+        raise forbidden(
+            f"{what} is for the appraisal office (考核办), the principal leader and auditors",
+            rule=rule,
+            missing_role=Role.APPRAISAL_OFFICE.value,
+        )
 
 
 async def viewer(info: Info_, unit_id: UUID, status: str) -> Callable[[UUID], View | None]:

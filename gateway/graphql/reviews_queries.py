@@ -13,10 +13,14 @@ import asyncpg
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.context import forbidden
 from gateway.graphql.feedback_queries import parse_quarter
 from gateway.graphql.queries import after_key, page_size, parse_id
-from gateway.graphql.reviews_access import out_of_line_in, sees_whole_cycle, viewer
+from gateway.graphql.reviews_access import (
+    out_of_line_in,
+    require_whole_unit,
+    sees_whole_cycle,
+    viewer,
+)
 from gateway.graphql.reviews_types import (
     Appraisal,
     AppraisalConnection,
@@ -29,7 +33,6 @@ from gateway.graphql.reviews_types import (
     loads,
 )
 from gateway.graphql.types import Info_, PageInfo, encode_cursor
-from kernel.roles import Role
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
@@ -193,14 +196,9 @@ class ReviewCycle:
     async def progress(self, info: Info_) -> CycleProgress:
         ctx = info.context
         cycle = await self._row(info)
-        ctx.ensure_unit(cycle["unit_id"])
-        if not sees_whole_cycle(info, cycle["unit_id"]):
-            raise forbidden(
-                "the cycle's progress is for the appraisal office (考核办), the principal "
-                "leader and auditors",
-                rule="reviews.progress_for_office",
-                missing_role=Role.APPRAISAL_OFFICE.value,
-            )
+        require_whole_unit(
+            info, cycle["unit_id"], "the cycle's progress", "reviews.progress_for_office"
+        )
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_participants')} WHERE cycle_id = $1 "
             "ORDER BY name, person_id",
@@ -306,14 +304,9 @@ class ReviewCycle:
     ) -> list[ReviewHistoryEntry]:
         ctx = info.context
         cycle = await self._row(info)
-        ctx.ensure_unit(cycle["unit_id"])
-        if not sees_whole_cycle(info, cycle["unit_id"]):
-            raise forbidden(
-                "the cycle's history is for the appraisal office (考核办), the principal leader "
-                "and auditors",
-                rule="reviews.history_for_office",
-                missing_role=Role.APPRAISAL_OFFICE.value,
-            )
+        require_whole_unit(
+            info, cycle["unit_id"], "the cycle's history", "reviews.history_for_office"
+        )
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_history')} WHERE cycle_id = $1 AND position > $2 "
             "ORDER BY position LIMIT $3",
@@ -418,14 +411,7 @@ class ReviewsQuery:
     ) -> list[Sanction]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
-        if not sees_whole_cycle(info, unit):
-            raise forbidden(
-                "sanctions are for the appraisal office (考核办), the principal leader and "
-                "auditors",
-                rule="reviews.sanctions_for_office",
-                missing_role=Role.APPRAISAL_OFFICE.value,
-            )
+        require_whole_unit(info, unit, "the record of sanctions", "reviews.sanctions_for_office")
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_sanctions')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) ORDER BY decided_on DESC, id",

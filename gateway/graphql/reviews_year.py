@@ -15,12 +15,10 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.context import forbidden
 from gateway.graphql.queries import parse_id
-from gateway.graphql.reviews_access import sees_whole_cycle
+from gateway.graphql.reviews_access import require_whole_unit
 from gateway.graphql.types import Info_
 from kernel.errors import RuleViolatedError
-from kernel.roles import Role
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
 from services.reviews.vocabulary import SanctionKind
@@ -207,14 +205,9 @@ class ReviewsYearQuery:
     ) -> AnnualAppraisal:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
-        if not sees_whole_cycle(info, unit):
-            raise forbidden(
-                "the annual view carries everyone's scores: it is for the appraisal office "
-                "(考核办), the principal leader and auditors",
-                rule="reviews.year_for_office",
-                missing_role=Role.APPRAISAL_OFFICE.value,
-            )
+        require_whole_unit(
+            info, unit, "the annual view (it carries everyone's scores)", "reviews.year_for_office"
+        )
         cycles = await ctx.pool.fetch(
             f"SELECT id, quarter, status FROM {ctx.table('review_cycles')} "
             "WHERE unit_id = $1 AND quarter LIKE $2 ORDER BY quarter",
