@@ -231,7 +231,7 @@ class PublicKey:
     def from_verifier_key(cls, vkey: str) -> PublicKey:
         """Parse `name+hex+base64` and check the key id matches the key."""
         try:
-            name, hex_id, encoded = vkey.split("+")
+            name, hex_id, encoded = vkey.split("+", 2)
             raw = base64.b64decode(encoded, validate=True)
         except (ValueError, binascii.Error):
             raise NoteError(f"malformed verifier key {vkey!r}") from None

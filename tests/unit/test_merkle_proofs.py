@@ -257,3 +257,9 @@ def test_a_malformed_checkpoint_names_the_line() -> None:
         Checkpoint.parse("kaohe/goals\nthree\nAAAA\n")
     with pytest.raises(NoteError, match="root hash"):
         Checkpoint.parse("kaohe/goals\n3\nnot base64!\n")
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_any_verifier_key_reads_back_even_when_its_base64_holds_a_plus(raw: bytes) -> None:
+    key = PublicKey("kaohe-audit", raw)
+    assert PublicKey.from_verifier_key(verifier_key(key.name, raw)) == key
