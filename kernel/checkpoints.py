@@ -24,6 +24,7 @@ from psycopg.sql import SQL, Identifier
 
 from kernel.chain import ChainBreak, ChainVerifier, StoredRow
 from kernel.checkpoint_keys import active_key, published_keys
+from kernel.settings import Settings
 from kernel.tlog import (
     Checkpoint,
     NoteError,
@@ -251,6 +252,13 @@ class Signer:
         return [k.public for k in published_keys(self.key_dir)]
 
 
+def signer_from(settings: Settings) -> Signer:
+    """The signer the settings describe (KAOHE_DATA_DIR, KAOHE_CHECKPOINT_KEY_NAME, ..._ORIGIN)."""
+    return Signer(
+        settings.key_dir, settings.kaohe_checkpoint_key_name, settings.kaohe_checkpoint_origin
+    )
+
+
 def checkpoint_service(database_url: str, service: str, signer: Signer) -> CheckpointOutcome:
     """Sign and record a checkpoint of a service log if it has grown since the last one.
 
@@ -349,7 +357,7 @@ def checkpoint_if_due(
             SQL(
                 "SELECT (SELECT count(*) FROM {schema}.{events} WHERE notification_id > "
                 "coalesce(c.last_position, 0)), "
-                "extract(epoch FROM now() - coalesce(c.signed_at, '-infinity'::timestamptz)) "
+                "coalesce(extract(epoch FROM now() - c.signed_at), 'Infinity'::float8) "
                 "FROM (SELECT 1) one LEFT JOIN ("
                 "SELECT last_position, signed_at FROM audit.checkpoints WHERE service = %s "
                 "ORDER BY tree_size DESC LIMIT 1) c ON TRUE"

@@ -91,25 +91,40 @@ def _levels(leaves: Sequence[bytes]) -> list[list[bytes]]:
     return levels
 
 
+class MerkleTree:
+    """The levels of one tree, built once, for many inclusion proofs."""
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.size = len(leaves)
+        self._levels = _levels(leaves) if leaves else [[]]
+
+    @property
+    def root(self) -> bytes:
+        """The Merkle tree hash (the empty tree hashes the empty string)."""
+        return self._levels[-1][0] if self.size else EMPTY_ROOT
+
+    def inclusion_proof(self, index: int) -> list[bytes]:
+        """The audit path of leaf `index` (RFC 9162 section 2.1.3.1)."""
+        if not 0 <= index < self.size:
+            msg = f"leaf index {index} is outside a tree of size {self.size}"
+            raise ValueError(msg)
+        proof: list[bytes] = []
+        for level in self._levels[:-1]:
+            sibling = index ^ 1
+            if sibling < len(level):
+                proof.append(level[sibling])
+            index >>= 1
+        return proof
+
+
 def root_hash(leaves: Sequence[bytes]) -> bytes:
     """The Merkle tree hash of a list of leaf hashes (the empty tree hashes the empty string)."""
-    if not leaves:
-        return EMPTY_ROOT
-    return _levels(leaves)[-1][0]
+    return MerkleTree(leaves).root
 
 
 def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
     """The audit path of leaf `index` in the tree of all `leaves` (RFC 9162 section 2.1.3.1)."""
-    if not 0 <= index < len(leaves):
-        msg = f"leaf index {index} is outside a tree of size {len(leaves)}"
-        raise ValueError(msg)
-    proof: list[bytes] = []
-    for level in _levels(leaves)[:-1]:
-        sibling = index ^ 1
-        if sibling < len(level):
-            proof.append(level[sibling])
-        index >>= 1
-    return proof
+    return MerkleTree(leaves).inclusion_proof(index)
 
 
 def _largest_power_of_two_below(n: int) -> int:
