@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import sys
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kernel import chain
+from kernel import chain, tlog
 from kernel.tlog import (
     EMPTY_ROOT,
     Checkpoint,
@@ -263,3 +266,18 @@ def test_a_malformed_checkpoint_names_the_line() -> None:
 def test_any_verifier_key_reads_back_even_when_its_base64_holds_a_plus(raw: bytes) -> None:
     key = PublicKey("kaohe-audit", raw)
     assert PublicKey.from_verifier_key(verifier_key(key.name, raw)) == key
+
+
+def test_the_offline_verifier_needs_only_the_standard_library_and_cryptography() -> None:
+    tree = ast.parse(Path(tlog.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert imported - set(sys.stdlib_module_names) == {"cryptography"}
