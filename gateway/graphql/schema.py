@@ -13,6 +13,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from gateway.graphql.audit_queries import AuditQuery
 from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
@@ -22,7 +23,7 @@ from gateway.graphql.queries import Query as DirectoryQuery
 
 
 @strawberry.type(description="Reading the org chart, the goals and the feedback")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery):
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, AuditQuery):
     pass
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from kernel import tlog
@@ -247,3 +248,46 @@ def test_a_tampered_bundle_fails_the_offline_verifier_with_the_reason(
     assert "VERDICT: FAILED" in checked.stdout
     for reason in reasons:
         assert reason in checked.stdout
+
+
+PROOF = """query($service: String!, $position: Int!) {
+  inclusionProof(service: $service, position: $position) {
+    leafIndex leafHash path verified problem checkpoint { size keyId note } } }"""
+CONSISTENCY = """query { consistencyProof(service: "directory") {
+  old { size } new { size } path verified } }"""
+
+
+def test_an_auditor_gets_verified_proofs_through_graphql(
+    system: System, units: tuple[str, str]
+) -> None:
+    kaohe(system, "audit", "checkpoint")
+    admin = system.token([Role.ADMIN])
+    system.data(admin, OPEN, unit=units[1], name="又一科室", on="2025-01-01")
+    kaohe(system, "audit", "checkpoint")
+    auditor = system.token([Role.AUDITOR])
+
+    with psycopg.connect(system.database) as conn:
+        third = conn.execute(
+            "SELECT notification_id FROM directory.directory_events ORDER BY 1 OFFSET 2 LIMIT 1"
+        ).fetchone()
+    assert third is not None
+    proof = system.data(auditor, PROOF, service="directory", position=third[0])["inclusionProof"]
+    consistency = system.data(auditor, CONSISTENCY)["consistencyProof"]
+    keys = system.data(auditor, "{ auditKeys { keyId verifierKey retired } }")["auditKeys"]
+    latest = system.data(auditor, "{ auditCheckpoints { service size } }")["auditCheckpoints"]
+
+    assert proof["verified"], proof["problem"]
+    assert proof["leafIndex"] == 2
+    assert proof["checkpoint"]["keyId"] in {k["keyId"] for k in keys}
+    assert consistency["verified"]
+    assert consistency["old"]["size"] < consistency["new"]["size"]
+    assert "directory" in {c["service"] for c in latest}
+
+
+def test_proofs_are_refused_to_anyone_but_an_auditor(system: System) -> None:
+    office = system.token([Role.APPRAISAL_OFFICE, Role.ADMIN])
+    error = system.error(office, PROOF, service="directory", position=1)
+    assert error["extensions"]["missing_role"] == "AUDITOR"
+    auditor = system.token([Role.AUDITOR])
+    unknown = system.error(auditor, PROOF, service="payroll", position=1)
+    assert unknown["extensions"]["field"] == "service"
