@@ -153,6 +153,9 @@ class StoredCheckpoint:
 
 def ensure_audit_schema(conn: Connection) -> None:
     """Create the `audit` schema and its append-only checkpoint table if missing."""
+    found = conn.execute("SELECT to_regclass('audit.checkpoints')").fetchone()
+    if found is not None and found[0] is not None:
+        return
     with conn.transaction():
         # Concurrent CREATE ... IF NOT EXISTS can still collide in the catalogue.
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
