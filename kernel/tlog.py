@@ -16,6 +16,7 @@ Copy this file alone to check a bundle; it imports nothing from Kaohe.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import binascii
 import dataclasses
@@ -410,9 +411,13 @@ def _unhex(value: Any, what: str) -> bytes:
     return raw
 
 
-def verify_bundle(path: Path) -> list[Verdict]:
+def verify_bundle(path: Path, trusted: Sequence[PublicKey] | None = None) -> list[Verdict]:
     """Check a bundle: manifest hashes, keys, checkpoint signatures and consistency, each event's
     chain link and its inclusion in its service's signed checkpoint. One verdict per part.
+
+    With `trusted` keys (pinned by the auditor, e.g. from GET /audit/keys), only they verify
+    signatures; without, the bundle's own keys.json does, which proves less: a forger who
+    rewrote the bundle could have replaced the keys too.
     """
     bundle = _Bundle(path)
     manifest_verdict = Verdict("manifest")
@@ -451,7 +456,17 @@ def verify_bundle(path: Path) -> list[Verdict]:
             keys.append(key)
     except (KeyError, FileNotFoundError, json.JSONDecodeError, NoteError) as exc:
         keys_verdict.problems.append(f"keys.json unreadable: {exc}")
-    keys_verdict.facts.append(f"{len(keys)} public keys")
+    if trusted is not None:
+        pinned = {k.key_id for k in trusted}
+        foreign = [k.key_id for k in keys if k.key_id not in pinned]
+        keys_verdict.facts.append(f"{len(trusted)} pinned keys")
+        if foreign:
+            keys_verdict.facts.append(f"not pinned, so not used: {', '.join(foreign)}")
+        keys = list(trusted)
+    else:
+        keys_verdict.facts.append(
+            f"{len(keys)} public keys from the bundle itself (pin them with --keys)"
+        )
     verdicts.append(keys_verdict)
 
     try:
@@ -565,14 +580,34 @@ def _verify_event(event: dict[str, Any], anchor: Checkpoint) -> str | None:
     return None
 
 
+def _pinned_keys(path: Path) -> list[PublicKey]:
+    """Keys from a `GET /audit/keys` answer (or a bundle's keys.json) the auditor trusts."""
+    return [
+        PublicKey.from_verifier_key(k["verifier_key"]) for k in json.loads(path.read_text())["keys"]
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python verify_bundle.py BUNDLE`: print a verdict per part; exit 1 on any failure."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        sys.stderr.write("usage: python verify_bundle.py BUNDLE_DIR_OR_ZIP\n")
+    """`python verify_bundle.py BUNDLE [--keys KEYS.json]`: print a verdict per part; exit 1 on
+    any failure, 2 on bad usage.
+    """
+    parser = argparse.ArgumentParser(
+        prog="verify_bundle.py", description="Check a Kaohe audit bundle offline."
+    )
+    parser.add_argument("bundle", type=Path, help="the bundle folder or .zip")
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        help="trusted checkpoint keys: the JSON of GET /audit/keys, saved by the auditor",
+    )
+    args = parser.parse_args(argv)
+    try:
+        trusted = _pinned_keys(args.keys) if args.keys else None
+    except (OSError, KeyError, TypeError, json.JSONDecodeError, NoteError) as exc:
+        sys.stderr.write(f"--keys {args.keys}: {exc}\n")
         return 2
     out = io.StringIO()
-    verdicts = verify_bundle(Path(args[0]))
+    verdicts = verify_bundle(args.bundle, trusted)
     for verdict in verdicts:
         status = "OK" if verdict.ok else "FAILED"
         facts = "; ".join(verdict.facts)

@@ -19,10 +19,18 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kernel import tlog
 from kernel.roles import Role
-from kernel.tlog import PublicKey, canonical_bytes, chain_link, open_checkpoint
+from kernel.tlog import (
+    PublicKey,
+    canonical_bytes,
+    chain_link,
+    open_checkpoint,
+    sign_note,
+    verifier_key,
+)
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +58,9 @@ def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def offline_verifier(bundle: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def offline_verifier(
+    bundle: Path, cwd: Path, keys: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """The auditor's own copy of the verifier (not the bundle's, which a forger could edit too),
     run from elsewhere with no Kaohe path set.
     """
@@ -58,7 +68,7 @@ def offline_verifier(bundle: Path, cwd: Path) -> subprocess.CompletedProcess[str
     shutil.copy(VERIFIER, verifier)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run(
-        [sys.executable, str(verifier), str(bundle)],
+        [sys.executable, str(verifier), str(bundle), *(["--keys", str(keys)] if keys else [])],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -231,6 +241,41 @@ def test_an_export_to_a_zip_archive_verifies_offline(
     assert exported.returncode == 0, exported.stdout + exported.stderr
     checked = offline_verifier(out, tmp_path)
     assert checked.returncode == 0, checked.stdout
+
+
+def resign_with_a_forgers_key(bundle: Path) -> None:
+    forger = Ed25519PrivateKey.generate()
+    raw = forger.public_key().public_bytes_raw()
+    document = json.loads((bundle / "checkpoints.json").read_text())
+    for part in document["services"].values():
+        for checkpoint in part["checkpoints"]:
+            text = checkpoint["note"].split("\n\n")[0] + "\n"
+            checkpoint["note"] = sign_note(text, "kaohe-audit", forger)
+    (bundle / "checkpoints.json").write_text(json.dumps(document))
+    key = PublicKey("kaohe-audit", raw)
+    forged_keys = {"keys": [{"key_id": key.key_id, "verifier_key": verifier_key(key.name, raw)}]}
+    (bundle / "keys.json").write_text(json.dumps(forged_keys))
+    _rehash_manifest(bundle)
+
+
+def test_pinned_keys_catch_a_bundle_resigned_with_another_key(
+    system: System, bundle: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "published-keys.json"
+    url = f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/audit/keys"
+    published.write_text(httpx.get(url, timeout=10).text)
+    genuine = offline_verifier(bundle, tmp_path, keys=published)
+    assert genuine.returncode == 0, genuine.stdout
+    copy = tmp_path / "resigned"
+    shutil.copytree(bundle, copy)
+    resign_with_a_forgers_key(copy)
+
+    # Trusting the bundle's own keys, the forgery is self-consistent: that is why keys are pinned.
+    assert offline_verifier(copy, tmp_path).returncode == 0
+    pinned = offline_verifier(copy, tmp_path, keys=published)
+
+    assert pinned.returncode == 1
+    assert "signed by no known key" in pinned.stdout
 
 
 @pytest.mark.parametrize("tampering", sorted(TAMPERINGS))
