@@ -336,3 +336,42 @@ def test_proofs_are_refused_to_anyone_but_an_auditor(system: System) -> None:
     auditor = system.token([Role.AUDITOR])
     unknown = system.error(auditor, PROOF, service="payroll", position=1)
     assert unknown["extensions"]["field"] == "service"
+
+
+def test_the_consistency_command_proves_the_latest_checkpoint_extends_the_one_before(
+    system: System, units: tuple[str, str]
+) -> None:
+    kaohe(system, "audit", "checkpoint")
+    admin = system.token([Role.ADMIN])
+    system.data(admin, OPEN, unit=units[0], name="再一科室", on="2025-01-01")
+    kaohe(system, "audit", "checkpoint")
+
+    proved = kaohe(system, "audit", "consistency", "--service", "directory")
+
+    assert proved.returncode == 0, proved.stdout + proved.stderr
+    assert "verified: the newer log extends the older" in proved.stdout
+
+
+def test_after_rotation_the_endpoint_publishes_the_retired_key_and_old_checkpoints_verify(
+    system: System, units: tuple[str, str]
+) -> None:
+    # Last in this module: every later checkpoint is signed by the new key.
+    base = f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/audit"
+    before = httpx.get(f"{base}/keys", timeout=10).json()["keys"]
+
+    rotated = kaohe(system, "audit", "rotate-key")
+    admin = system.token([Role.ADMIN])
+    system.data(admin, OPEN, unit=units[0], name="轮换后科室", on="2025-01-01")
+    signed = kaohe(system, "audit", "checkpoint", "--service", "directory")
+    after = httpx.get(f"{base}/keys", timeout=10).json()["keys"]
+    latest = httpx.get(f"{base}/checkpoints", params={"service": "directory"}, timeout=10).json()
+
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    assert len(after) == len(before) + 1
+    assert all(k["retired"] for k in after[:-1])
+    assert after[-1]["retired"] is None
+    assert latest["checkpoints"][0]["key_id"] == after[-1]["key_id"]
+    verified = kaohe(system, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout
+    assert "signed and consistent" in verified.stdout
