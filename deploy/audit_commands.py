@@ -40,8 +40,10 @@ def _service(value: str) -> str:
     return value
 
 
-def print_checkpoint_reports(console: Console, url: str) -> bool:
-    """Check every service's signed checkpoints against the keys and the log; print a table."""
+def checkpoint_reports(url: str) -> tuple[Table, bool]:
+    """Check every service's signed checkpoints against the keys and the log: a table of the
+    verdicts, and whether all are sound.
+    """
     settings = load_settings()
     signer = signer_from(settings)
     keys = signer.public_keys()
@@ -57,8 +59,7 @@ def print_checkpoint_reports(console: Console, url: str) -> bool:
             problems = "\n".join(f"FORGED OR BROKEN: {p}" for p in report.problems)
             verdict = f"[red]{problems}[/red]"
         table.add_row(service, str(report.checkpoints), latest, verdict)
-    console.print(table)
-    return ok
+    return table, ok
 
 
 def register(audit: typer.Typer, console: Console) -> None:

@@ -118,7 +118,7 @@ def audit_verify() -> None:
     settings = load_settings()
     with database_url(settings.kaohe_data_dir) as url:
         reports = verify_all(url)
-        checkpoints_ok = audit_commands.print_checkpoint_reports(console, url)
+        checkpoint_table, checkpoints_ok = audit_commands.checkpoint_reports(url)
     table = Table("service", "events", "chain head", "verdict")
     for report in reports:
         if report.broken is None:
@@ -130,6 +130,7 @@ def audit_verify() -> None:
             )
         table.add_row(report.service, str(report.events), (report.head or "-")[:16], verdict)
     console.print(table)
+    console.print(checkpoint_table)
     if not all(r.ok for r in reports) or not checkpoints_ok:
         raise typer.Exit(1)
 

@@ -59,10 +59,13 @@ def _meta(state: bytes) -> dict[str, Any]:
 
 
 def _belongs(
-    meta: dict[str, Any], originator_id: str, unit_id: UUID, start: date, end: date
+    meta: dict[str, Any], originator_id: str, unit_id: UUID, ours: set[str], start: date, end: date
 ) -> bool:
-    # A unit's own aggregate (the org chart) is registered before the unit has any tenant.
-    if meta.get("tenant_id") != str(unit_id) and originator_id != str(unit_id):
+    # An aggregate is the unit's once one of its events names the unit; later events recorded by
+    # the system (the overdue check) name no tenant but still belong to it.
+    if meta.get("tenant_id") == str(unit_id):
+        ours.add(originator_id)
+    if originator_id not in ours:
         return False
     occurred = meta.get("occurred_at")
     if not occurred:
@@ -84,10 +87,12 @@ def _service_part(
     leaves = log.leaves[: anchor.tree_size]
     tree = MerkleTree(leaves)
     events: list[dict[str, Any]] = []
+    # The unit's own aggregate (its org chart) is registered before the unit is anyone's tenant.
+    ours = {str(unit_id)}
     for index, entry in enumerate(log.entries[: anchor.tree_size]):
         row = entry.row
         meta = _meta(row.state)
-        if not _belongs(meta, row.originator_id, unit_id, start, end):
+        if not _belongs(meta, row.originator_id, unit_id, ours, start, end):
             continue
         previous = log.entries[index - 1].chain_hash if index else GENESIS
         events.append(
