@@ -4,7 +4,9 @@ proves itself, and every kind of tampering with events or checkpoints is caught 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +35,10 @@ from kernel.roles import Role
 from kernel.tlog import Checkpoint, PublicKey, sign_note, verify_bundle
 from kernel.verify import verify_service
 from services.directory.application import Directory
-from services.directory.vocabulary import DepartmentCategory
+from services.directory.reader import OrgChart
+from services.directory.vocabulary import DepartmentCategory, ServiceKind
+from services.feedback.application import Feedback
+from services.feedback.vocabulary import FiledBy, TargetKind
 
 FOUNDED = date(2025, 1, 1)
 
@@ -331,3 +336,55 @@ def test_an_export_holds_only_the_units_events_and_verifies_offline(
     verdicts = verify_bundle(out)
     assert all(v.ok for v in verdicts), [(v.subject, v.problems) for v in verdicts]
     assert [v.subject for v in verdicts] == ["manifest", "keys", "directory"]
+
+
+def test_an_export_includes_what_the_system_recorded_on_the_units_aggregates(
+    log: Log, tmp_path: Path
+) -> None:
+    # Given a complaint filed in the unit, later flagged overdue by the scheduled check, which
+    # acts for no tenant
+    directory = Directory.on_postgres(log.url)
+    feedback = Feedback.on_postgres(log.url)
+    feedback.org = OrgChart(directory)
+    try:
+        with acting(office_context()):
+            vehicles = UUID(
+                directory.open_department(
+                    log.unit_id, "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES, FOUNDED
+                ).result["department_id"]
+            )
+        in_unit = dataclasses.replace(office_context(), tenant_id=log.unit_id)
+        with acting(in_unit):
+            feedback.file_complaint(
+                log.unit_id,
+                TargetKind.DEPARTMENT,
+                vehicles,
+                FiledBy.OFFICE_ON_BEHALF,
+                None,
+                "派车迟到",
+                date(2026, 9, 30),
+                date(2026, 10, 1),
+            )
+        with acting(office_context()):
+            assert feedback.check_overdue(date(2026, 10, 14))
+    finally:
+        feedback.close()
+        directory.close()
+
+    out = tmp_path / "bundle.zip"
+    export_bundle(
+        log.url,
+        log.unit_id,
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        out,
+        log.signer,
+        ("directory", "feedback"),
+    )
+
+    with zipfile.ZipFile(out) as bundle:
+        lines = bundle.read("events.jsonl").decode().splitlines()
+    topics = [json.loads(line)["topic"] for line in lines if '"feedback"' in line]
+    assert len(topics) == 2
+    assert topics[1].endswith("ComplaintBecameOverdue")
+    assert all(v.ok for v in verify_bundle(out))
