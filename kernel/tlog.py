@@ -515,17 +515,21 @@ def _verify_service(
         except (NoteError, KeyError, TypeError) as exc:
             verdict.problems.append(f"checkpoint {entry.get('size', '?')}: {exc}")
             continue
-        if checkpoint.origin != anchored.get("origin"):
+        if checkpoint.origin != anchored.get("origin") or not checkpoint.origin.endswith(
+            f"/{service}"
+        ):
             verdict.problems.append(
-                f"checkpoint {checkpoint.size}: origin {checkpoint.origin!r} is not this log's"
+                f"checkpoint {checkpoint.size}: origin {checkpoint.origin!r} is not the "
+                f"{service} log's"
             )
+            continue
         signed.append(checkpoint)
     if not signed:
         if events or anchored.get("checkpoints"):
             verdict.problems.append("no checkpoint signed by a published key")
         return verdict
     anchor = max(signed, key=lambda c: c.size)
-    verdict.facts.append(f"anchor checkpoint: size {anchor.size}, by {len(signed)} signed")
+    verdict.facts.append(f"anchor: checkpoint {anchor.size}, {len(signed)} signed checkpoints")
     proofs = anchored.get("consistency", {})
     for checkpoint in signed:
         if checkpoint is anchor:
@@ -540,7 +544,7 @@ def _verify_service(
                 f"checkpoint {checkpoint.size} is not consistent with checkpoint {anchor.size}: "
                 "the log was rewritten between them"
             )
-    previous_position = 0
+    previous_position, proven = 0, 0
     for number, event in events:
         where = f"events.jsonl line {number} (position {event.get('position', '?')})"
         try:
@@ -553,7 +557,8 @@ def _verify_service(
             verdict.problems.append(f"{where}: {problem}")
             continue
         previous_position = int(event["position"])
-    verdict.facts.append(f"{len(events)} events proven")
+        proven += 1
+    verdict.facts.append(f"{proven} of {len(events)} events proven")
     return verdict
 
 

@@ -181,6 +181,13 @@ def swap_a_checkpoint_signature(bundle: Path) -> None:
     _rehash_manifest(bundle)
 
 
+def relabel_another_logs_checkpoints(bundle: Path) -> None:
+    document = json.loads((bundle / "checkpoints.json").read_text())
+    document["services"]["feedback"] = document["services"]["directory"]
+    (bundle / "checkpoints.json").write_text(json.dumps(document))
+    _rehash_manifest(bundle)
+
+
 TAMPERINGS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "one byte of one event edited": (
         edit_one_byte_of_an_event,
@@ -193,6 +200,10 @@ TAMPERINGS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "a line dropped": (
         drop_a_line,
         ["events.jsonl: sha256 differs from the manifest", "the manifest declares"],
+    ),
+    "another log's checkpoints relabelled": (
+        relabel_another_logs_checkpoints,
+        ["origin 'kaohe/directory' is not the feedback log's"],
     ),
     "a checkpoint signature swapped": (
         swap_a_checkpoint_signature,
