@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import launcher
+from deploy import audit_commands, launcher
 from deploy.postgres import database_url
 from kernel.auth import mint_token
 from kernel.calendar import china_date
@@ -26,6 +26,7 @@ app = typer.Typer(
 audit = typer.Typer(help="Auditors' tools: verify the record.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
 console = Console()
+audit_commands.register(audit, console)
 
 
 @app.command()
@@ -111,10 +112,13 @@ def token(
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute every service log's hash chain; name the first record that does not match."""
+    """Recompute every service log's hash chain and check its signed checkpoints; name the first
+    record that does not match.
+    """
     settings = load_settings()
     with database_url(settings.kaohe_data_dir) as url:
         reports = verify_all(url)
+        checkpoint_table, checkpoints_ok = audit_commands.checkpoint_reports(url)
     table = Table("service", "events", "chain head", "verdict")
     for report in reports:
         if report.broken is None:
@@ -126,7 +130,8 @@ def audit_verify() -> None:
             )
         table.add_row(report.service, str(report.events), (report.head or "-")[:16], verdict)
     console.print(table)
-    if not all(r.ok for r in reports):
+    console.print(checkpoint_table)
+    if not all(r.ok for r in reports) or not checkpoints_ok:
         raise typer.Exit(1)
 
 

@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from gateway import audit
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         await freshness.start(dsn)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_supervise(dsn, schema, p, stop)) for p in projections(schema)]
+        tasks.append(asyncio.create_task(audit.run_checkpointer(settings, stop)))
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         lifespan=lifespan,
     )
     install_kernel(app, settings)
+    app.state.settings = settings
+    app.include_router(audit.router)
     graphql: GraphQLRouter[Context, None] = GraphQLRouter(
         build_schema(settings.kaohe_graphql_max_depth),
         context_getter=context_getter,

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     kaohe_token_audience: str = "kaohe"
     kaohe_graphql_max_depth: int = 10
     kaohe_read_your_writes_timeout: float = 5.0
+    # Signed checkpoints of each service log: after this many new events, or this many seconds
+    # after the last one if anything new was recorded (0 seconds: the gateway signs none).
+    kaohe_checkpoint_every_events: int = 1000
+    kaohe_checkpoint_every_seconds: float = 60.0
+    kaohe_checkpoint_origin: str = "kaohe"
+    kaohe_checkpoint_key_name: str = "kaohe-audit"
 
     @property
     def directory_url(self) -> str:

@@ -13,6 +13,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from gateway.graphql.audit_queries import AuditQuery
 from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
@@ -24,8 +25,11 @@ from gateway.graphql.reviews_queries import ReviewsQuery
 from gateway.graphql.reviews_year import ReviewsYearQuery
 
 
-@strawberry.type(description="Reading the org chart, the goals, the feedback and the reviews")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery, ReviewsYearQuery):
+@strawberry.type(
+    description="Reading the org chart, the goals, the feedback, the reviews and, for auditors, "
+    "the proofs"
+)
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery, ReviewsYearQuery, AuditQuery):
     pass
 
 
