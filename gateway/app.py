@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from gateway.audit.access import AccessRecorder, create_access_log
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         conn = await asyncpg.connect(dsn)
         try:
             await create_read_schema(conn, schema, projections(schema))
+            await create_access_log(conn)
         finally:
             await conn.close()
         freshness = Freshness(schema)
@@ -59,9 +61,12 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)
+        app.state.access = AccessRecorder(pool)
+        app.state.access.start()
         try:
             yield
         finally:
+            await app.state.access.stop()
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await app.state.http.aclose()
@@ -84,6 +89,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             freshness=request.app.state.freshness,
             http=request.app.state.http,
             headers=dict(request.headers),
+            access=request.app.state.access,
         )
 
     app = FastAPI(

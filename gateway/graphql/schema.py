@@ -13,16 +13,18 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from gateway.graphql.audit_queries import AuditQuery
 from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
+from gateway.graphql.record_reads import RecordReads
 
 
-@strawberry.type(description="Reading the org chart, the goals and the feedback")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery):
+@strawberry.type(description="Reading the org chart, the goals, the feedback and the audit record")
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, AuditQuery):
     pass
 
 
@@ -40,5 +42,6 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         MaxTokensLimiter(max_token_count=4000),
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
+        RecordReads,
     ]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)

@@ -1,0 +1,241 @@
+"""End to end: auditors (审计/纪检) read the raw record over GraphQL: audit trails paged with
+filters, a person's dossier for a quarter, and the access log of who read whose records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import pytest
+
+from kernel.roles import Role
+from tests.e2e.conftest import System
+from tests.e2e.test_goals import (
+    ADD,
+    APPROVE,
+    DRAFT,
+    GOAL_SETS,
+    GRANT,
+    HEAD,
+    ONE,
+    OPEN,
+    QUARTER,
+    REGISTER,
+    SUBMIT,
+    goal,
+)
+
+pytestmark = pytest.mark.e2e
+
+TRAIL = """query($unit: ID, $actor: ID, $stream: ID, $types: [String!], $services: [String!],
+  $first: Int, $after: String) {
+  auditTrail(unitId: $unit, actorId: $actor, streamId: $stream, eventTypes: $types,
+    services: $services, first: $first, after: $after) {
+    edges { cursor node { service position stream version eventType occurredAt actorId
+      actorRole { code label } actor { name } unitId reason correlationId payload chainHash } }
+    pageInfo { hasNextPage endCursor } } }"""
+DOSSIER = """query($person: ID!, $quarter: String!) {
+  dossier(personId: $person, quarter: $quarter) {
+    person { name } quarter departments { name }
+    entries { why event { service position eventType stream actorRole { code label } } } } }"""
+ACCESS = """query($viewer: ID, $subject: ID, $first: Int, $after: String) {
+  accessLog(viewerId: $viewer, subjectId: $subject, first: $first, after: $after) {
+    edges { cursor node { readAt viewerId viewerRoles { code label } viewer { name }
+      subjectId subject { name } record recordLabel query } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+@dataclass
+class AuditedUnit:
+    id: str
+    departments: dict[str, str]
+    people: dict[str, str]
+    goal_sets: dict[str, str]
+    system: System
+
+    def token(self, login: str, *roles: Role) -> str:
+        return self.system.token(
+            [Role.APPRAISEE, *roles], person_id=UUID(self.people[login]), tenant_id=UUID(self.id)
+        )
+
+
+@pytest.fixture(scope="module")
+def audited(system: System) -> AuditedUnit:
+    """A unit with a head and two staff whose goal sets for this quarter were approved."""
+    admin = system.token([Role.ADMIN])
+    unit = system.data(admin, REGISTER, name="审计测试中心", code="E2E-AUDIT")["registerUnit"]
+    unit_id = unit["unit"]["id"]
+    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
+        "openDepartment"
+    ]["department"]["id"]
+    people = {
+        "office": system.data(
+            admin, ADD, unit=unit_id, name="王芳", login="wangfang", cat="GENERAL", dept=general
+        )["addPerson"]["person"]["id"]
+    }
+    system.data(admin, GRANT, unit=unit_id, person=people["office"])
+    office = system.token(
+        [Role.APPRAISEE, Role.APPRAISAL_OFFICE],
+        person_id=UUID(people["office"]),
+        tenant_id=UUID(unit_id),
+    )
+    vehicles = system.data(
+        office, OPEN, unit=unit_id, name="公车服务科", category="SERVICE", kind="VEHICLES"
+    )["openDepartment"]["department"]["id"]
+    for name, login in [("李强", "head"), ("赵敏", "zhaomin"), ("孙丽", "sunli")]:
+        people[login] = system.data(
+            office, ADD, unit=unit_id, name=name, login=login, cat="SERVICE", dept=vehicles
+        )["addPerson"]["person"]["id"]
+    system.data(office, HEAD, unit=unit_id, dept=vehicles, person=people["head"])
+    audited = AuditedUnit(unit_id, {"vehicles": vehicles}, people, {}, system)
+    for login in ("zhaomin", "sunli"):
+        staff = audited.token(login)
+        drafted = system.data(
+            staff, DRAFT, unit=unit_id, period=QUARTER.code, items=[goal(f"{login}的目标")]
+        )["draftGoalSet"]["goalSet"]
+        system.data(staff, SUBMIT, id=drafted["id"])
+        system.data(audited.token("head", Role.DEPARTMENT_HEAD), APPROVE, id=drafted["id"])
+        audited.goal_sets[login] = drafted["id"]
+    return audited
+
+
+def auditor(system: System) -> str:
+    return system.token([Role.AUDITOR])
+
+
+def test_an_auditor_pages_through_a_units_trail_and_sees_every_event_once_in_order(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    whole = system.data(token, TRAIL, unit=audited.id, first=200)["auditTrail"]
+    assert not whole["pageInfo"]["hasNextPage"]
+    everything = [e["node"] for e in whole["edges"]]
+    assert {e["service"] for e in everything} == {"directory", "goals"}
+    # The platform administrator who registers a unit acts for no unit: the unit's own stream.
+    assert all(e["unitId"] == audited.id or e["stream"] == audited.id for e in everything)
+    assert [e["occurredAt"] for e in everything] == sorted(e["occurredAt"] for e in everything)
+
+    paged, after = [], None
+    while True:
+        page = system.data(token, TRAIL, unit=audited.id, first=3, after=after)["auditTrail"]
+        paged.extend(e["node"] for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [(e["service"], e["position"]) for e in paged] == [
+        (e["service"], e["position"]) for e in everything
+    ]
+
+    approved = next(e for e in everything if e["eventType"] == "Approved")
+    assert approved["actorRole"]["label"] == Role(approved["actorRole"]["code"]).label
+    assert approved["actor"]["name"] == "李强"
+    assert len(approved["chainHash"]) == 64
+    assert approved["payload"]["version_number"] == 1
+    assert "meta" not in approved["payload"]
+
+
+def test_an_auditor_filters_a_trail_by_actor_stream_event_type_and_service(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    by_head = system.data(token, TRAIL, actor=audited.people["head"], first=200)["auditTrail"]
+    assert {e["node"]["eventType"] for e in by_head["edges"]} == {"Approved"}
+    stream = audited.goal_sets["zhaomin"]
+    one = system.data(token, TRAIL, stream=stream, first=200)["auditTrail"]["edges"]
+    assert [e["node"]["eventType"] for e in one] == ["Drafted", "Submitted", "Approved"]
+    assert [e["node"]["version"] for e in one] == [1, 2, 3]
+    joined = system.data(
+        token, TRAIL, unit=audited.id, types=["PersonJoined"], services=["directory"], first=200
+    )["auditTrail"]["edges"]
+    assert len(joined) == 4
+    assert {e["node"]["service"] for e in joined} == {"directory"}
+
+
+def test_a_trail_refuses_an_unknown_service_and_a_forged_cursor_naming_the_argument(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    error = system.error(token, TRAIL, services=["payroll"])
+    assert error["extensions"]["field"] == "services"
+    error = system.error(token, TRAIL, after="bm90LWEtY3Vyc29y")
+    assert error["extensions"]["field"] == "after"
+    assert error["extensions"]["rule"] == "cursor"
+
+
+def test_anyone_but_an_auditor_is_refused_the_audit_queries_with_the_missing_role_named(
+    system: System, audited: AuditedUnit
+) -> None:
+    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    for query, variables in [
+        (TRAIL, {}),
+        (DOSSIER, {"person": audited.people["zhaomin"], "quarter": QUARTER.code}),
+        (ACCESS, {}),
+    ]:
+        error = system.error(office, query, **variables)
+        assert error["extensions"]["code"] == "FORBIDDEN"
+        assert error["extensions"]["missing_role"] == "AUDITOR"
+        assert "审计/纪检" in error["message"]
+
+
+def test_a_dossier_holds_the_persons_goal_set_and_org_changes_but_not_a_colleagues(
+    system: System, audited: AuditedUnit
+) -> None:
+    dossier = system.data(
+        auditor(system), DOSSIER, person=audited.people["zhaomin"], quarter=QUARTER.code
+    )["dossier"]
+    assert dossier["person"]["name"] == "赵敏"
+    assert [d["name"] for d in dossier["departments"]] == ["公车服务科"]
+    entries = dossier["entries"]
+    goals = [e for e in entries if e["event"]["service"] == "goals"]
+    assert {e["event"]["stream"] for e in goals} == {audited.goal_sets["zhaomin"]}
+    assert [e["event"]["eventType"] for e in goals] == ["Drafted", "Submitted", "Approved"]
+    org = [e for e in entries if e["event"]["service"] == "directory"]
+    why = {(e["event"]["eventType"], e["why"]) for e in org}
+    assert ("PersonJoined", "org change naming the person") in why
+    assert ("DepartmentHeadAppointed", "org change of the person's department") in why
+    # The general office's member joined another department: nothing to do with her quarter.
+    assert len([e for e in org if e["event"]["eventType"] == "PersonJoined"]) == 3
+
+
+def test_a_leader_reading_a_subordinates_goals_is_in_the_access_log_and_the_appraisee_is_not(
+    system: System, audited: AuditedUnit
+) -> None:
+    zhaomin, head = audited.people["zhaomin"], audited.people["head"]
+    system.data(audited.token("zhaomin"), ONE, id=audited.goal_sets["zhaomin"])
+    system.data(
+        audited.token("head", Role.DEPARTMENT_HEAD),
+        GOAL_SETS,
+        unit=audited.id,
+        person=zhaomin,
+    )
+
+    log = system.data(auditor(system), ACCESS, subject=zhaomin, first=50)["accessLog"]["edges"]
+    entries = [e["node"] for e in log]
+    goal_reads = [e for e in entries if e["record"] == "GOAL_SET"]
+    assert {e["viewerId"] for e in goal_reads} == {head}
+    read = next(e for e in entries if e["query"] == "goalSets")
+    assert read["record"] == "GOAL_SET"
+    assert read["recordLabel"] == "目标"
+    assert read["viewer"]["name"] == "李强"
+    assert read["subject"]["name"] == "赵敏"
+    assert {"code": "DEPARTMENT_HEAD", "label": "科室负责人"} in read["viewerRoles"]
+    mine = system.data(auditor(system), ACCESS, viewer=zhaomin, first=50)["accessLog"]["edges"]
+    assert mine == []
+
+
+def test_the_access_log_pages_latest_first_and_records_the_auditors_dossier_reads(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    sunli = audited.people["sunli"]
+    for _ in range(3):
+        system.data(token, DOSSIER, person=sunli, quarter=QUARTER.code)
+    first = system.data(token, ACCESS, subject=sunli, first=2)["accessLog"]
+    assert first["pageInfo"]["hasNextPage"]
+    rest = system.data(token, ACCESS, subject=sunli, first=50, after=first["pageInfo"]["endCursor"])
+    entries = [e["node"] for e in first["edges"] + rest["accessLog"]["edges"]]
+    dossier_reads = [e for e in entries if e["query"] == "dossier"]
+    assert len(dossier_reads) == 3
+    assert all(e["recordLabel"] == "考核档案" for e in dossier_reads)
+    assert [e["readAt"] for e in entries] == sorted((e["readAt"] for e in entries), reverse=True)
