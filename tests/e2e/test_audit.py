@@ -5,6 +5,7 @@ filters, a person's dossier for a quarter, and the access log of who read whose 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -116,7 +117,8 @@ def test_an_auditor_pages_through_a_units_trail_and_sees_every_event_once_in_ord
     assert all(e["unitId"] == audited.id or e["stream"] == audited.id for e in everything)
     assert [e["occurredAt"] for e in everything] == sorted(e["occurredAt"] for e in everything)
 
-    paged, after = [], None
+    paged: list[dict[str, Any]] = []
+    after = None
     while True:
         page = system.data(token, TRAIL, unit=audited.id, first=3, after=after)["auditTrail"]
         paged.extend(e["node"] for e in page["edges"])
