@@ -19,6 +19,7 @@ from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 import structlog
 
 log = structlog.get_logger("kaohe.access")
@@ -89,7 +90,7 @@ class AccessRead:
     correlation_id: str | None = None
 
 
-async def create_access_log(conn: asyncpg.Connection) -> None:
+async def create_access_log(conn: asyncpg.Connection | PoolConnectionProxy) -> None:
     """Create the access log and its append-only guard (idempotent, safe to race)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kaohe.ddl'))")
