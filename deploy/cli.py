@@ -130,5 +130,24 @@ def audit_verify() -> None:
         raise typer.Exit(1)
 
 
+@app.command("replay")
+def replay_command(
+    switch: Annotated[
+        bool, typer.Option("--switch", help="Then make the gateway read the rebuilt models")
+    ] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the rebuilt schema")] = False,
+) -> None:
+    """Rebuild every read model from position zero into a fresh schema, compare it table by table
+    with the live one and report every difference; exit 1 if any table differs.
+    """
+    from deploy.replay import run_replay
+
+    settings = load_settings()
+    with database_url(settings.kaohe_data_dir) as url:
+        matched = run_replay(url, console, switch_over=switch, keep=keep)
+    if not matched:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

@@ -19,8 +19,8 @@ from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 
 log = structlog.get_logger("kaohe.access")
 
