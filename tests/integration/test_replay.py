@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from gateway.app import projections
-from gateway.audit.replay import compare, differing, rebuild, schema_exists, switch
+from gateway.audit.replay import TableComparison, compare, differing, rebuild, schema_exists, switch
 from gateway.projections.runner import catch_up, create_read_schema, run_projection
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
@@ -102,22 +102,22 @@ async def live(database: str, populated: object) -> str:
     return schema
 
 
-async def rebuilt_and_compared(database: str, live: str) -> tuple[str, list[object]]:
+async def rebuilt_and_compared(database: str, live: str) -> tuple[str, list[TableComparison]]:
     target = f"rebuilt_{uuid4().hex[:8]}"
     conn = await asyncpg.connect(database)
     try:
         await rebuild(conn, target, projections(target))
     finally:
         await conn.close()
-    return target, list(await compare(database, live, target, projections(target)))
+    return target, await compare(database, live, target, projections(target))
 
 
 async def test_replaying_a_populated_database_reports_no_difference(
     database: str, live: str
 ) -> None:
     _, comparisons = await rebuilt_and_compared(database, live)
-    assert differing(comparisons) == []  # type: ignore[arg-type]
-    tables = {c.table: c for c in comparisons}  # type: ignore[attr-defined]
+    assert differing(comparisons) == []
+    tables = {c.table: c for c in comparisons}
     assert tables["goal_set_history"].live.rows == 3
     assert tables["memberships"].live.rows >= 4
 
@@ -132,7 +132,7 @@ async def test_a_read_row_altered_by_sql_is_reported_with_both_versions(
     finally:
         await conn.close()
     _, comparisons = await rebuilt_and_compared(database, live)
-    (people,) = differing(comparisons)  # type: ignore[arg-type]
+    (people,) = differing(comparisons)
     assert people.table == "people"
     assert len(people.only_live) == 1
     assert "篡改" in people.only_live[0]
