@@ -21,10 +21,11 @@ from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
+from gateway.graphql.time_travel import TimeTravelQuery
 
 
 @strawberry.type(description="Reading the org chart, the goals, the feedback and the audit record")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, AuditQuery):
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, AuditQuery, TimeTravelQuery):
     pass
 
 

@@ -247,6 +247,55 @@ def test_the_access_log_pages_latest_first_and_records_the_auditors_dossier_read
     assert [e["readAt"] for e in entries] == sorted((e["readAt"] for e in entries), reverse=True)
 
 
+GOAL_SET_AS_OF = """query($id: ID!, $position: Int, $instant: DateTime) {
+  goalSetAsOf(id: $id, asOf: {position: $position, instant: $instant}) {
+    asOf { service position requestedPosition }
+    goalSet { status statusLabel currentVersionNumber items { what } versions { versionNumber }
+      history { event eventLabel } person { name } } } }"""
+MANAGERS_AS_OF = """query($person: ID!, $position: Int) {
+  managersAsOf(personId: $person, asOf: {position: $position}) {
+    asOf { service position } person { name } departmentHead { name } directManager { name } } }"""
+
+
+def test_a_goal_set_and_its_managers_answer_as_they_stood_at_a_past_log_position(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    goal_set = audited.goal_sets["sunli"]
+    steps = system.data(token, TRAIL, stream=goal_set, first=10)["auditTrail"]["edges"]
+    drafted, _, approved = (e["node"]["position"] for e in steps[:3])
+
+    before = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=drafted - 1)["goalSetAsOf"]
+    assert before["goalSet"] is None
+    draft = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=drafted)["goalSetAsOf"]
+    assert draft["asOf"] == {"service": "goals", "position": drafted, "requestedPosition": drafted}
+    assert draft["goalSet"]["status"] == "DRAFT"
+    assert draft["goalSet"]["versions"] == []
+    assert [h["event"] for h in draft["goalSet"]["history"]] == ["Drafted"]
+    then = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=approved)["goalSetAsOf"]
+    assert then["goalSet"]["statusLabel"] == "已确定"
+    assert then["goalSet"]["versions"] == [{"versionNumber": 1}]
+    assert then["goalSet"]["items"] == [{"what": "sunli的目标"}]
+
+    joined = next(
+        e["node"]["position"]
+        for e in system.data(token, TRAIL, unit=audited.id, types=["PersonJoined"], first=50)[
+            "auditTrail"
+        ]["edges"]
+        if e["node"]["payload"]["person_id"] == UUID(audited.people["sunli"]).hex
+    )
+    early = system.data(token, MANAGERS_AS_OF, person=audited.people["sunli"], position=joined)
+    assert early["managersAsOf"]["person"]["name"] == "孙丽"
+    assert early["managersAsOf"]["departmentHead"] is None
+    now = system.data(token, MANAGERS_AS_OF, person=audited.people["sunli"], position=10**9)
+    assert now["managersAsOf"]["directManager"]["name"] == "李强"
+
+    error = system.error(
+        token, GOAL_SET_AS_OF, id=goal_set, position=1, instant="2026-01-01T00:00:00Z"
+    )
+    assert error["extensions"]["field"] == "asOf"
+
+
 def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
