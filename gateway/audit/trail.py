@@ -140,8 +140,8 @@ def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEven
 
 
 # The stored state's metadata, as SQL over the decoded JSON.
-_META = "(convert_from(e.state, 'UTF8')::jsonb -> 'meta' -> '_data_')"
-_OCCURRED = f"({_META} ->> 'occurred_at')::timestamptz"
+_META = "m.meta"
+_OCCURRED = "m.occurred_at"
 _NAME = "regexp_replace(e.topic, '^.*[.:]', '')"
 
 
@@ -156,6 +156,9 @@ def service_sql(service: str) -> str:
     return (
         "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
         f"c.hash FROM {events} e LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
+        # Decode each stored state once per row, whatever the filters use of it.
+        "CROSS JOIN LATERAL (SELECT x.meta, (x.meta ->> 'occurred_at')::timestamptz AS occurred_at "
+        "FROM (SELECT convert_from(e.state, 'UTF8')::jsonb -> 'meta' -> '_data_' AS meta) x) m "
         f"WHERE ($1::text IS NULL OR {_META} ->> 'actor_id' = $1) "
         f"AND ($2::text IS NULL OR {_META} ->> 'tenant_id' = $2 OR e.originator_id = $2::uuid) "
         "AND ($3::uuid[] IS NULL OR e.originator_id = ANY($3)) "
