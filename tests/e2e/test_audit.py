@@ -252,6 +252,12 @@ GOAL_SET_AS_OF = """query($id: ID!, $position: Int, $instant: DateTime) {
     asOf { service position requestedPosition }
     goalSet { status statusLabel currentVersionNumber items { what } versions { versionNumber }
       history { event eventLabel } person { name } } } }"""
+FILE_COMPLAINT = """mutation($unit: ID!, $target: ID!, $content: String!,
+  $complainant: ComplainantInput) {
+  fileComplaint(unitId: $unit, targetKind: PERSON, targetId: $target, content: $content,
+    complainant: $complainant) { complaint { id } } }"""
+ASSIGN_COMPLAINT = """mutation($id: ID!, $handler: ID!) {
+  assignComplaint(complaintId: $id, handlerId: $handler) { complaint { id } } }"""
 MANAGERS_AS_OF = """query($person: ID!, $position: Int) {
   managersAsOf(personId: $person, asOf: {position: $position}) {
     asOf { service position } person { name } departmentHead { name } directManager { name } } }"""
@@ -294,6 +300,45 @@ def test_a_goal_set_and_its_managers_answer_as_they_stood_at_a_past_log_position
         token, GOAL_SET_AS_OF, id=goal_set, position=1, instant="2026-01-01T00:00:00Z"
     )
     assert error["extensions"]["field"] == "asOf"
+
+
+COMPLAINT_AS_OF = """query($id: ID!, $position: Int) {
+  complaintAsOf(id: $id, asOf: {position: $position}) {
+    asOf { position } complaint { status statusLabel complainant { name } handler { name }
+      history { event } } } }"""
+
+
+def test_a_complaint_answers_as_it_stood_and_joins_the_persons_dossier(
+    system: System, audited: AuditedUnit
+) -> None:
+    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    zhaomin = audited.people["zhaomin"]
+    filed = system.data(
+        office,
+        FILE_COMPLAINT,
+        unit=audited.id,
+        target=zhaomin,
+        content="接待态度生硬",
+        complainant={"name": "张伟", "agency": "市财政局", "contact": "13800001111"},
+    )["fileComplaint"]["complaint"]
+    system.data(office, ASSIGN_COMPLAINT, id=filed["id"], handler=audited.people["head"])
+    token = auditor(system)
+    steps = system.data(token, TRAIL, stream=filed["id"], first=10)["auditTrail"]["edges"]
+    filing, assigning = (e["node"]["position"] for e in steps)
+
+    then = system.data(token, COMPLAINT_AS_OF, id=filed["id"], position=filing)["complaintAsOf"]
+    assert then["complaint"]["status"] == "FILED"
+    assert then["complaint"]["complainant"] == {"name": "张伟"}
+    assert [h["event"] for h in then["complaint"]["history"]] == ["ComplaintFiled"]
+    later = system.data(token, COMPLAINT_AS_OF, id=filed["id"], position=assigning)
+    assert later["complaintAsOf"]["complaint"]["handler"] == {"name": "李强"}
+    assert later["complaintAsOf"]["asOf"] == {"position": assigning}
+
+    dossier = system.data(token, DOSSIER, person=zhaomin, quarter=QUARTER.code)["dossier"]
+    about = [e for e in dossier["entries"] if e["event"]["stream"] == filed["id"]]
+    assert [e["why"] for e in about] == ["complaint (投诉) about the person"] * 2
+    reads = system.data(token, ACCESS, subject=zhaomin, first=50)["accessLog"]["edges"]
+    assert "complaintAsOf" in {e["node"]["query"] for e in reads}
 
 
 def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
