@@ -352,6 +352,16 @@ def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
+def test_the_verify_command_checks_the_access_log_chain_too(
+    system: System, audited: AuditedUnit
+) -> None:
+    system.data(auditor(system), DOSSIER, person=audited.people["head"], quarter=QUARTER.code)
+    verified = kaohe(system, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    access = next(line for line in verified.stdout.splitlines() if "access log" in line)
+    assert "intact" in access
+
+
 def test_replay_rebuilds_the_read_models_finds_no_difference_and_switches_without_downtime(
     system: System, audited: AuditedUnit
 ) -> None:

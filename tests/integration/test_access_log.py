@@ -12,7 +12,13 @@ from uuid import uuid4
 import asyncpg
 import pytest
 
-from gateway.audit.access import AccessedRecord, AccessRead, AccessRecorder, create_access_log
+from gateway.audit.access import (
+    AccessedRecord,
+    AccessRead,
+    AccessRecorder,
+    create_access_log,
+    verify_access_log,
+)
 
 
 @pytest.fixture
@@ -75,3 +81,34 @@ async def test_nothing_recorded_in_the_access_log_can_be_edited_or_removed(
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
         await pool.execute(statement)
     assert await pool.fetchval("SELECT count(*) FROM audit.access_log") == before
+
+
+async def test_an_access_log_row_edited_behind_the_triggers_back_is_named_by_verification(
+    pool: asyncpg.Pool, database: str
+) -> None:
+    recorder = AccessRecorder(pool)
+    recorder.start()
+    await asyncio.gather(*(recorder.record([read(), read()]) for _ in range(3)))
+    await recorder.stop()
+    intact = verify_access_log(database)
+    assert intact.ok
+    assert intact.events >= 6
+    row = await pool.fetchrow(
+        "SELECT id, query FROM audit.access_log ORDER BY id DESC OFFSET 2 LIMIT 1"
+    )
+    assert row is not None
+    victim, original = row["id"], row["query"]
+    # An administrator who can drop the guard can edit the row; the chain still gives it away.
+    async with pool.acquire() as conn:
+        await conn.execute("ALTER TABLE audit.access_log DISABLE TRIGGER access_log_append_only")
+        try:
+            await conn.execute("UPDATE audit.access_log SET query = 'me' WHERE id = $1", victim)
+            broken = verify_access_log(database)
+            await conn.execute(
+                "UPDATE audit.access_log SET query = $2 WHERE id = $1", victim, original
+            )
+        finally:
+            await conn.execute("ALTER TABLE audit.access_log ENABLE TRIGGER access_log_append_only")
+    assert broken.broken is not None
+    assert broken.broken.notification_id == victim
+    assert verify_access_log(database).ok
