@@ -118,7 +118,7 @@ async def test_replaying_a_populated_database_reports_no_difference(
     _, comparisons = await rebuilt_and_compared(database, live)
     assert differing(comparisons) == []
     tables = {c.table: c for c in comparisons}
-    assert tables["goal_set_history"].live.rows == 3
+    assert tables["goal_set_history"].live.rows >= 3
     assert tables["memberships"].live.rows >= 4
 
 
