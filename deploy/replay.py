@@ -93,6 +93,7 @@ def report(outcome: ReplayOutcome, console: Console) -> None:
         table.add_row(c.table, str(c.live.rows), str(c.rebuilt.rows), verdict)
     console.print(table)
     for c in outcome.differences:
+        console.print(f"[red]{c.table}[/red] rows are ({', '.join(c.columns)})", markup=True)
         console.print(f"[red]{c.table}[/red]: live rows that the replay does not produce:")
         _rows(c.only_live, console)
         console.print(f"[red]{c.table}[/red]: rows the replay produces that live lacks:")

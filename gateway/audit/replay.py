@@ -55,6 +55,7 @@ class TableComparison:
     rebuilt: TableDigest
     only_live: tuple[str, ...] = ()
     only_rebuilt: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
     @property
     def same(self) -> bool:
@@ -108,6 +109,8 @@ async def rebuild(
         service = projection.log.service
         if not await projection.log.exists(conn):
             reached[service] = 0
+            if progress is not None:
+                progress(service, 0, 0)
             continue
         head = await projection.log.last_position(conn)
         bound = until.get(service, 0) if until is not None else None
@@ -170,7 +173,9 @@ async def compare_tables(
             only_live = tuple(r["r"] for r in await conn.fetch(f"{a} EXCEPT ALL {b} ORDER BY 1"))
             only_rebuilt = tuple(r["r"] for r in await conn.fetch(f"{b} EXCEPT ALL {a} ORDER BY 1"))
         comparisons.append(
-            TableComparison(table, live_digest, rebuilt_digest, only_live, only_rebuilt)
+            TableComparison(
+                table, live_digest, rebuilt_digest, only_live, only_rebuilt, tuple(columns)
+            )
         )
     return comparisons
 
