@@ -114,9 +114,9 @@ def audit_verify() -> None:
     """Recompute every service log's hash chain and the access log's; name the first record
     that does not match.
     """
-    settings = load_settings()
     from gateway.audit.access import verify_access_log
 
+    settings = load_settings()
     with database_url(settings.kaohe_data_dir) as url:
         reports = [*verify_all(url), verify_access_log(url)]
     table = Table("service", "events", "chain head", "verdict")
