@@ -387,3 +387,14 @@ def test_replay_rebuilds_the_read_models_finds_no_difference_and_switches_withou
     assert drafted["items"][0]["what"] == "换模型后的目标"
     again = system.data(head, ONE, id=drafted["id"])["goalSet"]
     assert again["status"] == "DRAFT"
+    with psycopg.connect(system.database) as conn:
+        (retired,) = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gateway_replaced_%'"
+        ).fetchone() or ("",)
+        in_retired = conn.execute(
+            f"SELECT count(*) FROM {retired}.goal_sets WHERE id = %s", (drafted["id"],)
+        ).fetchone()
+        in_live = conn.execute(
+            "SELECT count(*) FROM gateway.goal_sets WHERE id = %s", (drafted["id"],)
+        ).fetchone()
+    assert (in_retired, in_live) == ((0,), (1,))
