@@ -112,12 +112,14 @@ def token(
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute every service log's hash chain and check its signed checkpoints; name the first
-    record that does not match.
+    """Recompute every service log's hash chain and the access log's, and check the signed
+    checkpoints; name the first record that does not match.
     """
+    from gateway.audit.access import verify_access_log
+
     settings = load_settings()
     with database_url(settings.kaohe_data_dir) as url:
-        reports = verify_all(url)
+        reports = [*verify_all(url), verify_access_log(url)]
         checkpoint_table, checkpoints_ok = audit_commands.checkpoint_reports(url)
     table = Table("service", "events", "chain head", "verdict")
     for report in reports:
@@ -132,6 +134,25 @@ def audit_verify() -> None:
     console.print(table)
     console.print(checkpoint_table)
     if not all(r.ok for r in reports) or not checkpoints_ok:
+        raise typer.Exit(1)
+
+
+@app.command("replay")
+def replay_command(
+    switch: Annotated[
+        bool, typer.Option("--switch", help="Then make the gateway read the rebuilt models")
+    ] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the rebuilt schema")] = False,
+) -> None:
+    """Rebuild every read model from position zero into a fresh schema, compare it table by table
+    with the live one and report every difference; exit 1 if any table differs.
+    """
+    from deploy.replay import run_replay
+
+    settings = load_settings()
+    with database_url(settings.kaohe_data_dir) as url:
+        matched = run_replay(url, console, switch_over=switch, keep=keep)
+    if not matched:
         raise typer.Exit(1)
 
 

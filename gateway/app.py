@@ -15,7 +15,8 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
-from gateway import audit
+from gateway.audit import checkpointing
+from gateway.audit.access import AccessRecorder, create_access_log
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
@@ -57,19 +58,23 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         conn = await asyncpg.connect(dsn)
         try:
             await create_read_schema(conn, schema, projections(schema))
+            await create_access_log(conn)
         finally:
             await conn.close()
         freshness = Freshness(schema)
         await freshness.start(dsn)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_supervise(dsn, schema, p, stop)) for p in projections(schema)]
-        tasks.append(asyncio.create_task(audit.run_checkpointer(settings, stop)))
+        tasks.append(asyncio.create_task(checkpointing.run_checkpointer(settings, stop)))
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)
+        app.state.access = AccessRecorder(pool)
+        app.state.access.start()
         try:
             yield
         finally:
+            await app.state.access.stop()
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await app.state.http.aclose()
@@ -92,6 +97,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             freshness=request.app.state.freshness,
             http=request.app.state.http,
             headers=dict(request.headers),
+            access=request.app.state.access,
         )
 
     app = FastAPI(
@@ -102,7 +108,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     )
     install_kernel(app, settings)
     app.state.settings = settings
-    app.include_router(audit.router)
+    app.include_router(checkpointing.router)
     graphql: GraphQLRouter[Context, None] = GraphQLRouter(
         build_schema(settings.kaohe_graphql_max_depth),
         context_getter=context_getter,

@@ -1,213 +1,199 @@
-"""GraphQL for auditors (审计/纪检): the signed checkpoints, the checkpoint public keys, and Merkle
-inclusion and consistency proofs computed from the log as it is now and verified against the
-signed roots. Only the AUDITOR role asks; the refusal names it.
+"""GraphQL queries for auditors (审计/纪检), who read everything and change nothing: audit
+trails over the raw service logs, a person's dossier for a quarter, and the access log.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.context import forbidden
-from gateway.graphql.types import Info_
-from kernel.checkpoint_keys import CheckpointKey, published_keys
-from kernel.checkpoints import (
-    ProofError,
-    StoredCheckpoint,
-    checkpoints_of,
-    latest_checkpoints,
-    prove_consistency,
-    prove_inclusion,
-    signer_from,
-    snapshot,
+from gateway.audit.access import AccessedRecord
+from gateway.audit.dossier import Quarter, dossier, subject_of
+from gateway.audit.trail import TrailCursorError, TrailFilter, decode_trail_cursor, trail_page
+from gateway.graphql.audit_types import (
+    AccessLogConnection,
+    AccessLogEdge,
+    AccessLogEntry,
+    AuditEvent,
+    AuditEventConnection,
+    AuditEventEdge,
+    Dossier,
+    DossierEntry,
 )
+from gateway.graphql.context import Context, forbidden
+from gateway.graphql.queries import page_size, parse_id
+from gateway.graphql.types import Department, Info_, PageInfo, Person, decode_cursor, encode_cursor
 from kernel.roles import Role
 from kernel.verify import SERVICES
 
-
-@strawberry.type(description="A signed checkpoint of a service log (C2SP tlog-checkpoint note)")
-class AuditCheckpoint:
-    service: str = strawberry.field(description="The service whose log it covers")
-    size: int = strawberry.field(description="Tree size: how many events of the log it covers")
-    root_hash: str = strawberry.field(description="The RFC 6962 Merkle root, hex")
-    last_position: int = strawberry.field(description="Position of the last event it covers")
-    key_id: str = strawberry.field(description="The signing key's id (signed-note key hash, hex)")
-    signed_at: datetime = strawberry.field(description="When it was signed")
-    note: str = strawberry.field(description="The signed note itself, to verify or keep")
-
-    @classmethod
-    def from_stored(cls, row: StoredCheckpoint) -> AuditCheckpoint:
-        return cls(
-            service=row.service,
-            size=row.tree_size,
-            root_hash=row.root_hash.hex(),
-            last_position=row.last_position,
-            key_id=row.key_id,
-            signed_at=row.signed_at,
-            note=row.note,
-        )
+From = Annotated[
+    datetime | None, strawberry.argument(name="from", description="from this instant on")
+]
 
 
-@strawberry.type(description="A checkpoint signing key (Ed25519), current or retired")
-class AuditKey:
-    key_id: str = strawberry.field(description="Key id, as in each signature line (hex)")
-    name: str = strawberry.field(description="Key name, as in each signature line")
-    algorithm: str = strawberry.field(description="Always Ed25519")
-    public_key: str = strawberry.field(description="The raw public key, hex")
-    verifier_key: str = strawberry.field(description="Signed-note verifier key name+id+key")
-    created: datetime = strawberry.field(description="When it was created")
-    retired: datetime | None = strawberry.field(description="When rotation retired it, if it has")
-
-    @classmethod
-    def from_key(cls, key: CheckpointKey) -> AuditKey:
-        return cls(
-            key_id=key.key_id,
-            name=key.name,
-            algorithm="Ed25519",
-            public_key=key.public_key.hex(),
-            verifier_key=str(key.as_json()["verifier_key"]),
-            created=key.created,
-            retired=key.retired,
-        )
-
-
-@strawberry.type(description="An event's RFC 9162 inclusion proof against a signed checkpoint")
-class InclusionProof:
-    service: str = strawberry.field(description="The service log")
-    position: int = strawberry.field(description="The event's position in the log")
-    leaf_index: int = strawberry.field(description="Its leaf index in the Merkle tree")
-    leaf_hash: str = strawberry.field(description="SHA-256(0x00 || canonical bytes), hex")
-    path: list[str] = strawberry.field(description="The audit path, leaf to root, hex")
-    checkpoint: AuditCheckpoint = strawberry.field(description="The checkpoint proven against")
-    verified: bool = strawberry.field(description="Whether the proof verifies the signed root")
-    problem: str | None = strawberry.field(description="Why it does not verify, if it does not")
-
-
-@strawberry.type(description="An RFC 9162 consistency proof between two signed checkpoints")
-class ConsistencyProof:
-    service: str = strawberry.field(description="The service log")
-    old: AuditCheckpoint = strawberry.field(description="The older checkpoint")
-    new: AuditCheckpoint = strawberry.field(description="The newer checkpoint")
-    path: list[str] = strawberry.field(description="The consistency proof, hex")
-    verified: bool = strawberry.field(description="Whether the newer log extends the older")
-    problem: str | None = strawberry.field(description="Why it does not verify, if it does not")
-
-
-def _ensure_auditor(info: Info_) -> None:
-    if not info.context.actor.has(Role.AUDITOR):
-        raise forbidden(
-            f"audit proofs need the role AUDITOR ({Role.AUDITOR.label})",
-            rule="gateway.auditor_only",
-            missing_role=Role.AUDITOR.value,
-        )
-
-
-def _service(service: str) -> str:
-    if service not in SERVICES:
-        raise GraphQLError(
-            f"service: {service!r} is not one of {', '.join(SERVICES)}",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": "service",
-                "rule": "service",
-            },
-        )
-    return service
-
-
-def _not_found(exc: ProofError) -> GraphQLError:
-    return GraphQLError(
-        str(exc), extensions={"code": "NOT_FOUND", "status": 404, "rule": "audit.proof_subject"}
+def require_auditor(ctx: Context) -> None:
+    """Refuse anyone but an auditor, naming the role that is missing."""
+    if ctx.actor.has(Role.AUDITOR):
+        return
+    raise forbidden(
+        f"this query needs the role {Role.AUDITOR.value} ({Role.AUDITOR.label})",
+        rule="gateway.auditor_only",
+        missing_role=Role.AUDITOR.value,
     )
 
 
-def _checkpoints(database_url: str, service: str | None) -> list[StoredCheckpoint]:
-    with snapshot(database_url) as conn:
-        return checkpoints_of(conn, service) if service else latest_checkpoints(conn)
+def invalid(field: str, rule: str, message: str) -> GraphQLError:
+    """Bad input, naming the argument and the rule."""
+    return GraphQLError(
+        message, extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": rule}
+    )
+
+
+def _services(services: list[str] | None) -> tuple[str, ...]:
+    if services is None:
+        return SERVICES
+    unknown = [s for s in services if s not in SERVICES]
+    if unknown:
+        raise invalid(
+            "services", "known_service", f"services: {unknown} not among {list(SERVICES)}"
+        )
+    return tuple(s for s in SERVICES if s in services)
+
+
+def _instant(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise invalid(field, "instant_with_offset", f"{field}: give an offset, e.g. +08:00")
+    return value
 
 
 @strawberry.type
 class AuditQuery:
     @strawberry.field(
-        description="The latest signed checkpoint of each service log, or every checkpoint of "
-        "one service, newest first (AUDITOR)"
+        description="审计/纪检 only. The raw service logs as recorded, merged in the order things "
+        "happened (then by service and position), each event with its actor, role, reason, "
+        "ids, payload and chain hash; filtered by service, actor, unit, stream, event type and "
+        "time range [from, until). Pages forward with `first` and `after`"
     )
-    async def audit_checkpoints(
-        self, info: Info_, service: str | None = None
-    ) -> list[AuditCheckpoint]:
-        _ensure_auditor(info)
-        chosen = _service(service) if service else None
-        rows = await asyncio.to_thread(_checkpoints, info.context.settings.database_url, chosen)
-        ordered = list(reversed(rows)) if chosen else rows
-        return [AuditCheckpoint.from_stored(r) for r in ordered]
-
-    @strawberry.field(description="Every checkpoint public key, oldest first (AUDITOR)")
-    def audit_keys(self, info: Info_) -> list[AuditKey]:
-        _ensure_auditor(info)
-        return [AuditKey.from_key(k) for k in published_keys(info.context.settings.key_dir)]
-
-    @strawberry.field(
-        description="An event's inclusion proof against a signed checkpoint, by service and "
-        "position; checkpointSize picks the checkpoint (default the latest) (AUDITOR)"
-    )
-    async def inclusion_proof(
-        self, info: Info_, service: str, position: int, checkpoint_size: int | None = None
-    ) -> InclusionProof:
-        _ensure_auditor(info)
-        settings = info.context.settings
-        keys = signer_from(settings).public_keys()
+    async def audit_trail(
+        self,
+        info: Info_,
+        services: list[str] | None = None,
+        actor_id: strawberry.ID | None = None,
+        unit_id: strawberry.ID | None = None,
+        stream_id: strawberry.ID | None = None,
+        event_types: list[str] | None = None,
+        occurred_from: From = None,
+        until: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        ctx = info.context
+        require_auditor(ctx)
+        size = page_size(first)
+        where = TrailFilter(
+            services=_services(services),
+            actor_id=parse_id(actor_id, "actorId") if actor_id else None,
+            unit_id=parse_id(unit_id, "unitId") if unit_id else None,
+            streams=(parse_id(stream_id, "streamId"),) if stream_id else None,
+            event_types=tuple(event_types) if event_types else None,
+            occurred_from=_instant(occurred_from, "from"),
+            occurred_until=_instant(until, "until"),
+        )
         try:
-            result = await asyncio.to_thread(
-                prove_inclusion,
-                settings.database_url,
-                _service(service),
-                position,
-                keys,
-                checkpoint_size,
-            )
-        except ProofError as exc:
-            raise _not_found(exc) from None
-        return InclusionProof(
-            service=result.service,
-            position=result.position,
-            leaf_index=result.leaf_index,
-            leaf_hash=result.leaf_hash.hex(),
-            path=[h.hex() for h in result.path],
-            checkpoint=AuditCheckpoint.from_stored(result.checkpoint),
-            verified=result.verified,
-            problem=result.problem,
+            key = decode_trail_cursor(after) if after else None
+        except TrailCursorError as exc:
+            raise invalid("after", "cursor", str(exc)) from None
+        events = await trail_page(ctx.pool, where, size + 1, key)
+        edges = [AuditEventEdge(cursor=e.cursor, node=AuditEvent.of(e)) for e in events[:size]]
+        return AuditEventConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(events) > size,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
         )
 
     @strawberry.field(
-        description="A consistency proof that the checkpoint of newSize extends the one of "
-        "oldSize (default: the latest two) (AUDITOR)"
+        description="审计/纪检 only. 考核档案: every event that shaped a person's result for a "
+        "quarter (their goal sets, monthly summaries, praise and complaints about them or their "
+        "department, the survey, org changes concerning them), across all services, in order, "
+        "each with why it is attributed to the person. Recorded in the access log"
     )
-    async def consistency_proof(
-        self, info: Info_, service: str, old_size: int | None = None, new_size: int | None = None
-    ) -> ConsistencyProof:
-        _ensure_auditor(info)
-        settings = info.context.settings
-        keys = signer_from(settings).public_keys()
+    async def dossier(self, info: Info_, person_id: strawberry.ID, quarter: str) -> Dossier | None:
+        ctx = info.context
+        require_auditor(ctx)
+        person = parse_id(person_id, "personId")
         try:
-            result = await asyncio.to_thread(
-                prove_consistency,
-                settings.database_url,
-                _service(service),
-                keys,
-                old_size,
-                new_size,
-            )
-        except ProofError as exc:
-            raise _not_found(exc) from None
-        return ConsistencyProof(
-            service=result.service,
-            old=AuditCheckpoint.from_stored(result.old),
-            new=AuditCheckpoint.from_stored(result.new),
-            path=[h.hex() for h in result.path],
-            verified=result.verified,
-            problem=result.problem,
+            period = Quarter.parse(quarter)
+        except ValueError as exc:
+            raise invalid("quarter", "quarter_format", str(exc)) from None
+        async with ctx.pool.acquire() as conn:
+            subject = await subject_of(conn, ctx.schema, person, period)
+        if subject is None:
+            return None
+        person_row = await ctx.loaders.person.load(person)
+        assert person_row is not None
+        ctx.viewed(person, subject.unit_id, AccessedRecord.DOSSIER, "dossier")
+        entries = await dossier(ctx.pool, ctx.schema, subject, SERVICES)
+        departments = [await ctx.loaders.department.load(d) for d in subject.departments]
+        return Dossier(
+            person=Person.from_row(person_row),
+            quarter=period.code,
+            departments=[Department.from_row(d) for d in departments if d is not None],
+            entries=[DossierEntry.of(e) for e in entries],
+        )
+
+    @strawberry.field(
+        description="审计/纪检 only. Who read whose appraisal records, latest first, filtered by "
+        "viewer, subject (whose records) and time range [from, until)"
+    )
+    async def access_log(
+        self,
+        info: Info_,
+        viewer_id: strawberry.ID | None = None,
+        subject_id: strawberry.ID | None = None,
+        occurred_from: From = None,
+        until: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> AccessLogConnection:
+        ctx = info.context
+        require_auditor(ctx)
+        size = page_size(first)
+        before: int | None = None
+        if after is not None:
+            try:
+                tag, value = decode_cursor(after)
+                if tag != "access":
+                    raise ValueError(after)
+                before = int(value)
+            except ValueError:
+                raise invalid(
+                    "after", "cursor", f"after: {after!r} is not a cursor this API issued"
+                ) from None
+        rows = await ctx.pool.fetch(
+            "SELECT * FROM audit.access_log WHERE ($1::uuid IS NULL OR viewer_id = $1) "
+            "AND ($2::uuid IS NULL OR subject_id = $2) "
+            "AND ($3::timestamptz IS NULL OR read_at >= $3) "
+            "AND ($4::timestamptz IS NULL OR read_at < $4) "
+            "AND ($5::bigint IS NULL OR id < $5) ORDER BY id DESC LIMIT $6",
+            parse_id(viewer_id, "viewerId") if viewer_id else None,
+            parse_id(subject_id, "subjectId") if subject_id else None,
+            _instant(occurred_from, "from"),
+            _instant(until, "until"),
+            before,
+            size + 1,
+        )
+        edges = [
+            AccessLogEdge(cursor=encode_cursor("access", r["id"]), node=AccessLogEntry.from_row(r))
+            for r in rows[:size]
+        ]
+        return AccessLogConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
         )

@@ -5,6 +5,7 @@ would cache for the life of the server) and the way to forward commands.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from gateway.audit.access import AccessedRecord, AccessRead, AccessRecorder
 from gateway.freshness import Freshness
 from kernel.context import Actor
 from kernel.roles import Role
@@ -117,6 +119,7 @@ class Context(BaseContext):
         freshness: Freshness,
         http: httpx.AsyncClient,
         headers: dict[str, str],
+        access: AccessRecorder | None = None,
     ) -> None:
         super().__init__()
         self.actor = actor
@@ -127,6 +130,8 @@ class Context(BaseContext):
         self.freshness = freshness
         self.http = http
         self.headers = headers
+        self.access = access
+        self.reads: dict[tuple[UUID, str, str], AccessRead] = {}
         self.loaders = self._new_loaders()
 
     def _new_loaders(self) -> Loaders:
@@ -162,6 +167,28 @@ class Context(BaseContext):
             complaint=_by_id(pool, f"{schema}.complaints"),
             complaint_history=_all_of(
                 pool, f"{schema}.complaint_history", "complaint_id", "position"
+            ),
+        )
+
+    def viewed(
+        self, subject_id: UUID, subject_unit: UUID | None, record: AccessedRecord, query: str
+    ) -> None:
+        """Note that this request read `subject_id`'s records (the access log keeps it, unless
+        the caller read their own)."""
+        if subject_id == self.actor.person_id:
+            return
+        self.reads.setdefault(
+            (subject_id, record.value, query),
+            AccessRead(
+                read_at=datetime.now(UTC),
+                viewer_id=self.actor.person_id,
+                viewer_unit=self.actor.tenant_id,
+                viewer_roles=tuple(sorted(self.actor.roles)),
+                subject_id=subject_id,
+                subject_unit=subject_unit,
+                record=record,
+                query=query,
+                correlation_id=self.headers.get("x-correlation-id"),
             ),
         )
 

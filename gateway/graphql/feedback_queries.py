@@ -10,9 +10,11 @@ import re
 from datetime import date, timedelta
 from uuid import UUID
 
+import asyncpg
 import strawberry
 from graphql import GraphQLError
 
+from gateway.audit.access import AccessedRecord
 from gateway.graphql.feedback_types import (
     Complaint,
     ComplaintConnection,
@@ -67,6 +69,13 @@ def _date_key(key: tuple[str, str] | None) -> tuple[date, UUID] | None:
             "after: not a cursor this API issued",
             extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
         ) from None
+
+
+def _viewed_targets(info: Info_, rows: list[asyncpg.Record], query: str) -> None:
+    """Praise and complaints about a person are that person's records (access log)."""
+    for r in rows:
+        if r["target_kind"] == "PERSON":
+            info.context.viewed(r["target_id"], r["unit_id"], AccessedRecord.FEEDBACK, query)
 
 
 def _optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
@@ -211,6 +220,7 @@ class FeedbackQuery:
             size + 1,
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        _viewed_targets(info, rows[:size], "praise")
         edges = [
             PraiseEdge(cursor=encode_cursor(r["occurred_on"], r["id"]), node=Praise.from_row(r))
             for r in rows[:size]
@@ -265,6 +275,7 @@ class FeedbackQuery:
             size + 1,
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        _viewed_targets(info, rows[:size], "complaints")
         sees = ctx.sees_identities()
         edges = [
             ComplaintEdge(
@@ -283,6 +294,7 @@ class FeedbackQuery:
         if row is None:
             return None
         ctx.ensure_unit(row["unit_id"])
+        _viewed_targets(info, [row], "complaint")
         return Complaint.from_row(row, ctx.sees_identities())
 
     @strawberry.field(
@@ -342,6 +354,9 @@ class FeedbackQuery:
             unit,
             quarter,
         )
+        for r in rows[:size]:
+            if r["kind"] == "PERSON":
+                ctx.viewed(r["subject_id"], unit, AccessedRecord.FEEDBACK, "feedbackFacts")
         edges = [
             FeedbackFactsEdge(
                 cursor=encode_cursor(r["sort_key"], r["subject_id"]),

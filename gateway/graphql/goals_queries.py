@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from gateway.audit.access import AccessedRecord
 from gateway.graphql.goals_types import (
     GoalSet,
     GoalSetConnection,
@@ -75,6 +76,8 @@ class GoalsQuery:
             size + 1,
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        for r in rows[:size]:
+            ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.GOAL_SET, "goalSets")
         edges = [
             GoalSetEdge(cursor=encode_cursor(r["period"], r["id"]), node=GoalSet.from_row(r))
             for r in rows[:size]
@@ -89,6 +92,7 @@ class GoalsQuery:
         if row is None:
             return None
         info.context.ensure_unit(row["unit_id"])
+        info.context.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
         return GoalSet.from_row(row)
 
     @strawberry.field(
@@ -125,6 +129,9 @@ class GoalsQuery:
             managers = await managers_of(info, row["person_id"], None)
             manager = managers.direct_manager
             if manager is not None and UUID(manager.id) == ctx.actor.person_id:
+                ctx.viewed(
+                    row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "myApprovalQueue"
+                )
                 queue.append(GoalSet.from_row(row))
         return queue
 
@@ -140,6 +147,8 @@ class GoalsQuery:
             f"SELECT * FROM {ctx.table('goal_sets')} WHERE person_id = $1 ORDER BY period, id",
             person,
         )
+        if rows:
+            ctx.viewed(person, person_row["unit_id"], AccessedRecord.GOAL_SET, "goalHistory")
         return [GoalSet.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -187,6 +196,10 @@ class GoalsQuery:
             parse_id(person_id, "personId") if person_id else None,
             month,
         )
+        for r in rows:
+            ctx.viewed(
+                r["person_id"], r["unit_id"], AccessedRecord.MONTHLY_SUMMARY, "monthlySummaries"
+            )
         return [MonthlySummary.from_row(r) for r in rows]
 
     @strawberry.field(

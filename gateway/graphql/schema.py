@@ -19,17 +19,29 @@ from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
+from gateway.graphql.proof_queries import ProofQuery
 from gateway.graphql.queries import Query as DirectoryQuery
+from gateway.graphql.record_reads import RecordReads
 from gateway.graphql.reviews_mutations import ReviewsMutation
 from gateway.graphql.reviews_queries import ReviewsQuery
 from gateway.graphql.reviews_year import ReviewsYearQuery
+from gateway.graphql.time_travel import TimeTravelQuery
 
 
 @strawberry.type(
     description="Reading the org chart, the goals, the feedback, the reviews and, for auditors, "
-    "the proofs"
+    "the audit record and its proofs"
 )
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, ReviewsQuery, ReviewsYearQuery, AuditQuery):
+class Query(
+    DirectoryQuery,
+    GoalsQuery,
+    FeedbackQuery,
+    ReviewsQuery,
+    ReviewsYearQuery,
+    AuditQuery,
+    ProofQuery,
+    TimeTravelQuery,
+):
     pass
 
 
@@ -47,5 +59,6 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         MaxTokensLimiter(max_token_count=4000),
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
+        RecordReads,
     ]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)

@@ -66,9 +66,15 @@ async def position_of(conn: asyncpg.Connection, schema: str, service: str) -> in
 
 
 async def project_batch(
-    conn: asyncpg.Connection, schema: str, projection: Projection, limit: int = BATCH
+    conn: asyncpg.Connection,
+    schema: str,
+    projection: Projection,
+    limit: int = BATCH,
+    until: int | None = None,
 ) -> int:
-    """Project the next batch of events; returns how many were applied."""
+    """Project the next batch of events (none beyond position `until`, if given); returns how
+    many were applied.
+    """
     service = projection.log.service
     async with conn.transaction():
         # Lock the tracking row so two runners never apply the same events.
@@ -82,6 +88,8 @@ async def project_batch(
             service,
         )
         events = await projection.log.read(conn, position, limit)
+        if until is not None:
+            events = [e for e in events if e.position <= until]
         if not events:
             return 0
         for event in events:

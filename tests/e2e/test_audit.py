@@ -1,46 +1,344 @@
-"""End to end, as an auditor works: signed checkpoints published over HTTP, proofs from the
-`kaohe audit` command, and a unit's export checked offline by the stand-alone verifier, which
-names what was tampered with.
+"""End to end: auditors (审计/纪检) read the raw record over GraphQL: audit trails paged with
+filters, a person's dossier for a quarter, and the access log of who read whose records.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-import httpx
 import psycopg
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kernel import tlog
 from kernel.roles import Role
-from kernel.tlog import (
-    PublicKey,
-    canonical_bytes,
-    chain_link,
-    open_checkpoint,
-    sign_note,
-    verifier_key,
-)
 from tests.e2e.conftest import System
+from tests.e2e.test_goals import (
+    ADD,
+    APPROVE,
+    DRAFT,
+    GOAL_SETS,
+    GRANT,
+    HEAD,
+    ONE,
+    OPEN,
+    QUARTER,
+    REGISTER,
+    SUBMIT,
+    goal,
+)
 
 pytestmark = pytest.mark.e2e
-VERIFIER = Path(tlog.__file__)
 
-REGISTER = """mutation($name: String!, $code: String!) {
-  registerUnit(name: $name, code: $code) { unit { id } position } }"""
-OPEN = """mutation($unit: ID!, $name: String!, $on: Date) {
-  openDepartment(unitId: $unit, name: $name, category: GENERAL, openedOn: $on) {
-    department { id } } }"""
+TRAIL = """query($unit: ID, $actor: ID, $stream: ID, $types: [String!], $services: [String!],
+  $first: Int, $after: String) {
+  auditTrail(unitId: $unit, actorId: $actor, streamId: $stream, eventTypes: $types,
+    services: $services, first: $first, after: $after) {
+    edges { cursor node { service position stream version eventType occurredAt actorId
+      actorRole { code label } actor { name } unitId reason correlationId payload chainHash } }
+    pageInfo { hasNextPage endCursor } } }"""
+DOSSIER = """query($person: ID!, $quarter: String!) {
+  dossier(personId: $person, quarter: $quarter) {
+    person { name } quarter departments { name }
+    entries { why event { service position eventType stream actorRole { code label } } } } }"""
+ACCESS = """query($viewer: ID, $subject: ID, $first: Int, $after: String) {
+  accessLog(viewerId: $viewer, subjectId: $subject, first: $first, after: $after) {
+    edges { cursor node { readAt viewerId viewerRoles { code label } viewer { name }
+      subjectId subject { name } record recordLabel query } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+@dataclass
+class AuditedUnit:
+    id: str
+    departments: dict[str, str]
+    people: dict[str, str]
+    goal_sets: dict[str, str]
+    system: System
+
+    def token(self, login: str, *roles: Role) -> str:
+        return self.system.token(
+            [Role.APPRAISEE, *roles], person_id=UUID(self.people[login]), tenant_id=UUID(self.id)
+        )
+
+
+@pytest.fixture(scope="module")
+def audited(system: System) -> AuditedUnit:
+    """A unit with a head and two staff whose goal sets for this quarter were approved."""
+    admin = system.token([Role.ADMIN])
+    unit = system.data(admin, REGISTER, name="审计测试中心", code="E2E-AUDIT")["registerUnit"]
+    unit_id = unit["unit"]["id"]
+    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
+        "openDepartment"
+    ]["department"]["id"]
+    people = {
+        "office": system.data(
+            admin, ADD, unit=unit_id, name="王芳", login="wangfang", cat="GENERAL", dept=general
+        )["addPerson"]["person"]["id"]
+    }
+    system.data(admin, GRANT, unit=unit_id, person=people["office"])
+    office = system.token(
+        [Role.APPRAISEE, Role.APPRAISAL_OFFICE],
+        person_id=UUID(people["office"]),
+        tenant_id=UUID(unit_id),
+    )
+    vehicles = system.data(
+        office, OPEN, unit=unit_id, name="公车服务科", category="SERVICE", kind="VEHICLES"
+    )["openDepartment"]["department"]["id"]
+    for name, login in [("李强", "head"), ("赵敏", "zhaomin"), ("孙丽", "sunli")]:
+        people[login] = system.data(
+            office, ADD, unit=unit_id, name=name, login=login, cat="SERVICE", dept=vehicles
+        )["addPerson"]["person"]["id"]
+    system.data(office, HEAD, unit=unit_id, dept=vehicles, person=people["head"])
+    audited = AuditedUnit(unit_id, {"vehicles": vehicles}, people, {}, system)
+    for login in ("zhaomin", "sunli"):
+        staff = audited.token(login)
+        drafted = system.data(
+            staff, DRAFT, unit=unit_id, period=QUARTER.code, items=[goal(f"{login}的目标")]
+        )["draftGoalSet"]["goalSet"]
+        system.data(staff, SUBMIT, id=drafted["id"])
+        system.data(audited.token("head", Role.DEPARTMENT_HEAD), APPROVE, id=drafted["id"])
+        audited.goal_sets[login] = drafted["id"]
+    return audited
+
+
+def auditor(system: System) -> str:
+    return system.token([Role.AUDITOR])
+
+
+def test_an_auditor_pages_through_a_units_trail_and_sees_every_event_once_in_order(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    whole = system.data(token, TRAIL, unit=audited.id, first=200)["auditTrail"]
+    assert not whole["pageInfo"]["hasNextPage"]
+    everything = [e["node"] for e in whole["edges"]]
+    assert {e["service"] for e in everything} == {"directory", "goals"}
+    # The platform administrator who registers a unit acts for no unit: the unit's own stream.
+    assert all(e["unitId"] == audited.id or e["stream"] == audited.id for e in everything)
+    assert [e["occurredAt"] for e in everything] == sorted(e["occurredAt"] for e in everything)
+
+    paged: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = system.data(token, TRAIL, unit=audited.id, first=3, after=after)["auditTrail"]
+        paged.extend(e["node"] for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [(e["service"], e["position"]) for e in paged] == [
+        (e["service"], e["position"]) for e in everything
+    ]
+
+    approved = next(e for e in everything if e["eventType"] == "Approved")
+    assert approved["actorRole"]["label"] == Role(approved["actorRole"]["code"]).label
+    assert approved["actor"]["name"] == "李强"
+    assert len(approved["chainHash"]) == 64
+    assert approved["payload"]["version_number"] == 1
+    assert "meta" not in approved["payload"]
+
+
+def test_an_auditor_filters_a_trail_by_actor_stream_event_type_and_service(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    by_head = system.data(token, TRAIL, actor=audited.people["head"], first=200)["auditTrail"]
+    assert {e["node"]["eventType"] for e in by_head["edges"]} == {"Approved"}
+    stream = audited.goal_sets["zhaomin"]
+    one = system.data(token, TRAIL, stream=stream, first=200)["auditTrail"]["edges"]
+    assert [e["node"]["eventType"] for e in one] == ["Drafted", "Submitted", "Approved"]
+    assert [e["node"]["version"] for e in one] == [1, 2, 3]
+    joined = system.data(
+        token, TRAIL, unit=audited.id, types=["PersonJoined"], services=["directory"], first=200
+    )["auditTrail"]["edges"]
+    assert len(joined) == 4
+    assert {e["node"]["service"] for e in joined} == {"directory"}
+
+
+def test_a_trail_refuses_an_unknown_service_and_a_forged_cursor_naming_the_argument(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    error = system.error(token, TRAIL, services=["payroll"])
+    assert error["extensions"]["field"] == "services"
+    error = system.error(token, TRAIL, after="bm90LWEtY3Vyc29y")
+    assert error["extensions"]["field"] == "after"
+    assert error["extensions"]["rule"] == "cursor"
+
+
+def test_anyone_but_an_auditor_is_refused_the_audit_queries_with_the_missing_role_named(
+    system: System, audited: AuditedUnit
+) -> None:
+    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    for query, variables in [
+        (TRAIL, {}),
+        (DOSSIER, {"person": audited.people["zhaomin"], "quarter": QUARTER.code}),
+        (ACCESS, {}),
+    ]:
+        error = system.error(office, query, **variables)
+        assert error["extensions"]["code"] == "FORBIDDEN"
+        assert error["extensions"]["missing_role"] == "AUDITOR"
+        assert "审计/纪检" in error["message"]
+
+
+def test_a_dossier_holds_the_persons_goal_set_and_org_changes_but_not_a_colleagues(
+    system: System, audited: AuditedUnit
+) -> None:
+    dossier = system.data(
+        auditor(system), DOSSIER, person=audited.people["zhaomin"], quarter=QUARTER.code
+    )["dossier"]
+    assert dossier["person"]["name"] == "赵敏"
+    assert [d["name"] for d in dossier["departments"]] == ["公车服务科"]
+    entries = dossier["entries"]
+    goals = [e for e in entries if e["event"]["service"] == "goals"]
+    assert {e["event"]["stream"] for e in goals} == {audited.goal_sets["zhaomin"]}
+    assert [e["event"]["eventType"] for e in goals] == ["Drafted", "Submitted", "Approved"]
+    org = [e for e in entries if e["event"]["service"] == "directory"]
+    why = {(e["event"]["eventType"], e["why"]) for e in org}
+    assert ("PersonJoined", "org change naming the person") in why
+    assert ("DepartmentHeadAppointed", "org change of the person's department") in why
+    # The general office's member joined another department: nothing to do with her quarter.
+    assert len([e for e in org if e["event"]["eventType"] == "PersonJoined"]) == 3
+
+
+def test_a_leader_reading_a_subordinates_goals_is_in_the_access_log_and_the_appraisee_is_not(
+    system: System, audited: AuditedUnit
+) -> None:
+    zhaomin, head = audited.people["zhaomin"], audited.people["head"]
+    system.data(audited.token("zhaomin"), ONE, id=audited.goal_sets["zhaomin"])
+    system.data(
+        audited.token("head", Role.DEPARTMENT_HEAD),
+        GOAL_SETS,
+        unit=audited.id,
+        person=zhaomin,
+    )
+
+    log = system.data(auditor(system), ACCESS, subject=zhaomin, first=50)["accessLog"]["edges"]
+    entries = [e["node"] for e in log]
+    goal_reads = [e for e in entries if e["record"] == "GOAL_SET"]
+    assert {e["viewerId"] for e in goal_reads} == {head}
+    read = next(e for e in entries if e["query"] == "goalSets")
+    assert read["record"] == "GOAL_SET"
+    assert read["recordLabel"] == "目标"
+    assert read["viewer"]["name"] == "李强"
+    assert read["subject"]["name"] == "赵敏"
+    assert {"code": "DEPARTMENT_HEAD", "label": "科室负责人"} in read["viewerRoles"]
+    mine = system.data(auditor(system), ACCESS, viewer=zhaomin, first=50)["accessLog"]["edges"]
+    assert mine == []
+
+
+def test_the_access_log_pages_latest_first_and_records_the_auditors_dossier_reads(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    sunli = audited.people["sunli"]
+    for _ in range(3):
+        system.data(token, DOSSIER, person=sunli, quarter=QUARTER.code)
+    first = system.data(token, ACCESS, subject=sunli, first=2)["accessLog"]
+    assert first["pageInfo"]["hasNextPage"]
+    rest = system.data(token, ACCESS, subject=sunli, first=50, after=first["pageInfo"]["endCursor"])
+    entries = [e["node"] for e in first["edges"] + rest["accessLog"]["edges"]]
+    dossier_reads = [e for e in entries if e["query"] == "dossier"]
+    assert len(dossier_reads) == 3
+    assert all(e["recordLabel"] == "考核档案" for e in dossier_reads)
+    assert [e["readAt"] for e in entries] == sorted((e["readAt"] for e in entries), reverse=True)
+
+
+GOAL_SET_AS_OF = """query($id: ID!, $position: Int, $instant: DateTime) {
+  goalSetAsOf(id: $id, asOf: {position: $position, instant: $instant}) {
+    asOf { service position requestedPosition }
+    goalSet { status statusLabel currentVersionNumber items { what } versions { versionNumber }
+      history { event eventLabel } person { name } } } }"""
+FILE_COMPLAINT = """mutation($unit: ID!, $target: ID!, $content: String!,
+  $complainant: ComplainantInput) {
+  fileComplaint(unitId: $unit, targetKind: PERSON, targetId: $target, content: $content,
+    complainant: $complainant) { complaint { id } } }"""
+ASSIGN_COMPLAINT = """mutation($id: ID!, $handler: ID!) {
+  assignComplaint(complaintId: $id, handlerId: $handler) { complaint { id } } }"""
+MANAGERS_AS_OF = """query($person: ID!, $position: Int) {
+  managersAsOf(personId: $person, asOf: {position: $position}) {
+    asOf { service position } person { name } departmentHead { name } directManager { name } } }"""
+
+
+def test_a_goal_set_and_its_managers_answer_as_they_stood_at_a_past_log_position(
+    system: System, audited: AuditedUnit
+) -> None:
+    token = auditor(system)
+    goal_set = audited.goal_sets["sunli"]
+    steps = system.data(token, TRAIL, stream=goal_set, first=10)["auditTrail"]["edges"]
+    drafted, _, approved = (e["node"]["position"] for e in steps[:3])
+
+    before = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=drafted - 1)["goalSetAsOf"]
+    assert before["goalSet"] is None
+    draft = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=drafted)["goalSetAsOf"]
+    assert draft["asOf"] == {"service": "goals", "position": drafted, "requestedPosition": drafted}
+    assert draft["goalSet"]["status"] == "DRAFT"
+    assert draft["goalSet"]["versions"] == []
+    assert [h["event"] for h in draft["goalSet"]["history"]] == ["Drafted"]
+    then = system.data(token, GOAL_SET_AS_OF, id=goal_set, position=approved)["goalSetAsOf"]
+    assert then["goalSet"]["statusLabel"] == "已确定"
+    assert then["goalSet"]["versions"] == [{"versionNumber": 1}]
+    assert then["goalSet"]["items"] == [{"what": "sunli的目标"}]
+
+    joined = next(
+        e["node"]["position"]
+        for e in system.data(token, TRAIL, unit=audited.id, types=["PersonJoined"], first=50)[
+            "auditTrail"
+        ]["edges"]
+        if e["node"]["payload"]["person_id"] == UUID(audited.people["sunli"]).hex
+    )
+    early = system.data(token, MANAGERS_AS_OF, person=audited.people["sunli"], position=joined)
+    assert early["managersAsOf"]["person"]["name"] == "孙丽"
+    assert early["managersAsOf"]["departmentHead"] is None
+    now = system.data(token, MANAGERS_AS_OF, person=audited.people["sunli"], position=10**9)
+    assert now["managersAsOf"]["directManager"]["name"] == "李强"
+
+    error = system.error(
+        token, GOAL_SET_AS_OF, id=goal_set, position=1, instant="2026-01-01T00:00:00Z"
+    )
+    assert error["extensions"]["field"] == "asOf"
+
+
+COMPLAINT_AS_OF = """query($id: ID!, $position: Int) {
+  complaintAsOf(id: $id, asOf: {position: $position}) {
+    asOf { position } complaint { status statusLabel complainant { name } handler { name }
+      history { event } } } }"""
+
+
+def test_a_complaint_answers_as_it_stood_and_joins_the_persons_dossier(
+    system: System, audited: AuditedUnit
+) -> None:
+    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    zhaomin = audited.people["zhaomin"]
+    filed = system.data(
+        office,
+        FILE_COMPLAINT,
+        unit=audited.id,
+        target=zhaomin,
+        content="接待态度生硬",
+        complainant={"name": "张伟", "agency": "市财政局", "contact": "13800001111"},
+    )["fileComplaint"]["complaint"]
+    system.data(office, ASSIGN_COMPLAINT, id=filed["id"], handler=audited.people["head"])
+    token = auditor(system)
+    steps = system.data(token, TRAIL, stream=filed["id"], first=10)["auditTrail"]["edges"]
+    filing, assigning = (e["node"]["position"] for e in steps)
+
+    then = system.data(token, COMPLAINT_AS_OF, id=filed["id"], position=filing)["complaintAsOf"]
+    assert then["complaint"]["status"] == "FILED"
+    assert then["complaint"]["complainant"] == {"name": "张伟"}
+    assert [h["event"] for h in then["complaint"]["history"]] == ["ComplaintFiled"]
+    later = system.data(token, COMPLAINT_AS_OF, id=filed["id"], position=assigning)
+    assert later["complaintAsOf"]["complaint"]["handler"] == {"name": "李强"}
+    assert later["complaintAsOf"]["asOf"] == {"position": assigning}
+
+    dossier = system.data(token, DOSSIER, person=zhaomin, quarter=QUARTER.code)["dossier"]
+    about = [e for e in dossier["entries"] if e["event"]["stream"] == filed["id"]]
+    assert [e["why"] for e in about] == ["complaint (投诉) about the person"] * 2
+    reads = system.data(token, ACCESS, subject=zhaomin, first=50)["accessLog"]["edges"]
+    assert "complaintAsOf" in {e["node"]["query"] for e in reads}
 
 
 def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,341 +346,55 @@ def kaohe(system: System, *args: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "DATABASE_URL": system.database,
         "KAOHE_DATA_DIR": str(system.settings.kaohe_data_dir),
+        "COLUMNS": "200",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "deploy.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [sys.executable, "-m", "deploy.cli", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
-def offline_verifier(
-    bundle: Path, cwd: Path, keys: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The auditor's own copy of the verifier (not the bundle's, which a forger could edit too),
-    run from elsewhere with no Kaohe path set.
-    """
-    verifier = cwd / "verify_bundle.py"
-    shutil.copy(VERIFIER, verifier)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run(
-        [sys.executable, str(verifier), str(bundle), *(["--keys", str(keys)] if keys else [])],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def open_units(system: System) -> tuple[str, str]:
-    """Two units whose events interleave in the directory log."""
-    admin = system.token([Role.ADMIN])
-    ours = system.data(admin, REGISTER, name="审计测试单位", code="E2E-AUDIT")["registerUnit"]
-    theirs = system.data(admin, REGISTER, name="其他单位", code="E2E-OTHER")["registerUnit"]
-    for i in range(3):
-        for unit in (ours, theirs):
-            system.data(admin, OPEN, unit=unit["unit"]["id"], name=f"科室{i}", on="2025-01-01")
-    return ours["unit"]["id"], theirs["unit"]["id"]
-
-
-@pytest.fixture(scope="module")
-def units(system: System) -> tuple[str, str]:
-    return open_units(system)
-
-
-def test_the_gateway_publishes_the_keys_and_checkpoints_an_auditor_verifies(
-    system: System, units: tuple[str, str]
+def test_the_verify_command_checks_the_access_log_chain_too(
+    system: System, audited: AuditedUnit
 ) -> None:
-    signed = kaohe(system, "audit", "checkpoint")
-    assert signed.returncode == 0, signed.stdout + signed.stderr
-
-    base = f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/audit"
-    keys = httpx.get(f"{base}/keys", timeout=10).json()["keys"]
-    checkpoints = httpx.get(f"{base}/checkpoints", timeout=10).json()["checkpoints"]
-
-    assert keys
-    assert {k["algorithm"] for k in keys} == {"Ed25519"}
-    assert keys[-1]["retired"] is None
-    public = [PublicKey.from_verifier_key(k["verifier_key"]) for k in keys]
-    directory = next(c for c in checkpoints if c["service"] == "directory")
-    checkpoint, key = open_checkpoint(directory["note"], public)
-    assert checkpoint.origin == "kaohe/directory"
-    assert checkpoint.size == directory["size"] >= 8
-    assert key.key_id == directory["key_id"]
-
-
-def test_the_prove_command_proves_an_event_in_the_latest_checkpoint(
-    system: System, units: tuple[str, str]
-) -> None:
-    kaohe(system, "audit", "checkpoint")
-    proved = kaohe(system, "audit", "prove", "--service", "directory", "--position", "2")
-    assert proved.returncode == 0, proved.stdout + proved.stderr
-    assert "verified: the event is in the signed log" in proved.stdout
-    missing = kaohe(system, "audit", "prove", "--service", "nowhere", "--position", "2")
-    assert missing.returncode == 2
-    assert "--service" in missing.stderr
-
-
-def _events(bundle: Path) -> list[dict[str, Any]]:
-    lines = (bundle / "events.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines]
-
-
-def _write_events(bundle: Path, events: list[dict[str, Any]]) -> None:
-    text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
-    (bundle / "events.jsonl").write_text(text)
-
-
-def _rehash_manifest(bundle: Path) -> None:
-    """What a careful forger does: make the manifest agree with the edited files."""
-    manifest = json.loads((bundle / "manifest.json").read_text())
-    for name in manifest["files"]:
-        manifest["files"][name] = hashlib.sha256((bundle / name).read_bytes()).hexdigest()
-    (bundle / "manifest.json").write_text(json.dumps(manifest))
-
-
-def edit_one_byte_of_an_event(bundle: Path) -> None:
-    events = _events(bundle)
-    state = bytearray(base64.b64decode(events[0]["state"]))
-    state[10] ^= 0x01
-    events[0]["state"] = base64.b64encode(bytes(state)).decode()
-    _write_events(bundle, events)
-
-
-def edit_an_event_and_its_hashes(bundle: Path) -> None:
-    edit_one_byte_of_an_event(bundle)
-    events = _events(bundle)
-    event = events[0]
-    canonical = canonical_bytes(
-        event["position"],
-        event["originator_id"],
-        event["originator_version"],
-        event["topic"],
-        base64.b64decode(event["state"]),
-    )
-    event["chain_hash"] = chain_link(bytes.fromhex(event["previous_chain_hash"]), canonical).hex()
-    _write_events(bundle, events)
-    _rehash_manifest(bundle)
-
-
-def drop_a_line(bundle: Path) -> None:
-    _write_events(bundle, _events(bundle)[1:])
-
-
-def swap_a_checkpoint_signature(bundle: Path) -> None:
-    document = json.loads((bundle / "checkpoints.json").read_text())
-    signed = document["services"]["directory"]["checkpoints"]
-    first, last = signed[0]["note"], signed[-1]["note"]
-    signed[-1]["note"] = last.split("\n\n")[0] + "\n\n" + first.split("\n\n")[1]
-    (bundle / "checkpoints.json").write_text(json.dumps(document))
-    _rehash_manifest(bundle)
-
-
-def relabel_another_logs_checkpoints(bundle: Path) -> None:
-    document = json.loads((bundle / "checkpoints.json").read_text())
-    document["services"]["feedback"] = document["services"]["directory"]
-    (bundle / "checkpoints.json").write_text(json.dumps(document))
-    _rehash_manifest(bundle)
-
-
-TAMPERINGS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
-    "one byte of one event edited": (
-        edit_one_byte_of_an_event,
-        ["events.jsonl: sha256 differs from the manifest", "chain hash does not match"],
-    ),
-    "an event and its hashes edited, manifest redone": (
-        edit_an_event_and_its_hashes,
-        ["inclusion proof fails"],
-    ),
-    "a line dropped": (
-        drop_a_line,
-        ["events.jsonl: sha256 differs from the manifest", "the manifest declares"],
-    ),
-    "another log's checkpoints relabelled": (
-        relabel_another_logs_checkpoints,
-        ["origin 'kaohe/directory' is not the feedback log's"],
-    ),
-    "a checkpoint signature swapped": (
-        swap_a_checkpoint_signature,
-        ["does not verify: the note was altered or the signature forged"],
-    ),
-}
-
-
-@pytest.fixture(scope="module")
-def bundle(
-    system: System, units: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    # A checkpoint before the last changes, so the bundle holds two and a consistency proof.
-    assert kaohe(system, "audit", "checkpoint").returncode == 0
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[0], name="新科室", on="2025-01-01")
-    out = tmp_path_factory.mktemp("export") / "bundle"
-    exported = kaohe(
-        system, "audit", "export", "--unit", "E2E-AUDIT", "--from", "2020-01-01", "--out", str(out)
-    )
-    assert exported.returncode == 0, exported.stdout + exported.stderr
-    return out
-
-
-def test_an_exported_unit_verifies_offline_with_only_its_own_events(
-    bundle: Path, units: tuple[str, str], tmp_path: Path
-) -> None:
-    checked = offline_verifier(bundle, tmp_path)
-
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "directory: OK" in checked.stdout
-    assert "VERDICT: the bundle verifies" in checked.stdout
-    events = _events(bundle)
-    assert len(events) == 5
-    assert {e["originator_id"] for e in events} == {units[0]}
-    signed = json.loads((bundle / "checkpoints.json").read_text())["services"]["directory"]
-    assert len(signed["checkpoints"]) >= 2
-    assert (bundle / "verify_bundle.py").read_bytes() == VERIFIER.read_bytes()
-
-
-def test_an_export_to_a_zip_archive_verifies_offline(
-    system: System, units: tuple[str, str], tmp_path: Path
-) -> None:
-    out = tmp_path / "bundle.zip"
-    exported = kaohe(system, "audit", "export", "--unit", units[0], "--out", str(out))
-    assert exported.returncode == 0, exported.stdout + exported.stderr
-    checked = offline_verifier(out, tmp_path)
-    assert checked.returncode == 0, checked.stdout
-
-
-def resign_with_a_forgers_key(bundle: Path) -> None:
-    forger = Ed25519PrivateKey.generate()
-    raw = forger.public_key().public_bytes_raw()
-    document = json.loads((bundle / "checkpoints.json").read_text())
-    for part in document["services"].values():
-        for checkpoint in part["checkpoints"]:
-            text = checkpoint["note"].split("\n\n")[0] + "\n"
-            checkpoint["note"] = sign_note(text, "kaohe-audit", forger)
-    (bundle / "checkpoints.json").write_text(json.dumps(document))
-    key = PublicKey("kaohe-audit", raw)
-    forged_keys = {"keys": [{"key_id": key.key_id, "verifier_key": verifier_key(key.name, raw)}]}
-    (bundle / "keys.json").write_text(json.dumps(forged_keys))
-    _rehash_manifest(bundle)
-
-
-def test_pinned_keys_catch_a_bundle_resigned_with_another_key(
-    system: System, bundle: Path, tmp_path: Path
-) -> None:
-    published = tmp_path / "published-keys.json"
-    url = f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/audit/keys"
-    published.write_text(httpx.get(url, timeout=10).text)
-    genuine = offline_verifier(bundle, tmp_path, keys=published)
-    assert genuine.returncode == 0, genuine.stdout
-    copy = tmp_path / "resigned"
-    shutil.copytree(bundle, copy)
-    resign_with_a_forgers_key(copy)
-
-    # Trusting the bundle's own keys, the forgery is self-consistent: that is why keys are pinned.
-    assert offline_verifier(copy, tmp_path).returncode == 0
-    pinned = offline_verifier(copy, tmp_path, keys=published)
-
-    assert pinned.returncode == 1
-    assert "signed by no known key" in pinned.stdout
-
-
-@pytest.mark.parametrize("tampering", sorted(TAMPERINGS))
-def test_a_tampered_bundle_fails_the_offline_verifier_with_the_reason(
-    bundle: Path, tmp_path: Path, tampering: str
-) -> None:
-    copy = tmp_path / "tampered"
-    shutil.copytree(bundle, copy)
-    tamper, reasons = TAMPERINGS[tampering]
-    tamper(copy)
-
-    checked = offline_verifier(copy, tmp_path)
-
-    assert checked.returncode == 1, checked.stdout
-    assert "VERDICT: FAILED" in checked.stdout
-    for reason in reasons:
-        assert reason in checked.stdout
-
-
-PROOF = """query($service: String!, $position: Int!) {
-  inclusionProof(service: $service, position: $position) {
-    leafIndex leafHash path verified problem checkpoint { size keyId note } } }"""
-CONSISTENCY = """query { consistencyProof(service: "directory") {
-  old { size } new { size } path verified } }"""
-
-
-def test_an_auditor_gets_verified_proofs_through_graphql(
-    system: System, units: tuple[str, str]
-) -> None:
-    kaohe(system, "audit", "checkpoint")
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[1], name="又一科室", on="2025-01-01")
-    kaohe(system, "audit", "checkpoint")
-    auditor = system.token([Role.AUDITOR])
-
-    with psycopg.connect(system.database) as conn:
-        third = conn.execute(
-            "SELECT notification_id FROM directory.directory_events ORDER BY 1 OFFSET 2 LIMIT 1"
-        ).fetchone()
-    assert third is not None
-    proof = system.data(auditor, PROOF, service="directory", position=third[0])["inclusionProof"]
-    consistency = system.data(auditor, CONSISTENCY)["consistencyProof"]
-    keys = system.data(auditor, "{ auditKeys { keyId verifierKey retired } }")["auditKeys"]
-    latest = system.data(auditor, "{ auditCheckpoints { service size } }")["auditCheckpoints"]
-
-    assert proof["verified"], proof["problem"]
-    assert proof["leafIndex"] == 2
-    assert proof["checkpoint"]["keyId"] in {k["keyId"] for k in keys}
-    assert consistency["verified"]
-    assert consistency["old"]["size"] < consistency["new"]["size"]
-    assert "directory" in {c["service"] for c in latest}
-
-
-def test_proofs_are_refused_to_anyone_but_an_auditor(system: System) -> None:
-    office = system.token([Role.APPRAISAL_OFFICE, Role.ADMIN])
-    error = system.error(office, PROOF, service="directory", position=1)
-    assert error["extensions"]["missing_role"] == "AUDITOR"
-    auditor = system.token([Role.AUDITOR])
-    unknown = system.error(auditor, PROOF, service="payroll", position=1)
-    assert unknown["extensions"]["field"] == "service"
-
-
-def test_the_consistency_command_proves_the_latest_checkpoint_extends_the_one_before(
-    system: System, units: tuple[str, str]
-) -> None:
-    kaohe(system, "audit", "checkpoint")
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[0], name="再一科室", on="2025-01-01")
-    kaohe(system, "audit", "checkpoint")
-
-    proved = kaohe(system, "audit", "consistency", "--service", "directory")
-
-    assert proved.returncode == 0, proved.stdout + proved.stderr
-    assert "verified: the newer log extends the older" in proved.stdout
-
-
-def test_after_rotation_the_endpoint_publishes_the_retired_key_and_old_checkpoints_verify(
-    system: System, units: tuple[str, str]
-) -> None:
-    # Last in this module: every later checkpoint is signed by the new key.
-    base = f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/audit"
-    before = httpx.get(f"{base}/keys", timeout=10).json()["keys"]
-
-    rotated = kaohe(system, "audit", "rotate-key")
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[0], name="轮换后科室", on="2025-01-01")
-    signed = kaohe(system, "audit", "checkpoint", "--service", "directory")
-    after = httpx.get(f"{base}/keys", timeout=10).json()["keys"]
-    latest = httpx.get(f"{base}/checkpoints", params={"service": "directory"}, timeout=10).json()
-
-    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
-    assert signed.returncode == 0, signed.stdout + signed.stderr
-    assert len(after) == len(before) + 1
-    assert all(k["retired"] for k in after[:-1])
-    assert after[-1]["retired"] is None
-    assert latest["checkpoints"][0]["key_id"] == after[-1]["key_id"]
+    system.data(auditor(system), DOSSIER, person=audited.people["head"], quarter=QUARTER.code)
     verified = kaohe(system, "audit", "verify")
-    assert verified.returncode == 0, verified.stdout
-    assert "signed and consistent" in verified.stdout
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    access = next(line for line in verified.stdout.splitlines() if "access log" in line)
+    assert "intact" in access
+
+
+def test_replay_rebuilds_the_read_models_finds_no_difference_and_switches_without_downtime(
+    system: System, audited: AuditedUnit
+) -> None:
+    checked = kaohe(system, "replay")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Every read table matches its replay." in checked.stdout
+    assert "goal_set_history" in checked.stdout
+
+    switched = kaohe(system, "replay", "--switch")
+    assert switched.returncode == 0, switched.stdout + switched.stderr
+    assert "Switched" in switched.stdout
+    with psycopg.connect(system.database) as conn:
+        replaced = conn.execute(
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'gateway_replaced_%'"
+        ).fetchone()
+    assert replaced == (1,)
+
+    # The running gateway reads the rebuilt models and keeps projecting into them.
+    head = audited.token("head", Role.DEPARTMENT_HEAD)
+    drafted = system.data(
+        head, DRAFT, unit=audited.id, period=QUARTER.code, items=[goal("换模型后的目标")]
+    )["draftGoalSet"]["goalSet"]
+    assert drafted["items"][0]["what"] == "换模型后的目标"
+    again = system.data(head, ONE, id=drafted["id"])["goalSet"]
+    assert again["status"] == "DRAFT"
+    with psycopg.connect(system.database) as conn:
+        (retired,) = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gateway_replaced_%'"
+        ).fetchone() or ("",)
+        in_retired = conn.execute(
+            f"SELECT count(*) FROM {retired}.goal_sets WHERE id = %s", (drafted["id"],)
+        ).fetchone()
+        in_live = conn.execute(
+            "SELECT count(*) FROM gateway.goal_sets WHERE id = %s", (drafted["id"],)
+        ).fetchone()
+    assert (in_retired, in_live) == ((0,), (1,))

@@ -1,0 +1,177 @@
+"""Time travel: a record as it stood at a past log position or instant, derived from the events
+up to then, never from the mutable read tables.
+
+How: inside one transaction that is always rolled back, a scratch schema gets the read tables of
+the service's projection, the very projection code applies the record's stream (the goal set's,
+the complaint's, the unit's for the org chart) up to the position or instant, and the answer is
+read from those scratch tables. Nothing is left behind, and the answer is by construction what
+a replay up to that point gives for that stream (a property test checks it against full
+replays). An instant selects the events whose command happened at or before it
+(`EventMeta.occurred_at`); a position, the events at or before that position of the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
+from typing import Any, cast
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from gateway.log import LogEvent, decode_state, event_name
+from gateway.projections.runner import Projection
+
+
+@dataclasses.dataclass(frozen=True)
+class AsOfPoint:
+    """Up to where the log was read: a position, or an instant (None: everything)."""
+
+    position: int | None = None
+    instant: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Scratch:
+    """A scratch read schema inside a transaction, and how far its stream was applied."""
+
+    conn: asyncpg.Connection
+    schema: str
+    position: int
+
+    def table(self, name: str) -> str:
+        """A scratch read table."""
+        return f"{self.schema}.{name}"
+
+
+async def stream_events(
+    conn: asyncpg.Connection, service: str, stream: UUID, point: AsOfPoint
+) -> list[LogEvent]:
+    """The events of one stream up to the point, in log order."""
+    rows = await conn.fetch(
+        f"SELECT notification_id, originator_id, originator_version, topic, state "
+        f'FROM "{service}"."{service}_events" WHERE originator_id = $1 '
+        "AND ($2::bigint IS NULL OR notification_id <= $2) ORDER BY notification_id",
+        stream,
+        point.position,
+    )
+    events = [
+        LogEvent(
+            position=r["notification_id"],
+            originator_id=r["originator_id"],
+            originator_version=r["originator_version"],
+            name=event_name(r["topic"]),
+            data=decode_state(bytes(r["state"])),
+        )
+        for r in rows
+    ]
+    if point.instant is not None:
+        events = [e for e in events if occurred_at(e) <= point.instant]
+    return events
+
+
+def occurred_at(event: LogEvent) -> datetime:
+    """When the event's command happened."""
+    at: Any = event.meta.get("occurred_at") or event.data["timestamp"]
+    return datetime.fromisoformat(str(at))
+
+
+@contextlib.asynccontextmanager
+async def as_of(
+    pool: asyncpg.Pool,
+    projection_for: Callable[[str], Projection],
+    stream: UUID,
+    point: AsOfPoint,
+) -> AsyncIterator[Scratch]:
+    """The read tables of one projection holding only `stream` up to `point`, for reading
+    inside the block; everything is rolled back after it.
+    """
+    schema = f"asof_{uuid4().hex[:16]}"
+    projection = projection_for(schema)
+    async with pool.acquire() as pooled:
+        # The projections are typed for plain connections; a pooled one behaves the same.
+        conn = cast("asyncpg.Connection", pooled)
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            await conn.execute(f"CREATE SCHEMA {schema}")
+            await conn.execute(projection.ddl())
+            events = await stream_events(conn, projection.log.service, stream, point)
+            for event in events:
+                await projection.apply(conn, event)
+            yield Scratch(conn, schema, events[-1].position if events else 0)
+        finally:
+            await transaction.rollback()
+
+
+# The org chart rule of `gateway.graphql.queries.managers_of`, over a given set of read tables.
+IN_FORCE = "start_on <= $2 AND (end_on IS NULL OR $2 < end_on)"
+LATEST = "ORDER BY start_on DESC, id DESC LIMIT 1"
+
+
+@dataclasses.dataclass(frozen=True)
+class ManagerIds:
+    """Who managed a person on a date, as ids."""
+
+    department_id: UUID | None
+    department_head: UUID | None
+    supervising_leader: UUID | None
+    principal_leader: UUID | None
+
+    @property
+    def direct_manager(self) -> UUID | None:
+        """The head for staff, the supervising leader for a head, the principal for a leader."""
+        return self.department_head or self.supervising_leader or self.principal_leader
+
+
+async def manager_ids(scratch: Scratch, person_id: UUID, on: date) -> ManagerIds | None:
+    """Who managed a person on a date, by the org chart in the scratch tables."""
+    conn, t = scratch.conn, scratch.table
+    person = await conn.fetchrow(f"SELECT * FROM {t('people')} WHERE id = $1", person_id)
+    if person is None:
+        return None
+
+    async def one(sql: str, key: UUID) -> UUID | None:
+        value: UUID | None = await conn.fetchval(sql, key, on)
+        return value
+
+    department = await one(
+        f"SELECT department_id FROM {t('memberships')} WHERE person_id = $1 AND {IN_FORCE} "
+        + LATEST,
+        person_id,
+    )
+    head = supervisor = None
+    if department is not None:
+        head = await one(
+            f"SELECT person_id FROM {t('department_heads')} WHERE department_id = $1 "
+            f"AND {IN_FORCE} {LATEST}",
+            department,
+        )
+        supervisor = await one(
+            f"SELECT leader_id FROM {t('supervisions')} WHERE department_id = $1 "
+            f"AND {IN_FORCE} {LATEST}",
+            department,
+        )
+    principal = await one(
+        f"SELECT person_id FROM {t('principal_leaders')} WHERE unit_id = $1 "
+        f"AND {IN_FORCE} {LATEST}",
+        person["unit_id"],
+    )
+    supervises = await conn.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM {t('supervisions')} WHERE leader_id = $1 AND {IN_FORCE})",
+        person_id,
+        on,
+    )
+    is_leader = supervises or (department is None and person["position_category"] == "LEADER")
+
+    def other(pid: UUID | None) -> UUID | None:
+        return pid if pid != person_id else None
+
+    return ManagerIds(
+        department_id=department,
+        department_head=None if is_leader else other(head),
+        supervising_leader=None if is_leader else other(supervisor),
+        principal_leader=other(principal),
+    )

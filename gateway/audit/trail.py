@@ -1,0 +1,233 @@
+"""Audit trails: the raw service logs (`<svc>.<svc>_events` with each event's chain hash from
+`<svc>.<svc>_chain`), filtered and paged for auditors, merged across services in time order.
+
+Order: the instant the event's command happened (its `EventMeta.occurred_at`), then the service
+(in `SERVICES` order), then the position in that service's log. The cursor carries that key, so
+a page never repeats or skips an event, however many are recorded meanwhile. Filtering decodes
+the stored JSON in SQL (`convert_from(state, 'UTF8')::jsonb`): the logs are stored uncompressed
+and unencrypted; a service that turns either on needs its filters done after decoding instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import heapq
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from gateway.log import decode_state, event_name
+from kernel.verify import SERVICES
+
+# Anything that runs a query: a pool, a connection, or a connection taken from a pool.
+Db = asyncpg.Pool | asyncpg.Connection | PoolConnectionProxy
+
+
+class TrailCursorError(ValueError):
+    """A cursor this API did not issue."""
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class TrailKey:
+    """Where an event stands in the merged trail: (occurred at, service rank, position)."""
+
+    occurred_at: datetime
+    rank: int
+    position: int
+
+
+def encode_trail_cursor(service: str, occurred_at: datetime, position: int) -> str:
+    """An opaque cursor pointing just after one event of the trail."""
+    raw = json.dumps(["trail", occurred_at.isoformat(), service, position])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_trail_cursor(
+    cursor: str, services: Sequence[str] = SERVICES
+) -> tuple[str, datetime, int]:
+    """The (service, occurred at, position) inside a cursor; anything else is refused."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        tag, at, service, position = key
+        if tag != "trail" or service not in services or not isinstance(position, int):
+            raise ValueError(cursor)
+        occurred_at = datetime.fromisoformat(at)
+        if occurred_at.tzinfo is None:
+            raise ValueError(cursor)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise TrailCursorError(f"after: {cursor!r} is not a trail cursor this API issued") from None
+    return service, occurred_at, position
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TrailFilter:
+    """What an auditor narrows a trail to; None means any."""
+
+    services: tuple[str, ...] = SERVICES
+    actor_id: UUID | None = None
+    unit_id: UUID | None = None
+    streams: tuple[UUID, ...] | None = None
+    event_types: tuple[str, ...] | None = None
+    occurred_from: datetime | None = None
+    occurred_until: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TrailEvent:
+    """One stored event as an auditor reads it."""
+
+    service: str
+    position: int
+    stream: UUID
+    version: int
+    topic: str
+    event_type: str
+    occurred_at: datetime
+    recorded_at: datetime | None
+    meta: dict[str, Any]
+    payload: dict[str, Any]
+    chain_hash: str | None
+
+    @property
+    def key(self) -> TrailKey:
+        """Where the event stands in the merged trail."""
+        return TrailKey(self.occurred_at, SERVICES.index(self.service), self.position)
+
+    @property
+    def cursor(self) -> str:
+        """The cursor just after this event."""
+        return encode_trail_cursor(self.service, self.occurred_at, self.position)
+
+    @property
+    def actor_id(self) -> UUID | None:
+        """Who acted, from the event's metadata."""
+        value = self.meta.get("actor_id")
+        return UUID(str(value)) if value else None
+
+    @property
+    def actor_role(self) -> str | None:
+        """The role they acted in."""
+        value = self.meta.get("actor_role")
+        return str(value) if value else None
+
+
+def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEvent:
+    """A trail event from a stored row (events joined with their chain hash)."""
+    data = decode_state(bytes(row["state"]))
+    meta: dict[str, Any] = data.pop("meta", None) or {}
+    timestamp = data.get("timestamp")
+    occurred = meta.get("occurred_at") or timestamp
+    digest = row["hash"]
+    return TrailEvent(
+        service=service,
+        position=row["notification_id"],
+        stream=row["originator_id"],
+        version=row["originator_version"],
+        topic=row["topic"],
+        event_type=event_name(row["topic"]),
+        occurred_at=datetime.fromisoformat(str(occurred)),
+        recorded_at=datetime.fromisoformat(str(timestamp)) if timestamp else None,
+        meta=meta,
+        payload=data,
+        chain_hash=bytes(digest).hex() if digest is not None else None,
+    )
+
+
+# The stored state's metadata, as SQL over the decoded JSON.
+_META = "m.meta"
+_OCCURRED = "m.occurred_at"
+_NAME = "regexp_replace(e.topic, '^.*[.:]', '')"
+
+
+def service_sql(service: str) -> str:
+    """The page query over one service's log. Parameters: $1 actor, $2 unit (the events recorded
+    for it, and every event of a stream whose id is the unit's: the directory's Unit aggregate,
+    whose registration by the platform administrator carries no unit), $3 streams,
+    $4 event types, $5 from, $6 until, $7/$8 the key after which to start, $9 the limit.
+    """
+    events = f'"{service}"."{service}_events"'
+    chain = f'"{service}"."{service}_chain"'
+    return (
+        "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+        f"c.hash FROM {events} e LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
+        # Decode each stored state once per row, whatever the filters use of it.
+        "CROSS JOIN LATERAL (SELECT x.meta, (x.meta ->> 'occurred_at')::timestamptz AS occurred_at "
+        "FROM (SELECT convert_from(e.state, 'UTF8')::jsonb -> 'meta' -> '_data_' AS meta) x) m "
+        f"WHERE ($1::text IS NULL OR {_META} ->> 'actor_id' = $1) "
+        f"AND ($2::text IS NULL OR {_META} ->> 'tenant_id' = $2 OR e.originator_id = $2::uuid) "
+        "AND ($3::uuid[] IS NULL OR e.originator_id = ANY($3)) "
+        f"AND ($4::text[] IS NULL OR {_NAME} = ANY($4)) "
+        f"AND ($5::timestamptz IS NULL OR {_OCCURRED} >= $5) "
+        f"AND ($6::timestamptz IS NULL OR {_OCCURRED} < $6) "
+        f"AND ($7::timestamptz IS NULL OR ({_OCCURRED}, e.notification_id) > ($7, $8::bigint)) "
+        f"ORDER BY {_OCCURRED}, e.notification_id LIMIT $9"
+    )
+
+
+def start_after(
+    service: str, after: tuple[str, datetime, int] | None, services: Sequence[str] = SERVICES
+) -> tuple[datetime | None, int]:
+    """For one service, the (instant, position) its page starts after, given the cursor.
+
+    A service ranked before the cursor's service starts after the cursor's instant, all of it;
+    the cursor's own service after its position; a later service at the instant itself.
+    """
+    if after is None:
+        return None, 0
+    cursor_service, at, position = after
+    rank, cursor_rank = services.index(service), services.index(cursor_service)
+    if rank < cursor_rank:
+        return at, 2**62
+    if rank == cursor_rank:
+        return at, position
+    return at, -1
+
+
+def merge_pages(pages: Iterable[Sequence[TrailEvent]], limit: int) -> list[TrailEvent]:
+    """The first `limit` events of already ordered per-service pages, in trail order."""
+    merged = heapq.merge(*pages, key=lambda e: e.key)
+    return [event for _, event in zip(range(limit), merged, strict=False)]
+
+
+async def log_exists(db: Db, service: str) -> bool:
+    """Whether a service has created its log yet (a service not started has none)."""
+    found = await db.fetchval(
+        "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL",
+        f"{service}.{service}_events",
+        f"{service}.{service}_chain",
+    )
+    return bool(found)
+
+
+async def trail_page(
+    db: Db,
+    where: TrailFilter,
+    limit: int,
+    after: tuple[str, datetime, int] | None = None,
+) -> list[TrailEvent]:
+    """Up to `limit` events of the filtered trail after the cursor, in trail order."""
+    pages: list[list[TrailEvent]] = []
+    for service in where.services:
+        if not await log_exists(db, service):
+            continue
+        at, position = start_after(service, after)
+        rows = await db.fetch(
+            service_sql(service),
+            str(where.actor_id) if where.actor_id else None,
+            str(where.unit_id) if where.unit_id else None,
+            list(where.streams) if where.streams is not None else None,
+            list(where.event_types) if where.event_types is not None else None,
+            where.occurred_from,
+            where.occurred_until,
+            at,
+            position,
+            limit,
+        )
+        pages.append([trail_event(service, r) for r in rows])
+    return merge_pages(pages, limit)
