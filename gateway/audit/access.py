@@ -74,6 +74,7 @@ class AccessedRecord(StrEnum):
     MONTHLY_SUMMARY = "MONTHLY_SUMMARY"
     FEEDBACK = "FEEDBACK"
     DOSSIER = "DOSSIER"
+    APPRAISAL = "APPRAISAL"
 
     @property
     def label(self) -> str:
@@ -83,6 +84,7 @@ class AccessedRecord(StrEnum):
             AccessedRecord.MONTHLY_SUMMARY: "月小结",
             AccessedRecord.FEEDBACK: "表扬与投诉",
             AccessedRecord.DOSSIER: "考核档案",
+            AccessedRecord.APPRAISAL: "季度考核",
         }[self]
 
 

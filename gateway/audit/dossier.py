@@ -11,10 +11,13 @@ Attribution (which events belong to a person's quarter) is decided per service:
 - directory: the unit is one stream, so its events are chosen by payload: those naming the
   person (`person_id`, `leader_id`) or one of their quarter's departments, plus the appointment
   of principal leaders (who approve the final grades), all effective by the quarter's end.
-- any other service log in `SERVICES` (reviews, when it lands): every event of the streams in
-  which some event names the person (`person_id`, `appraisee_id`, `subject_id`, `target_id`)
-  together with the quarter or its year (`period`, `quarter`, `cycle`), until it brings a rule
-  of its own to `RULES`.
+- reviews: the quarter's cycle of the person's unit (its configuration, grades, publication,
+  objections) when the person takes part in it, the person's appraisal (summary, ratings,
+  talk), and the sanctions recorded against the person (read tables review_participants,
+  review_sanctions).
+- any other service log in `SERVICES`: every event of the streams in which some event names the
+  person (`person_id`, `appraisee_id`, `subject_id`, `target_id`) together with the quarter or
+  its year (`period`, `quarter`, `cycle`), until it brings a rule of its own to `RULES`.
 """
 
 from __future__ import annotations
@@ -218,6 +221,29 @@ async def directory_rule(conn: Db, _schema: str, s: Subject) -> list[DossierEntr
     return entries
 
 
+async def reviews_rule(conn: Db, schema: str, s: Subject) -> list[DossierEntry]:
+    """The quarter's cycle the person takes part in, their appraisal, and their sanctions."""
+    streams: dict[UUID, str] = {}
+    for r in await conn.fetch(
+        f"SELECT cycle_id, appraisal_id FROM {schema}.review_participants "
+        "WHERE person_id = $1 AND quarter = $2",
+        s.person_id,
+        s.quarter.code,
+    ):
+        streams[r["cycle_id"]] = (
+            f"the {s.quarter.code} appraisal cycle (configuration, grades, publication)"
+        )
+        if r["appraisal_id"] is not None:
+            streams[r["appraisal_id"]] = "the person's appraisal (summary, ratings, talk)"
+    for r in await conn.fetch(
+        f"SELECT id FROM {schema}.review_sanctions WHERE person_id = $1 AND decided_on <= $2",
+        s.person_id,
+        s.quarter.end,
+    ):
+        streams[r["id"]] = "a disciplinary sanction (处分) of the person"
+    return await _streams(conn, "reviews", streams)
+
+
 def generic_rule(service: str) -> Rule:
     """The rule for a service log that has none of its own (see the module's docstring)."""
 
@@ -243,6 +269,7 @@ RULES: dict[str, Rule] = {
     "directory": directory_rule,
     "goals": goals_rule,
     "feedback": feedback_rule,
+    "reviews": reviews_rule,
 }
 
 

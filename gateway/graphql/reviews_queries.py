@@ -13,6 +13,7 @@ import asyncpg
 import strawberry
 from graphql import GraphQLError
 
+from gateway.audit.access import AccessedRecord
 from gateway.graphql.feedback_queries import parse_quarter
 from gateway.graphql.queries import after_key, page_size, parse_id
 from gateway.graphql.reviews_access import (
@@ -177,6 +178,9 @@ class ReviewCycle:
         nodes = [
             Appraisal.from_row(r, v, status, config, flagged.get(r["person_id"])) for r, v in page
         ]
+        for r, v in page:
+            if v is not View.PUBLISHED:  # the published grade list is the unit's, not a record
+                ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.APPRAISAL, "appraisals")
         more = start + size < len(visible)
         return AppraisalConnection(
             nodes=nodes,
@@ -391,6 +395,8 @@ class ReviewsQuery:
             if view is None:
                 continue
             flagged = await out_of_line_in(info, r["cycle_id"])
+            if view is not View.PUBLISHED:
+                ctx.viewed(person, r["unit_id"], AccessedRecord.APPRAISAL, "personAppraisals")
             result.append(
                 Appraisal.from_row(
                     r,

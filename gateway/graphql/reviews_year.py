@@ -15,6 +15,7 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 
+from gateway.audit.access import AccessedRecord
 from gateway.graphql.queries import parse_id
 from gateway.graphql.reviews_access import require_whole_unit
 from gateway.graphql.types import Info_
@@ -235,6 +236,8 @@ class ReviewsYearQuery:
                 r["department_name"],
             )
         people = [PersonYear(p, names[p], tuple(q)) for p, q in quarters.items()]
+        for person in people:
+            ctx.viewed(person.person_id, unit, AccessedRecord.APPRAISAL, "annualAppraisal")
         sanctions = await ctx.pool.fetch(
             f"SELECT person_id, kind, decided_on, ends_on FROM {ctx.table('review_sanctions')} "
             "WHERE unit_id = $1",

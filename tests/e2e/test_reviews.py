@@ -123,6 +123,10 @@ YEAR = """query($unit: ID!, $percent: Decimal!) {
     candidates { appraised limit rows { name rank withinQuota topQuarters
       disqualifiedBy { code label } quarters { quarter gradeLabel score } } }
     takingTurns { departmentName inversionsByQuarter topHolders topHoldersByScore } } }"""
+DOSSIER = """query($person: ID!) { dossier(personId: $person, quarter: "2025-Q4") {
+  entries { why event { service eventType actorRole { code } } } } }"""
+ACCESS = """query($subject: ID!) { accessLog(subjectId: $subject, first: 50) {
+  edges { node { viewer { name } record recordLabel query } } } }"""
 HISTORY = """query($cycle: ID!) { reviewCycle(id: $cycle) { history {
   event actorRole reason } } }"""
 
@@ -421,3 +425,21 @@ def test_a_quarter_from_opening_to_acknowledged_talks(system: System, unit: Unit
     assert over_cap["extensions"]["rule"] == "reviews.annual_quota_cap"
     not_office = system.error(sun, YEAR, unit=unit.id, percent="20")
     assert not_office["extensions"]["missing_role"] == "APPRAISAL_OFFICE"
+
+    # And the auditor sees who read whose appraisal, and how 周杰's grade came to be
+    reads = system.data(auditor, ACCESS, subject=p["sun"])["accessLog"]["edges"]
+    assert {
+        (e["node"]["viewer"]["name"], e["node"]["recordLabel"], e["node"]["query"]) for e in reads
+    } >= {("李强", "季度考核", "appraisals"), ("王芳", "季度考核", "annualAppraisal")}
+    dossier = system.data(auditor, DOSSIER, person=p["zhou"])["dossier"]["entries"]
+    reviews = [e for e in dossier if e["event"]["service"] == "reviews"]
+    assert {e["event"]["eventType"] for e in reviews} >= {
+        "CycleOpened",
+        "SummarySubmitted",
+        "Rated",
+        "GradesFinalised",
+        "TalkRecorded",
+    }
+    assert {
+        e["event"]["actorRole"]["code"] for e in reviews if e["event"]["eventType"] == "Rated"
+    } == {"DEPARTMENT_HEAD", "SUPERVISING_LEADER"}
