@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 from uuid import UUID, uuid4
@@ -47,14 +47,15 @@ class Scratch:
 
 
 async def stream_events(
-    conn: asyncpg.Connection, service: str, stream: UUID, point: AsOfPoint
+    conn: asyncpg.Connection, service: str, stream: UUID | Sequence[UUID], point: AsOfPoint
 ) -> list[LogEvent]:
-    """The events of one stream up to the point, in log order."""
+    """The events of one stream (or of several, interleaved) up to the point, in log order."""
+    streams = [stream] if isinstance(stream, UUID) else list(stream)
     rows = await conn.fetch(
         f"SELECT notification_id, originator_id, originator_version, topic, state "
-        f'FROM "{service}"."{service}_events" WHERE originator_id = $1 '
+        f'FROM "{service}"."{service}_events" WHERE originator_id = ANY($1::uuid[]) '
         "AND ($2::bigint IS NULL OR notification_id <= $2) ORDER BY notification_id",
-        stream,
+        streams,
         point.position,
     )
     events = [
@@ -82,11 +83,12 @@ def occurred_at(event: LogEvent) -> datetime:
 async def as_of(
     pool: asyncpg.Pool,
     projection_for: Callable[[str], Projection],
-    stream: UUID,
+    stream: UUID | Sequence[UUID],
     point: AsOfPoint,
 ) -> AsyncIterator[Scratch]:
-    """The read tables of one projection holding only `stream` up to `point`, for reading
-    inside the block; everything is rolled back after it.
+    """The read tables of one projection holding only `stream` (or several streams of one
+    log, such as a cycle and its appraisals) up to `point`, for reading inside the block;
+    everything is rolled back after it.
     """
     schema = f"asof_{uuid4().hex[:16]}"
     projection = projection_for(schema)

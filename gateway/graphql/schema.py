@@ -24,6 +24,7 @@ from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
 from gateway.graphql.reviews_mutations import ReviewsMutation
 from gateway.graphql.reviews_queries import ReviewsQuery
+from gateway.graphql.reviews_time_travel import ReviewsTimeTravelQuery
 from gateway.graphql.reviews_year import ReviewsYearQuery
 from gateway.graphql.time_travel import TimeTravelQuery
 
@@ -41,6 +42,7 @@ class Query(
     AuditQuery,
     ProofQuery,
     TimeTravelQuery,
+    ReviewsTimeTravelQuery,
 ):
     pass
 

@@ -127,8 +127,11 @@ DOSSIER = """query($person: ID!) { dossier(personId: $person, quarter: "2025-Q4"
   entries { why event { service eventType actorRole { code } } } } }"""
 ACCESS = """query($subject: ID!) { accessLog(subjectId: $subject, first: 50) {
   edges { node { viewer { name } record recordLabel query } } } }"""
+AS_OF = """query($cycle: ID!, $position: Int!, $person: ID) {
+  reviewCycleAsOf(id: $cycle, asOf: {position: $position}, personId: $person) {
+    asOf { position } status quota { top ok } appraisals { name grade composite } } }"""
 HISTORY = """query($cycle: ID!) { reviewCycle(id: $cycle) { history {
-  event actorRole reason } } }"""
+  position event actorRole reason } } }"""
 
 
 @dataclass
@@ -443,3 +446,17 @@ def test_a_quarter_from_opening_to_acknowledged_talks(system: System, unit: Unit
     assert {
         e["event"]["actorRole"]["code"] for e in reviews if e["event"]["eventType"] == "Rated"
     } == {"DEPARTMENT_HEAD", "SUPERVISING_LEADER"}
+
+    # And time travel: the grades as they stood when first proposed from the bands, before the
+    # quota was respected, derived from the events up to then
+    proposed_at = next(h["position"] for h in history if h["event"] == "GradesProposed")
+    then = system.data(auditor, AS_OF, cycle=cycle, position=proposed_at, person=None)[
+        "reviewCycleAsOf"
+    ]
+    assert (then["status"], then["quota"]) == ("APPRAISING", {"top": 3, "ok": False})
+    assert {a["name"]: a["grade"] for a in then["appraisals"]}["孙丽"] == "GOOD"
+    before = system.data(sun, AS_OF, cycle=cycle, position=proposed_at, person=p["zhou"])
+    # an appraisee saw nothing of a colleague before publication, then as now
+    assert before["reviewCycleAsOf"]["appraisals"] == []
+    opened_then = system.data(auditor, AS_OF, cycle=cycle, position=1, person=None)
+    assert opened_then["reviewCycleAsOf"]["status"] in (None, "OPENED")
