@@ -36,6 +36,11 @@ def processes(settings: Settings) -> list[Process]:
         Process("goals", "services.goals.api:create_app", settings.kaohe_goals_port),
         Process("feedback", "services.feedback.api:create_app", settings.kaohe_feedback_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
+        Process(
+            "integrations",
+            "gateway.integrations.worker:create_app",
+            settings.kaohe_integrations_port,
+        ),
     ]
 
 
@@ -100,6 +105,7 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_GOALS_URL": settings.goals_url,
             "KAOHE_FEEDBACK_PORT": str(settings.kaohe_feedback_port),
             "KAOHE_FEEDBACK_URL": settings.feedback_url,
+            "KAOHE_INTEGRATIONS_PORT": str(settings.kaohe_integrations_port),
         }
         children: list[subprocess.Popen[bytes]] = []
         try:
@@ -126,7 +132,7 @@ def run(settings: Settings) -> None:
         print(
             f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
         )
-        for process in processes(settings)[:-1]:
+        for process in processes(settings)[:-2]:
             print(f"  {process.name:<10} http://{host}:{process.port}/docs")
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
         print("Ctrl-C stops everything.")

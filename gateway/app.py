@@ -18,6 +18,8 @@ from strawberry.fastapi import GraphQLRouter
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
+from gateway.integrations.api import router as integrations_router
+from gateway.integrations.feed import LogWatcher
 from gateway.projections.directory import DirectoryProjection
 from gateway.projections.feedback import FeedbackProjection
 from gateway.projections.goals import GoalsProjection
@@ -59,12 +61,15 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)
+        app.state.log_watcher = LogWatcher()
+        await app.state.log_watcher.start(dsn)
         try:
             yield
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await app.state.http.aclose()
+            await app.state.log_watcher.stop()
             await freshness.stop()
             await pool.close()
 
@@ -99,6 +104,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         allow_queries_via_get=False,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(integrations_router)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

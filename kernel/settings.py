@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     kaohe_token_audience: str = "kaohe"
     kaohe_graphql_max_depth: int = 10
     kaohe_read_your_writes_timeout: float = 5.0
+    # Integrations: the delivery worker process, and JetStream when NATS_URL is set.
+    kaohe_integrations_port: int = 8004
+    nats_url: str = ""
+    kaohe_nats_stream: str = "KAOHE"
+    kaohe_nats_subject_prefix: str = "kaohe"
+    kaohe_nats_max_age_days: float = 365.0
+    kaohe_nats_duplicate_window_seconds: float = 86400.0
 
     @property
     def directory_url(self) -> str:

@@ -92,6 +92,7 @@ def system(database: str, data_dir: Path) -> Iterator[System]:
         kaohe_directory_port=free_port(),
         kaohe_goals_port=free_port(),
         kaohe_feedback_port=free_port(),
+        kaohe_integrations_port=free_port(),
     )
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
     overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
