@@ -1,4 +1,4 @@
-"""The event feed on a real PostgreSQL: every event of a unit, once, in log order, from any cursor."""
+"""The event feed on real PostgreSQL: a unit's events, once each, in log order, from a cursor."""
 
 from __future__ import annotations
 
