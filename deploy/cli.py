@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 audit = typer.Typer(help="Auditors' tools: verify the record.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
+events = typer.Typer(help="Integrators' tools: the event catalogue.", no_args_is_help=True)
+app.add_typer(events, name="events")
 console = Console()
 
 
@@ -128,6 +130,15 @@ def audit_verify() -> None:
     console.print(table)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
+
+
+@events.command("catalogue")
+def events_catalogue() -> None:
+    """Write docs/events/ (every event type and the JSON Schema of its data) from the domain."""
+    from deploy.event_catalogue import write
+
+    for path in write():
+        console.print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ from cloudevents.core.v1.event import CloudEvent
 EVENT_ID_NAMESPACE = UUID("6f1c2f55-0d0b-4b43-9a55-2b3f0f6a1e0b")
 SEQUENCE_DIGITS = 20
 # State keys that are envelope attributes or extensions rather than payload.
-ENVELOPE_KEYS = frozenset({"meta", "timestamp", "originator_id", "originator_version"})
+ENVELOPE_KEYS = frozenset(
+    {"meta", "timestamp", "originator_id", "originator_version", "originator_topic"}
+)
 _FORMAT = JSONFormat()
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncpg
+import jsonschema
 
+from deploy.event_catalogue import catalogue
 from gateway.integrations.cursor import Cursor
+from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import EventFilter, read_page
 from tests.integration.recorded import record_unit
 
@@ -56,3 +59,17 @@ async def test_a_type_filter_keeps_only_the_named_types_and_still_moves_the_curs
         assert [e.name for e, _ in page.events] == ["PersonJoined", "PersonJoined"]
     finally:
         await conn.close()
+
+
+async def test_every_recorded_event_validates_against_its_catalogue_schema(database: str) -> None:
+    record_unit(database, people=2)
+    schemas = {t.type: t.schema for t in catalogue()}
+    conn = await asyncpg.connect(database)
+    try:
+        page = await read_page(conn, Cursor(), EventFilter(every_unit=True), limit=1000)
+    finally:
+        await conn.close()
+    assert page.events
+    for event, _ in page.events:
+        body = to_json(event)
+        jsonschema.validate(body["data"], schemas[body["type"]])
