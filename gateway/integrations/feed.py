@@ -17,11 +17,15 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent
 from gateway.log import decode_state, event_name
 from kernel.verify import SERVICES
+
+# A connection of its own or one lent by a pool.
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 # How many rows of one log are read to fill one page when a filter rejects most of them.
 SCAN = 1000
@@ -64,9 +68,7 @@ class Page:
     has_more: bool
 
 
-async def read_log(
-    conn: asyncpg.Connection, service: str, after: int, limit: int
-) -> list[RecordedEvent]:
+async def read_log(conn: Conn, service: str, after: int, limit: int) -> list[RecordedEvent]:
     """Up to `limit` events of `service`'s log after `after`, with their chain hashes."""
     table = f"{service}.{service}_events"
     exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table)
@@ -140,7 +142,7 @@ def taken_last(taken: Sequence[tuple[RecordedEvent, Cursor]], service: str, curs
 
 
 async def read_page(
-    conn: asyncpg.Connection,
+    conn: Conn,
     cursor: Cursor,
     event_filter: EventFilter,
     limit: int,

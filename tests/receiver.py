@@ -1,0 +1,96 @@
+"""A real webhook receiver for the tests: an HTTP server on a free port that verifies every
+delivery with the `standardwebhooks` library and can be told to fail for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tests.conftest import free_port
+
+
+@dataclasses.dataclass
+class Received:
+    """One request as the receiver saw it."""
+
+    webhook_id: str
+    body: dict[str, object]
+    answered: int | str
+
+
+@dataclasses.dataclass
+class Receiver:
+    """Answers each request by the next planned failure, then 204 once the plan is used up.
+
+    Plan entries: an HTTP status (`500`), `"timeout"` (answers after `slow` seconds),
+    `"retry-after"` (503 with `Retry-After: 0`), `"gone"` (410).
+    """
+
+    secret: str = ""
+    plan: list[int | str] = dataclasses.field(default_factory=list)
+    slow: float = 3.0
+    requests: list[Received] = dataclasses.field(default_factory=list)
+    rejected: list[str] = dataclasses.field(default_factory=list)
+    port: int = dataclasses.field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    @property
+    def accepted(self) -> list[str]:
+        """The event ids the receiver answered 2xx to, in the order it did."""
+        return [r.webhook_id for r in self.requests if r.answered == 204]
+
+    async def _hook(self, request: Request) -> Response:
+        raw = await request.body()
+        headers = dict(request.headers)
+        try:
+            body = Webhook(self.secret).verify(raw, headers) if self.secret else json.loads(raw)
+        except WebhookVerificationError as exc:
+            self.rejected.append(str(exc))
+            return Response(f"bad signature: {exc}", status_code=400)
+        step: int | str = self.plan.pop(0) if self.plan else 204
+        self.requests.append(Received(headers.get("webhook-id", ""), body, step))
+        if step == "timeout":
+            await asyncio.sleep(self.slow)
+            return Response("too late", status_code=200)
+        if step == "retry-after":
+            return Response("busy", status_code=503, headers={"Retry-After": "0"})
+        if step == "gone":
+            return Response("gone", status_code=410)
+        return Response("x" * 2000 if step == 500 else None, status_code=int(step))
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[Receiver]:
+        """Serve on 127.0.0.1:`port` in a thread for the duration of the block."""
+        app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline:
+                msg = "the test receiver did not start"
+                raise RuntimeError(msg)
+            time.sleep(0.02)
+        try:
+            yield self
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
