@@ -20,6 +20,7 @@ from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
+from gateway.integrations.store import create_schema as create_integrations_schema
 from gateway.projections.directory import DirectoryProjection
 from gateway.projections.feedback import FeedbackProjection
 from gateway.projections.goals import GoalsProjection
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         conn = await asyncpg.connect(dsn)
         try:
             await create_read_schema(conn, schema, projections(schema))
+            await create_integrations_schema(conn)
         finally:
             await conn.close()
         freshness = Freshness(schema)

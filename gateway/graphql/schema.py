@@ -19,15 +19,16 @@ from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
+from gateway.graphql.webhook_operations import WebhookMutation, WebhookQuery
 
 
 @strawberry.type(description="Reading the org chart, the goals and the feedback")
-class Query(DirectoryQuery, GoalsQuery, FeedbackQuery):
+class Query(DirectoryQuery, GoalsQuery, FeedbackQuery, WebhookQuery):
     pass
 
 
 @strawberry.type(description="Commands, forwarded to the service that owns them")
-class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation):
+class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation, WebhookMutation):
     pass
 
 

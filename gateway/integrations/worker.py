@@ -1,7 +1,8 @@
 """The delivery worker: its own process (`kaohe run` starts it after the gateway), running the
-JetStream relay when NATS_URL is set. A process of its own, so a slow or failing receiver never
-competes with GraphQL for the gateway's event loop, and it can be killed and restarted alone;
-any number may run, since each relay holds an advisory lock while it works.
+webhook sender, and the JetStream relay when NATS_URL is set. A process of its own, so a slow or
+failing receiver never competes with GraphQL for the gateway's event loop, and it can be killed
+and restarted alone; any number may run, since each worker holds an advisory lock while it works
+(the others wait to take over).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from gateway.integrations.feed import services
 from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
+from gateway.integrations.webhooks import WebhookSettings, run_webhooks
 from kernel.settings import Settings, load_settings
 
 log = structlog.get_logger("kaohe.integrations")
@@ -49,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await conn.close()
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
         stop = asyncio.Event()
-        workers: dict[str, Callable[[], Awaitable[None]]] = {}
+        hooks = WebhookSettings.from_settings(settings)
+        workers: dict[str, Callable[[], Awaitable[None]]] = {
+            "webhooks": lambda: run_webhooks(dsn, hooks, stop)
+        }
         if settings.nats_url:
             url = settings.nats_url
             workers["nats"] = lambda: run_relay(dsn, url, stream, stop)
