@@ -36,12 +36,13 @@ class Receiver:
     """Answers each request by the next planned failure, then 204 once the plan is used up.
 
     Plan entries: an HTTP status (`500`), `"timeout"` (answers after `slow` seconds),
-    `"retry-after"` (503 with `Retry-After: 0`), `"gone"` (410).
+    `"retry-after"` (503 with `Retry-After: 0`), `"gone"` (410). Each 204 takes `pace` seconds.
     """
 
     secret: str = ""
     plan: list[int | str] = dataclasses.field(default_factory=list)
     slow: float = 3.0
+    pace: float = 0.0
     requests: list[Received] = dataclasses.field(default_factory=list)
     rejected: list[str] = dataclasses.field(default_factory=list)
     port: int = dataclasses.field(default_factory=free_port)
@@ -72,6 +73,8 @@ class Receiver:
             return Response("busy", status_code=503, headers={"Retry-After": "0"})
         if step == "gone":
             return Response("gone", status_code=410)
+        if step == 204:
+            await asyncio.sleep(self.pace)
         return Response("x" * 2000 if step == 500 else None, status_code=int(step))
 
     @contextlib.contextmanager

@@ -1,0 +1,323 @@
+"""End to end: integrations as a unit's systems use them, with the processes started as `make run`
+starts them: the event feed over HTTP with an integration token, webhooks the appraisal office
+subscribes in GraphQL delivered to a real receiver that fails for a while, and a delivery worker
+killed mid-way that resumes with no gap (and JetStream, where NATS_URL is set).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import nats
+import nats.js.errors
+import pytest
+
+from kernel.roles import Role
+from tests.e2e.conftest import System
+from tests.receiver import Receiver
+
+pytestmark = pytest.mark.e2e
+
+NATS_URL = os.environ.get("NATS_URL", "")
+STREAM = f"KAOHE_E2E_{uuid4().hex[:8].upper()}"
+SYSTEM_ENV = {
+    "KAOHE_WEBHOOK_RETRY_SCHEDULE": "0,0.1,0.2,0.3",
+    "KAOHE_WEBHOOK_TIMEOUT_SECONDS": "1",
+    "KAOHE_NATS_STREAM": STREAM,
+    "KAOHE_NATS_SUBJECT_PREFIX": f"kaohee2e{STREAM[-8:].lower()}",
+}
+
+REGISTER = """mutation($name: String!, $code: String!) {
+  registerUnit(name: $name, code: $code) { unit { id } } }"""
+OPEN = """mutation($unit: ID!, $name: String!) {
+  openDepartment(unitId: $unit, name: $name, category: GENERAL, openedOn: "2025-01-01") {
+    department { id } } }"""
+SUBSCRIBE = """mutation($unit: ID!, $url: String!, $after: String, $types: [String!]) {
+  createWebhookSubscription(unitId: $unit, url: $url, startAfter: $after, types: $types) {
+    secret subscription { id status statusLabel } } }"""
+SUBSCRIPTION = """query($id: ID!) { webhookSubscription(id: $id) {
+  status failures cursor
+  attempts(first: 200) { eventId attempt statusCode error succeeded kind kindLabel } } }"""
+
+
+@dataclass
+class Unit:
+    id: str
+    office: str
+    integration: str
+
+
+def until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    """Wait for the system to get there (never asserting how long it took)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def make_unit(system: System, name: str) -> Unit:
+    admin = system.token([Role.ADMIN])
+    code = f"INT-{uuid4().hex[:6].upper()}"
+    unit_id = system.data(admin, REGISTER, name=name, code=code)["registerUnit"]["unit"]["id"]
+    office = system.token([Role.APPRAISAL_OFFICE], tenant_id=UUID(unit_id))
+    integration = system.token([Role.INTEGRATION], tenant_id=UUID(unit_id))
+    return Unit(unit_id, office, integration)
+
+
+def open_departments(system: System, unit: Unit, n: int) -> None:
+    for i in range(n):
+        system.data(unit.office, OPEN, unit=unit.id, name=f"科室{i}-{uuid4().hex[:4]}")
+
+
+def feed(system: System, token: str, **params: Any) -> httpx.Response:
+    return httpx.get(
+        f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/events",
+        params=params,
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+        timeout=90,
+    )
+
+
+def read_all(system: System, token: str, **params: Any) -> tuple[list[dict[str, Any]], str]:
+    events: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        body = feed(system, token, after=cursor, limit=7, **params).json()
+        events += body["events"]
+        cursor = body["cursor"]
+        if not body["events"]:
+            return events, cursor
+
+
+@pytest.fixture(scope="module")
+def units(system: System) -> tuple[Unit, Unit]:
+    ours, theirs = make_unit(system, "集成甲单位"), make_unit(system, "集成乙单位")
+    open_departments(system, ours, 3)
+    open_departments(system, theirs, 2)
+    return ours, theirs
+
+
+def test_an_integration_token_reads_its_own_units_events_and_no_other(
+    system: System, units: tuple[Unit, Unit]
+) -> None:
+    ours, theirs = units
+    events, _ = read_all(system, ours.integration)
+    assert [e["type"] for e in events] == ["kaohe.directory.Registered.v1"] + [
+        "kaohe.directory.DepartmentOpened.v1"
+    ] * 3
+    assert {e["unit"] for e in events} == {ours.id}
+    assert all(e["specversion"] == "1.0" and e["source"].endswith("/directory") for e in events)
+    their_events, _ = read_all(system, theirs.integration)
+    assert {e["unit"] for e in their_events} == {theirs.id}
+    assert not {e["id"] for e in events} & {e["id"] for e in their_events}
+
+    # The same cursor gives the same events after it, whoever asks again and whenever.
+    again = feed(system, ours.integration, after=events[1]["cursor"], limit=100).json()
+    assert [e["id"] for e in again["events"]] == [e["id"] for e in events[2:]]
+
+    only = read_all(system, ours.integration, type="kaohe.directory.Registered.v1")[0]
+    assert [e["type"] for e in only] == ["kaohe.directory.Registered.v1"]
+
+
+def test_the_feed_refuses_whoever_may_not_read_it_naming_what_is_missing(
+    system: System, units: tuple[Unit, Unit]
+) -> None:
+    ours, theirs = units
+    appraisee = system.token([Role.APPRAISEE], tenant_id=UUID(ours.id))
+    refused = feed(system, appraisee)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["missing_role"] == "INTEGRATION"
+    other_unit = feed(system, ours.integration, unit=theirs.id)
+    assert other_unit.status_code == 403
+    assert other_unit.json()["error"]["missing_relation"] == "MEMBER_OF_UNIT"
+    bad = feed(system, ours.integration, after="not-a-cursor")
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "after"
+    assert feed(system, "").status_code == 401
+    auditor = system.token([Role.AUDITOR])
+    assert {e["unit"] for e in read_all(system, auditor, unit=theirs.id)[0]} == {theirs.id}
+
+
+def test_the_feed_waits_for_the_next_event_when_asked_to(
+    system: System, units: tuple[Unit, Unit]
+) -> None:
+    ours, _ = units
+    _, end = read_all(system, ours.integration)
+    answer: dict[str, Any] = {}
+
+    def long_poll() -> None:
+        answer.update(feed(system, ours.integration, after=end, wait=60).json())
+
+    waiting = threading.Thread(target=long_poll)
+    waiting.start()
+    open_departments(system, ours, 1)
+    waiting.join(timeout=90)
+    assert [e["type"] for e in answer["events"]] == ["kaohe.directory.DepartmentOpened.v1"]
+
+
+def subscribe(system: System, unit: Unit, receiver: Receiver) -> str:
+    """Subscribe the receiver to the unit's whole history; it learns the secret shown once."""
+    created = system.data(unit.office, SUBSCRIBE, unit=unit.id, url=receiver.url, after="k1.e30")[
+        "createWebhookSubscription"
+    ]
+    receiver.secret = created["secret"]
+    assert created["subscription"]["statusLabel"] == "启用"
+    sub_id: str = created["subscription"]["id"]
+    return sub_id
+
+
+def subscription(system: System, unit: Unit, sub_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = system.data(unit.office, SUBSCRIPTION, id=sub_id)["webhookSubscription"]
+    return found
+
+
+def test_a_webhook_the_office_subscribes_gets_every_event_in_order_after_failing_a_while(
+    system: System,
+) -> None:
+    unit = make_unit(system, "集成丙单位")
+    open_departments(system, unit, 3)
+    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+    receiver = Receiver(plan=[500, "timeout", 503, "retry-after"], slow=2.0)
+    with receiver.running():
+        created = system.data(
+            unit.office, SUBSCRIBE, unit=unit.id, url=receiver.url, after="k1.e30"
+        )
+        receiver.secret = created["createWebhookSubscription"]["secret"]
+        sub_id = created["createWebhookSubscription"]["subscription"]["id"]
+        until(lambda: len(receiver.accepted) >= len(expected))
+    assert receiver.accepted == expected
+    assert receiver.rejected == []
+    record = subscription(system, unit, sub_id)
+    failed = [a for a in reversed(record["attempts"]) if not a["succeeded"]]
+    assert [a["statusCode"] for a in failed] == [500, None, 503, 503]
+    assert all(a["eventId"] == expected[0] for a in failed)
+    assert record["status"] == "ACTIVE"
+    assert "secret" not in json.dumps(record)
+
+    # Only the unit's office manages its webhooks.
+    other = make_unit(system, "集成丁单位")
+    refused = system.error(other.office, SUBSCRIBE, unit=unit.id, url=receiver.url)
+    assert refused["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
+    bad_url = system.error(unit.office, SUBSCRIBE, unit=unit.id, url="ftp://nowhere")
+    assert bad_url["extensions"]["field"] == "url"
+
+
+def jetstream_ids() -> dict[str, list[str]]:
+    """The event ids in the test's stream, per service, in stream order."""
+
+    async def read() -> dict[str, list[str]]:
+        nc = await nats.connect(NATS_URL)
+        try:
+            js = nc.jetstream()
+            info = await js.stream_info(STREAM)
+            ids: dict[str, list[str]] = {}
+            for seq in range(info.state.first_seq, info.state.last_seq + 1):
+                body = json.loads((await js.get_msg(STREAM, seq)).data or b"{}")
+                ids.setdefault(body["service"], []).append(body["id"])
+            return ids
+        finally:
+            await nc.close()
+
+    try:
+        return asyncio.run(read())
+    except nats.js.errors.NotFoundError:
+        return {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def drop_stream() -> Iterator[None]:
+    """The test's JetStream stream is removed when the module is done."""
+    yield
+    if not NATS_URL:
+        return
+
+    async def drop() -> None:
+        nc = await nats.connect(NATS_URL)
+        try:
+            with contextlib.suppress(nats.js.errors.NotFoundError):
+                await nc.jetstream().delete_stream(STREAM)
+        finally:
+            await nc.close()
+
+    asyncio.run(drop())
+
+
+def restart_worker(system: System) -> subprocess.Popen[bytes]:
+    """Kill the delivery worker outright (SIGKILL) and start a new one like `make run` does."""
+    assert system.processes is not None
+    worker = system.processes.children[-1]
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    port = system.settings.kaohe_integrations_port
+    replacement = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.integrations.worker:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=system.processes.env,
+    )
+    until(lambda: _healthy(f"http://127.0.0.1:{port}/health"))
+    return replacement
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_a_killed_delivery_worker_resumes_with_no_gap_and_no_repeat_beyond_at_least_once(
+    system: System,
+) -> None:
+    unit = make_unit(system, "集成戊单位")
+    receiver = Receiver(plan=[200] * 0)
+    with receiver.running():
+        created = system.data(
+            unit.office, SUBSCRIBE, unit=unit.id, url=receiver.url, after="k1.e30"
+        )
+        receiver.secret = created["createWebhookSubscription"]["secret"]
+        open_departments(system, unit, 12)
+        expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+        until(lambda: len(receiver.accepted) >= 2)
+        replacement = restart_worker(system)
+        try:
+            open_departments(system, unit, 3)
+            expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+            until(lambda: set(receiver.accepted) >= set(expected))
+            if NATS_URL:
+                every = read_all(system, system.token([Role.AUDITOR]))[0]
+                until(lambda: sum(map(len, jetstream_ids().values())) >= len(every))
+                published = jetstream_ids()
+                for service in {e["service"] for e in every}:
+                    in_log = [e["id"] for e in every if e["service"] == service]
+                    assert published[service] == in_log
+        finally:
+            replacement.send_signal(signal.SIGTERM)
+            replacement.wait(timeout=30)
+    accepted = receiver.accepted
+    first_seen = list(dict.fromkeys(accepted))
+    assert first_seen == expected
+    # At least once: the one event in flight when the worker died may come twice, no more.
+    assert len(accepted) - len(first_seen) <= 1
