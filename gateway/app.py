@@ -13,11 +13,13 @@ import asyncpg
 import httpx
 import structlog
 from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
 
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
+from gateway.graphql.websocket_auth import AuthenticatingRouter
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
@@ -75,8 +77,11 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             await freshness.stop()
             await pool.close()
 
-    async def context_getter(request: Request) -> Context:
-        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+    async def context_getter(request: HTTPConnection) -> Context:
+        if isinstance(request, WebSocket) or not isinstance(request, Request):
+            # Authenticated by the connection_init payload (AuthenticatingRouter.on_ws_connect).
+            actor, token = ANONYMOUS, ""
+        elif request.method == "GET" and "text/html" in request.headers.get("accept", ""):
             # The GraphiQL page itself; its queries carry the token in their headers.
             actor, token = ANONYMOUS, ""
         else:
@@ -100,10 +105,11 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         lifespan=lifespan,
     )
     install_kernel(app, settings)
-    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
+    graphql = AuthenticatingRouter(
         build_schema(settings.kaohe_graphql_max_depth),
         context_getter=context_getter,
         allow_queries_via_get=False,
+        verifier=verifier,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)

@@ -19,6 +19,7 @@ from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.queries import Query as DirectoryQuery
+from gateway.graphql.subscriptions import Subscription
 from gateway.graphql.webhook_operations import WebhookMutation, WebhookQuery
 
 
@@ -42,4 +43,6 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
     ]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )

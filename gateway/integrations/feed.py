@@ -40,15 +40,18 @@ def services() -> tuple[str, ...]:
 class EventFilter:
     """Which events a consumer receives: its unit (None: every unit) and types (None: all).
 
-    A type ending in `*` is a prefix (`kaohe.goals.*`).
+    A type ending in `*` is a prefix (`kaohe.goals.*`); `subject` keeps one aggregate's events.
     """
 
     unit_id: UUID | None = None
     types: frozenset[str] | None = None
     every_unit: bool = False
+    subject: UUID | None = None
 
     def accepts(self, event: RecordedEvent) -> bool:
         """Whether the consumer receives `event`."""
+        if self.subject is not None and event.originator_id != self.subject:
+            return False
         if not self.every_unit and (self.unit_id is None or event.unit_id != self.unit_id):
             return False
         if self.every_unit and self.unit_id is not None and event.unit_id != self.unit_id:

@@ -24,9 +24,13 @@ import httpx
 import nats
 import nats.js.errors
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from kernel.roles import Role
 from tests.e2e.conftest import System
+from tests.e2e.test_goals import DRAFT, EDIT, QUARTER, goal
 from tests.receiver import Receiver
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +49,9 @@ REGISTER = """mutation($name: String!, $code: String!) {
 OPEN = """mutation($unit: ID!, $name: String!) {
   openDepartment(unitId: $unit, name: $name, category: GENERAL, openedOn: "2025-01-01") {
     department { id } } }"""
+ADD_PERSON = """mutation($unit: ID!, $name: String!, $login: String!, $dept: ID!) {
+  addPerson(unitId: $unit, name: $name, login: $login, positionCategory: GENERAL,
+    departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $after: String, $types: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, startAfter: $after, types: $types) {
     secret subscription { id status statusLabel } } }"""
@@ -321,3 +328,134 @@ def test_a_killed_delivery_worker_resumes_with_no_gap_and_no_repeat_beyond_at_le
     assert first_seen == expected
     # At least once: the one event in flight when the worker died may come twice, no more.
     assert len(accepted) - len(first_seen) <= 1
+
+
+# -- GraphQL subscriptions over graphql-transport-ws --
+
+EVENTS = """subscription($after: String) { events(after: $after) { cursor id type cloudEvent } }"""
+GOAL_SET_CHANGED = """subscription($id: ID!, $after: String) {
+  goalSetChanged(goalSetId: $id, after: $after) {
+    cursor eventType position goalSet { id status items { what } } } }"""
+
+
+class GraphQLSocket:
+    """A graphql-transport-ws client: connection_init with the token, then one subscription."""
+
+    def __init__(self, system: System, token: str) -> None:
+        url = f"ws://127.0.0.1:{system.settings.kaohe_gateway_port}/graphql"
+        self._stack = contextlib.ExitStack()
+        self.ws = self._stack.enter_context(
+            connect(url, subprotocols=[Subprotocol("graphql-transport-ws")], open_timeout=30)
+        )
+        self.ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
+        self.refused: ConnectionClosed | None = None
+        self.ack: dict[str, Any] = {}
+        try:
+            self.ack = json.loads(self.ws.recv(timeout=30))
+        except ConnectionClosed as exc:
+            self.refused = exc
+
+    def subscribe(self, query: str, **variables: Any) -> None:
+        message = {
+            "id": "1",
+            "type": "subscribe",
+            "payload": {"query": query, "variables": variables},
+        }
+        self.ws.send(json.dumps(message))
+
+    def next(self) -> dict[str, Any]:
+        """The next message of the subscription."""
+        message: dict[str, Any] = json.loads(self.ws.recv(timeout=60))
+        return message
+
+    def take(self, n: int) -> list[dict[str, Any]]:
+        messages = [self.next() for _ in range(n)]
+        assert all(m["type"] == "next" for m in messages), messages
+        return [m["payload"]["data"] for m in messages]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def test_an_event_subscription_backfills_then_resumes_from_a_cursor_after_a_reconnect(
+    system: System,
+) -> None:
+    unit = make_unit(system, "订阅甲单位")
+    open_departments(system, unit, 3)
+    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+
+    first = GraphQLSocket(system, unit.integration)
+    assert first.ack["type"] == "connection_ack"
+    first.subscribe(EVENTS)
+    received = [m["events"] for m in first.take(len(expected))]
+    assert [m["id"] for m in received] == expected
+    assert {m["cloudEvent"]["unit"] for m in received} == {unit.id}
+    first.close()
+
+    # Disconnected: more happens meanwhile; reconnecting with the second event's cursor gives
+    # the rest of the backfill, then what was recorded since, then the tail.
+    open_departments(system, unit, 1)
+    second = GraphQLSocket(system, unit.integration)
+    second.subscribe(EVENTS, after=received[1]["cursor"])
+    resumed = [m["events"] for m in second.take(len(expected) - 1)]
+    open_departments(system, unit, 1)
+    tail = second.take(1)[0]["events"]
+    second.close()
+    everything = [e["id"] for e in read_all(system, unit.integration)[0]]
+    assert [m["id"] for m in resumed] + [tail["id"]] == everything[2:]
+
+
+def test_a_websocket_without_a_valid_token_is_refused_and_a_reader_sees_only_what_it_may(
+    system: System,
+) -> None:
+    unit = make_unit(system, "订阅乙单位")
+    socket = GraphQLSocket(system, "not-a-token")
+    assert socket.refused is not None
+    assert socket.refused.rcvd is not None
+    assert socket.refused.rcvd.code == 4403
+
+    appraisee = system.token([Role.APPRAISEE], tenant_id=UUID(unit.id))
+    refused = GraphQLSocket(system, appraisee)
+    refused.subscribe(EVENTS)
+    answer = refused.next()
+    refused.close()
+    # Refused when the stream starts: an execution error, in the one error shape.
+    assert answer["type"] == "next"
+    assert answer["payload"]["errors"][0]["extensions"]["missing_role"] == "INTEGRATION"
+
+
+def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projected(
+    system: System,
+) -> None:
+    unit = make_unit(system, "订阅丙单位")
+    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
+    dept = opened["openDepartment"]["department"]["id"]
+    added = system.data(
+        unit.office, ADD_PERSON, unit=unit.id, name="陈静", login="chenjing", dept=dept
+    )
+    person = added["addPerson"]["person"]["id"]
+    staff = system.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit.id))
+    _, before = read_all(system, system.token([Role.AUDITOR]))
+    drafted = system.data(staff, DRAFT, unit=unit.id, period=QUARTER.code, items=[])
+    goal_set = drafted["draftGoalSet"]["goalSet"]["id"]
+
+    socket = GraphQLSocket(system, staff)
+    socket.subscribe(GOAL_SET_CHANGED, id=goal_set, after=before)
+    backfilled = socket.take(1)[0]["goalSetChanged"]
+    assert backfilled["eventType"] == "kaohe.goals.Drafted.v1"
+    system.data(staff, EDIT, id=goal_set, items=[goal("整理车辆档案")])
+    edited = socket.take(1)[0]["goalSetChanged"]
+    socket.close()
+    assert edited["eventType"] == "kaohe.goals.Edited.v1"
+    assert [i["what"] for i in edited["goalSet"]["items"]] == ["整理车辆档案"]
+
+    # Someone of another unit may not follow it.
+    other = make_unit(system, "订阅丁单位")
+    outsider = GraphQLSocket(system, system.token([Role.APPRAISEE], tenant_id=UUID(other.id)))
+    outsider.subscribe(GOAL_SET_CHANGED, id=goal_set)
+    answer = outsider.next()
+    outsider.close()
+    assert answer["type"] == "next"
+    assert answer["payload"]["errors"][0]["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
