@@ -5,18 +5,22 @@ delivery with the `standardwebhooks` library and can be told to fail for a while
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
+import hashlib
+import hmac
 import json
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.conftest import free_port
@@ -81,19 +85,67 @@ class Receiver:
     def running(self) -> Iterator[Receiver]:
         """Serve on 127.0.0.1:`port` in a thread for the duration of the block."""
         app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline:
-                msg = "the test receiver did not start"
-                raise RuntimeError(msg)
-            time.sleep(0.02)
-        try:
+        with serving(app, self.port):
             yield self
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+
+
+@dataclasses.dataclass
+class DingTalkRobot:
+    """A stand-in for a DingTalk group robot: checks `timestamp` and `sign` as DingTalk does
+    (HMAC-SHA256 of "timestamp\\nsecret", base64, within an hour) and answers with an errcode.
+    """
+
+    secret: str
+    busy: int = 0
+    messages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    refused: list[str] = dataclasses.field(default_factory=list)
+    port: int = dataclasses.field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/robot/send?access_token=test"
+
+    def _expected_sign(self, timestamp: str) -> str:
+        digest = hmac.new(
+            self.secret.encode(), f"{timestamp}\n{self.secret}".encode(), hashlib.sha256
+        ).digest()
+        return base64.b64encode(digest).decode()
+
+    async def _send(self, request: Request) -> Response:
+        timestamp = request.query_params.get("timestamp", "")
+        sign = request.query_params.get("sign", "")
+        fresh = timestamp.isdigit() and abs(time.time() * 1000 - int(timestamp)) < 3_600_000
+        if not fresh or not hmac.compare_digest(sign, self._expected_sign(timestamp)):
+            self.refused.append(sign)
+            return JSONResponse({"errcode": 310000, "errmsg": "sign not match"})
+        if self.busy > 0:
+            self.busy -= 1
+            return JSONResponse({"errcode": 130101, "errmsg": "send too fast"})
+        self.messages.append(json.loads(await request.body()))
+        return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[DingTalkRobot]:
+        """Serve in a thread for the duration of the block."""
+        app = Starlette(routes=[Route("/robot/send", self._send, methods=["POST"])])
+        with serving(app, self.port):
+            yield self
+
+
+@contextlib.contextmanager
+def serving(app: Starlette, port: int) -> Iterator[None]:
+    """Serve `app` on 127.0.0.1:`port` in a thread for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            msg = "the test receiver did not start"
+            raise RuntimeError(msg)
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -17,7 +17,7 @@ from gateway.graphql.webhook_types import (
     ensure_reader_of,
     graphql_error,
 )
-from gateway.integrations import subscriptions
+from gateway.integrations import dingtalk, subscriptions
 from gateway.integrations.store import SCHEMA
 from kernel.errors import DomainError
 
@@ -97,6 +97,37 @@ class WebhookMutation:
         return CreatedWebhookSubscription(
             subscription=WebhookSubscription.from_row(row), secret=secret
         )
+
+    @strawberry.mutation(
+        description="Post the unit's weekly progress reports (and the types given) to a DingTalk "
+        "group robot (钉钉群机器人), signed with the robot's secret (加签), from now on"
+    )
+    async def configure_ding_talk_robot(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        webhook_url: str,
+        secret: str,
+        types: list[str] | None = None,
+    ) -> WebhookSubscription:
+        unit = parse_id(unit_id, "unitId")
+        ensure_office_of(info, unit)
+        async with info.context.pool.acquire() as conn:
+            try:
+                row, _ = await subscriptions.create(
+                    conn,
+                    unit_id=unit,
+                    url=webhook_url,
+                    types=types or dingtalk.DEFAULT_TYPES,
+                    active=True,
+                    start_after=None,
+                    created_by=info.context.actor.person_id,
+                    kind=subscriptions.ReceiverKind.DINGTALK,
+                    secret=secret,
+                )
+            except DomainError as exc:
+                raise graphql_error(exc) from None
+        return WebhookSubscription.from_row(row)
 
     @strawberry.mutation(
         description="Pause (active: false) or resume a subscription; resuming a disabled one "

@@ -13,6 +13,7 @@ from gateway.graphql.context import forbidden
 from gateway.graphql.types import Info_
 from gateway.integrations.store import SCHEMA
 from gateway.integrations.subscriptions import AttemptKind as AttemptKindCode
+from gateway.integrations.subscriptions import ReceiverKind as ReceiverKindCode
 from gateway.integrations.subscriptions import SubscriptionStatus as SubscriptionStatusCode
 from kernel.errors import DomainError, NotFoundError, NotPermittedError
 from kernel.roles import Role
@@ -20,6 +21,7 @@ from kernel.roles import Role
 strawberry.enum(
     SubscriptionStatusCode, name="WebhookStatus", description="订阅状态: webhook status"
 )
+strawberry.enum(ReceiverKindCode, name="WebhookReceiverKind", description="接收方类别")
 strawberry.enum(AttemptKindCode, name="WebhookAttemptKind", description="投递类别: attempt kind")
 
 MAX_ATTEMPTS = 200
@@ -122,6 +124,10 @@ class WebhookDeadLetter:
 class WebhookSubscription:
     id: strawberry.ID = strawberry.field(description="The subscription's id")
     unit_id: strawberry.ID = strawberry.field(description="The unit whose events it receives")
+    kind: ReceiverKindCode = strawberry.field(
+        description="A Standard Webhooks receiver or a DingTalk group robot"
+    )
+    kind_label: str = strawberry.field(description="The kind in Chinese")
     url: str = strawberry.field(description="Where events are POSTed")
     types: list[str] | None = strawberry.field(
         description="Event types or prefixes it receives; none: every type"
@@ -138,9 +144,12 @@ class WebhookSubscription:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> WebhookSubscription:
         status = SubscriptionStatusCode(row["status"])
+        kind = ReceiverKindCode(row["kind"])
         return cls(
             id=strawberry.ID(str(row["id"])),
             unit_id=strawberry.ID(str(row["unit_id"])),
+            kind=kind,
+            kind_label=kind.label,
             url=row["url"],
             types=list(row["types"]) if row["types"] else None,
             status=status,

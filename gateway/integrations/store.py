@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.relay_positions (
 CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_subscriptions (
     id uuid PRIMARY KEY,
     unit_id uuid NOT NULL,
+    kind text NOT NULL DEFAULT 'STANDARD',
     url text NOT NULL,
     types text[],
     secret text NOT NULL,

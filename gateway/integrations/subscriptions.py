@@ -42,6 +42,18 @@ class SubscriptionStatus(StrEnum):
         ]
 
 
+class ReceiverKind(StrEnum):
+    """What receives a subscription's events; `label` is the Chinese term."""
+
+    STANDARD = "STANDARD"
+    DINGTALK = "DINGTALK"
+
+    @property
+    def label(self) -> str:
+        """The Chinese term users read."""
+        return {"STANDARD": "标准 Webhook", "DINGTALK": "钉钉群机器人"}[self.value]
+
+
 class AttemptKind(StrEnum):
     """Why an attempt was made; `label` is the Chinese term."""
 
@@ -111,20 +123,32 @@ async def create(
     active: bool,
     start_after: str | None,
     created_by: UUID,
+    kind: ReceiverKind = ReceiverKind.STANDARD,
+    secret: str | None = None,
 ) -> tuple[asyncpg.Record, str]:
-    """A new subscription and its secret (the only time the secret is shown)."""
+    """A new subscription and its secret (the only time the secret is shown).
+
+    A Standard Webhooks receiver gets a secret made here; a DingTalk robot comes with the secret
+    DingTalk gave the group (`secret`).
+    """
     check_url(url)
     kinds = check_types(types)
+    if kind is ReceiverKind.DINGTALK and not (secret or "").strip():
+        raise RuleViolatedError(
+            "integrations.dingtalk_secret",
+            "secret: the robot's signing secret (加签, SEC...) is required",
+            field="secret",
+        )
     cursor = (
         Cursor.decode(start_after, field="startAfter")
         if start_after is not None
         else await end_of_logs(conn)
     )
-    secret = new_secret()
+    secret = secret.strip() if kind is ReceiverKind.DINGTALK and secret else new_secret()
     status = SubscriptionStatus.ACTIVE if active else SubscriptionStatus.PAUSED
     row = await conn.fetchrow(
         f"INSERT INTO {SCHEMA}.webhook_subscriptions (id, unit_id, url, types, secret, status, "
-        "cursor, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        "cursor, created_by, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
         uuid4(),
         unit_id,
         url,
@@ -133,6 +157,7 @@ async def create(
         status.value,
         cursor.encode(),
         created_by,
+        kind.value,
     )
     await _notify(conn)
     assert row is not None

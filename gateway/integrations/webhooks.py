@@ -27,6 +27,7 @@ import httpx
 import structlog
 from standardwebhooks.webhooks import Webhook
 
+from gateway.integrations import dingtalk
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json_bytes
 from gateway.integrations.feed import Conn, EventFilter, read_log, read_page, services
@@ -80,8 +81,9 @@ class Outcome:
 
     @property
     def succeeded(self) -> bool:
-        """Only a 2xx is a success."""
-        return self.status_code is not None and 200 <= self.status_code < 300
+        """Only a 2xx is a success (and, for DingTalk, only with errcode 0)."""
+        ok = self.status_code is not None and 200 <= self.status_code < 300
+        return ok and self.error is None
 
     @property
     def gone(self) -> bool:
@@ -126,20 +128,25 @@ async def send(
     event: RecordedEvent,
     cursor: str | None,
     timeout: float,
+    kind: str = "STANDARD",
 ) -> Outcome:
     """POST one signed event; never raises for what the receiver or the network did."""
     now = datetime.now(UTC)
-    body, headers = signed_request(secret, event, cursor, now)
     started = time.perf_counter()
+    refusal = None
     try:
-        response = await http.post(url, content=body, headers=headers, timeout=timeout)
+        if kind == "DINGTALK":
+            response, refusal = await dingtalk.post(http, url, secret, event, timeout)
+        else:
+            body, headers = signed_request(secret, event, cursor, now)
+            response = await http.post(url, content=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         return Outcome(None, f"timed out after {timeout:g} s", _ms(started), None, None)
     except httpx.HTTPError as exc:
         return Outcome(None, f"{type(exc).__name__}: {exc}", _ms(started), None, None)
     return Outcome(
         response.status_code,
-        None,
+        refusal,
         _ms(started),
         response.text[:SNIPPET],
         _retry_after(response.headers.get("retry-after"), now),
@@ -199,7 +206,7 @@ async def deliver_subscription(
     for event, after in page.events:
         attempted_at = datetime.now(UTC)
         outcome = await send(
-            http, sub["url"], sub["secret"], event, after.encode(), settings.timeout
+            http, sub["url"], sub["secret"], event, after.encode(), settings.timeout, sub["kind"]
         )
         async with conn.transaction():
             await record_attempt(
@@ -291,7 +298,7 @@ async def redeliver_requested(
 ) -> int:
     """Carry out the redeliveries the office asked for (one attempt each, recorded)."""
     rows = await conn.fetch(
-        f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret "
+        f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret, s.kind "
         f"FROM {SCHEMA}.webhook_requests r JOIN {SCHEMA}.webhook_subscriptions s "
         "ON s.id = r.subscription_id WHERE r.kind = 'REDELIVER' AND r.done_at IS NULL "
         "ORDER BY r.id LIMIT 100"
@@ -302,7 +309,9 @@ async def redeliver_requested(
         async with conn.transaction():
             if events:
                 event = events[0]
-                outcome = await send(http, row["url"], row["secret"], event, None, settings.timeout)
+                outcome = await send(
+                    http, row["url"], row["secret"], event, None, settings.timeout, row["kind"]
+                )
                 count = await conn.fetchval(
                     f"SELECT count(*) FROM {SCHEMA}.webhook_attempts "
                     "WHERE subscription_id = $1 AND event_id = $2",

@@ -20,7 +20,7 @@ from gateway.integrations.feed import EventFilter, read_page
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, dispatch_once
 from tests.integration.recorded import record_unit
-from tests.receiver import Receiver
+from tests.receiver import DingTalkRobot, Receiver
 
 FAST = WebhookSettings(schedule=(0, 0.05, 0.1, 0.2), disable_after=3600, timeout=0.5)
 OFFICE = uuid4()
@@ -196,3 +196,60 @@ async def test_a_type_filter_sends_only_those_types(database: str, pool: asyncpg
         await subscribe(pool, unit, receiver, types=["kaohe.directory.PersonJoined.v1"])
         await deliver_until(pool, lambda: len(receiver.accepted) >= 2)
     assert [r.body["type"] for r in receiver.requests] == ["kaohe.directory.PersonJoined.v1"] * 2
+
+
+async def test_a_dingtalk_robot_gets_each_event_as_signed_markdown_retried_while_busy(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=2)
+    robot = DingTalkRobot(secret="SEC" + uuid4().hex, busy=2)
+    with robot.running():
+        async with pool.acquire() as conn:
+            row, _ = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=robot.url,
+                types=["kaohe.directory.*"],
+                active=True,
+                start_after=Cursor().encode(),
+                created_by=OFFICE,
+                kind=subscriptions.ReceiverKind.DINGTALK,
+                secret=robot.secret,
+            )
+        await deliver_until(pool, lambda: len(robot.messages) >= 4)
+    assert robot.refused == []
+    assert [m["msgtype"] for m in robot.messages] == ["markdown"] * 4
+    assert [m["markdown"]["title"] for m in robot.messages] == [
+        "directory.Registered",
+        "directory.DepartmentOpened",
+        "directory.PersonJoined",
+        "directory.PersonJoined",
+    ]
+    failed = [a for a in await attempts(pool, row["id"]) if not a["succeeded"]]
+    assert [a["error"] for a in failed] == ["DingTalk errcode 130101: send too fast"] * 2
+
+
+async def test_a_dingtalk_robot_refuses_a_message_signed_with_another_secret(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    robot = DingTalkRobot(secret="SEC" + uuid4().hex)
+    with robot.running():
+        async with pool.acquire() as conn:
+            row, _ = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=robot.url,
+                types=None,
+                active=True,
+                start_after=Cursor().encode(),
+                created_by=OFFICE,
+                kind=subscriptions.ReceiverKind.DINGTALK,
+                secret="SEC-not-the-robots",
+            )
+        await deliver_until(pool, lambda: len(robot.refused) >= 2)
+    assert robot.messages == []
+    recorded = await attempts(pool, row["id"])
+    assert recorded
+    assert not any(a["succeeded"] for a in recorded)
+    assert recorded[0]["error"] == "DingTalk errcode 310000: sign not match"
