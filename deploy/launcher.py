@@ -134,6 +134,8 @@ def run(settings: Settings) -> None:
         )
         for process in processes(settings)[:-2]:
             print(f"  {process.name:<10} http://{host}:{process.port}/docs")
+        print(f"  events     http://{host}:{settings.kaohe_gateway_port}/events (CloudEvents feed)")
+        print(f"  delivery   http://{host}:{settings.kaohe_integrations_port}/health")
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
         print("Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _interrupt)

@@ -52,6 +52,7 @@ OPEN = """mutation($unit: ID!, $name: String!) {
 ADD_PERSON = """mutation($unit: ID!, $name: String!, $login: String!, $dept: ID!) {
   addPerson(unitId: $unit, name: $name, login: $login, positionCategory: GENERAL,
     departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
+UNIT_CODE = """query($id: ID!) { unit(id: $id) { code } }"""
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $after: String, $types: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, startAfter: $after, types: $types) {
     secret subscription { id status statusLabel } } }"""
@@ -136,6 +137,24 @@ def test_an_integration_token_reads_its_own_units_events_and_no_other(
 
     only = read_all(system, ours.integration, type="kaohe.directory.Registered.v1")[0]
     assert [e["type"] for e in only] == ["kaohe.directory.Registered.v1"]
+
+
+def test_the_cli_mints_an_integration_token_that_reads_its_units_feed(
+    system: System, units: tuple[Unit, Unit]
+) -> None:
+    ours, _ = units
+    code = system.data(system.token([Role.ADMIN]), UNIT_CODE, id=ours.id)["unit"]["code"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": system.database,
+        "KAOHE_DATA_DIR": str(system.settings.kaohe_data_dir),
+    }
+    command = [sys.executable, "-m", "deploy.cli", "token", "integration", "--unit", code]
+    minted = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert minted.returncode == 0, minted.stdout + minted.stderr
+    events, _ = read_all(system, minted.stdout.strip())
+    assert events
+    assert {e["unit"] for e in events} == {ours.id}
 
 
 def test_the_feed_refuses_whoever_may_not_read_it_naming_what_is_missing(
