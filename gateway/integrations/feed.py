@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import heapq
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -112,8 +113,8 @@ def merge_page(
     the logs whose read hit its limit (more may follow).
     """
 
-    def key(e: RecordedEvent) -> tuple[str, str]:
-        return (e.time.isoformat(), e.service)
+    def key(e: RecordedEvent) -> tuple[datetime, str]:
+        return (e.time, e.service)
 
     merged = heapq.merge(*(events for events, _ in scanned.values()), key=key)
     taken: list[tuple[RecordedEvent, Cursor]] = []
