@@ -70,16 +70,17 @@ async def events(
     cursor = Cursor.decode(after)
     watcher: LogWatcher = request.app.state.log_watcher
     deadline = time.monotonic() + wait
-    async with request.app.state.pool.acquire() as conn:
-        while True:
-            ticket = watcher.ticket()
+    while True:
+        ticket = watcher.ticket()
+        # A connection only while reading: long-polls must not hold the pool while they wait.
+        async with request.app.state.pool.acquire() as conn:
             page = await read_page(conn, cursor, event_filter, limit)
-            remaining = deadline - time.monotonic()
-            if page.events or remaining <= 0:
-                break
-            cursor = page.cursor
-            # A lost notification costs at most a second.
-            await watcher.wait(ticket, min(remaining, 1.0))
+        remaining = deadline - time.monotonic()
+        if page.events or remaining <= 0:
+            break
+        cursor = page.cursor
+        # A lost notification costs at most a second.
+        await watcher.wait(ticket, min(remaining, 1.0))
     body: dict[str, Any] = {
         "events": [to_json(event, c.encode()) for event, c in page.events],
         "cursor": page.cursor.encode(),

@@ -32,6 +32,10 @@ async def supervise(name: str, work: Callable[[], Awaitable[None]], stop: asynci
             await work()
         except (asyncpg.PostgresError, OSError, nats.errors.Error, TimeoutError) as exc:
             log.warning("worker_restarting", worker=name, error=str(exc))
+        except Exception:
+            # Anything else is a bug; a delivery worker that died silently would stop every
+            # delivery, so it is logged with its traceback and the worker starts again.
+            log.exception("worker_failed", worker=name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=1.0)
 
