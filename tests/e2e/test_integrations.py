@@ -30,6 +30,7 @@ from websockets.typing import Subprotocol
 
 from kernel.roles import Role
 from tests.e2e.conftest import System
+from tests.e2e.test_feedback import ASSIGN, FILE
 from tests.e2e.test_goals import DRAFT, EDIT, QUARTER, goal
 from tests.receiver import Receiver
 
@@ -52,6 +53,12 @@ OPEN = """mutation($unit: ID!, $name: String!) {
 ADD_PERSON = """mutation($unit: ID!, $name: String!, $login: String!, $dept: ID!) {
   addPerson(unitId: $unit, name: $name, login: $login, positionCategory: GENERAL,
     departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
+REPLAY = """mutation($id: ID!, $after: String!) {
+  replayWebhookSubscription(subscriptionId: $id, after: $after) { cursor } }"""
+REDELIVER = """mutation($id: ID!, $event: ID!) {
+  redeliverWebhookEvent(subscriptionId: $id, eventId: $event) }"""
+PAUSE = """mutation($id: ID!) {
+  setWebhookSubscriptionActive(subscriptionId: $id, active: false) { status statusLabel } }"""
 UNIT_CODE = """query($id: ID!) { unit(id: $id) { code } }"""
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $after: String, $types: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, startAfter: $after, types: $types) {
@@ -231,6 +238,19 @@ def test_a_webhook_the_office_subscribes_gets_every_event_in_order_after_failing
     assert all(a["eventId"] == expected[0] for a in failed)
     assert record["status"] == "ACTIVE"
     assert "secret" not in json.dumps(record)
+
+    # The office replays from the second event's cursor, then asks for the first once more.
+    second = next(r for r in receiver.requests if r.webhook_id == expected[1])
+    with receiver.running():
+        system.data(unit.office, REPLAY, id=sub_id, after=str(second.body["cursor"]))
+        until(lambda: len(receiver.accepted) >= 2 * len(expected) - 2)
+        system.data(unit.office, REDELIVER, id=sub_id, event=expected[0])
+        until(lambda: len(receiver.accepted) >= 2 * len(expected) - 1)
+        paused = system.data(unit.office, PAUSE, id=sub_id)["setWebhookSubscriptionActive"]
+    assert receiver.accepted == expected + expected[2:] + expected[:1]
+    assert paused["statusLabel"] == "已暂停"
+    kinds = [a["kind"] for a in subscription(system, unit, sub_id)["attempts"]]
+    assert kinds.count("REDELIVERY") == 1
 
     # Only the unit's office manages its webhooks.
     other = make_unit(system, "集成丁单位")
@@ -478,3 +498,49 @@ def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projecte
     outsider.close()
     assert answer["type"] == "next"
     assert answer["payload"]["errors"][0]["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
+
+
+COMPLAINT_CHANGED = """subscription($id: ID!, $after: String) {
+  complaintChanged(complaintId: $id, after: $after) {
+    cursor eventType complaint { id statusLabel handler { name } complainant { name } } } }"""
+
+
+def test_a_complaint_subscription_shows_the_complainant_only_to_whom_the_queries_show_it(
+    system: System,
+) -> None:
+    unit = make_unit(system, "订阅戊单位")
+    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
+    dept = opened["openDepartment"]["department"]["id"]
+    people = [
+        system.data(unit.office, ADD_PERSON, unit=unit.id, name=n, login=n, dept=dept)["addPerson"][
+            "person"
+        ]["id"]
+        for n in ("zhaomin", "sunli")
+    ]
+    _, before = read_all(system, system.token([Role.AUDITOR]))
+    filed = system.data(
+        unit.office,
+        FILE,
+        unit=unit.id,
+        kind="PERSON",
+        target=people[0],
+        content="接站时未提前联系",
+        complainant={"name": "陈晨", "agency": "市统计局", "contact": "13900002222"},
+    )["fileComplaint"]["complaint"]
+
+    office = GraphQLSocket(system, unit.office)
+    office.subscribe(COMPLAINT_CHANGED, id=filed["id"], after=before)
+    staff_token = system.token([Role.APPRAISEE], person_id=UUID(people[1]), tenant_id=UUID(unit.id))
+    staff = GraphQLSocket(system, staff_token)
+    staff.subscribe(COMPLAINT_CHANGED, id=filed["id"], after=before)
+    assert office.take(1)[0]["complaintChanged"]["complaint"]["complainant"]["name"] == "陈晨"
+    assert staff.take(1)[0]["complaintChanged"]["complaint"]["complainant"]["name"] is None
+
+    system.data(unit.office, ASSIGN, id=filed["id"], handler=people[1])
+    assigned = office.take(1)[0]["complaintChanged"]
+    staff_view = staff.take(1)[0]["complaintChanged"]
+    office.close()
+    staff.close()
+    assert assigned["eventType"] == "kaohe.feedback.ComplaintAssigned.v1"
+    assert assigned["complaint"]["handler"]["name"] == "sunli"
+    assert staff_view["complaint"]["complainant"]["name"] is None
