@@ -49,7 +49,8 @@ def _aggregates(service: str) -> list[type[KaoheAggregate]]:
         for _, obj in inspect.getmembers(module, inspect.isclass)
         if issubclass(obj, KaoheAggregate)
         and obj is not KaoheAggregate
-        and obj.__module__ == module.__name__
+        # A domain split into a package keeps its aggregates in submodules.
+        and (obj.__module__ == module.__name__ or obj.__module__.startswith(f"{module.__name__}."))
     ]
 
 
