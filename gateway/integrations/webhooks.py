@@ -220,7 +220,9 @@ async def deliver_subscription(
                 continue
             failures += 1
             failing_since = failing_since or attempted_at
-            await _failed(conn, sub["id"], event, outcome, failures, failing_since, settings)
+            await _failed(
+                conn, sub["id"], stored, event, outcome, failures, failing_since, settings
+            )
             return delivered
     if page.cursor.encode() != stored:
         # Every accepted event was delivered: step over the rows the filter left out too.
@@ -229,11 +231,11 @@ async def deliver_subscription(
 
 
 async def _move_cursor(conn: Conn, sub_id: UUID, old: str, new: str) -> bool:
-    """Move the cursor unless someone (a replay) moved it meanwhile."""
+    """Move the cursor unless the office replayed or paused it meanwhile."""
     result = await conn.execute(
         f"UPDATE {SCHEMA}.webhook_subscriptions SET cursor = $3, failures = 0, "
         "failing_since = NULL, next_attempt_at = NULL, updated_at = now() "
-        "WHERE id = $1 AND cursor = $2",
+        "WHERE id = $1 AND cursor = $2 AND status = 'ACTIVE'",
         sub_id,
         old,
         new,
@@ -244,6 +246,7 @@ async def _move_cursor(conn: Conn, sub_id: UUID, old: str, new: str) -> bool:
 async def _failed(
     conn: Conn,
     sub_id: UUID,
+    stored: str,
     event: RecordedEvent,
     outcome: Outcome,
     failures: int,
@@ -258,6 +261,18 @@ async def _failed(
             if outcome.gone
             else f"failing since {failing_since.isoformat()}: {outcome.describe()}"
         )
+        disabled = await conn.execute(
+            f"UPDATE {SCHEMA}.webhook_subscriptions SET status = 'DISABLED', disabled_reason = $2, "
+            "failures = $3, failing_since = $4, next_attempt_at = NULL, updated_at = now() "
+            "WHERE id = $1 AND cursor = $5",
+            sub_id,
+            reason,
+            failures,
+            failing_since,
+            stored,
+        )
+        if str(disabled) == "UPDATE 0":
+            return  # the office replayed meanwhile: this failure is of an old position
         await conn.execute(
             f"INSERT INTO {SCHEMA}.webhook_dead_letters (subscription_id, event_id, event_type, "
             "service, position, dead_at, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7) "
@@ -271,25 +286,17 @@ async def _failed(
             now,
             outcome.describe(),
         )
-        await conn.execute(
-            f"UPDATE {SCHEMA}.webhook_subscriptions SET status = 'DISABLED', disabled_reason = $2, "
-            "failures = $3, failing_since = $4, next_attempt_at = NULL, updated_at = now() "
-            "WHERE id = $1",
-            sub_id,
-            reason,
-            failures,
-            failing_since,
-        )
         log.warning("webhook_disabled", subscription=str(sub_id), reason=reason)
         return
     retry_at = now + timedelta(seconds=settings.delay(failures, outcome.retry_after))
     await conn.execute(
         f"UPDATE {SCHEMA}.webhook_subscriptions SET failures = $2, failing_since = $3, "
-        "next_attempt_at = $4, updated_at = now() WHERE id = $1",
+        "next_attempt_at = $4, updated_at = now() WHERE id = $1 AND cursor = $5",
         sub_id,
         failures,
         failing_since,
         retry_at,
+        stored,
     )
 
 
