@@ -6,6 +6,7 @@ redelivered on request, every attempt recorded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
@@ -18,7 +19,7 @@ from gateway.integrations import subscriptions
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import EventFilter, read_page
 from gateway.integrations.store import SCHEMA, create_schema
-from gateway.integrations.webhooks import WebhookSettings, dispatch_once
+from gateway.integrations.webhooks import WebhookSettings, dispatch_once, run_webhooks
 from tests.integration.recorded import record_unit
 from tests.receiver import DingTalkRobot, Receiver
 
@@ -253,3 +254,33 @@ async def test_a_dingtalk_robot_refuses_a_message_signed_with_another_secret(
     assert recorded
     assert not any(a["succeeded"] for a in recorded)
     assert recorded[0]["error"] == "DingTalk errcode 310000: sign not match"
+
+
+async def test_a_webhook_worker_stopped_mid_delivery_resumes_with_no_gap(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=8)
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver(pace=0.1)
+
+    async def until(condition: object) -> None:
+        assert callable(condition)
+        deadline = time.monotonic() + 60
+        while not condition() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
+    with receiver.running():
+        await subscribe(pool, unit, receiver)
+        stop = asyncio.Event()
+        first = asyncio.create_task(run_webhooks(database, FAST, stop, poll=0.1))
+        await until(lambda: len(receiver.accepted) >= 2)
+        first.cancel()  # as abruptly as asyncio allows: mid-request, mid-transaction
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        second = asyncio.create_task(run_webhooks(database, FAST, stop, poll=0.1))
+        await until(lambda: set(receiver.accepted) >= set(expected))
+        stop.set()
+        await second
+    first_seen = list(dict.fromkeys(receiver.accepted))
+    assert first_seen == expected
+    assert len(receiver.accepted) - len(first_seen) <= 1
