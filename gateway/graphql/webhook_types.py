@@ -15,6 +15,7 @@ from gateway.integrations.store import SCHEMA
 from gateway.integrations.subscriptions import AttemptKind as AttemptKindCode
 from gateway.integrations.subscriptions import ReceiverKind as ReceiverKindCode
 from gateway.integrations.subscriptions import SubscriptionStatus as SubscriptionStatusCode
+from gateway.integrations.subscriptions import public_key
 from kernel.errors import DomainError, NotFoundError, NotPermittedError
 from kernel.roles import Role
 
@@ -135,6 +136,9 @@ class WebhookSubscription:
     status: SubscriptionStatusCode = strawberry.field(description="Active, paused or disabled")
     status_label: str = strawberry.field(description="The status in Chinese")
     disabled_reason: str | None = strawberry.field(description="Why it was disabled")
+    public_key: str | None = strawberry.field(
+        description="The Ed25519 public key (whpk_...) that verifies the v1a signatures"
+    )
     cursor: str = strawberry.field(description="Delivered up to here (a feed cursor)")
     failures: int = strawberry.field(description="Failed attempts in a row")
     failing_since: datetime | None = strawberry.field(description="First failure of this run")
@@ -155,6 +159,7 @@ class WebhookSubscription:
             status=status,
             status_label=status.label,
             disabled_reason=row["disabled_reason"],
+            public_key=public_key(row["signing_key"]) if row["signing_key"] else None,
             cursor=row["cursor"],
             failures=row["failures"],
             failing_since=row["failing_since"],

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_subscriptions (
     url text NOT NULL,
     types text[],
     secret text NOT NULL,
+    signing_key bytea,
     status text NOT NULL,
     disabled_reason text,
     cursor text NOT NULL DEFAULT '',
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_subscriptions (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- Columns added after the table's first version.
+ALTER TABLE {SCHEMA}.webhook_subscriptions ADD COLUMN IF NOT EXISTS signing_key bytea;
 CREATE INDEX IF NOT EXISTS webhook_subscriptions_unit ON {SCHEMA}.webhook_subscriptions (unit_id);
 CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_attempts (
     id bigserial PRIMARY KEY,

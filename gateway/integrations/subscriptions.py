@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import asyncpg
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import Conn, services
@@ -69,6 +71,25 @@ class AttemptKind(StrEnum):
 def new_secret() -> str:
     """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_signing_key() -> bytes:
+    """A fresh Ed25519 private key (raw 32 bytes) for `v1a` signatures."""
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+
+
+def public_key(signing_key: bytes) -> str:
+    """The Standard Webhooks public key (`whpk_` and base64) receivers verify `v1a` with."""
+    raw = (
+        Ed25519PrivateKey.from_private_bytes(signing_key)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    return "whpk_" + base64.b64encode(raw).decode()
 
 
 def check_url(url: str) -> str:
@@ -148,7 +169,8 @@ async def create(
     status = SubscriptionStatus.ACTIVE if active else SubscriptionStatus.PAUSED
     row = await conn.fetchrow(
         f"INSERT INTO {SCHEMA}.webhook_subscriptions (id, unit_id, url, types, secret, status, "
-        "cursor, created_by, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+        "cursor, created_by, kind, signing_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING *",
         uuid4(),
         unit_id,
         url,
@@ -158,6 +180,7 @@ async def create(
         cursor.encode(),
         created_by,
         kind.value,
+        new_signing_key() if kind is ReceiverKind.STANDARD else None,
     )
     await _notify(conn)
     assert row is not None

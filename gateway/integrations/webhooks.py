@@ -14,6 +14,7 @@ cursor or schedules the retry.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import random
@@ -25,6 +26,7 @@ from uuid import UUID
 import asyncpg
 import httpx
 import structlog
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from standardwebhooks.webhooks import Webhook
 
 from gateway.integrations import dingtalk
@@ -96,11 +98,24 @@ class Outcome:
 
 
 def signed_request(
-    secret: str, event: RecordedEvent, cursor: str | None, now: datetime
+    secret: str,
+    event: RecordedEvent,
+    cursor: str | None,
+    now: datetime,
+    signing_key: bytes | None = None,
 ) -> tuple[bytes, dict[str, str]]:
-    """The body and Standard Webhooks headers of one delivery attempt."""
+    """The body and Standard Webhooks headers of one delivery attempt.
+
+    Signed `v1` (HMAC-SHA256, by the `standardwebhooks` library) and, with a `signing_key`, also
+    `v1a` (Ed25519 over the same `{id}.{timestamp}.{body}`, which the library cannot make yet):
+    receivers verify whichever they hold the key for.
+    """
     body = to_json_bytes(event, cursor)
     signature = Webhook(secret).sign(event.event_id, now, body.decode())
+    if signing_key is not None:
+        signed = f"{event.event_id}.{int(now.timestamp())}.".encode() + body
+        v1a = Ed25519PrivateKey.from_private_bytes(signing_key).sign(signed)
+        signature += " v1a," + base64.b64encode(v1a).decode()
     headers = {
         "webhook-id": event.event_id,
         "webhook-timestamp": str(int(now.timestamp())),
@@ -129,6 +144,7 @@ async def send(
     cursor: str | None,
     timeout: float,
     kind: str = "STANDARD",
+    signing_key: bytes | None = None,
 ) -> Outcome:
     """POST one signed event; never raises for what the receiver or the network did."""
     now = datetime.now(UTC)
@@ -138,7 +154,7 @@ async def send(
         if kind == "DINGTALK":
             response, refusal = await dingtalk.post(http, url, secret, event, timeout)
         else:
-            body, headers = signed_request(secret, event, cursor, now)
+            body, headers = signed_request(secret, event, cursor, now, signing_key)
             response = await http.post(url, content=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         return Outcome(None, f"timed out after {timeout:g} s", _ms(started), None, None)
@@ -206,7 +222,14 @@ async def deliver_subscription(
     for event, after in page.events:
         attempted_at = datetime.now(UTC)
         outcome = await send(
-            http, sub["url"], sub["secret"], event, after.encode(), settings.timeout, sub["kind"]
+            http,
+            sub["url"],
+            sub["secret"],
+            event,
+            after.encode(),
+            settings.timeout,
+            sub["kind"],
+            sub["signing_key"],
         )
         async with conn.transaction():
             await record_attempt(
@@ -305,7 +328,8 @@ async def redeliver_requested(
 ) -> int:
     """Carry out the redeliveries the office asked for (one attempt each, recorded)."""
     rows = await conn.fetch(
-        f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret, s.kind "
+        f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret, s.kind, "
+        "s.signing_key "
         f"FROM {SCHEMA}.webhook_requests r JOIN {SCHEMA}.webhook_subscriptions s "
         "ON s.id = r.subscription_id WHERE r.kind = 'REDELIVER' AND r.done_at IS NULL "
         "ORDER BY r.id LIMIT 100"
@@ -317,7 +341,14 @@ async def redeliver_requested(
             if events:
                 event = events[0]
                 outcome = await send(
-                    http, row["url"], row["secret"], event, None, settings.timeout, row["kind"]
+                    http,
+                    row["url"],
+                    row["secret"],
+                    event,
+                    None,
+                    settings.timeout,
+                    row["kind"],
+                    row["signing_key"],
                 )
                 count = await conn.fetchval(
                     f"SELECT count(*) FROM {SCHEMA}.webhook_attempts "

@@ -62,7 +62,7 @@ PAUSE = """mutation($id: ID!) {
 UNIT_CODE = """query($id: ID!) { unit(id: $id) { code } }"""
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $after: String, $types: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, startAfter: $after, types: $types) {
-    secret subscription { id status statusLabel } } }"""
+    secret subscription { id status statusLabel publicKey } } }"""
 SUBSCRIPTION = """query($id: ID!) { webhookSubscription(id: $id) {
   status failures cursor
   attempts(first: 200) { eventId attempt statusCode error succeeded kind kindLabel } } }"""
@@ -229,6 +229,7 @@ def test_a_webhook_the_office_subscribes_gets_every_event_in_order_after_failing
         )
         receiver.secret = created["createWebhookSubscription"]["secret"]
         sub_id = created["createWebhookSubscription"]["subscription"]["id"]
+        assert created["createWebhookSubscription"]["subscription"]["publicKey"].startswith("whpk_")
         until(lambda: len(receiver.accepted) >= len(expected))
     assert receiver.accepted == expected
     assert receiver.rejected == []

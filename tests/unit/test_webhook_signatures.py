@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from gateway.integrations.subscriptions import check_types, check_url, new_secret
+from gateway.integrations.subscriptions import (
+    check_types,
+    check_url,
+    new_secret,
+    new_signing_key,
+    public_key,
+)
 from gateway.integrations.webhooks import WebhookSettings, signed_request
 from kernel.errors import RuleViolatedError
 from tests.unit.test_integrations_envelope import recorded
@@ -73,3 +82,29 @@ def test_types_are_event_types_or_prefixes() -> None:
     with pytest.raises(RuleViolatedError) as refused:
         check_types(["goals.Approved"])
     assert refused.value.field == "types"
+
+
+def v1a_verifies(public: str, body: bytes, headers: dict[str, str]) -> bool:
+    """What a receiver holding only the public key does (Standard Webhooks v1a)."""
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public.removeprefix("whpk_")))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    for candidate in headers["webhook-signature"].split(" "):
+        version, _, signature = candidate.partition(",")
+        if version == "v1a":
+            try:
+                key.verify(base64.b64decode(signature), signed)
+            except InvalidSignature:
+                return False
+            return True
+    return False
+
+
+def test_a_delivery_also_carries_an_ed25519_signature_the_public_key_verifies() -> None:
+    secret, signing_key = new_secret(), new_signing_key()
+    body, headers = signed_request(secret, recorded(), None, datetime.now(UTC), signing_key)
+    assert v1a_verifies(public_key(signing_key), body, headers)
+    # The library still verifies the v1 signature beside it.
+    assert Webhook(secret).verify(body, headers)["type"] == "kaohe.goals.Approved.v1"
+    tampered = body.replace(b'"subject": "', b'"subject": "x')
+    assert not v1a_verifies(public_key(signing_key), tampered, headers)
+    assert not v1a_verifies(public_key(new_signing_key()), body, headers)
