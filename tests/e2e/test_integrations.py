@@ -28,11 +28,12 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from kernel.calendar import china_date
 from kernel.roles import Role
 from tests.e2e.conftest import System
 from tests.e2e.test_feedback import ASSIGN, FILE
-from tests.e2e.test_goals import DRAFT, EDIT, QUARTER, goal
-from tests.receiver import Receiver
+from tests.e2e.test_goals import COMPILE, DRAFT, EDIT, PUBLISH, QUARTER, goal
+from tests.receiver import DingTalkRobot, Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -545,3 +546,37 @@ def test_a_complaint_subscription_shows_the_complainant_only_to_whom_the_queries
     assert assigned["eventType"] == "kaohe.feedback.ComplaintAssigned.v1"
     assert assigned["complaint"]["handler"]["name"] == "sunli"
     assert staff_view["complaint"]["complainant"]["name"] is None
+
+
+DINGTALK = """mutation($unit: ID!, $url: String!, $secret: String!) {
+  configureDingTalkRobot(unitId: $unit, webhookUrl: $url, secret: $secret) {
+    id kind kindLabel types statusLabel } }"""
+
+
+def test_the_weekly_report_the_office_publishes_reaches_the_dingtalk_group_signed(
+    system: System,
+) -> None:
+    unit = make_unit(system, "钉钉甲单位")
+    opened = system.data(unit.office, OPEN, unit=unit.id, name="公车服务科")
+    dept = opened["openDepartment"]["department"]["id"]
+    system.data(unit.office, ADD_PERSON, unit=unit.id, name="李强", login="liqiang", dept=dept)
+    robot = DingTalkRobot(secret="SEC" + uuid4().hex)
+    with robot.running():
+        configured = system.data(
+            unit.office, DINGTALK, unit=unit.id, url=robot.url, secret=robot.secret
+        )["configureDingTalkRobot"]
+        assert (configured["kind"], configured["kindLabel"]) == ("DINGTALK", "钉钉群机器人")
+        assert configured["types"] == ["kaohe.goals.WeeklyReportPublished.v1"]
+
+        year, week_number, _ = china_date().isocalendar()
+        week = {"unit": unit.id, "dept": dept, "week": f"{year}-W{week_number:02d}"}
+        report = system.data(unit.office, COMPILE, **week, text="下周重点: 冬季用车安全检查")
+        report_id = report["compileWeeklyReport"]["weeklyReport"]["id"]
+        system.data(unit.office, PUBLISH, id=report_id)
+        until(lambda: len(robot.messages) >= 1)
+    assert robot.refused == []
+    (message,) = robot.messages
+    assert message["msgtype"] == "markdown"
+    assert message["markdown"]["title"] == "公车服务科 工作周报"
+    assert "**李强**" in message["markdown"]["text"]
+    assert "下周重点: 冬季用车安全检查" in message["markdown"]["text"]
