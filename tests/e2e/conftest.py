@@ -96,7 +96,8 @@ def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Ite
         kaohe_integrations_port=free_port(),
     )
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
-    overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
+    # No JetStream relay unless a module asks for one (it would publish to the developer's NATS).
+    overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
     # A test module may set more of the processes' environment (short webhook retries...).
     overrides.update(getattr(request.module, "SYSTEM_ENV", {}))
     saved = {k: os.environ.get(k) for k in overrides}

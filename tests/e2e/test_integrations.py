@@ -40,6 +40,7 @@ pytestmark = pytest.mark.e2e
 NATS_URL = os.environ.get("NATS_URL", "")
 STREAM = f"KAOHE_E2E_{uuid4().hex[:8].upper()}"
 SYSTEM_ENV = {
+    "NATS_URL": NATS_URL,
     "KAOHE_WEBHOOK_RETRY_SCHEDULE": "0,0.1,0.2,0.3",
     "KAOHE_WEBHOOK_TIMEOUT_SECONDS": "1",
     "KAOHE_NATS_STREAM": STREAM,
