@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import EventFilter, LogWatcher, read_page
+from gateway.integrations.subscriptions import check_types
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
@@ -26,7 +27,7 @@ def feed_filter(actor: Actor, unit: UUID | None, types: list[str] | None) -> Eve
 
     Refuses anyone else, naming the missing role, and an integration asking for another unit.
     """
-    kinds = frozenset(types) if types else None
+    kinds = frozenset(checked) if (checked := check_types(types, "type")) else None
     if actor.has(Role.AUDITOR) or actor.has(Role.ADMIN):
         return EventFilter(unit_id=unit, types=kinds, every_unit=True)
     if not actor.has(Role.INTEGRATION):

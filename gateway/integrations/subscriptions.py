@@ -104,7 +104,7 @@ def check_url(url: str) -> str:
     return url
 
 
-def check_types(types: list[str] | None) -> list[str] | None:
+def check_types(types: list[str] | None, field: str = "types") -> list[str] | None:
     """Event types (`kaohe.goals.Approved.v1`) or prefixes (`kaohe.goals.*`), or a refusal."""
     if not types:
         return None
@@ -112,9 +112,9 @@ def check_types(types: list[str] | None) -> list[str] | None:
         if not TYPE_PATTERN.match(kind):
             raise RuleViolatedError(
                 "integrations.event_type",
-                f"types: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "
+                f"{field}: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "
                 "nor a prefix like kaohe.goals.*",
-                field="types",
+                field=field,
             )
     return sorted(set(types))
 

@@ -8,7 +8,7 @@ import pytest
 
 from gateway.integrations.api import feed_filter
 from kernel.context import Actor
-from kernel.errors import NotPermittedError
+from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
 from tests.unit.test_integrations_envelope import OTHER_UNIT, UNIT, recorded
 
@@ -47,3 +47,9 @@ def test_auditors_and_administrators_read_every_unit_or_the_one_they_name(role: 
     assert one.accepts(recorded(unit=OTHER_UNIT))
     assert not one.accepts(recorded(unit=UNIT))
     assert not one.accepts(recorded("feedback", unit=OTHER_UNIT))
+
+
+def test_a_type_that_is_no_event_type_is_refused_naming_the_parameter() -> None:
+    with pytest.raises(RuleViolatedError) as refused:
+        feed_filter(actor(Role.INTEGRATION), None, ["Approved"])
+    assert refused.value.field == "type"
