@@ -113,6 +113,7 @@ def stack() -> Iterator[Stack]:
                 kaohe_goals_port=free_port(),
                 kaohe_feedback_port=free_port(),
                 kaohe_reviews_port=free_port(),
+                kaohe_integrations_port=free_port(),
             )
             overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
             with _env(overrides), running(settings) as system:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import psycopg
 import typer
@@ -16,7 +16,7 @@ from deploy.postgres import database_url
 from kernel.auth import mint_token
 from kernel.calendar import china_date
 from kernel.roles import Role
-from kernel.settings import load_settings
+from kernel.settings import Settings, load_settings
 from kernel.verify import verify_all
 from services.directory.application import Directory
 
@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 audit = typer.Typer(help="Auditors' tools: verify the record.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
+events = typer.Typer(help="Integrators' tools: the event catalogue.", no_args_is_help=True)
+app.add_typer(events, name="events")
 console = Console()
 audit_commands.register(audit, console)
 
@@ -50,7 +52,9 @@ def demo(
 
 @app.command()
 def token(
-    login: Annotated[str, typer.Argument(help="A person's login, or 'admin'")],
+    login: Annotated[
+        str, typer.Argument(help="A person's login, 'admin', or 'integration' (with --unit)")
+    ],
     unit: Annotated[
         str | None, typer.Option(help="The unit's code, if the login is ambiguous")
     ] = None,
@@ -74,6 +78,9 @@ def token(
                 ttl=ttl,
             )
         )
+        return
+    if login == "integration":
+        print(integration_token(settings, unit, ttl))
         return
     with database_url(settings.kaohe_data_dir) as url:
         with psycopg.connect(url) as conn:
@@ -107,6 +114,28 @@ def token(
             roles=list(roles),
             ttl=ttl,
         )
+    )
+
+
+def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> str:
+    """A token for a unit's integration (集成系统): it reads that unit's event feed only."""
+    if not unit:
+        console.print("[red]An integration token is for one unit[/red]: pass --unit CODE.")
+        raise typer.Exit(2)
+    with database_url(settings.kaohe_data_dir) as url, psycopg.connect(url) as conn:
+        found = conn.execute("SELECT id FROM gateway.units WHERE code = %s", (unit,)).fetchone()
+    if found is None:
+        console.print(f"[red]No unit with code {unit!r}[/red].")
+        raise typer.Exit(2)
+    unit_id = UUID(str(found[0]))
+    return mint_token(
+        settings,
+        person_id=uuid5(unit_id, "integration"),
+        tenant_id=unit_id,
+        login=f"integration@{unit}",
+        name="集成系统",
+        roles=[Role.INTEGRATION],
+        ttl=ttl,
     )
 
 
@@ -154,6 +183,15 @@ def replay_command(
         matched = run_replay(url, console, switch_over=switch, keep=keep)
     if not matched:
         raise typer.Exit(1)
+
+
+@events.command("catalogue")
+def events_catalogue() -> None:
+    """Write docs/events/ (every event type and the JSON Schema of its data) from the domain."""
+    from deploy.event_catalogue import write
+
+    for path in write():
+        console.print(f"wrote {path}")
 
 
 if __name__ == "__main__":

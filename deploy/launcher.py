@@ -37,6 +37,11 @@ def processes(settings: Settings) -> list[Process]:
         Process("feedback", "services.feedback.api:create_app", settings.kaohe_feedback_port),
         Process("reviews", "services.reviews.api:create_app", settings.kaohe_reviews_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
+        Process(
+            "integrations",
+            "gateway.integrations.worker:create_app",
+            settings.kaohe_integrations_port,
+        ),
     ]
 
 
@@ -103,6 +108,7 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_FEEDBACK_URL": settings.feedback_url,
             "KAOHE_REVIEWS_PORT": str(settings.kaohe_reviews_port),
             "KAOHE_REVIEWS_URL": settings.reviews_url,
+            "KAOHE_INTEGRATIONS_PORT": str(settings.kaohe_integrations_port),
         }
         children: list[subprocess.Popen[bytes]] = []
         try:
@@ -129,8 +135,10 @@ def run(settings: Settings) -> None:
         print(
             f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
         )
-        for process in processes(settings)[:-1]:
+        for process in processes(settings)[:-2]:
             print(f"  {process.name:<10} http://{host}:{process.port}/docs")
+        print(f"  events     http://{host}:{settings.kaohe_gateway_port}/events (CloudEvents feed)")
+        print(f"  delivery   http://{host}:{settings.kaohe_integrations_port}/health")
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
         print("Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _interrupt)

@@ -13,13 +13,18 @@ import asyncpg
 import httpx
 import structlog
 from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
 
 from gateway.audit import checkpointing
 from gateway.audit.access import AccessRecorder, create_access_log
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
+from gateway.graphql.websocket_auth import AuthenticatingRouter
+from gateway.integrations.api import router as integrations_router
+from gateway.integrations.feed import LogWatcher
+from gateway.integrations.store import create_schema as create_integrations_schema
 from gateway.projections.directory import DirectoryProjection
 from gateway.projections.feedback import FeedbackProjection
 from gateway.projections.goals import GoalsProjection
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         try:
             await create_read_schema(conn, schema, projections(schema))
             await create_access_log(conn)
+            await create_integrations_schema(conn)
         finally:
             await conn.close()
         freshness = Freshness(schema)
@@ -71,6 +77,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.http = httpx.AsyncClient(timeout=30)
         app.state.access = AccessRecorder(pool)
         app.state.access.start()
+        app.state.log_watcher = LogWatcher()
+        await app.state.log_watcher.start(dsn)
         try:
             yield
         finally:
@@ -78,11 +86,15 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await app.state.http.aclose()
+            await app.state.log_watcher.stop()
             await freshness.stop()
             await pool.close()
 
-    async def context_getter(request: Request) -> Context:
-        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+    async def context_getter(request: HTTPConnection) -> Context:
+        if isinstance(request, WebSocket) or not isinstance(request, Request):
+            # Authenticated by the connection_init payload (AuthenticatingRouter.on_ws_connect).
+            actor, token = ANONYMOUS, ""
+        elif request.method == "GET" and "text/html" in request.headers.get("accept", ""):
             # The GraphiQL page itself; its queries carry the token in their headers.
             actor, token = ANONYMOUS, ""
         else:
@@ -109,12 +121,14 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     install_kernel(app, settings)
     app.state.settings = settings
     app.include_router(checkpointing.router)
-    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
+    graphql = AuthenticatingRouter(
         build_schema(settings.kaohe_graphql_max_depth),
         context_getter=context_getter,
         allow_queries_via_get=False,
+        verifier=verifier,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(integrations_router)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

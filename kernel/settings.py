@@ -38,6 +38,17 @@ class Settings(BaseSettings):
     kaohe_checkpoint_every_seconds: float = 60.0
     kaohe_checkpoint_origin: str = "kaohe"
     kaohe_checkpoint_key_name: str = "kaohe-audit"
+    # Integrations: the delivery worker process, and JetStream when NATS_URL is set.
+    kaohe_integrations_port: int = 8005
+    nats_url: str = ""
+    kaohe_nats_stream: str = "KAOHE"
+    kaohe_nats_subject_prefix: str = "kaohe"
+    kaohe_nats_max_age_days: float = 365.0
+    kaohe_nats_duplicate_window_seconds: float = 86400.0
+    # Webhooks: seconds before each retry (the first is the first attempt), when to give up.
+    kaohe_webhook_retry_schedule: str = "0,5,300,1800,7200,18000,36000,36000"
+    kaohe_webhook_disable_after_seconds: float = 5 * 86400.0
+    kaohe_webhook_timeout_seconds: float = 10.0
 
     @property
     def directory_url(self) -> str:

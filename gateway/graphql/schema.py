@@ -26,12 +26,14 @@ from gateway.graphql.reviews_mutations import ReviewsMutation
 from gateway.graphql.reviews_queries import ReviewsQuery
 from gateway.graphql.reviews_time_travel import ReviewsTimeTravelQuery
 from gateway.graphql.reviews_year import ReviewsYearQuery
+from gateway.graphql.subscriptions import Subscription
 from gateway.graphql.time_travel import TimeTravelQuery
+from gateway.graphql.webhook_operations import WebhookMutation, WebhookQuery
 
 
 @strawberry.type(
-    description="Reading the org chart, the goals, the feedback, the reviews and, for auditors, "
-    "the audit record and its proofs"
+    description="Reading the org chart, the goals, the feedback, the reviews, the webhooks and, "
+    "for auditors, the audit record and its proofs"
 )
 class Query(
     DirectoryQuery,
@@ -39,6 +41,7 @@ class Query(
     FeedbackQuery,
     ReviewsQuery,
     ReviewsYearQuery,
+    WebhookQuery,
     AuditQuery,
     ProofQuery,
     TimeTravelQuery,
@@ -48,7 +51,9 @@ class Query(
 
 
 @strawberry.type(description="Commands, forwarded to the service that owns them")
-class Mutation(DirectoryMutation, GoalsMutation, FeedbackMutation, ReviewsMutation):
+class Mutation(
+    DirectoryMutation, GoalsMutation, FeedbackMutation, ReviewsMutation, WebhookMutation
+):
     pass
 
 
@@ -63,4 +68,6 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         ValidationCache(maxsize=256),
         RecordReads,
     ]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )

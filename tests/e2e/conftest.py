@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from deploy.launcher import running
+from deploy.launcher import Running, running
 from kernel.auth import mint_token
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -28,6 +28,7 @@ class System:
 
     settings: Settings
     database: str
+    processes: Running | None = None
 
     @property
     def graphql_url(self) -> str:
@@ -84,7 +85,7 @@ class System:
 
 
 @pytest.fixture(scope="module")
-def system(database: str, data_dir: Path) -> Iterator[System]:
+def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[System]:
     settings = Settings(
         database_url=database,
         kaohe_data_dir=data_dir,
@@ -93,14 +94,18 @@ def system(database: str, data_dir: Path) -> Iterator[System]:
         kaohe_goals_port=free_port(),
         kaohe_feedback_port=free_port(),
         kaohe_reviews_port=free_port(),
+        kaohe_integrations_port=free_port(),
     )
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
-    overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
+    # No JetStream relay unless a module asks for one (it would publish to the developer's NATS).
+    overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
+    # A test module may set more of the processes' environment (short webhook retries...).
+    overrides.update(getattr(request.module, "SYSTEM_ENV", {}))
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
     try:
-        with running(settings):
-            yield System(settings, database)
+        with running(settings) as processes:
+            yield System(settings, database, processes)
     finally:
         for key, value in saved.items():
             if value is None:

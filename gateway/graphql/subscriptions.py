@@ -1,0 +1,191 @@
+"""GraphQL subscriptions (graphql-transport-ws): the event stream from a cursor, and domain
+subscriptions (a goal set changed, a complaint changed).
+
+graphql-transport-ws has no resume of its own, so every subscription takes a cursor (`after`):
+it first sends what was recorded after it (backfill), then tails the logs. Each message carries
+the cursor to reconnect with. The caller authenticates in the connection's init payload
+(`{"Authorization": "Bearer <token>"}`), and sees only what the queries would show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any, cast
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gateway.graphql.feedback_types import Complaint
+from gateway.graphql.goals_types import GoalSet
+from gateway.graphql.queries import parse_id
+from gateway.graphql.types import Info_
+from gateway.graphql.webhook_types import graphql_error
+from gateway.integrations.api import feed_filter
+from gateway.integrations.cursor import Cursor
+from gateway.integrations.envelope import RecordedEvent, to_json
+from gateway.integrations.feed import EventFilter, LogWatcher, read_page
+from gateway.integrations.subscriptions import end_of_logs
+from kernel.errors import DomainError, NotFoundError
+
+PAGE = 100
+
+
+@strawberry.type(description="One event of the stream, as a CloudEvents 1.0 JSON event")
+class EventMessage:
+    cursor: str = strawberry.field(description="Reconnect with this to go on after this event")
+    id: strawberry.ID = strawberry.field(description="The CloudEvents id")
+    type: str = strawberry.field(description="The CloudEvents type")
+    cloud_event: JSON = strawberry.field(description="The whole CloudEvents JSON event")
+
+
+@strawberry.type(description="A goal set changed: the event, and the goal set as it is now")
+class GoalSetChange:
+    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
+    event_type: str = strawberry.field(description="The CloudEvents type of the change")
+    position: int = strawberry.field(description="The change's position in the goals log")
+    goal_set: GoalSet = strawberry.field(description="The goal set once the change is projected")
+
+
+@strawberry.type(description="A complaint changed: the event, and the complaint as it is now")
+class ComplaintChange:
+    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
+    event_type: str = strawberry.field(description="The CloudEvents type of the change")
+    position: int = strawberry.field(description="The change's position in the feedback log")
+    complaint: Complaint = strawberry.field(
+        description="The complaint once the change is projected"
+    )
+
+
+async def stream(
+    info: Info_, cursor: Cursor, event_filter: EventFilter, logs: list[str] | None = None
+) -> AsyncGenerator[tuple[RecordedEvent, Cursor], None]:
+    """Backfill from `cursor`, then tail: every accepted event once, in each log's order."""
+    connection = info.context.request
+    assert connection is not None, "strawberry sets the request or websocket on the context"
+    watcher: LogWatcher = connection.app.state.log_watcher
+    while True:
+        ticket = watcher.ticket()
+        async with info.context.pool.acquire() as conn:
+            page = await read_page(conn, cursor, event_filter, PAGE, logs)
+        for item in page.events:
+            yield item
+        cursor = page.cursor
+        if not page.has_more:
+            # A lost notification costs at most a second.
+            await watcher.wait(ticket, 1.0)
+
+
+async def _start(info: Info_, after: str | None, service: str) -> Cursor:
+    if after is not None:
+        try:
+            return Cursor.decode(after)
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+    async with info.context.pool.acquire() as conn:
+        return Cursor({service: (await end_of_logs(conn)).position(service)})
+
+
+async def _projected(info: Info_, service: str, position: int) -> None:
+    ctx = info.context
+    await ctx.freshness.wait_quietly(service, position, ctx.settings.kaohe_read_your_writes_timeout)
+    ctx.forget_loaded()
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Every event the caller may read (an integration: its unit's; auditors and "
+        "administrators: every unit's, or `unitId`'s), from `after` (none: the beginning), "
+        "then as they are recorded"
+    )
+    async def events(
+        self,
+        info: Info_,
+        after: str | None = None,
+        types: list[str] | None = None,
+        unit_id: strawberry.ID | None = None,
+    ) -> AsyncGenerator[EventMessage, None]:
+        try:
+            unit = parse_id(unit_id, "unitId") if unit_id else None
+            event_filter = feed_filter(info.context.actor, unit, types)
+            cursor = Cursor.decode(after)
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+        async for event, position in stream(info, cursor, event_filter):
+            body: dict[str, Any] = to_json(event, position.encode())
+            yield EventMessage(
+                cursor=position.encode(),
+                id=strawberry.ID(event.event_id),
+                type=event.type,
+                cloud_event=cast("JSON", body),
+            )
+
+    @strawberry.subscription(
+        description="Each change of a goal set the caller may read, from `after` (none: from "
+        "now on), with the goal set as it stands once the change is projected"
+    )
+    async def goal_set_changed(
+        self, info: Info_, goal_set_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[GoalSetChange, None]:
+        ctx = info.context
+        goal_set = parse_id(goal_set_id, "goalSetId")
+        row = await ctx.pool.fetchrow(
+            f"SELECT * FROM {ctx.table('goal_sets')} WHERE id = $1", goal_set
+        )
+        if row is None:
+            raise graphql_error(_not_found("goal set", goal_set, "goalSetId"))
+        ctx.ensure_unit(row["unit_id"])
+        cursor = await _start(info, after, "goals")
+        only = EventFilter(every_unit=True, subject=goal_set)
+        async for event, position in stream(info, cursor, only, ["goals"]):
+            await _projected(info, "goals", event.position)
+            current = await ctx.pool.fetchrow(
+                f"SELECT * FROM {ctx.table('goal_sets')} WHERE id = $1", goal_set
+            )
+            if current is None:
+                continue
+            yield GoalSetChange(
+                cursor=position.encode(),
+                event_type=event.type,
+                position=event.position,
+                goal_set=GoalSet.from_row(current),
+            )
+
+    @strawberry.subscription(
+        description="Each change of a complaint the caller may read, from `after` (none: from "
+        "now on), with the complaint as it stands once the change is projected"
+    )
+    async def complaint_changed(
+        self, info: Info_, complaint_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[ComplaintChange, None]:
+        ctx = info.context
+        complaint = parse_id(complaint_id, "complaintId")
+        row = await ctx.pool.fetchrow(
+            f"SELECT * FROM {ctx.table('complaints')} WHERE id = $1", complaint
+        )
+        if row is None:
+            raise graphql_error(_not_found("complaint", complaint, "complaintId"))
+        ctx.ensure_unit(row["unit_id"])
+        cursor = await _start(info, after, "feedback")
+        only = EventFilter(every_unit=True, subject=complaint)
+        async for event, position in stream(info, cursor, only, ["feedback"]):
+            await _projected(info, "feedback", event.position)
+            current = await ctx.pool.fetchrow(
+                f"SELECT * FROM {ctx.table('complaints')} WHERE id = $1", complaint
+            )
+            if current is None:
+                continue
+            yield ComplaintChange(
+                cursor=position.encode(),
+                event_type=event.type,
+                position=event.position,
+                complaint=Complaint.from_row(current, ctx.sees_identities()),
+            )
+
+
+def _not_found(what: str, key: UUID, field: str) -> DomainError:
+
+    return NotFoundError(
+        f"gateway.{what.replace(' ', '_')}_exists", f"no {what} {key}", field=field
+    )

@@ -1,0 +1,52 @@
+"""GraphQL over websockets: the caller authenticates in graphql-transport-ws's `connection_init`
+payload (`{"Authorization": "Bearer <token>"}`), since browsers cannot set headers on a websocket.
+A missing or bad token closes the connection with 4403 and the reason in the rejection payload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET, UnsetType
+
+from gateway.graphql.context import Context
+from kernel.auth import AuthenticationError, TokenVerifier
+
+
+def token_from_init(payload: dict[str, Any] | None) -> str:
+    """The bearer token of a connection_init payload (`Authorization` or `token`)."""
+    payload = payload or {}
+    header = str(payload.get("Authorization") or payload.get("authorization") or "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthenticationError("the Authorization value is not 'Bearer <token>'")
+        return token.strip()
+    token = str(payload.get("token") or "")
+    if not token:
+        raise AuthenticationError(
+            "no bearer token: send {'Authorization': 'Bearer <token>'} in connection_init"
+        )
+    return token
+
+
+class AuthenticatingRouter(GraphQLRouter[Context, None]):
+    """strawberry's FastAPI router, checking the token of each websocket's connection_init."""
+
+    def __init__(self, *args: Any, verifier: TokenVerifier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verifier = verifier
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate the websocket from its init payload, or reject it with the reason."""
+        try:
+            params = context.connection_params
+            token = token_from_init(params if isinstance(params, dict) else None)
+            context.actor = self._verifier.verify(token)
+        except AuthenticationError as exc:
+            raise ConnectionRejectionError({"reason": exc.reason}) from None
+        context.token = token
+        unset: UnsetType = UNSET
+        return unset

@@ -1,0 +1,101 @@
+"""The DingTalk group-robot connector: posts events as markdown messages to a group's custom
+robot, signed as DingTalk's robot API requires: the URL carries `timestamp` (milliseconds) and
+`sign`, the URL-encoded base64 of HMAC-SHA256 over `"<timestamp>\\n<secret>"` keyed by the
+robot's secret. DingTalk answers 200 with `{"errcode": 0}` on success; any other errcode (a bad
+signature, the rate limit) is a failure and is retried like a webhook's.
+
+A unit configures it like a webhook subscription (kind DINGTALK): the robot's URL and secret, and
+the event types to post; by default the weekly progress report. The quarterly publication will
+be posted once the reviews service records it (its type is added to DEFAULT_TYPES then).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+
+from gateway.integrations.envelope import RecordedEvent
+from kernel.calendar import china_date
+
+DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1"]
+KIND_LABELS = {"COMPLETED": "完成", "DROPPED": "取消", "PROGRESS": "进展"}
+
+
+def signature(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's `sign` for a timestamp (already URL-encoded)."""
+    to_sign = f"{timestamp_ms}\n{secret}".encode()
+    digest = hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()
+    return quote_plus(base64.b64encode(digest).decode())
+
+
+def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
+    """The robot URL with `timestamp` and `sign` appended."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}timestamp={timestamp_ms}&sign={signature(secret, timestamp_ms)}"
+
+
+def _weekly_report(event: RecordedEvent) -> tuple[str, str]:
+    data = event.data
+    department = str(data.get("department_name") or "")
+    day = china_date(event.time)
+    title = f"{department} 工作周报"
+    lines = [f"### {department} 工作周报", f"发布日期: {day.isoformat()}", ""]
+    for entry in data.get("entries") or []:
+        lines.append(f"**{entry.get('name', '')}**")
+        progress = entry.get("progress") or []
+        for record in progress:
+            kind = KIND_LABELS.get(str(record.get("kind")), str(record.get("kind")))
+            percent = record.get("percent")
+            share = f" {percent}%" if percent is not None else ""
+            note = f": {record['note']}" if record.get("note") else ""
+            lines.append(f"- {record.get('what', '')} ({kind}{share}){note}")
+        if not progress:
+            lines.append("- 本周无进展记录")
+        if entry.get("monthly_summary"):
+            lines.append(f"> 月小结: {entry['monthly_summary']}")
+        lines.append("")
+    if data.get("free_text"):
+        lines += ["---", str(data["free_text"])]
+    return title, "\n".join(lines).strip()
+
+
+def _any_event(event: RecordedEvent) -> tuple[str, str]:
+    title = f"{event.service}.{event.name}"
+    body = json.dumps(event.data, ensure_ascii=False, indent=1)
+    return title, f"### {title}\n\n```\n{body[:3000]}\n```"
+
+
+RENDERERS = {"kaohe.goals.WeeklyReportPublished.v1": _weekly_report}
+
+
+def markdown(event: RecordedEvent) -> dict[str, Any]:
+    """The robot message for an event: DingTalk's markdown message body."""
+    title, text = RENDERERS.get(event.type, _any_event)(event)
+    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+
+
+async def post(
+    http: httpx.AsyncClient, url: str, secret: str, event: RecordedEvent, timeout: float
+) -> tuple[httpx.Response, str | None]:
+    """Post one event; the response, and DingTalk's refusal (errcode and message) if any."""
+    now_ms = int(time.time() * 1000)
+    response = await http.post(
+        signed_url(url, secret, now_ms), json=markdown(event), timeout=timeout
+    )
+    refusal = None
+    if response.is_success:
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        errcode = answer.get("errcode") if isinstance(answer, dict) else None
+        if errcode != 0:
+            refusal = f"DingTalk errcode {errcode}: {answer.get('errmsg', '') if answer else ''}"
+    return response, refusal

@@ -1,0 +1,152 @@
+"""The JetStream relay: every event of every service log, published in log order to
+`<prefix>.<unit>.<service>.<EventName>.v<N>` (`platform` for an event of no unit), as a
+CloudEvents JSON message whose `Nats-Msg-Id` header is the event id.
+
+At least once from the relay, exactly once for consumers: the relay publishes a batch, waits for
+each acknowledgement, then records its position in PostgreSQL. A relay that dies between the two
+republishes at most that batch when it restarts, and JetStream drops the repeats by `Nats-Msg-Id`
+within the stream's duplicate window. One relay runs at a time across all worker processes (a
+PostgreSQL advisory lock); a second one waits to take over.
+
+The stream (created if missing): subjects `<prefix>.>`, limits retention, file storage, messages
+kept `KAOHE_NATS_MAX_AGE_DAYS` (365), duplicate window `KAOHE_NATS_DUPLICATE_WINDOW_SECONDS` (one
+day: longer than any restart the relay needs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+
+import asyncpg
+import nats
+import structlog
+from nats.js import JetStreamContext
+from nats.js.api import RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from gateway.integrations.envelope import RecordedEvent, to_json_bytes
+from gateway.integrations.feed import read_log, services
+from gateway.integrations.store import hold_lock, record_relay_position, relay_position
+from kernel.settings import Settings
+
+log = structlog.get_logger("kaohe.integrations.nats")
+
+RELAY = "nats"
+BATCH = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamSettings:
+    """Where and how the relay publishes."""
+
+    stream: str = "KAOHE"
+    prefix: str = "kaohe"
+    max_age_seconds: float = 365 * 86400.0
+    duplicate_window_seconds: float = 86400.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StreamSettings:
+        """The stream the settings describe."""
+        return cls(
+            stream=settings.kaohe_nats_stream,
+            prefix=settings.kaohe_nats_subject_prefix,
+            max_age_seconds=settings.kaohe_nats_max_age_days * 86400.0,
+            duplicate_window_seconds=settings.kaohe_nats_duplicate_window_seconds,
+        )
+
+    def subject(self, event: RecordedEvent) -> str:
+        """The subject an event is published on."""
+        unit = str(event.unit_id) if event.unit_id else "platform"
+        return f"{self.prefix}.{unit}.{event.service}.{event.name}.v{event.schema_version}"
+
+    @property
+    def relay(self) -> str:
+        """The relay's name in the position table (one per stream)."""
+        return f"{RELAY}:{self.stream}"
+
+
+async def ensure_stream(js: JetStreamContext, stream: StreamSettings) -> None:
+    """Create the stream if it does not exist yet."""
+    try:
+        await js.stream_info(stream.stream)
+    except NotFoundError:
+        await js.add_stream(
+            StreamConfig(
+                name=stream.stream,
+                subjects=[f"{stream.prefix}.>"],
+                retention=RetentionPolicy.LIMITS,
+                storage=StorageType.FILE,
+                max_age=stream.max_age_seconds,
+                duplicate_window=stream.duplicate_window_seconds,
+            )
+        )
+
+
+async def publish(js: JetStreamContext, stream: StreamSettings, event: RecordedEvent) -> bool:
+    """Publish one event; whether JetStream stored it (False: a repeat it dropped)."""
+    ack = await js.publish(
+        stream.subject(event),
+        to_json_bytes(event),
+        stream=stream.stream,
+        headers={"Nats-Msg-Id": event.event_id, "Content-Type": "application/cloudevents+json"},
+    )
+    return not ack.duplicate
+
+
+async def relay_batch(
+    conn: asyncpg.Connection, js: JetStreamContext, stream: StreamSettings, batch: int = BATCH
+) -> int:
+    """Publish the next batch of each service log; returns how many events were published."""
+    published = 0
+    for service in services():
+        after = await relay_position(conn, stream.relay, service)
+        events = await read_log(conn, service, after, batch)
+        for event in events:
+            await publish(js, stream, event)
+        if events:
+            await record_relay_position(conn, stream.relay, service, events[-1].position)
+            published += len(events)
+    return published
+
+
+async def run_relay(
+    dsn: str, nats_url: str, stream: StreamSettings, stop: asyncio.Event, poll: float = 1.0
+) -> None:
+    """Relay until `stop` is set: catch up, then wake on each log's NOTIFY (or every `poll` s)."""
+    conn: asyncpg.Connection = await asyncpg.connect(dsn)
+    nc = await nats.connect(nats_url)
+    try:
+        while not await hold_lock(conn, stream.relay):
+            if await _stopped(stop, poll):
+                return
+        js = nc.jetstream()
+        await ensure_stream(js, stream)
+        woken = asyncio.Event()
+        for service in services():
+            await conn.add_listener(f"{service}_events", lambda *_: woken.set())
+        while not stop.is_set():
+            woken.clear()
+            while await relay_batch(conn, js, stream):
+                pass
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_either(woken, stop), timeout=poll)
+    finally:
+        await nc.close()
+        await conn.close()
+
+
+async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
+
+
+async def _either(a: asyncio.Event, b: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(a.wait()), asyncio.ensure_future(b.wait())]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()

@@ -1,0 +1,286 @@
+"""Webhook delivery on a real PostgreSQL to a real local receiver: in order, at least once,
+retried while the receiver fails, dead-lettered and disabled when it keeps failing, replayed and
+redelivered on request, every attempt recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+import pytest
+
+from gateway.integrations import subscriptions
+from gateway.integrations.cursor import Cursor
+from gateway.integrations.feed import EventFilter, read_page
+from gateway.integrations.store import SCHEMA, create_schema
+from gateway.integrations.webhooks import WebhookSettings, dispatch_once, run_webhooks
+from tests.integration.recorded import record_unit
+from tests.receiver import DingTalkRobot, Receiver
+
+FAST = WebhookSettings(schedule=(0, 0.05, 0.1, 0.2), disable_after=3600, timeout=0.5)
+OFFICE = uuid4()
+
+
+@pytest.fixture
+async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
+    db = await asyncpg.create_pool(database, min_size=1, max_size=10)
+    async with db.acquire() as conn:
+        await create_schema(conn)
+    yield db
+    await db.close()
+
+
+async def unit_event_ids(pool: asyncpg.Pool, unit: UUID) -> list[str]:
+    async with pool.acquire() as conn:
+        page = await read_page(conn, Cursor(), EventFilter(unit_id=unit), limit=1000)
+    return [e.event_id for e, _ in page.events]
+
+
+async def subscribe(
+    pool: asyncpg.Pool, unit: UUID, receiver: Receiver, types: list[str] | None = None
+) -> UUID:
+    async with pool.acquire() as conn:
+        row, secret = await subscriptions.create(
+            conn,
+            unit_id=unit,
+            url=receiver.url,
+            types=types,
+            active=True,
+            start_after=Cursor().encode(),
+            created_by=OFFICE,
+        )
+    receiver.secret = secret
+    sub_id: UUID = row["id"]
+    return sub_id
+
+
+async def deliver_until(pool: asyncpg.Pool, done: object, settings: WebhookSettings = FAST) -> None:
+    """Run delivery rounds until `done()` holds (or a generous minute has passed)."""
+    assert callable(done)
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient() as http:
+        while not done() and time.monotonic() < deadline:
+            await dispatch_once(pool, http, settings)
+            await asyncio.sleep(0.05)
+
+
+async def subscription(pool: asyncpg.Pool, sub_id: UUID) -> asyncpg.Record:
+    row = await pool.fetchrow(f"SELECT * FROM {SCHEMA}.webhook_subscriptions WHERE id = $1", sub_id)
+    assert row is not None
+    return row
+
+
+async def attempts(pool: asyncpg.Pool, sub_id: UUID) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await pool.fetch(
+        f"SELECT * FROM {SCHEMA}.webhook_attempts WHERE subscription_id = $1 ORDER BY id", sub_id
+    )
+    return rows
+
+
+async def test_a_receiver_that_fails_for_a_while_gets_every_event_once_in_order(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=4)
+    record_unit(database, people=2)  # another unit's events must not arrive
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver(plan=[500, "timeout", "retry-after", 502, 429], slow=2.0)
+    with receiver.running():
+        sub_id = await subscribe(pool, unit, receiver)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= len(expected))
+
+    assert receiver.accepted == expected
+    assert receiver.rejected == []
+    # The failures were all on the first event, retried with the same webhook-id.
+    assert {r.webhook_id for r in receiver.requests[:6]} == {expected[0]}
+    recorded = await attempts(pool, sub_id)
+    assert [a["succeeded"] for a in recorded] == [False] * 5 + [True] * len(expected)
+    assert [a["status_code"] for a in recorded[:5]] == [500, None, 503, 502, 429]
+    assert "timed out" in recorded[1]["error"]
+    assert [a["attempt"] for a in recorded[:6]] == [1, 2, 3, 4, 5, 6]
+    assert all(len(a["response_snippet"] or "") <= 500 for a in recorded)
+    sub = await subscription(pool, sub_id)
+    assert sub["status"] == "ACTIVE"
+    assert sub["failures"] == 0
+
+
+async def test_a_receiver_failing_past_the_limit_is_disabled_and_its_event_dead_lettered(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver(plan=[500] * 1000)
+    give_up = WebhookSettings(schedule=(0, 0.05), disable_after=0.3, timeout=0.5)
+    with receiver.running():
+        sub_id = await subscribe(pool, unit, receiver)
+
+        async def status() -> str:
+            return str(
+                await pool.fetchval(
+                    f"SELECT status FROM {SCHEMA}.webhook_subscriptions WHERE id = $1", sub_id
+                )
+            )
+
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as http:
+            while await status() != "DISABLED" and time.monotonic() < deadline:
+                await dispatch_once(pool, http, give_up)
+                await asyncio.sleep(0.05)
+        assert await status() == "DISABLED"
+        dead = await pool.fetch(
+            f"SELECT * FROM {SCHEMA}.webhook_dead_letters WHERE subscription_id = $1", sub_id
+        )
+        assert [str(d["event_id"]) for d in dead] == [expected[0]]
+        assert "HTTP 500" in dead[0]["last_error"]
+        # Disabled: no further attempts, whatever is due.
+        before = len(await attempts(pool, sub_id))
+        async with httpx.AsyncClient() as http:
+            await dispatch_once(pool, http, give_up)
+        assert len(await attempts(pool, sub_id)) == before
+
+        # The office resumes it once the receiver is fixed: delivery goes on from the dead event.
+        receiver.plan.clear()
+        async with pool.acquire() as conn:
+            await subscriptions.set_active(conn, sub_id, active=True)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= len(expected))
+    assert receiver.accepted == expected
+
+
+async def test_a_410_gone_disables_the_subscription_at_once(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    receiver = Receiver(plan=["gone"])
+    with receiver.running():
+        sub_id = await subscribe(pool, unit, receiver)
+        await deliver_until(pool, lambda: len(receiver.requests) >= 1)
+    sub = await subscription(pool, sub_id)
+    assert sub["status"] == "DISABLED"
+    assert "410" in sub["disabled_reason"]
+
+
+async def test_replay_from_a_cursor_and_redelivery_of_one_event_send_them_again(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=3)
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver()
+    with receiver.running():
+        sub_id = await subscribe(pool, unit, receiver)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= len(expected))
+        assert receiver.accepted == expected
+
+        # Replay from the cursor carried by the second event: everything after it, in order.
+        cursor = str(receiver.requests[1].body["cursor"])
+        async with pool.acquire() as conn:
+            await subscriptions.replay(conn, sub_id, cursor, OFFICE)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= 2 * len(expected) - 2)
+        assert receiver.accepted == expected + expected[2:]
+
+        async with pool.acquire() as conn:
+            await subscriptions.redeliver(conn, sub_id, UUID(expected[0]), OFFICE)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= 2 * len(expected) - 1)
+        assert receiver.accepted[-1] == expected[0]
+    kinds = [a["kind"] for a in await attempts(pool, sub_id)]
+    assert kinds.count("REDELIVERY") == 1
+
+
+async def test_a_type_filter_sends_only_those_types(database: str, pool: asyncpg.Pool) -> None:
+    unit = record_unit(database, people=2)
+    receiver = Receiver()
+    with receiver.running():
+        await subscribe(pool, unit, receiver, types=["kaohe.directory.PersonJoined.v1"])
+        await deliver_until(pool, lambda: len(receiver.accepted) >= 2)
+    assert [r.body["type"] for r in receiver.requests] == ["kaohe.directory.PersonJoined.v1"] * 2
+
+
+async def test_a_dingtalk_robot_gets_each_event_as_signed_markdown_retried_while_busy(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=2)
+    robot = DingTalkRobot(secret="SEC" + uuid4().hex, busy=2)
+    with robot.running():
+        async with pool.acquire() as conn:
+            row, _ = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=robot.url,
+                types=["kaohe.directory.*"],
+                active=True,
+                start_after=Cursor().encode(),
+                created_by=OFFICE,
+                kind=subscriptions.ReceiverKind.DINGTALK,
+                secret=robot.secret,
+            )
+        await deliver_until(pool, lambda: len(robot.messages) >= 4)
+    assert robot.refused == []
+    assert [m["msgtype"] for m in robot.messages] == ["markdown"] * 4
+    assert [m["markdown"]["title"] for m in robot.messages] == [
+        "directory.Registered",
+        "directory.DepartmentOpened",
+        "directory.PersonJoined",
+        "directory.PersonJoined",
+    ]
+    failed = [a for a in await attempts(pool, row["id"]) if not a["succeeded"]]
+    assert [a["error"] for a in failed] == ["DingTalk errcode 130101: send too fast"] * 2
+
+
+async def test_a_dingtalk_robot_refuses_a_message_signed_with_another_secret(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    robot = DingTalkRobot(secret="SEC" + uuid4().hex)
+    with robot.running():
+        async with pool.acquire() as conn:
+            row, _ = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=robot.url,
+                types=None,
+                active=True,
+                start_after=Cursor().encode(),
+                created_by=OFFICE,
+                kind=subscriptions.ReceiverKind.DINGTALK,
+                secret="SEC-not-the-robots",
+            )
+        await deliver_until(pool, lambda: len(robot.refused) >= 2)
+    assert robot.messages == []
+    recorded = await attempts(pool, row["id"])
+    assert recorded
+    assert not any(a["succeeded"] for a in recorded)
+    assert recorded[0]["error"] == "DingTalk errcode 310000: sign not match"
+
+
+async def test_a_webhook_worker_stopped_mid_delivery_resumes_with_no_gap(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=8)
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver(pace=0.1)
+
+    async def until(condition: object) -> None:
+        assert callable(condition)
+        deadline = time.monotonic() + 60
+        while not condition() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
+    with receiver.running():
+        await subscribe(pool, unit, receiver)
+        stop = asyncio.Event()
+        first = asyncio.create_task(run_webhooks(database, FAST, stop, poll=0.1))
+        await until(lambda: len(receiver.accepted) >= 2)
+        first.cancel()  # as abruptly as asyncio allows: mid-request, mid-transaction
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        second = asyncio.create_task(run_webhooks(database, FAST, stop, poll=0.1))
+        await until(lambda: set(receiver.accepted) >= set(expected))
+        stop.set()
+        await second
+    first_seen = list(dict.fromkeys(receiver.accepted))
+    assert first_seen == expected
+    assert len(receiver.accepted) - len(first_seen) <= 1

@@ -1,0 +1,55 @@
+"""Who reads which events: an integration its own unit, auditors and administrators every unit."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import pytest
+
+from gateway.integrations.api import feed_filter
+from kernel.context import Actor
+from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.roles import Role
+from tests.unit.test_integrations_envelope import OTHER_UNIT, UNIT, recorded
+
+
+def actor(*roles: Role, tenant: UUID | None = UNIT) -> Actor:
+    return Actor(person_id=uuid4(), tenant_id=tenant, login="x", name="x", roles=frozenset(roles))
+
+
+def test_an_integration_reads_its_own_units_events_only() -> None:
+    only = feed_filter(actor(Role.INTEGRATION), None, None)
+    assert only.accepts(recorded(unit=UNIT))
+    assert not only.accepts(recorded(unit=OTHER_UNIT))
+    assert not only.accepts(recorded("goals", unit=None))
+
+
+def test_an_integration_asking_for_another_unit_is_refused_naming_the_relation() -> None:
+    with pytest.raises(NotPermittedError) as refused:
+        feed_filter(actor(Role.INTEGRATION), OTHER_UNIT, None)
+    assert refused.value.missing_relation == "MEMBER_OF_UNIT"
+
+
+@pytest.mark.parametrize("role", [Role.APPRAISEE, Role.APPRAISAL_OFFICE, Role.PRINCIPAL_LEADER])
+def test_staff_are_refused_the_feed_naming_the_integration_role(role: Role) -> None:
+    with pytest.raises(NotPermittedError) as refused:
+        feed_filter(actor(role), None, None)
+    assert refused.value.missing_role == "INTEGRATION"
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN])
+def test_auditors_and_administrators_read_every_unit_or_the_one_they_name(role: Role) -> None:
+    everything = feed_filter(actor(role, tenant=None), None, None)
+    assert everything.accepts(recorded(unit=UNIT))
+    assert everything.accepts(recorded(unit=OTHER_UNIT))
+    assert everything.accepts(recorded("goals", unit=None))
+    one = feed_filter(actor(role, tenant=None), OTHER_UNIT, ["kaohe.goals.*"])
+    assert one.accepts(recorded(unit=OTHER_UNIT))
+    assert not one.accepts(recorded(unit=UNIT))
+    assert not one.accepts(recorded("feedback", unit=OTHER_UNIT))
+
+
+def test_a_type_that_is_no_event_type_is_refused_naming_the_parameter() -> None:
+    with pytest.raises(RuleViolatedError) as refused:
+        feed_filter(actor(Role.INTEGRATION), None, ["Approved"])
+    assert refused.value.field == "type"
