@@ -1,5 +1,5 @@
 """GraphQL subscriptions (graphql-transport-ws): the event stream from a cursor, and domain
-subscriptions (a goal set changed, a complaint changed).
+subscriptions (a goal set changed, a complaint changed, a review cycle moved to a new step).
 
 graphql-transport-ws has no resume of its own, so every subscription takes a cursor (`after`):
 it first sends what was recorded after it (backfill), then tails the logs. Each message carries
@@ -19,6 +19,7 @@ from strawberry.scalars import JSON
 from gateway.graphql.feedback_types import Complaint
 from gateway.graphql.goals_types import GoalSet
 from gateway.graphql.queries import parse_id
+from gateway.graphql.reviews_queries import ReviewCycle, cycle_row
 from gateway.graphql.types import Info_
 from gateway.graphql.webhook_types import graphql_error
 from gateway.integrations.api import feed_filter
@@ -55,6 +56,20 @@ class ComplaintChange:
     complaint: Complaint = strawberry.field(
         description="The complaint once the change is projected"
     )
+
+
+@strawberry.type(description="A review cycle changed: the event, and the cycle as it is now")
+class ReviewCycleChange:
+    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
+    event_type: str = strawberry.field(description="The CloudEvents type of the change")
+    position: int = strawberry.field(description="The change's position in the reviews log")
+    cycle: ReviewCycle = strawberry.field(description="The cycle once the change is projected")
+
+
+# The cycle's steps: opened, appraisal begun, finalised, published, confirmed.
+CYCLE_STEPS = frozenset(
+    {"CycleOpened", "AppraisalBegan", "GradesFinalised", "ResultsPublished", "ResultsConfirmed"}
+)
 
 
 async def stream(
@@ -181,6 +196,41 @@ class Subscription:
                 event_type=event.type,
                 position=event.position,
                 complaint=Complaint.from_row(current, ctx.sees_identities()),
+            )
+
+    @strawberry.subscription(
+        description="Each step of a review cycle (opened, appraisal begun, finalised, published, "
+        "confirmed), or with `stepsOnly: false` each change of it (proposals, objections), from "
+        "`after` (none: from now on), with the cycle as it stands once the change is projected"
+    )
+    async def review_cycle_changed(
+        self,
+        info: Info_,
+        cycle_id: strawberry.ID,
+        after: str | None = None,
+        steps_only: bool = True,
+    ) -> AsyncGenerator[ReviewCycleChange, None]:
+        ctx = info.context
+        cycle = parse_id(cycle_id, "cycleId")
+        row = await cycle_row(info, cycle)
+        if row is None:
+            raise graphql_error(_not_found("review cycle", cycle, "cycleId"))
+        cursor = await _start(info, after, "reviews")
+        only = EventFilter(every_unit=True, subject=cycle)
+        async for event, position in stream(info, cursor, only, ["reviews"]):
+            if steps_only and event.name not in CYCLE_STEPS:
+                continue
+            await _projected(info, "reviews", event.position)
+            current = await ctx.pool.fetchrow(
+                f"SELECT * FROM {ctx.table('review_cycles')} WHERE id = $1", cycle
+            )
+            if current is None:
+                continue
+            yield ReviewCycleChange(
+                cursor=position.encode(),
+                event_type=event.type,
+                position=event.position,
+                cycle=ReviewCycle.from_row(current),
             )
 
 

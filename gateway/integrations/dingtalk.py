@@ -5,8 +5,9 @@ robot's secret. DingTalk answers 200 with `{"errcode": 0}` on success; any other
 signature, the rate limit) is a failure and is retried like a webhook's.
 
 A unit configures it like a webhook subscription (kind DINGTALK): the robot's URL and secret, and
-the event types to post; by default the weekly progress report. The quarterly publication will
-be posted once the reviews service records it (its type is added to DEFAULT_TYPES then).
+the event types to post; by default the weekly progress report and each quarter's publication of
+its appraisal results (结果公示): the publicity period, the objection deadline, the people with the
+top grade (好) by department and how many have each grade (the full list is in Kaohe).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import httpx
 from gateway.integrations.envelope import RecordedEvent
 from kernel.calendar import china_date
 
-DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1"]
+DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1", "kaohe.reviews.ResultsPublished.v1"]
+GRADE_LABELS = {"GOOD": "好", "FAIRLY_GOOD": "较好", "AVERAGE": "一般", "POOR": "较差"}
 KIND_LABELS = {"COMPLETED": "完成", "DROPPED": "取消", "PROGRESS": "进展"}
 
 
@@ -66,13 +68,43 @@ def _weekly_report(event: RecordedEvent) -> tuple[str, str]:
     return title, "\n".join(lines).strip()
 
 
+def _publication(event: RecordedEvent) -> tuple[str, str]:
+    data = event.data
+    quarter = str(data.get("quarter") or "")
+    results: list[dict[str, Any]] = list(data.get("results") or [])
+    title = f"{quarter} 平时考核结果公示"
+    lines = [
+        f"### {title}",
+        f"公示期: {data.get('published_on')} 至 {data.get('ends_on')}",
+        f"异议受理截止: {data.get('objections_until')}",
+        "",
+        "**好等次人员**",
+    ]
+    departments: dict[str, list[str]] = {}
+    for result in results:
+        if result.get("grade") == "GOOD":
+            department = str(result.get("department_name") or "中心领导")
+            departments.setdefault(department, []).append(str(result.get("name") or ""))
+    for department, names in sorted(departments.items()):
+        lines.append(f"- {department}: {'、'.join(sorted(names))}")
+    counts = [
+        f"{label} {sum(1 for r in results if r.get('grade') == code)} 人"
+        for code, label in GRADE_LABELS.items()
+    ]
+    lines += ["", f"参加考核 {len(results)} 人: {'，'.join(counts)}"]
+    return title, "\n".join(lines)
+
+
 def _any_event(event: RecordedEvent) -> tuple[str, str]:
     title = f"{event.service}.{event.name}"
     body = json.dumps(event.data, ensure_ascii=False, indent=1)
     return title, f"### {title}\n\n```\n{body[:3000]}\n```"
 
 
-RENDERERS = {"kaohe.goals.WeeklyReportPublished.v1": _weekly_report}
+RENDERERS = {
+    "kaohe.goals.WeeklyReportPublished.v1": _weekly_report,
+    "kaohe.reviews.ResultsPublished.v1": _publication,
+}
 
 
 def markdown(event: RecordedEvent) -> dict[str, Any]:

@@ -407,10 +407,28 @@ class Cycle(KaoheAggregate):
                 f"{self.span[1].isoformat()}",
                 field="published_on",
             )
-        self._published(published_on, ends_on, objections_until)
+        # The event records the list as published, for the record and for integrations (the
+        # unit's DingTalk group).
+        results = [
+            {
+                "person_id": str(p.person_id),
+                "name": p.name,
+                "department_name": p.department_name,
+                "grade": self.grades[p.person_id].value,
+            }
+            for p in self.participants.values()
+        ]
+        self._published(published_on, ends_on, objections_until, self.quarter, results)
 
     @event("ResultsPublished")
-    def _published(self, published_on: date, ends_on: date, objections_until: date) -> None:
+    def _published(
+        self,
+        published_on: date,
+        ends_on: date,
+        objections_until: date,
+        quarter: str,
+        results: list[dict[str, str | None]],
+    ) -> None:
         self.status = CycleStatus.PUBLISHED
         self.published_on = published_on
         self.publicity_ends_on = ends_on

@@ -563,7 +563,10 @@ def test_the_weekly_report_the_office_publishes_reaches_the_dingtalk_group_signe
             unit.office, DINGTALK, unit=unit.id, url=robot.url, secret=robot.secret
         )["configureDingTalkRobot"]
         assert (configured["kind"], configured["kindLabel"]) == ("DINGTALK", "钉钉群机器人")
-        assert configured["types"] == ["kaohe.goals.WeeklyReportPublished.v1"]
+        assert configured["types"] == [
+            "kaohe.goals.WeeklyReportPublished.v1",
+            "kaohe.reviews.ResultsPublished.v1",
+        ]
 
         year, week_number, _ = china_date().isocalendar()
         week = {"unit": unit.id, "dept": dept, "week": f"{year}-W{week_number:02d}"}

@@ -18,6 +18,7 @@ from kernel.calendar import china_date
 from kernel.roles import Role
 from tests.e2e.conftest import System
 from tests.e2e.test_feedback import ADD, GRANT, HEAD, OPEN, REGISTER
+from tests.e2e.test_integrations import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -130,6 +131,9 @@ ACCESS = """query($subject: ID!) { accessLog(subjectId: $subject, first: 50) {
 AS_OF = """query($cycle: ID!, $position: Int!, $person: ID) {
   reviewCycleAsOf(id: $cycle, asOf: {position: $position}, personId: $person) {
     asOf { position } status quota { top ok } appraisals { name grade composite } } }"""
+CYCLE_STEPS = """subscription($cycle: ID!, $after: String) {
+  reviewCycleChanged(cycleId: $cycle, after: $after) {
+    cursor eventType cycle { status statusLabel } } }"""
 HISTORY = """query($cycle: ID!) { reviewCycle(id: $cycle) { history {
   position event actorRole reason } } }"""
 
@@ -460,3 +464,21 @@ def test_a_quarter_from_opening_to_acknowledged_talks(system: System, unit: Unit
     assert before["reviewCycleAsOf"]["appraisals"] == []
     opened_then = system.data(auditor, AS_OF, cycle=cycle, position=1, person=None)
     assert opened_then["reviewCycleAsOf"]["status"] in (None, "OPENED")
+
+    # And a frontend subscribed to the cycle sees each step it moved through, from the start
+    socket = GraphQLSocket(system, office)
+    assert socket.ack["type"] == "connection_ack"
+    socket.subscribe(CYCLE_STEPS, cycle=cycle, after="k1.e30")
+    steps = [m["reviewCycleChanged"] for m in socket.take(5)]
+    socket.close()
+    assert [s["eventType"] for s in steps] == [
+        f"kaohe.reviews.{name}.v1"
+        for name in (
+            "CycleOpened",
+            "AppraisalBegan",
+            "GradesFinalised",
+            "ResultsPublished",
+            "ResultsConfirmed",
+        )
+    ]
+    assert steps[-1]["cycle"]["statusLabel"] == "已确认"
