@@ -80,7 +80,7 @@ def offline_verifier(
 def open_units(system: System) -> tuple[str, str]:
     """Two units whose events interleave in the directory log."""
     admin = system.token([Role.ADMIN])
-    ours = system.data(admin, REGISTER, name="审计测试单位", code="E2E-AUDIT")["registerUnit"]
+    ours = system.data(admin, REGISTER, name="审计测试单位", code="E2E-PROOFS")["registerUnit"]
     theirs = system.data(admin, REGISTER, name="其他单位", code="E2E-OTHER")["registerUnit"]
     for i in range(3):
         for unit in (ours, theirs):
@@ -222,7 +222,7 @@ def bundle(
     system.data(admin, OPEN, unit=units[0], name="新科室", on="2025-01-01")
     out = tmp_path_factory.mktemp("export") / "bundle"
     exported = kaohe(
-        system, "audit", "export", "--unit", "E2E-AUDIT", "--from", "2020-01-01", "--out", str(out)
+        system, "audit", "export", "--unit", "E2E-PROOFS", "--from", "2020-01-01", "--out", str(out)
     )
     assert exported.returncode == 0, exported.stdout + exported.stderr
     return out
