@@ -50,7 +50,7 @@ CANONICAL_SQL = (
 
 
 def _links(
-    conn: psycopg.Connection[tuple[object, ...]], service: str, batch: int
+    conn: psycopg.Connection[tuple[object, ...]], service: str, schema: str, batch: int
 ) -> Iterator[Link]:
     # A full outer join by position finds rows present on one side only (inserted or deleted).
     query = SQL(
@@ -60,7 +60,7 @@ def _links(
         "ON c.notification_id = e.notification_id "
         "ORDER BY 1"
     ).format(
-        schema=Identifier(service),
+        schema=Identifier(schema),
         events=Identifier(f"{service}_events"),
         chain=Identifier(f"{service}_chain"),
     )
@@ -77,14 +77,17 @@ def _links(
             yield from cast("list[Link]", rows)
 
 
-def verify_service(database_url: str, service: str, batch: int = 1000) -> ServiceReport:
-    """Verify one service's log against its chain."""
+def verify_service(
+    database_url: str, service: str, batch: int = 1000, *, schema: str | None = None
+) -> ServiceReport:
+    """Verify one service's log against its chain (in the schema named for it, by default)."""
+    schema = schema or service
     verifier = ChainVerifier()
     with psycopg.connect(database_url) as conn:
-        exists = conn.execute("SELECT to_regclass(%s)", (f"{service}.{service}_events",)).fetchone()
+        exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.{service}_events",)).fetchone()
         if exists is None or exists[0] is None:
             return ServiceReport(service, 0, None, None)
-        verifier.feed_canonical(_links(conn, service, batch))
+        verifier.feed_canonical(_links(conn, service, schema, batch))
     head = verifier.previous.hex() if verifier.count else None
     return ServiceReport(service, verifier.count, head, verifier.broken)
 
