@@ -4,6 +4,7 @@ and set every figure beside a baseline measured in the same run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from kernel.roles import Role
 from kernel.verify import SERVICES, verify_service
 
 LEVELS = (1, 8, 32)
-NOT_MEASURED = ["replay from 1M events (100k only: generating 1M takes ~10 min here)"]
+NOT_MEASURED = ["replay from 1M events (`--history-events 1000000`; 100k by default)"]
 
 
 @dataclass(frozen=True)
@@ -395,9 +396,13 @@ def machine(database: str) -> dict[str, Any]:
     }
 
 
-def run(smoke: bool, seed_value: int, out: Path) -> dict[str, Any]:
+def run(
+    smoke: bool, seed_value: int, out: Path, history_events: int | None = None
+) -> dict[str, Any]:
     """Run every measurement and write the JSON; return the results."""
     sizes = SMOKE if smoke else REAL
+    if history_events is not None:
+        sizes = dataclasses.replace(sizes, history_events=history_events)
     rng = random.Random(seed_value)
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
