@@ -78,7 +78,7 @@ async def _http(calls: list[Call], concurrency: int, keep: bool) -> Outcome:
                 elapsed = time.perf_counter() - started
                 failed = answer.status_code >= 400
                 body: Any = None
-                if keep or failed or "graphql" in call.url:
+                if not failed and (keep or "graphql" in call.url):
                     body = answer.json() if answer.content else None
                 if not failed and isinstance(body, dict) and body.get("errors"):
                     failed = True
