@@ -396,8 +396,9 @@ def postgres_env(database_url: str, schema: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "4",
         # Without a cache every command replays its aggregate from its first event (a unit's
         # org chart grows with every person: O(n) per command). Cached aggregates are
-        # fast-forwarded from the log before each use, so another process's writes are seen,
-        # and deep-copied, so a refused command leaves the cached copy untouched.
+        # fast-forwarded from the log before each use, so another process's writes are seen;
+        # they are deep-copied for a command, or lent under a lock by `deciding`, which drops
+        # them when the command fails, so a refused command never leaves a change behind.
         "AGGREGATE_CACHE_MAXSIZE": "1000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "APPLICATION_RECORDER_TOPIC": "kernel.store:ChainedRecorder",
