@@ -114,3 +114,25 @@ def test_one_idempotency_key_twice_in_a_batch_records_the_first_only(isolated: s
     with pytest.raises(IntegrityError):
         second.outcome()
     assert verify_service(isolated, "directory").events == 1
+
+
+def test_two_processes_group_committing_to_one_log_keep_one_chain(isolated: str) -> None:
+    # Each application stands for a service process: its own queue, leader and connections;
+    # only the table lock orders their batches.
+    apps = [Directory.on_postgres(isolated), Directory.on_postgres(isolated)]
+
+    def register(i: int) -> list[int]:
+        with acting(_context()):
+            app = apps[i % 2]
+            return app.register_unit(f"单位{i}", f"P-{i:04d}-{uuid4().hex[:6].upper()}").positions
+
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            positions = [p for ps in pool.map(register, range(160)) for p in ps]
+    finally:
+        for app in apps:
+            app.close()
+    assert sorted(positions) == _log(isolated)
+    report = verify_service(isolated, "directory")
+    assert report.ok
+    assert report.events == 160
