@@ -1,5 +1,6 @@
 """The eventsourcing library's own save, in process and without HTTP: an Application with a
-trivial aggregate, the default PostgreSQL recorder, in a schema of its own.
+trivial aggregate, the default PostgreSQL recorder, in a schema of its own. The same application
+on Kaohe's store (chained, group-committed) measures the store itself against it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bench.stats import Figure, figure
 from kernel.store import postgres_env
 
 SCHEMA = "bench_es"
+KAOHE_SCHEMA = "bench_kaohe"
 
 
 class Row(Aggregate):
@@ -46,6 +48,13 @@ def application(database_url: str) -> Rows:
     env.pop("APPLICATION_RECORDER_TOPIC", None)  # the library's default recorder, not Kaohe's
     env.update({"PERSISTENCE_MODULE": "eventsourcing.postgres", "CREATE_TABLE": "y"})
     return Rows(env=env)
+
+
+def kaohe_application(database_url: str) -> Rows:
+    """The same application on Kaohe's store: hash chain, idempotency table, group commit."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(KAOHE_SCHEMA)))
+    return Rows(env=postgres_env(database_url, KAOHE_SCHEMA))
 
 
 def measure(app: Rows, total: int, concurrency: int) -> Figure:

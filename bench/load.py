@@ -78,7 +78,7 @@ async def _http(calls: list[Call], concurrency: int, keep: bool) -> Outcome:
                 elapsed = time.perf_counter() - started
                 failed = answer.status_code >= 400
                 body: Any = None
-                if keep or failed or "graphql" in call.url:
+                if not failed and (keep or "graphql" in call.url):
                     body = answer.json() if answer.content else None
                 if not failed and isinstance(body, dict) and body.get("errors"):
                     failed = True
@@ -145,3 +145,86 @@ def run_sql(
 def own_peak_rss() -> tuple[int, int | None]:
     """This process's pid and peak RSS (KiB): asked of the load generator's process."""
     return os.getpid(), peak_rss_kib()
+
+
+@dataclass(frozen=True)
+class Lag:
+    """Projection lag under a paced write load."""
+
+    offered_per_second: float
+    achieved_per_second: float
+    commands: int
+    errors: int
+    lags: list[float]  # seconds from each command's answer until its position was projected
+    unseen: int  # commands whose position was not projected before the time-out
+    first_error: str | None
+
+
+async def _lag(
+    calls: list[Call], rate: float, database_url: str, channel: str, tag: str, timeout: float
+) -> Lag:
+    projected: list[tuple[float, int]] = []
+    conn: asyncpg.Connection = await asyncpg.connect(database_url)
+
+    def heard(_c: object, _pid: int, _channel: str, payload: object) -> None:
+        schema_service, _, position = str(payload).rpartition(":")
+        if schema_service == tag:
+            projected.append((time.perf_counter(), int(position)))
+
+    await conn.add_listener(channel, heard)
+    answered: list[tuple[float, int]] = []
+    errors = 0
+    first_error: str | None = None
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def one(call: Call) -> None:
+            nonlocal errors, first_error
+            try:
+                answer = await client.request(
+                    call.method, call.url, json=call.json, headers=call.headers
+                )
+            except httpx.HTTPError as exc:
+                errors += 1
+                first_error = first_error or repr(exc)
+                return
+            if answer.status_code >= 400:
+                errors += 1
+                first_error = first_error or f"{answer.status_code} {answer.text[:300]}"
+                return
+            answered.append((time.perf_counter(), max(answer.json()["positions"])))
+
+        started = time.perf_counter()
+        tasks = []
+        for i, call in enumerate(calls):
+            # An open loop: commands leave on schedule whether or not earlier ones have finished.
+            delay = started + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(call)))
+        await asyncio.gather(*tasks)
+        sending = time.perf_counter() - started
+    highest = max((p for _, p in answered), default=0)
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline and max((p for _, p in projected), default=0) < highest:
+        await asyncio.sleep(0.01)
+    await conn.close()
+    lags: list[float] = []
+    unseen = 0
+    for at, position in answered:
+        seen = next((t for t, p in projected if p >= position), None)
+        if seen is None:
+            unseen += 1
+        else:
+            # The projection can finish before the answer reaches the client: that is no lag.
+            lags.append(max(0.0, seen - at))
+    return Lag(rate, len(answered) / sending, len(calls), errors, lags, unseen, first_error)
+
+
+def run_lag(
+    calls: list[Call], rate: float, database_url: str, channel: str, tag: str, timeout: float = 30
+) -> Lag:
+    """Send `calls` at `rate` per second; time each until a NOTIFY on `channel` tagged `tag`
+    says the projection has reached the position the command answered with.
+    """
+    return asyncio.run(_lag(calls, rate, database_url, channel, tag, timeout))

@@ -34,7 +34,7 @@ def print_table(results: dict[str, Any]) -> None:
         for level in (1, 8, 32):
             fig = w[f"{command}@{level}"]
             base = w[f"bare_insert@{level}"]
-            es_level = 1 if level == 1 else 8
+            es_level = level
             es = w[f"es_save@{es_level}"]
             name = f"{command} c={level}" + (f" ({fig['errors']} err)" if fig["errors"] else "")
             table.add_row(
@@ -56,9 +56,20 @@ def print_table(results: dict[str, Any]) -> None:
     for level in (1, 8, 32):
         base = w[f"bare_insert@{level}"]
         table.add_row(f"bare insert c={level}", _rate(base), _lat(base), "", "", "")
-    for level in (1, 8):
+    for level in (1, 8, 32):
         es = w[f"es_save@{level}"]
         table.add_row(f"es save c={level}", _rate(es), _lat(es), "", "", "")
+    for level in (1, 8, 32):
+        own = w[f"kaohe_save@{level}"]
+        es = w[f"es_save@{level}"]
+        table.add_row(
+            f"Kaohe store save c={level}",
+            _rate(own),
+            _lat(own),
+            f"es save c={level}",
+            _rate(es),
+            _ratio(own["per_second"], es["per_second"]),
+        )
     r = results["read_path"]["figures"]
     typename = r["graphql_typename"]
     raw = r["asyncpg_department_people"]
@@ -78,6 +89,29 @@ def print_table(results: dict[str, Any]) -> None:
         )
     table.add_row("{ __typename } c=32", _rate(typename), _lat(typename), "", "", "")
     table.add_row("raw asyncpg c=32", _rate(raw), _lat(raw), "", "", "")
+    for lag in results["projection_lag"].values():
+        table.add_row(
+            f"projection lag at {lag['offered_per_second']:g}/s offered"
+            + (
+                f" ({lag['errors']} err, {lag['unseen']} unseen)"
+                if lag["errors"] or lag["unseen"]
+                else ""
+            ),
+            f"{lag['achieved_per_second']:,.0f}/s achieved",
+            f"p50 {lag['p50_ms']} / p99 {lag['p99_ms']} ms",
+            "target p99",
+            "100 ms",
+            "",
+        )
+    rp = results["replay"]
+    table.add_row(
+        f"replay ({rp['events']} events)",
+        f"{rp['replay_events_per_second']:,.0f} ev/s",
+        "",
+        "raw scan",
+        f"{rp['scan_events_per_second']:,.0f} ev/s",
+        _ratio(rp["replay_events_per_second"], rp["scan_events_per_second"]),
+    )
     a = results["audit"]
     table.add_row(
         f"audit verify ({a['events']} events)",

@@ -4,7 +4,7 @@ and set every figure beside a baseline measured in the same run.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -21,17 +21,18 @@ from uuid import UUID, uuid4
 import httpx
 import psycopg
 
-from bench import es_baseline, load
+from bench import es_baseline, history, load
 from bench.load import Call, Outcome
 from bench.stats import Figure, figure
 from bench.system import Stack, stack
+from gateway.projections.runner import PROJECTED_CHANNEL
 from kernel.auth import mint_token
 from kernel.calendar import china_date
 from kernel.roles import Role
 from kernel.verify import SERVICES, verify_service
 
 LEVELS = (1, 8, 32)
-NOT_MEASURED = ["projection lag under steady load", "replay from 100k/1M events"]
+NOT_MEASURED = ["replay from 1M events (`--history-events 1000000`; 100k by default)"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,31 @@ class Sizes:
     es_saves: int
     reads: int
     ceiling: int
+    lag_rates: tuple[float, ...]  # commands/s offered while measuring projection lag
+    lag_seconds: float  # how long each rate is held
+    history_events: int  # generated events for replay and verification
 
 
 REAL = Sizes(
-    departments=8, writes={1: 100, 8: 250, 32: 400}, es_saves=1500, reads=1500, ceiling=3000
+    departments=8,
+    writes={1: 200, 8: 500, 32: 800},
+    es_saves=1500,
+    reads=1500,
+    ceiling=3000,
+    lag_rates=(50.0, 100.0, 200.0),
+    lag_seconds=6.0,
+    history_events=100_000,
 )
-SMOKE = Sizes(departments=2, writes={1: 4, 8: 8, 32: 32}, es_saves=20, reads=32, ceiling=64)
+SMOKE = Sizes(
+    departments=2,
+    writes={1: 4, 8: 8, 32: 32},
+    es_saves=20,
+    reads=32,
+    ceiling=64,
+    lag_rates=(20.0,),
+    lag_seconds=1.0,
+    history_events=300,
+)
 
 
 @dataclass
@@ -223,10 +243,14 @@ def write_path(
         ]
         out = pool.submit(load.run_http, calls, level).result()
         results[f"bare_insert@{level}"] = _fig(out).as_dict()
-    app = es_baseline.application(stack_.database)
-    for level in (1, 8):
-        results[f"es_save@{level}"] = es_baseline.measure(app, sizes.es_saves, level).as_dict()
-    app.close()
+    for name, make in (
+        ("es_save", es_baseline.application),
+        ("kaohe_save", es_baseline.kaohe_application),
+    ):
+        app = make(stack_.database)
+        for level in LEVELS:
+            results[f"{name}@{level}"] = es_baseline.measure(app, sizes.es_saves, level).as_dict()
+        app.close()
     return {"figures": results, "errors": errors, "people": len(seeded.people)}
 
 
@@ -287,39 +311,46 @@ def read_path(
     return {"figures": results, "errors": errors, "concurrency": level}
 
 
-def audit(stack_: Stack) -> dict[str, Any]:
-    """Chain verification events/s beside sha256 over the same bytes with hashlib alone."""
-    events = 0
-    started = time.perf_counter()
-    ok = True
-    for service in SERVICES:
-        report = verify_service(stack_.database, service)
-        events += report.events
-        ok = ok and report.ok
-    verify_seconds = time.perf_counter() - started
-    states: list[bytes] = []
-    with psycopg.connect(stack_.database) as conn:
-        for service in SERVICES:
-            rows = conn.execute(
-                f"SELECT state FROM {service}.{service}_events ORDER BY notification_id"
-            ).fetchall()
-            states.extend(bytes(r[0]) for r in rows)
-    started = time.perf_counter()
-    previous = b"\x00" * 32
-    for state in states:
-        previous = hashlib.sha256(previous + state).digest()
-    hash_seconds = time.perf_counter() - started
-    verify_rate = round(events / verify_seconds, 1) if verify_seconds else 0.0
-    hash_rate = round(len(states) / hash_seconds, 1) if hash_seconds else 0.0
-    return {
-        "events": events,
-        "chains_ok": ok,
-        "verify_seconds": round(verify_seconds, 4),
-        "verify_events_per_second": verify_rate,
-        "hashlib_seconds": round(hash_seconds, 6),
-        "hashlib_events_per_second": hash_rate,
-        "ratio": _ratio(verify_rate, hash_rate),
-    }
+def projection_lag(
+    stack_: Stack, seeded: Seeded, rng: random.Random, sizes: Sizes, pool: ProcessPoolExecutor
+) -> dict[str, Any]:
+    """Commit to projected, p50/p99, while complaints are filed at steady rates (open loop)."""
+    results: dict[str, Any] = {}
+    for rate in sizes.lag_rates:
+        calls = [
+            Call(
+                "POST",
+                f"{stack_.settings.feedback_url}/units/{seeded.unit}/complaints",
+                {
+                    "target_kind": "PERSON",
+                    "target_id": str(rng.choice(seeded.people)),
+                    "complainant": {"name": "来访者", "agency": "市财政局"},
+                    "content": "窗口服务态度需要改进。",
+                },
+                {"Authorization": f"Bearer {seeded.office}"},
+            )
+            for _ in range(int(rate * sizes.lag_seconds))
+        ]
+        out = pool.submit(
+            load.run_lag, calls, rate, stack_.database, PROJECTED_CHANNEL, "gateway:feedback"
+        ).result()
+        fig = figure(out.lags, out.errors + out.unseen, sizes.lag_seconds)
+        results[f"lag@{rate:g}"] = {
+            "offered_per_second": rate,
+            "achieved_per_second": round(out.achieved_per_second, 1),
+            "commands": out.commands,
+            "errors": out.errors,
+            "unseen": out.unseen,
+            "p50_ms": fig.p50_ms,
+            "p99_ms": fig.p99_ms,
+            "first_error": out.first_error,
+        }
+    return results
+
+
+def audit_live(stack_: Stack) -> bool:
+    """Whether every live service log still matches its chain after the run's writes."""
+    return all(verify_service(stack_.database, service).ok for service in SERVICES)
 
 
 def _connections(database: str) -> int:
@@ -365,9 +396,13 @@ def machine(database: str) -> dict[str, Any]:
     }
 
 
-def run(smoke: bool, seed_value: int, out: Path) -> dict[str, Any]:
+def run(
+    smoke: bool, seed_value: int, out: Path, history_events: int | None = None
+) -> dict[str, Any]:
     """Run every measurement and write the JSON; return the results."""
     sizes = SMOKE if smoke else REAL
+    if history_events is not None:
+        sizes = dataclasses.replace(sizes, history_events=history_events)
     rng = random.Random(seed_value)
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
@@ -383,7 +418,11 @@ def run(smoke: bool, seed_value: int, out: Path) -> dict[str, Any]:
         connections = _connections(stack_.database)
         reads = read_path(stack_, seeded, sizes, pool)
         reads["connections_before"] = connections
-        verification = audit(stack_)
+        lag = projection_lag(stack_, seeded, rng, sizes, pool)
+        generated = history.generate(stack_.database, sizes.history_events, rng)
+        replayed = history.replay(stack_.database)
+        verification = history.verify(stack_.database)
+        verification["live_chains_ok"] = audit_live(stack_)
         loader = pool.submit(load.own_peak_rss).result()
         peaks = memory(stack_, loader)
         peaks["baseline_endpoint"] = baseline_peak
@@ -397,11 +436,17 @@ def run(smoke: bool, seed_value: int, out: Path) -> dict[str, Any]:
             "writes": {str(k): v for k, v in sizes.writes.items()},
             "es_saves": sizes.es_saves,
             "reads": sizes.reads,
+            "lag_rates": list(sizes.lag_rates),
+            "lag_seconds": sizes.lag_seconds,
+            "history_events": sizes.history_events,
         },
         "machine": about,
         "write_path": writes,
         "projection_catch_up_seconds": catch_up,
         "read_path": reads,
+        "projection_lag": lag,
+        "history": generated,
+        "replay": replayed,
         "audit": verification,
         "memory_peak_kib": peaks,
         "load_generator_ceiling": gen_ceiling,
@@ -425,9 +470,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
             out[f"{command}@{level}/bare_insert@{level}"] = _ratio(
                 rate, w[f"bare_insert@{level}"]["per_second"]
             )
-            es_level = 1 if level == 1 else 8
-            out[f"{command}@{level}/es_save@{es_level}"] = _ratio(
-                rate, w[f"es_save@{es_level}"]["per_second"]
+            out[f"{command}@{level}/es_save@{level}"] = _ratio(
+                rate, w[f"es_save@{level}"]["per_second"]
             )
     for name in ("graphql_department_people", "graphql_goal_sets"):
         out[f"{name}/graphql_typename"] = _ratio(
@@ -436,7 +480,12 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
         out[f"{name}/asyncpg_department_people"] = _ratio(
             r[name]["per_second"], r["asyncpg_department_people"]["per_second"]
         )
+    for level in LEVELS:
+        out[f"kaohe_save@{level}/es_save@{level}"] = _ratio(
+            w[f"kaohe_save@{level}"]["per_second"], w[f"es_save@{level}"]["per_second"]
+        )
     out["verify/hashlib"] = results["audit"]["ratio"]
+    out["replay/raw_scan"] = results["replay"]["ratio"]
     out["bare_insert@32/generator_ceiling"] = _ratio(
         w["bare_insert@32"]["per_second"], results["load_generator_ceiling"]["per_second"]
     )

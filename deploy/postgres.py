@@ -236,7 +236,10 @@ def _start(
         _log(f"{run_dir} is too long a path for a Unix socket; listening on TCP only")
         socket_dir = ""
     # pg_ctl hands -o to /bin/sh, hence the quoting.
-    options = f"-h 127.0.0.1 -p {port} -k {shlex.quote(socket_dir)}"
+    # Every Kaohe process holds pools (the reviews service four: its own log and its readers of
+    # the directory, goals and feedback logs); a development server gets headroom for them,
+    # the tests' systems and the benchmark's load generator.
+    options = f"-h 127.0.0.1 -p {port} -k {shlex.quote(socket_dir)} -c max_connections=300"
     log_file = run_dir / "server.log"
     try:
         _run(

@@ -58,11 +58,17 @@ class ChainBreak:
     problem: str
 
 
+Link = tuple[int, bytes | None, bytes | None]
+"""(notification id, the event's canonical bytes or None if its row is missing, recorded hash or
+None if the chain has no hash for it)."""
+
+
 @dataclasses.dataclass
 class ChainVerifier:
-    """Verifies a log incrementally, row by row, in notification order.
+    """Verifies a log incrementally, in notification order.
 
-    Feed it the events and their recorded hashes; it names the first record that does not match.
+    Feed it the events (or their canonical bytes) and their recorded hashes; it names the first
+    record that does not match.
     """
 
     previous: bytes = GENESIS
@@ -72,43 +78,62 @@ class ChainVerifier:
 
     def feed(self, rows: Iterable[tuple[StoredRow | None, int, bytes | None]]) -> None:
         """Check `(event row or None, notification id, recorded hash or None)` triples in order."""
-        for row, notification_id, recorded in rows:
-            if self.broken is not None:
-                return
-            self._check(row, notification_id, recorded)
-
-    def _check(self, row: StoredRow | None, notification_id: int, recorded: bytes | None) -> None:
-        if row is None:
-            self.broken = ChainBreak(
+        self.feed_canonical(
+            (
                 notification_id,
-                "event row missing: the chain records it, the log does not",
+                None
+                if row is None
+                else canonical_bytes(
+                    row.notification_id,
+                    row.originator_id,
+                    row.originator_version,
+                    row.topic,
+                    row.state,
+                ),
+                recorded,
             )
-            return
-        if recorded is None:
-            self.broken = ChainBreak(
-                notification_id,
-                "no chain hash: the row was inserted outside the recorder",
-            )
-            return
-        if notification_id <= self.last_id:
-            self.broken = ChainBreak(notification_id, "out of order")
-            return
-        expected = link(
-            self.previous,
-            canonical_bytes(
-                row.notification_id,
-                row.originator_id,
-                row.originator_version,
-                row.topic,
-                row.state,
-            ),
+            for row, notification_id, recorded in rows
         )
-        if expected != recorded:
-            self.broken = ChainBreak(
-                notification_id,
-                "hash mismatch: the stored event or the chain before it was altered",
-            )
+
+    def feed_canonical(self, links: Iterable[Link]) -> None:
+        """Check `(notification id, canonical bytes or None, recorded hash or None)` in order.
+
+        The loop is the verifier's hot path (one iteration per event of a log), so it keeps its
+        state in locals and leaves naming a problem to `_name_break`.
+        """
+        if self.broken is not None:
             return
-        self.previous = recorded
-        self.last_id = notification_id
-        self.count += 1
+        previous, last_id, count = self.previous, self.last_id, self.count
+        sha256 = hashlib.sha256
+        try:
+            for notification_id, canonical, recorded in links:
+                if (
+                    canonical is None
+                    or recorded is None
+                    or notification_id <= last_id
+                    or sha256(previous + canonical).digest() != recorded
+                ):
+                    self.broken = self._name_break(notification_id, canonical, recorded, last_id)
+                    return
+                previous, last_id, count = recorded, notification_id, count + 1
+        finally:
+            self.previous, self.last_id, self.count = previous, last_id, count
+
+    @staticmethod
+    def _name_break(
+        notification_id: int, canonical: bytes | None, recorded: bytes | None, last_id: int
+    ) -> ChainBreak:
+        if canonical is None:
+            return ChainBreak(
+                notification_id, "event row missing: the chain records it, the log does not"
+            )
+        if recorded is None:
+            return ChainBreak(
+                notification_id, "no chain hash: the row was inserted outside the recorder"
+            )
+        if notification_id <= last_id:
+            return ChainBreak(notification_id, "out of order")
+        return ChainBreak(
+            notification_id,
+            "hash mismatch: the stored event or the chain before it was altered",
+        )

@@ -39,7 +39,6 @@ from kernel.tlog import (
     verify_consistency,
     verify_inclusion,
 )
-from kernel.verify import _rows
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -165,6 +164,31 @@ def ensure_audit_schema(conn: Connection) -> None:
 def origin_of(prefix: str, service: str) -> str:
     """A service log's checkpoint origin line, e.g. `kaohe/goals`."""
     return f"{prefix}/{service}"
+
+
+def _rows(
+    conn: Connection, service: str, batch: int
+) -> Iterator[tuple[StoredRow | None, int, bytes | None]]:
+    # A full outer join by position finds rows present on one side only (inserted or deleted);
+    # the stored rows come back whole, since the Merkle leaves hash their canonical bytes too.
+    query = SQL(
+        "SELECT coalesce(e.notification_id, c.notification_id), e.originator_id::text, "
+        "e.originator_version, e.topic, e.state, c.hash, e.notification_id IS NOT NULL "
+        "FROM {schema}.{events} e FULL OUTER JOIN {schema}.{chain} c "
+        "ON c.notification_id = e.notification_id "
+        "ORDER BY 1"
+    ).format(
+        schema=Identifier(service),
+        events=Identifier(f"{service}_events"),
+        chain=Identifier(f"{service}_chain"),
+    )
+    with conn.cursor(name=f"checkpoint_{service}") as cursor:
+        cursor.itersize = batch
+        cursor.execute(query)
+        for record in cursor:
+            position, oid, version, topic, state, digest, present = record
+            row = StoredRow(position, oid, version, topic, bytes(state)) if present else None
+            yield row, position, bytes(digest) if digest is not None else None
 
 
 def read_log(conn: Connection, service: str) -> LogSnapshot:

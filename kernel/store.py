@@ -9,22 +9,33 @@ import contextlib
 import contextvars
 import dataclasses
 import json
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    JSONTranscoder,
+    OperationalError,
+    StoredEvent,
+    Transcoding,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import EnvType, retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from kernel.chain import GENESIS, canonical_bytes, link
 from kernel.context import EventMeta
 from kernel.errors import ConflictError
+
+T = TypeVar("T")
 
 
 class EventMetaAsDict(Transcoding):
@@ -92,13 +103,50 @@ def idempotent(claim: IdempotencyClaim | None) -> Iterator[None]:
         _claim.reset(token)
 
 
+class PendingWrite:
+    """One command's events waiting for a group commit, and then its outcome."""
+
+    def __init__(
+        self,
+        events: list[StoredEvent],
+        claim: IdempotencyClaim | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> None:
+        self.events = events
+        self.claim = claim
+        self.result = result
+        self.done = False
+        self._ids: Sequence[int] = ()
+        self._error: BaseException | None = None
+
+    def claim_body(self, ids: Sequence[int]) -> str:
+        """The answer recorded under the write's Idempotency-Key."""
+        return json.dumps({**(self.result or {}), "positions": list(ids)}, default=str)
+
+    def succeed(self, ids: Sequence[int]) -> None:
+        """Settle the write as committed at `ids`."""
+        self._ids, self.done = ids, True
+
+    def fail(self, error: BaseException) -> None:
+        """Settle the write as not recorded, for `error`."""
+        self._error, self.done = error, True
+
+    def outcome(self) -> Sequence[int]:
+        """The notification ids the write got, or the error it failed with, raised."""
+        if self._error is not None:
+            raise self._error
+        return self._ids
+
+
 class ChainedRecorder(PostgresApplicationRecorder):
     """The library's application recorder, plus a hash chain and idempotency records.
 
-    Both are written inside the insert transaction, after the library has taken its table lock, so
+    Both are written inside the insert transaction, after the library's table lock is taken, so
     the chain follows commit order exactly and a command's key is recorded if and only if its
-    events are.
+    events are. Commands waiting to write are committed together (see `insert_events`).
     """
+
+    MAX_BATCH: ClassVar[int] = 200
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
@@ -131,44 +179,184 @@ class ChainedRecorder(PostgresApplicationRecorder):
         self._insert_claim = SQL(
             "INSERT INTO {schema}.{idem} (key, fingerprint, result) VALUES (%s, %s, %s)"
         ).format(schema=schema, idem=idem)
+        self._insert_claims = SQL(
+            "INSERT INTO {schema}.{idem} (key, fingerprint, result) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::jsonb[])"
+        ).format(schema=schema, idem=idem)
         self._select_claim = SQL(
             "SELECT fingerprint, result FROM {schema}.{idem} WHERE key = %s"
         ).format(schema=schema, idem=idem)
+        self._writers = threading.Condition()
+        self._queue: list[PendingWrite] = []
+        self._leading = False
 
-    def _fetch_ids_after_insert_events(
-        self,
-        curs: psycopg.Cursor[DictRow],
-        stored_events: Sequence[StoredEvent],
-        **kwargs: Any,
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        assert ids is not None
+        """Record one command's events, committed together with whatever others are waiting.
+
+        Group commit: the first writer to find no transaction under way leads one for every
+        write queued meanwhile, under one table lock, with one hash pass and one NOTIFY; the
+        others wait for its outcome. Each write still succeeds or fails alone.
+        """
+        write = PendingWrite(list(stored_events), kwargs.get("idempotency"), kwargs.get("result"))
+        with self._writers:
+            self._queue.append(write)
+            while not write.done:
+                if not self._leading:
+                    self._leading = True
+                    batch, self._queue = (
+                        self._queue[: self.MAX_BATCH],
+                        self._queue[self.MAX_BATCH :],
+                    )
+                    break
+                self._writers.wait()
+            else:
+                return write.outcome()
+        try:
+            self.write_batch(batch)
+        except BaseException as exc:
+            for pending in batch:
+                if not pending.done:
+                    pending.fail(exc)
+            raise
+        finally:
+            with self._writers:
+                self._leading = False
+                self._writers.notify_all()
+        return write.outcome()
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def write_batch(self, batch: Sequence[PendingWrite]) -> None:
+        """Commit `batch` in one transaction and settle each write with its ids or its error.
+
+        All writes go in one INSERT; if that violates a constraint (a version another command
+        took, a reused Idempotency-Key), the transaction is tried again with a savepoint per
+        write, so only the writes at fault fail. Nothing is settled before the commit.
+        """
+        with self.datastore.get_connection() as conn:
+            conflict: psycopg.IntegrityError | None = None
+            # Pipelined: the lock, NOTIFY, last hash and INSERT travel in one round trip, the
+            # hashes, keys and COMMIT in another.
+            with conn.pipeline():
+                try:
+                    with conn.transaction():
+                        settled: list[Sequence[int] | Exception] = list(
+                            self._write_together(conn, batch)
+                        )
+                except psycopg.IntegrityError as exc:
+                    conflict = exc  # handled outside the pipeline, as the library does
+            if conflict is not None:
+                with conn.transaction():
+                    settled = self._write_one_by_one(conn, batch)
+        for pending, outcome in zip(batch, settled, strict=True):
+            if isinstance(outcome, Exception):
+                pending.fail(outcome)
+            else:
+                pending.succeed(outcome)
+
+    def _begin(self, curs: psycopg.Cursor[DictRow]) -> bytes:
+        self._lock_table(curs)
+        self._notify_channel(curs)
         curs.execute(self._last_hash, prepare=True)
         row = curs.fetchone()
-        previous = bytes(row["hash"]) if row else GENESIS
-        hashes: list[bytes] = []
-        for notification_id, event in zip(ids, stored_events, strict=True):
-            previous = link(
-                previous,
-                canonical_bytes(
-                    notification_id,
-                    str(event.originator_id),
-                    event.originator_version,
-                    event.topic,
-                    event.state,
-                ),
-            )
-            hashes.append(previous)
-        curs.execute(self._insert_hashes, (list(ids), hashes), prepare=True)
-        claim: IdempotencyClaim | None = kwargs.get("idempotency")
-        result: dict[str, Any] | None = kwargs.get("result")
-        if claim is not None and result is not None:
-            body = {**result, "positions": list(ids)}
-            curs.execute(
-                self._insert_claim,
-                (claim.key, claim.fingerprint, json.dumps(body, default=str)),
-            )
+        return bytes(row["hash"]) if row else GENESIS
+
+    def _write_together(
+        self, conn: psycopg.Connection[DictRow], batch: Sequence[PendingWrite]
+    ) -> list[list[int]]:
+        with conn.cursor() as curs, conn.cursor() as inserting:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            curs.execute(self._last_hash, prepare=True)
+            events = [e for pending in batch for e in pending.events]
+            inserting.execute(self.insert_events_statement, (self._composite(events),))
+            row = curs.fetchone()
+            previous = bytes(row["hash"]) if row else GENESIS
+            flat = [row["notification_id"] for row in inserting.fetchall()]
+            ids: list[list[int]] = []
+            for pending in batch:
+                ids.append(flat[: len(pending.events)])
+                flat = flat[len(pending.events) :]
+            self._chain(curs, previous, batch, ids)
+            claimed = [
+                (p.claim, p.claim_body(i)) for p, i in zip(batch, ids, strict=True) if p.claim
+            ]
+            if claimed:
+                curs.execute(
+                    self._insert_claims,
+                    (
+                        [c.key for c, _ in claimed],
+                        [c.fingerprint for c, _ in claimed],
+                        [body for _, body in claimed],
+                    ),
+                )
         return ids
+
+    def _write_one_by_one(
+        self, conn: psycopg.Connection[DictRow], batch: Sequence[PendingWrite]
+    ) -> list[Sequence[int] | Exception]:
+        settled: list[Sequence[int] | Exception] = []
+        with conn.cursor() as curs:
+            previous = self._begin(curs)
+            for pending in batch:
+                try:
+                    with conn.transaction():
+                        curs.execute(
+                            self.insert_events_statement, (self._composite(pending.events),)
+                        )
+                        ids = [row["notification_id"] for row in curs.fetchall()]
+                        if pending.claim:
+                            curs.execute(
+                                self._insert_claim,
+                                (
+                                    pending.claim.key,
+                                    pending.claim.fingerprint,
+                                    pending.claim_body(ids),
+                                ),
+                            )
+                except psycopg.IntegrityError as exc:
+                    settled.append(IntegrityError(str(exc)))
+                else:
+                    settled.append(ids)
+            written = [
+                (p, list(i)) for p, i in zip(batch, settled, strict=True) if isinstance(i, list)
+            ]
+            self._chain(curs, previous, [p for p, _ in written], [i for _, i in written])
+        return settled
+
+    def _composite(self, events: Sequence[StoredEvent]) -> list[Any]:
+        return [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in events
+        ]
+
+    def _chain(
+        self,
+        curs: psycopg.Cursor[DictRow],
+        previous: bytes,
+        batch: Sequence[PendingWrite],
+        ids: Sequence[Sequence[int]],
+    ) -> None:
+        # One pass over the batch in notification order: the order the table lock gave the ids.
+        positions: list[int] = []
+        hashes: list[bytes] = []
+        for pending, written in zip(batch, ids, strict=True):
+            for notification_id, event in zip(written, pending.events, strict=True):
+                previous = link(
+                    previous,
+                    canonical_bytes(
+                        notification_id,
+                        str(event.originator_id),
+                        event.originator_version,
+                        event.topic,
+                        event.state,
+                    ),
+                )
+                positions.append(notification_id)
+                hashes.append(previous)
+        if positions:
+            curs.execute(self._insert_hashes, (positions, hashes), prepare=True)
 
     def recorded_result(self, claim: IdempotencyClaim) -> dict[str, Any] | None:
         """The first result recorded under `claim`'s key, or None if the key is new.
@@ -190,7 +378,9 @@ class ChainedRecorder(PostgresApplicationRecorder):
         return result
 
 
-def postgres_env(database_url: str, schema: str) -> dict[str, str]:
+def postgres_env(
+    database_url: str, schema: str, pool_size: int = 4, max_overflow: int = 4
+) -> dict[str, str]:
     """The eventsourcing environment for a service whose log lives in `schema`."""
     url = urlsplit(database_url)
     return {
@@ -201,11 +391,18 @@ def postgres_env(database_url: str, schema: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(url.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_SCHEMA": schema,
-        # Budget for a server's default max_connections of 100: each of the three services
-        # holds up to two applications (its own and the directory reader), the gateway about
+        # Budget for a server's default max_connections of 100: each service's own log holds 4
+        # (+4 when busy), each reader of another service's log 1 (+3), the gateway about
         # fifteen; commands waiting for a connection queue in the pool rather than fail.
-        "POSTGRES_POOL_SIZE": "4",
-        "POSTGRES_MAX_OVERFLOW": "4",
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(max_overflow),
+        # Without a cache every command replays its aggregate from its first event (a unit's
+        # org chart grows with every person: O(n) per command). Cached aggregates are
+        # fast-forwarded from the log before each use, so another process's writes are seen;
+        # they are deep-copied for a command, or lent under a lock by `deciding`, which drops
+        # them when the command fails, so a refused command never leaves a change behind.
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
         "APPLICATION_RECORDER_TOPIC": "kernel.store:ChainedRecorder",
         "CREATE_TABLE": "y",
     }
@@ -221,12 +418,55 @@ class ServiceApplication(Application[UUID]):
     """An eventsourcing application whose log is one service's published contract."""
 
     schema: ClassVar[str]
+    # Striped, so the locks are bounded in number; two aggregates sharing a stripe only queue.
+    _STRIPES: ClassVar[int] = 64
+
+    def __init__(self, env: EnvType | None = None) -> None:
+        super().__init__(env=env)
+        self._stripes = tuple(threading.RLock() for _ in range(self._STRIPES))
+
+    def _stripe(self, aggregate_id: UUID) -> threading.RLock:
+        return self._stripes[aggregate_id.int % self._STRIPES]
+
+    @contextlib.contextmanager
+    def deciding(self, aggregate_id: UUID) -> Iterator[Any]:
+        """The aggregate, for one command at a time per aggregate in this process.
+
+        Commands to one aggregate queue here instead of racing each other to a version conflict
+        (they still conflict with other processes, which `run_command` retries). The cached
+        aggregate is lent, not copied: a unit's org chart grows with every person, and copying
+        it for every command costs as much as replaying it. If the block raises, whatever it
+        changed is dropped from the cache, so the next command starts from the log.
+        """
+        with self._stripe(aggregate_id):
+            try:
+                yield self.repository.get(aggregate_id, deepcopy_from_cache=False)
+            except BaseException:
+                self._forget(aggregate_id)
+                raise
+
+    def reading(self, aggregate_id: UUID, question: Callable[[Any], T]) -> T:
+        """Answer `question` about the aggregate as recorded now, without copying it.
+
+        Runs under the aggregate's lock, so no command changes it meanwhile; `question` must
+        not change the aggregate nor keep a reference to it.
+        """
+        with self._stripe(aggregate_id):
+            return question(self.repository.get(aggregate_id, deepcopy_from_cache=False))
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     @classmethod
-    def on_postgres(cls, database_url: str) -> Self:
-        """Construct the application on the PostgreSQL at `database_url`, in its own schema."""
+    def on_postgres(cls, database_url: str, *, reader: bool = False) -> Self:
+        """Construct the application on the PostgreSQL at `database_url`, in its own schema;
+        as a `reader` (another service reading this log to decide) with a smaller pool.
+        """
         ensure_schema(database_url, cls.schema)
-        return cls(env=postgres_env(database_url, cls.schema))
+        sizes = (1, 3) if reader else (4, 4)
+        return cls(env=postgres_env(database_url, cls.schema, *sizes))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

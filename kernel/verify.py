@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import cast
 
 import psycopg
 from psycopg.sql import SQL, Identifier
 
-from kernel.chain import ChainBreak, ChainVerifier, StoredRow
+from kernel.chain import ChainBreak, ChainVerifier, Link
 
 SERVICES = ("directory", "goals", "feedback", "reviews")
 
@@ -31,38 +31,63 @@ class ServiceReport:
         return self.broken is None
 
 
-def _rows(
-    conn: psycopg.Connection[tuple[object, ...]], service: str, batch: int
-) -> Iterator[tuple[StoredRow | None, int, bytes | None]]:
+def _part(expression: str) -> str:
+    # One length-prefixed part of kernel.chain.canonical_bytes, built by PostgreSQL.
+    data = f"convert_to({expression}, 'UTF8')"
+    return f"int8send(octet_length({data})::bigint) || {data}"
+
+
+# kernel.chain.canonical_bytes, computed by the server next to the rows: the verifier's own
+# per-row work is then one concatenation and one SHA-256, as in hashing the bytes alone. The
+# state is hashed exactly as stored (bytea, no decoding).
+CANONICAL_SQL = (
+    " || ".join(
+        _part(e)
+        for e in ("e.notification_id::text", "e.originator_id::text", "e.originator_version::text")
+    )
+    + f" || {_part('e.topic')} || int8send(octet_length(e.state)::bigint) || e.state"
+)
+
+
+def _links(
+    conn: psycopg.Connection[tuple[object, ...]], service: str, schema: str, batch: int
+) -> Iterator[Link]:
     # A full outer join by position finds rows present on one side only (inserted or deleted).
     query = SQL(
-        "SELECT coalesce(e.notification_id, c.notification_id), e.originator_id::text, "
-        "e.originator_version, e.topic, e.state, c.hash, e.notification_id IS NOT NULL "
-        "FROM {schema}.{events} e FULL OUTER JOIN {schema}.{chain} c "
+        "SELECT coalesce(e.notification_id, c.notification_id), "
+        + CANONICAL_SQL
+        + ", c.hash FROM {schema}.{events} e FULL OUTER JOIN {schema}.{chain} c "
         "ON c.notification_id = e.notification_id "
         "ORDER BY 1"
     ).format(
-        schema=Identifier(service),
+        schema=Identifier(schema),
         events=Identifier(f"{service}_events"),
         chain=Identifier(f"{service}_chain"),
     )
-    with conn.cursor(name=f"verify_{service}") as cursor:
-        cursor.itersize = batch
-        cursor.execute(query)
-        for record in cursor:
-            position, oid, version, topic, state, digest, present = cast("tuple[Any, ...]", record)
-            row = StoredRow(position, oid, version, topic, bytes(state)) if present else None
-            yield row, position, bytes(digest) if digest is not None else None
+    # Binary results: bytea arrives as bytes, with no hex decoding per row. Streamed in chunks
+    # (libpq 17+), the server keeps producing rows while this process hashes the ones it has;
+    # a server-side cursor makes each wait for the other at every fetch.
+    if psycopg.pq.version() >= 170000:
+        with conn.cursor(binary=True) as cursor:
+            yield from cast("Iterator[Link]", cursor.stream(query, size=batch))
+        return
+    with conn.cursor(name=f"verify_{service}", binary=True) as named:
+        named.execute(query)
+        while rows := named.fetchmany(batch):
+            yield from cast("list[Link]", rows)
 
 
-def verify_service(database_url: str, service: str, batch: int = 5000) -> ServiceReport:
-    """Verify one service's log against its chain."""
+def verify_service(
+    database_url: str, service: str, batch: int = 1000, *, schema: str | None = None
+) -> ServiceReport:
+    """Verify one service's log against its chain (in the schema named for it, by default)."""
+    schema = schema or service
     verifier = ChainVerifier()
     with psycopg.connect(database_url) as conn:
-        exists = conn.execute("SELECT to_regclass(%s)", (f"{service}.{service}_events",)).fetchone()
+        exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.{service}_events",)).fetchone()
         if exists is None or exists[0] is None:
             return ServiceReport(service, 0, None, None)
-        verifier.feed(_rows(conn, service, batch))
+        verifier.feed_canonical(_links(conn, service, schema, batch))
     head = verifier.previous.hex() if verifier.count else None
     return ServiceReport(service, verifier.count, head, verifier.broken)
 

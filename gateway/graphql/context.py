@@ -5,7 +5,7 @@ would cache for the life of the server) and the way to forward commands.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -59,6 +59,13 @@ class Loaders:
     survey_response_count: DataLoader[UUID, int]
     complaint: DataLoader[UUID, asyncpg.Record | None]
     complaint_history: DataLoader[UUID, list[asyncpg.Record]]
+    # Org-chart terms in force on a date, keyed by (id, date): a department's members each
+    # asking for their managers make one query per term table, not five per member.
+    department_on: DataLoader[tuple[UUID, date], Any]
+    head_on: DataLoader[tuple[UUID, date], Any]
+    supervisor_on: DataLoader[tuple[UUID, date], Any]
+    principal_on: DataLoader[tuple[UUID, date], Any]
+    supervises_on: DataLoader[tuple[UUID, date], Any]
 
 
 def _by_id(
@@ -101,6 +108,27 @@ def _count_of(pool: asyncpg.Pool, table: str, column: str) -> DataLoader[UUID, i
         )
         found = {r["id"]: int(r["n"]) for r in rows}
         return [found.get(i, 0) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _in_force(
+    pool: asyncpg.Pool, table: str, key: str, value: str
+) -> DataLoader[tuple[UUID, date], Any]:
+    """`value` of the latest term of `table` in force on a date for each `key` id (else None)."""
+
+    async def load(keys: list[tuple[UUID, date]]) -> list[Any]:
+        found: dict[tuple[UUID, date], Any] = {}
+        for on in {d for _, d in keys}:
+            rows = await pool.fetch(
+                f"SELECT DISTINCT ON ({key}) {key} AS key, {value} AS value FROM {table} "
+                f"WHERE {key} = ANY($1::uuid[]) AND start_on <= $2 "
+                f"AND (end_on IS NULL OR $2 < end_on) ORDER BY {key}, start_on DESC, id DESC",
+                list({i for i, d in keys if d == on}),
+                on,
+            )
+            found.update({(r["key"], on): r["value"] for r in rows})
+        return [found.get(k) for k in keys]
 
     return DataLoader(load_fn=load)
 
@@ -168,6 +196,11 @@ class Context(BaseContext):
             complaint_history=_all_of(
                 pool, f"{schema}.complaint_history", "complaint_id", "position"
             ),
+            department_on=_in_force(pool, f"{schema}.memberships", "person_id", "department_id"),
+            head_on=_in_force(pool, f"{schema}.department_heads", "department_id", "person_id"),
+            supervisor_on=_in_force(pool, f"{schema}.supervisions", "department_id", "leader_id"),
+            principal_on=_in_force(pool, f"{schema}.principal_leaders", "unit_id", "person_id"),
+            supervises_on=_in_force(pool, f"{schema}.supervisions", "leader_id", "TRUE"),
         )
 
     def viewed(

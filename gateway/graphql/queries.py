@@ -11,8 +11,6 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.graphql.types import (
-    IN_FORCE,
-    LATEST,
     Department,
     DepartmentConnection,
     DepartmentEdge,
@@ -111,13 +109,7 @@ def page_info(rows: list[Any], size: int, edges: Sequence[Edge]) -> PageInfo:
 
 async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
     """The department a person belonged to on a date."""
-    ctx = info.context
-    value: UUID | None = await ctx.pool.fetchval(
-        f"SELECT department_id FROM {ctx.table('memberships')} WHERE person_id = $1 "
-        f"AND {IN_FORCE} {LATEST}",
-        person_id,
-        on,
-    )
+    value: UUID | None = await info.context.loaders.department_on.load((person_id, on))
     return value
 
 
@@ -137,18 +129,8 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
     if department_id is not None:
         head = await term_holder(info, "department_heads", "person_id", department_id, at)
         supervisor = await term_holder(info, "supervisions", "leader_id", department_id, at)
-    principal = await ctx.pool.fetchval(
-        f"SELECT person_id FROM {ctx.table('principal_leaders')} WHERE unit_id = $1 "
-        f"AND {IN_FORCE} {LATEST}",
-        person_row["unit_id"],
-        on,
-    )
-    supervises = await ctx.pool.fetchval(
-        f"SELECT EXISTS (SELECT 1 FROM {ctx.table('supervisions')} WHERE leader_id = $1 "
-        f"AND {IN_FORCE})",
-        person_id,
-        on,
-    )
+    principal = await ctx.loaders.principal_on.load((person_row["unit_id"], on))
+    supervises = bool(await ctx.loaders.supervises_on.load((person_id, on)))
     is_leader = supervises or (
         department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
     )

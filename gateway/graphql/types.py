@@ -295,12 +295,12 @@ async def term_holder(
     info: Info_, table: str, column: str, department_id: UUID, at: datetime | None
 ) -> UUID | None:
     """Who held a department's term (head, supervision) at an instant."""
-    ctx = info.context
-    value: UUID | None = await ctx.pool.fetchval(
-        f"SELECT {column} FROM {ctx.table(table)} WHERE department_id = $1 AND {IN_FORCE} {LATEST}",
-        department_id,
-        china_date(at),
-    )
+    loaders = info.context.loaders
+    loader = {
+        ("department_heads", "person_id"): loaders.head_on,
+        ("supervisions", "leader_id"): loaders.supervisor_on,
+    }[(table, column)]
+    value: UUID | None = await loader.load((department_id, china_date(at)))
     return value
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,6 +21,8 @@ from services.directory.vocabulary import (
     ServiceKind,
 )
 
+T = TypeVar("T")
+
 
 class Directory(ServiceApplication):
     """Units, departments, people and who manages whom, over time."""
@@ -29,7 +34,7 @@ class Directory(ServiceApplication):
         """Register a unit (tenant)."""
         unit_id = unit_id_for(code)
         try:
-            self.repository.get(unit_id)
+            self.reading(unit_id, lambda unit: unit.version)
         except AggregateNotFoundError:
             unit = Unit(name=name, code=code)
             return self.commit(unit, result={"unit_id": str(unit.id)})
@@ -39,15 +44,32 @@ class Directory(ServiceApplication):
 
     def get_unit(self, unit_id: UUID, expected_version: int | None = None) -> Unit:
         """The unit's current org chart; with `expected_version`, only if it is still current."""
+        unit = self.ask(unit_id, copy.deepcopy)
+        if expected_version is not None and unit.version != expected_version:
+            raise stale_version(expected_version, unit.version)
+        return unit
+
+    @contextlib.contextmanager
+    def _deciding(self, unit_id: UUID, expected_version: int | None) -> Iterator[Unit]:
+        # Every org-chart command decides on the unit's one aggregate: one at a time here.
         try:
-            unit: Unit = self.repository.get(unit_id)
+            with self.deciding(unit_id) as unit:
+                if expected_version is not None and unit.version != expected_version:
+                    raise stale_version(expected_version, unit.version)
+                yield unit
         except AggregateNotFoundError:
             raise NotFoundError(
                 "directory.unit_exists", f"no unit {unit_id}", field="unit_id"
             ) from None
-        if expected_version is not None and unit.version != expected_version:
-            raise stale_version(expected_version, unit.version)
-        return unit
+
+    def ask(self, unit_id: UUID, question: Callable[[Unit], T]) -> T:
+        """Answer `question` about the unit's org chart as recorded now (without copying it)."""
+        try:
+            return self.reading(unit_id, question)
+        except AggregateNotFoundError:
+            raise NotFoundError(
+                "directory.unit_exists", f"no unit {unit_id}", field="unit_id"
+            ) from None
 
     def open_department(
         self,
@@ -59,9 +81,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Open a department in a unit."""
-        unit = self.get_unit(unit_id, expected_version)
-        department_id = unit.open_department(name, category, service_kind, opened_on)
-        return self.commit(unit, result={"department_id": str(department_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            department_id = unit.open_department(name, category, service_kind, opened_on)
+            return self.commit(unit, result={"department_id": str(department_id)})
 
     def add_person(
         self,
@@ -74,9 +96,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Add a person to a unit."""
-        unit = self.get_unit(unit_id, expected_version)
-        person_id = unit.add_person(name, login, position_category, department_id, joined_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            person_id = unit.add_person(name, login, position_category, department_id, joined_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def move_person(
         self,
@@ -87,9 +109,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Move a person to another department."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.move_person(person_id, department_id, effective_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.move_person(person_id, department_id, effective_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def remove_person(
         self,
@@ -99,9 +121,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Record that a person left the unit."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.remove_person(person_id, effective_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.remove_person(person_id, effective_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def appoint_department_head(
         self,
@@ -112,9 +134,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Appoint a department head."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.appoint_department_head(department_id, person_id, effective_on)
-        return self.commit(unit, result={"department_id": str(department_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.appoint_department_head(department_id, person_id, effective_on)
+            return self.commit(unit, result={"department_id": str(department_id)})
 
     def assign_supervising_leader(
         self,
@@ -125,9 +147,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Assign departments to a supervising leader."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.assign_supervising_leader(leader_id, department_ids, effective_on)
-        return self.commit(unit, result={"leader_id": str(leader_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.assign_supervising_leader(leader_id, department_ids, effective_on)
+            return self.commit(unit, result={"leader_id": str(leader_id)})
 
     def appoint_principal_leader(
         self,
@@ -137,9 +159,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Appoint the principal leader."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.appoint_principal_leader(person_id, effective_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.appoint_principal_leader(person_id, effective_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def grant_office_role(
         self,
@@ -150,9 +172,9 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Grant a unit-wide role."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.grant_office_role(person_id, role, effective_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.grant_office_role(person_id, role, effective_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def revoke_office_role(
         self,
@@ -163,10 +185,10 @@ class Directory(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """End a unit-wide role."""
-        unit = self.get_unit(unit_id, expected_version)
-        unit.revoke_office_role(person_id, role, effective_on)
-        return self.commit(unit, result={"person_id": str(person_id)})
+        with self._deciding(unit_id, expected_version) as unit:
+            unit.revoke_office_role(person_id, role, effective_on)
+            return self.commit(unit, result={"person_id": str(person_id)})
 
     def get_managers(self, unit_id: UUID, person_id: UUID, on: date) -> Managers:
         """Who manages the person on `on`."""
-        return self.get_unit(unit_id).managers_of(person_id, on)
+        return self.ask(unit_id, lambda unit: unit.managers_of(person_id, on))

@@ -7,11 +7,15 @@ made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
 from services.directory.application import Directory
 from services.directory.domain import Managers, Unit
+
+T = TypeVar("T")
 
 
 class OrgChart:
@@ -21,32 +25,44 @@ class OrgChart:
         self._directory = directory
 
     def unit(self, unit_id: UUID) -> Unit:
-        """The unit's org chart as recorded now."""
+        """A copy of the unit's org chart as recorded now."""
         return self._directory.get_unit(unit_id)
+
+    def ask(self, unit_id: UUID, question: Callable[[Unit], T]) -> T:
+        """Answer `question` about the unit's org chart as recorded now, without copying it
+        (a unit is hundreds of people); `question` must not keep or change the unit.
+        """
+        return self._directory.ask(unit_id, question)
 
     def managers_of(self, unit_id: UUID, person_id: UUID, on: date) -> Managers:
         """Who manages the person on `on`."""
-        return self.unit(unit_id).managers_of(person_id, on)
+        return self.ask(unit_id, lambda unit: unit.managers_of(person_id, on))
 
     def department_of(self, unit_id: UUID, person_id: UUID, on: date) -> UUID | None:
         """The person's department on `on`."""
-        unit = self.unit(unit_id)
-        unit.person(person_id)
-        return unit.department_of(person_id, on)
+
+        def question(unit: Unit) -> UUID | None:
+            unit.person(person_id)
+            return unit.department_of(person_id, on)
+
+        return self.ask(unit_id, question)
 
     def members(self, unit_id: UUID, department_id: UUID, on: date) -> list[tuple[UUID, str]]:
         """The department's members on `on`, with their names."""
-        unit = self.unit(unit_id)
-        unit.department(department_id)
-        return [
-            (p.id, p.name)
-            for p in unit.people.values()
-            if unit.department_of(p.id, on) == department_id
-        ]
+
+        def question(unit: Unit) -> list[tuple[UUID, str]]:
+            unit.department(department_id)
+            return [
+                (p.id, p.name)
+                for p in unit.people.values()
+                if unit.department_of(p.id, on) == department_id
+            ]
+
+        return self.ask(unit_id, question)
 
     def department_name(self, unit_id: UUID, department_id: UUID) -> str:
         """The department's name."""
-        return self.unit(unit_id).department(department_id).name
+        return self.ask(unit_id, lambda unit: unit.department(department_id).name)
 
     def close(self) -> None:
         """Release the directory store's connections."""

@@ -410,7 +410,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         feedback_app = Feedback.on_postgres(settings.database_url)
-        feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url))
+        feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
         app.state.feedback = feedback_app
         stop = asyncio.Event()
         schedule = asyncio.create_task(

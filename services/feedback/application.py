@@ -22,6 +22,7 @@ from kernel.errors import (
     stale_version,
 )
 from kernel.store import Committed, ServiceApplication
+from services.directory.domain import Unit
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory
 from services.feedback.domain import (
@@ -196,12 +197,14 @@ class Feedback(ServiceApplication):
     def _department_for(
         self, unit_id: UUID, kind: TargetKind, target_id: UUID, on: date
     ) -> UUID | None:
-        unit = self.org.unit(unit_id)
-        if kind is TargetKind.DEPARTMENT:
-            unit.department(target_id, "target_id")
-            return target_id
-        unit.person(target_id, "target_id")
-        return unit.department_of(target_id, on)
+        def question(unit: Unit) -> UUID | None:
+            if kind is TargetKind.DEPARTMENT:
+                unit.department(target_id, "target_id")
+                return target_id
+            unit.person(target_id, "target_id")
+            return unit.department_of(target_id, on)
+
+        return self.org.ask(unit_id, question)
 
     def record_praise(
         self,
@@ -266,7 +269,7 @@ class Feedback(ServiceApplication):
     ) -> Committed:
         """Assign a complaint to the person who must handle it."""
         complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
-        self.org.unit(complaint.unit_id).person(handler_id, "handler_id")
+        self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
         complaint.assign(handler_id)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 

@@ -474,7 +474,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         goals_app = Goals.on_postgres(settings.database_url)
-        goals_app.org = OrgChart(Directory.on_postgres(settings.database_url))
+        goals_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
         app.state.goals = goals_app
         yield
         goals_app.org.close()

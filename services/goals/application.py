@@ -80,7 +80,7 @@ class Goals(ServiceApplication):
         checked = ReferenceGoals.check_document(kind, department_id, period, items)
         if kind.by_department:
             assert department_id is not None
-            head = self.org.unit(unit_id).head_of(department_id, china_date(now))
+            head = self.org.ask(unit_id, lambda unit: unit.head_of(department_id, china_date(now)))
             if head != actor_id:
                 raise NotPermittedError(
                     "goals.department_head_publishes",

@@ -456,9 +456,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         reviews_app = Reviews.on_postgres(settings.database_url)
-        reviews_app.org = OrgChart(Directory.on_postgres(settings.database_url))
-        reviews_app.goals = GoalsLog(Goals.on_postgres(settings.database_url))
-        reviews_app.feedback = FeedbackLog(Feedback.on_postgres(settings.database_url))
+        reviews_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        reviews_app.goals = GoalsLog(Goals.on_postgres(settings.database_url, reader=True))
+        reviews_app.feedback = FeedbackLog(Feedback.on_postgres(settings.database_url, reader=True))
         app.state.reviews = reviews_app
         yield
         reviews_app.org.close()

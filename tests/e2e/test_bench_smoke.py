@@ -37,13 +37,20 @@ def test_bench_smoke_runs_and_writes_results(tmp_path: Path) -> None:
         "load_generator_ceiling",
         "ratios",
         "not_measured",
+        "projection_lag",
+        "replay",
     ):
         assert key in results
     figures = results["write_path"]["figures"]
     for command in ("add_person", "draft_goal_set", "file_complaint", "bare_insert"):
         for level in (1, 8, 32):
             assert set(figures[f"{command}@{level}"]) >= {"per_second", "p50_ms", "p99_ms"}
-    assert {"es_save@1", "es_save@8"} <= set(figures)
+    for level in (1, 8, 32):
+        assert {f"es_save@{level}", f"kaohe_save@{level}"} <= set(figures)
+    assert {"p50_ms", "p99_ms", "achieved_per_second"} <= set(results["projection_lag"]["lag@20"])
+    assert {"replay_events_per_second", "scan_events_per_second"} <= set(results["replay"])
+    assert results["audit"]["chains_ok"]
+    assert results["audit"]["live_chains_ok"]
     assert {"graphql_department_people", "graphql_typename", "asyncpg_department_people"} <= set(
         results["read_path"]["figures"]
     )

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
@@ -287,6 +288,41 @@ def test_who_managed_whom_follows_the_move(system: System, unit: Unit) -> None:
     head = system.data(unit.office, MANAGERS, person=unit.people["liqiang"])["managers"]
     assert head["departmentHead"] is None
     assert head["directManager"]["name"] == "刘明"
+
+
+def test_a_departments_members_each_get_their_own_managers_at_the_instant_asked(
+    system: System, unit: Unit
+) -> None:
+    # Every member's managers are loaded together (batched), yet each keeps its own answer.
+    query = """query($dept: ID!, $at: DateTime) { department(id: $dept) {
+      members(at: $at) { login department(at: $at) { name }
+        managers(at: $at) { departmentHead { login } directManager { login } } } } }"""
+    march = system.data(
+        unit.office, query, dept=unit.departments["vehicles"], at="2026-03-31T12:00:00+08:00"
+    )["department"]["members"]
+    april = system.data(
+        unit.office, query, dept=unit.departments["vehicles"], at="2026-04-01T09:00:00+08:00"
+    )["department"]["members"]
+
+    def managers(members: list[dict[str, Any]]) -> dict[str, tuple[str | None, str | None]]:
+        def login(person: dict[str, str] | None) -> str | None:
+            return person["login"] if person else None
+
+        return {
+            m["login"]: (
+                login(m["managers"]["departmentHead"]),
+                login(m["managers"]["directManager"]),
+            )
+            for m in members
+        }
+
+    assert managers(march) == {"liqiang": (None, "liuming"), "zhaomin": ("liqiang", "liqiang")}
+    assert managers(april) == {
+        "liqiang": (None, "liuming"),
+        "zhaomin": ("liqiang", "liqiang"),
+        "zhangwei": ("liqiang", "liqiang"),
+    }
+    assert {m["department"]["name"] for m in april} == {"公车服务科"}
 
 
 def test_people_are_paged_with_stable_cursors(system: System, unit: Unit) -> None:

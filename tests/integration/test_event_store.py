@@ -11,11 +11,12 @@ import psycopg
 import pytest
 from psycopg.sql import SQL, Identifier, Literal
 
+from kernel.chain import canonical_bytes
 from kernel.context import CommandContext, acting
 from kernel.errors import ConflictError
 from kernel.roles import Role
 from kernel.store import Committed, IdempotencyClaim, idempotent
-from kernel.verify import verify_service
+from kernel.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 
@@ -203,3 +204,21 @@ def test_a_stale_expected_version_is_a_conflict_and_records_nothing(directory: D
             )
     assert refused.value.rule == "kernel.optimistic_concurrency"
     assert directory.get_unit(unit_id).version == 2
+
+
+def test_the_verifier_builds_the_same_canonical_bytes_as_the_recorder(
+    directory: Directory, database: str
+) -> None:
+    new_unit(directory)
+    with psycopg.connect(database) as conn:
+        rows = conn.execute(
+            SQL(
+                "SELECT e.notification_id, e.originator_id::text, e.originator_version, e.topic, "
+                "e.state, {canonical} FROM directory.directory_events e ORDER BY 1"
+            ).format(canonical=SQL(CANONICAL_SQL))
+        ).fetchall()
+    assert rows
+    for notification_id, originator_id, version, topic, state, server_built in rows:
+        assert bytes(server_built) == canonical_bytes(
+            notification_id, originator_id, version, topic, bytes(state)
+        )
