@@ -30,7 +30,7 @@ def print_table(results: dict[str, Any]) -> None:
     for column in ("measure", "figure", "latency", "baseline", "baseline figure", "ratio"):
         table.add_column(column)
     w = results["write_path"]["figures"]
-    for command in ("add_person", "draft_goal_set", "file_complaint"):
+    for command in ("add_person", "draft_goal_set", "file_complaint", "rate_appraisee"):
         for level in (1, 8, 32):
             fig = w[f"{command}@{level}"]
             base = w[f"bare_insert@{level}"]

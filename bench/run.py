@@ -80,6 +80,7 @@ class Seeded:
     office: str
     departments: list[UUID]
     people: list[UUID]
+    leader: UUID | None = None  # the principal leader, who supervises every department
 
 
 def _ratio(value: float | None, base: float | None) -> float | None:
@@ -157,7 +158,7 @@ def seed(stack_: Stack, rng: random.Random, sizes: Sizes) -> Seeded:
             "effective_on": day,
         },
     )
-    return Seeded(unit, admin, office, departments, [])
+    return Seeded(unit, admin, office, departments, [], leader)
 
 
 def _quarter() -> str:
@@ -236,6 +237,7 @@ def write_path(
         results[f"file_complaint@{level}"] = _fig(out).as_dict()
         if out.first_error:
             errors[f"file_complaint@{level}"] = out.first_error
+    rate_appraisees(stack_, seeded, period, sizes, pool, results, errors)
     for level in LEVELS:
         calls = [
             Call("POST", f"{stack_.baseline_url}/rows", {"payload": "x" * 200, "i": i})
@@ -252,6 +254,62 @@ def write_path(
             results[f"{name}@{level}"] = es_baseline.measure(app, sizes.es_saves, level).as_dict()
         app.close()
     return {"figures": results, "errors": errors, "people": len(seeded.people)}
+
+
+# A cycle without feedback-scored indicators: no survey needs to close before rating.
+RATED_ONLY = {
+    "individual": {
+        category: [{"code": "GOAL_DELIVERY", "name": "目标完成", "weight": 60}]
+        for category in ("LEADER", "GENERAL", "SERVICE", "SPECIALIST", "PAPERWORK", "PATROL")
+    }
+}
+RATING = {
+    "scores": {
+        "POLITICAL_QUALITY": "92",
+        "INTEGRITY": "95",
+        "WORK_STYLE": "90",
+        "GOAL_DELIVERY": "88",
+    },
+    "opinion": "工作扎实，按期完成季度目标",
+}
+
+
+def rate_appraisees(
+    stack_: Stack,
+    seeded: Seeded,
+    period: str,
+    sizes: Sizes,
+    pool: ProcessPoolExecutor,
+    results: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """The supervising leader rates appraisees of the quarter's cycle (one appraisal each where
+    there are enough people), at each concurrency.
+    """
+    reviews = stack_.settings.reviews_url
+    office = seeded.office
+    cycle = _post(
+        f"{reviews}/units/{seeded.unit}/cycles", office, {"quarter": period, "config": RATED_ONLY}
+    )["cycle_id"]
+    _post(f"{reviews}/cycles/{cycle}/appraisal", office, {})
+    assert seeded.leader is not None
+    leader = {
+        "Authorization": "Bearer "
+        + _token(stack_, [Role.APPRAISEE, Role.SUPERVISING_LEADER], seeded.unit, seeded.leader)
+    }
+    appraisees = list(seeded.people)
+    for level in LEVELS:
+        n = sizes.writes[level]
+        batch = [appraisees[i % len(appraisees)] for i in range(n)]
+        appraisees = appraisees[n:] + appraisees[:n]
+        calls = [
+            Call("POST", f"{reviews}/cycles/{cycle}/ratings/{person}", RATING, leader)
+            for person in batch
+        ]
+        out = pool.submit(load.run_http, calls, level).result()
+        results[f"rate_appraisee@{level}"] = _fig(out).as_dict()
+        if out.first_error:
+            errors[f"rate_appraisee@{level}"] = out.first_error
 
 
 def _wait_projected(stack_: Stack, seeded: Seeded, timeout: float = 60) -> float:
@@ -464,7 +522,7 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
     w = results["write_path"]["figures"]
     r = results["read_path"]["figures"]
     out: dict[str, float | None] = {}
-    for command in ("add_person", "draft_goal_set", "file_complaint"):
+    for command in ("add_person", "draft_goal_set", "file_complaint", "rate_appraisee"):
         for level in LEVELS:
             rate = w[f"{command}@{level}"]["per_second"]
             out[f"{command}@{level}/bare_insert@{level}"] = _ratio(
