@@ -25,6 +25,17 @@ class LogEvent:
     name: str
     data: dict[str, Any]
 
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> LogEvent:
+        """An event from a row of a service's events table."""
+        return cls(
+            position=row["notification_id"],
+            originator_id=row["originator_id"],
+            originator_version=row["originator_version"],
+            name=event_name(row["topic"]),
+            data=decode_state(bytes(row["state"])),
+        )
+
     @property
     def timestamp(self) -> datetime:
         """When the event happened (the command's `now`)."""
@@ -94,16 +105,7 @@ class ServiceLog:
             after,
             limit,
         )
-        return [
-            LogEvent(
-                position=r["notification_id"],
-                originator_id=r["originator_id"],
-                originator_version=r["originator_version"],
-                name=event_name(r["topic"]),
-                data=decode_state(bytes(r["state"])),
-            )
-            for r in rows
-        ]
+        return [LogEvent.from_row(r) for r in rows]
 
     async def last_position(self, db: asyncpg.Pool | asyncpg.Connection) -> int:
         """The position of the latest event recorded (0 for an empty log)."""

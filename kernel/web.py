@@ -262,6 +262,24 @@ def run_command(
             return JSONResponse(committed.as_dict(), status_code=201)
 
 
+def run_versioned(
+    app: ServiceApplication,
+    request: Request,
+    actor: Actor,
+    role: Role,
+    body: BaseModel,
+    decide: Callable[[int | None], Committed],
+    reason: str | None = None,
+) -> JSONResponse:
+    """`run_command` for a decision taken against the aggregate version the caller pinned with
+    If-Match (None when they did not).
+    """
+    version = expected_version(request)
+    return run_command(
+        app, request, actor, role, lambda: decide(version), payload=body, reason=reason
+    )
+
+
 def _claim(request: Request, actor: Actor, payload: BaseModel | None) -> IdempotencyClaim | None:
     key = request.headers.get("idempotency-key")
     if key is None:

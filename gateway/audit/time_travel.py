@@ -21,7 +21,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from gateway.log import LogEvent, decode_state, event_name
+from gateway.log import LogEvent
 from gateway.projections.runner import Projection
 
 
@@ -58,16 +58,7 @@ async def stream_events(
         streams,
         point.position,
     )
-    events = [
-        LogEvent(
-            position=r["notification_id"],
-            originator_id=r["originator_id"],
-            originator_version=r["originator_version"],
-            name=event_name(r["topic"]),
-            data=decode_state(bytes(r["state"])),
-        )
-        for r in rows
-    ]
+    events = [LogEvent.from_row(r) for r in rows]
     if point.instant is not None:
         events = [e for e in events if occurred_at(e) <= point.instant]
     return events

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -28,10 +28,9 @@ from kernel.web import (
     Command,
     CurrentActor,
     error_response,
-    expected_version,
     require_role,
     require_unit,
-    run_command,
+    run_versioned,
     service_app,
 )
 from services.directory.application import Directory
@@ -147,21 +146,6 @@ def _office_or_cadre(actor: Actor, unit_id: UUID) -> Role:
     )
 
 
-def _run(
-    app: Feedback,
-    request: Request,
-    actor: Actor,
-    role: Role,
-    body: Command,
-    decide: Callable[[int | None], Committed],
-    reason: str | None = None,
-) -> JSONResponse:
-    version = expected_version(request)
-    return run_command(
-        app, request, actor, role, lambda: decide(version), payload=body, reason=reason
-    )
-
-
 def _today() -> date:
     return china_date(current_context().now)
 
@@ -172,7 +156,7 @@ def set_policy(
 ) -> JSONResponse:
     """Configure the complaint handling deadline and the survey scale (考核办)."""
     role = _office(actor, unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -189,7 +173,7 @@ def open_survey(
 ) -> JSONResponse:
     """Open a quarter's satisfaction survey of the service departments (考核办)."""
     role = _office(actor, unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -206,7 +190,9 @@ def record_response(
     """Record one respondent's scores (考核办, or the served cadre themself)."""
     role = _office_or_cadre(actor, app.get_survey(survey_id).unit_id)
     response = body.model_dump(mode="json")
-    return _run(app, request, actor, role, body, lambda _: app.record_response(survey_id, response))
+    return run_versioned(
+        app, request, actor, role, body, lambda _: app.record_response(survey_id, response)
+    )
 
 
 @router.post("/surveys/{survey_id}/imports", status_code=201)
@@ -225,7 +211,7 @@ def import_responses(
         return committed
 
     try:
-        return _run(app, request, actor, role, body, decide)
+        return run_versioned(app, request, actor, role, body, decide)
     except _NothingAcceptedError:
         report = reports[-1]
         return error_response(
@@ -244,7 +230,7 @@ def close_survey(
 ) -> JSONResponse:
     """Close the survey, fixing each department's result (考核办)."""
     role = _office(actor, app.get_survey(survey_id).unit_id)
-    return _run(app, request, actor, role, body, lambda v: app.close_survey(survey_id, v))
+    return run_versioned(app, request, actor, role, body, lambda v: app.close_survey(survey_id, v))
 
 
 @router.post("/units/{unit_id}/praise", status_code=201)
@@ -253,7 +239,7 @@ def record_praise(
 ) -> JSONResponse:
     """Record praise (表扬) of a person or a department (考核办)."""
     role = _office(actor, unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -278,7 +264,7 @@ def file_complaint(
     role = _office_or_cadre(actor, unit_id)
     filed_by = FiledBy.OFFICE_ON_BEHALF if role is Role.APPRAISAL_OFFICE else FiledBy.SERVED_CADRE
     complainant = body.complainant.model_dump() if body.complainant else None
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -303,7 +289,7 @@ def assign_complaint(
 ) -> JSONResponse:
     """Assign the complaint to whoever must handle it (考核办)."""
     role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -319,7 +305,7 @@ def respond_to_complaint(
 ) -> JSONResponse:
     """The assigned handler responds."""
     require_unit(actor, app.get_complaint(complaint_id).unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -335,7 +321,7 @@ def resolve_complaint(
 ) -> JSONResponse:
     """Resolve, recording the complainant's satisfaction (考核办)."""
     role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -354,7 +340,7 @@ def dismiss_complaint(
 ) -> JSONResponse:
     """Dismiss as unfounded (查无实据), with the reason (考核办)."""
     role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,

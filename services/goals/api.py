@@ -18,14 +18,12 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
-from kernel.store import Committed
 from kernel.web import (
     Command,
     CurrentActor,
-    expected_version,
     require_role,
     require_unit,
-    run_command,
+    run_versioned,
     service_app,
 )
 from services.directory.application import Directory
@@ -140,21 +138,6 @@ def _now() -> datetime:
     return current_context().now
 
 
-def _run(
-    app: Goals,
-    request: Request,
-    actor: Actor,
-    role: Role,
-    body: Command,
-    decide: Callable[[int | None], Committed],
-    reason: str | None = None,
-) -> JSONResponse:
-    version = expected_version(request)
-    return run_command(
-        app, request, actor, role, lambda: decide(version), payload=body, reason=reason
-    )
-
-
 @router.post("/units/{unit_id}/references", status_code=201)
 def publish_reference(
     unit_id: UUID, body: PublishReference, request: Request, actor: CurrentActor, app: GoalsApp
@@ -166,7 +149,7 @@ def publish_reference(
     else:
         require_role(actor, Role.APPRAISAL_OFFICE)
         role = Role.APPRAISAL_OFFICE
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -195,7 +178,7 @@ def draft_goal_set(
 ) -> JSONResponse:
     """Draft the caller's goal set for a period (季目标 / 年度目标)."""
     require_unit(actor, unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -217,7 +200,7 @@ def edit_goal_set(
 ) -> JSONResponse:
     """Replace the items of a draft or returned goal set."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -233,7 +216,7 @@ def submit_goal_set(
 ) -> JSONResponse:
     """Submit the goal set to the direct manager."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -249,7 +232,7 @@ def propose_revision(
 ) -> JSONResponse:
     """Propose adjusted goals (动态化调整), with the reason."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -273,7 +256,7 @@ def record_progress(
 ) -> JSONResponse:
     """Report progress on an approved goal item."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -296,7 +279,7 @@ def complete_item(
 ) -> JSONResponse:
     """Mark an approved goal item delivered."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -317,7 +300,7 @@ def drop_item(
 ) -> JSONResponse:
     """Drop an approved goal item, with the reason."""
     _own(app, actor, goal_set_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -351,7 +334,7 @@ def _decision(
     ) -> JSONResponse:
         role = _manager_role(app, actor, goal_set_id)
         text = text_of(body)
-        return _run(
+        return run_versioned(
             app,
             request,
             actor,
@@ -404,7 +387,7 @@ def submit_monthly_summary(
 ) -> JSONResponse:
     """Submit the caller's monthly summary (月小结)."""
     require_unit(actor, unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -422,7 +405,7 @@ def amend_monthly_summary(
 ) -> JSONResponse:
     """Amend a monthly summary with a new version, with the reason."""
     require_unit(actor, app.monthly_summary_unit(summary_id))
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -439,7 +422,7 @@ def compile_weekly_report(
 ) -> JSONResponse:
     """Compile a department's weekly progress (appraisal office)."""
     require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -457,7 +440,7 @@ def publish_weekly_report(
 ) -> JSONResponse:
     """Publish a compiled weekly report to all staff (appraisal office)."""
     require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.weekly_report_unit(report_id))
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,

@@ -6,7 +6,7 @@ and hold the feedback talks; the principal leader finalises the grades.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -20,14 +20,12 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
-from kernel.store import Committed
 from kernel.web import (
     Command,
     CurrentActor,
-    expected_version,
     require_role,
     require_unit,
-    run_command,
+    run_versioned,
     service_app,
 )
 from services.directory.application import Directory
@@ -143,21 +141,6 @@ def _today() -> date:
     return china_date(current_context().now)
 
 
-def _run(
-    app: Reviews,
-    request: Request,
-    actor: Actor,
-    role: Role,
-    body: Command,
-    decide: Callable[[int | None], Committed],
-    reason: str | None = None,
-) -> JSONResponse:
-    version = expected_version(request)
-    return run_command(
-        app, request, actor, role, lambda: decide(version), payload=body, reason=reason
-    )
-
-
 def _office(app: Reviews, actor: Actor, cycle_id: UUID) -> Role:
     require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.get_cycle(cycle_id).unit_id)
     return Role.APPRAISAL_OFFICE
@@ -189,7 +172,7 @@ def open_cycle(
     """Open a quarter's cycle with its configuration, locked from then on (考核办)."""
     require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
     config = CycleConfig.from_dict(body.config or {})
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -205,7 +188,9 @@ def reconfigure(
 ) -> JSONResponse:
     """Change a cycle's configuration: always refused once it has opened."""
     role = _office(app, actor, cycle_id)
-    return _run(app, request, actor, role, body, lambda _: app.reconfigure(cycle_id), body.reason)
+    return run_versioned(
+        app, request, actor, role, body, lambda _: app.reconfigure(cycle_id), body.reason
+    )
 
 
 @router.post("/cycles/{cycle_id}/appraisal", status_code=201)
@@ -214,7 +199,9 @@ def begin_appraisal(
 ) -> JSONResponse:
     """Open summaries and ratings, once the quarter's survey has closed (考核办)."""
     role = _office(app, actor, cycle_id)
-    return _run(app, request, actor, role, body, lambda v: app.begin_appraisal(cycle_id, v))
+    return run_versioned(
+        app, request, actor, role, body, lambda v: app.begin_appraisal(cycle_id, v)
+    )
 
 
 @router.post("/cycles/{cycle_id}/summaries/{person_id}", status_code=201)
@@ -228,7 +215,7 @@ def submit_summary(
 ) -> JSONResponse:
     """The appraisee's personal summary (个人小结) on each approved goal, and other work."""
     _in_unit(app, actor, cycle_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -255,7 +242,7 @@ def rate(
 ) -> JSONResponse:
     """A manager's scores and opinion (领导评鉴): the department head or supervising leader."""
     role = _manager_role(app, actor, cycle_id, person_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -274,7 +261,7 @@ def propose_grades(
     """Propose grades (考核办): the quota is checked at once."""
     role = _office(app, actor, cycle_id)
     proposals = {p.person_id: (p.grade, p.justification) for p in body.proposals}
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -290,7 +277,7 @@ def finalise(
 ) -> JSONResponse:
     """The principal leader (主要负责人) finalises the grades."""
     require_role(actor, Role.PRINCIPAL_LEADER, tenant_id=app.get_cycle(cycle_id).unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -306,7 +293,7 @@ def publish(
 ) -> JSONResponse:
     """Publish the results for the publicity period (结果公示, 考核办)."""
     role = _office(app, actor, cycle_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -322,7 +309,7 @@ def file_objection(
 ) -> JSONResponse:
     """The caller objects to their own published grade (异议/复核)."""
     _in_unit(app, actor, cycle_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -351,7 +338,7 @@ def resolve_objection(
 ) -> JSONResponse:
     """Resolve an objection with reasons (考核办): upheld with a new grade, or rejected."""
     role = _office(app, actor, cycle_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -377,7 +364,9 @@ def confirm(
 ) -> JSONResponse:
     """Confirm the results after the publicity period, with no objection open (考核办)."""
     role = _office(app, actor, cycle_id)
-    return _run(app, request, actor, role, body, lambda v: app.confirm(cycle_id, _today(), v))
+    return run_versioned(
+        app, request, actor, role, body, lambda v: app.confirm(cycle_id, _today(), v)
+    )
 
 
 @router.post("/cycles/{cycle_id}/talks/{person_id}", status_code=201)
@@ -391,7 +380,7 @@ def record_talk(
 ) -> JSONResponse:
     """The supervising leader records the feedback talk (谈心谈话)."""
     role = _manager_role(app, actor, cycle_id, person_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -421,7 +410,7 @@ def acknowledge_talk(
 ) -> JSONResponse:
     """The appraisee acknowledges the talk (签字确认)."""
     _in_unit(app, actor, cycle_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
@@ -437,7 +426,7 @@ def record_sanction(
 ) -> JSONResponse:
     """Record a disciplinary sanction (处分) decided on a date (考核办)."""
     require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return _run(
+    return run_versioned(
         app,
         request,
         actor,
