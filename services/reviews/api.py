@@ -142,19 +142,19 @@ def _today() -> date:
 
 
 def _office(app: Reviews, actor: Actor, cycle_id: UUID) -> Role:
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.get_cycle(cycle_id).unit_id)
+    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.cycle_unit(cycle_id))
     return Role.APPRAISAL_OFFICE
 
 
 def _in_unit(app: Reviews, actor: Actor, cycle_id: UUID) -> None:
-    require_unit(actor, app.get_cycle(cycle_id).unit_id)
+    require_unit(actor, app.cycle_unit(cycle_id))
 
 
 def _manager_role(app: Reviews, actor: Actor, cycle_id: UUID, person_id: UUID) -> Role:
     """The role the caller acts in: their relation to the person today."""
-    cycle = app.get_cycle(cycle_id)
-    require_unit(actor, cycle.unit_id)
-    managers = app.org.managers_of(cycle.unit_id, person_id, china_date())
+    unit_id = app.cycle_unit(cycle_id)
+    require_unit(actor, unit_id)
+    managers = app.org.managers_of(unit_id, person_id, china_date())
     if actor.person_id == managers.department_head:
         return Role.DEPARTMENT_HEAD
     if actor.person_id == managers.supervising_leader:
@@ -276,7 +276,7 @@ def finalise(
     cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
     """The principal leader (主要负责人) finalises the grades."""
-    require_role(actor, Role.PRINCIPAL_LEADER, tenant_id=app.get_cycle(cycle_id).unit_id)
+    require_role(actor, Role.PRINCIPAL_LEADER, tenant_id=app.cycle_unit(cycle_id))
     return run_versioned(
         app,
         request,

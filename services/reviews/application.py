@@ -6,9 +6,13 @@ from the feedback log, each read at the moment of the decision (see the `reader`
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import dataclasses
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,13 +22,28 @@ from kernel.errors import ConflictError, NotFoundError, stale_version
 from kernel.store import Committed, ServiceApplication
 from services.directory.domain import Unit
 from services.directory.reader import OrgChart
-from services.feedback.reader import FeedbackLog
+from services.feedback.reader import FeedbackLog, QuarterFeedback
 from services.goals.reader import GoalsLog
 from services.reviews.domain import Appraisal, Cycle, Participant, Sanction
 from services.reviews.relations import rater_relation, required_raters, talk_relation
 from services.reviews.scheme import CycleConfig
 from services.reviews.scoring import FeedbackFacts, composite
-from services.reviews.vocabulary import Grade, SanctionKind
+from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleFacts:
+    """What a participant's command needs of the cycle, read without copying the cycle."""
+
+    cycle_id: UUID
+    unit_id: UUID
+    quarter: str
+    status: CycleStatus
+    participant: Participant
+    config: CycleConfig
+    grade: Grade | None
 
 
 class Reviews(ServiceApplication):
@@ -38,31 +57,77 @@ class Reviews(ServiceApplication):
 
     # -- reading --
 
-    def get_cycle(self, cycle_id: UUID, expected: int | None = None) -> Cycle:
-        """A cycle, or NotFoundError (ConflictError if not at the expected version)."""
+    @staticmethod
+    def _as_cycle(found: Any, cycle_id: UUID) -> Cycle:
+        if not isinstance(found, Cycle):
+            raise NotFoundError("reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id")
+        return found
+
+    def ask_cycle(self, cycle_id: UUID, question: Callable[[Cycle], T]) -> T:
+        """Answer `question` about a cycle as recorded now, without copying it (a cycle holds
+        every participant); `question` must not keep or change the cycle.
+        """
         try:
-            cycle: Any = self.repository.get(cycle_id)
+            return self.reading(cycle_id, lambda found: question(self._as_cycle(found, cycle_id)))
         except AggregateNotFoundError:
-            raise NotFoundError("reviews.cycle_exists", f"no cycle {cycle_id}") from None
-        if not isinstance(cycle, Cycle):
-            raise NotFoundError("reviews.cycle_exists", f"no cycle {cycle_id}")
-        if expected is not None and cycle.version != expected:
-            raise stale_version(expected, cycle.version)
+            raise NotFoundError(
+                "reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id"
+            ) from None
+
+    def get_cycle(self, cycle_id: UUID) -> Cycle:
+        """A copy of a cycle, or NotFoundError."""
+        cycle: Cycle = self.ask_cycle(cycle_id, copy.deepcopy)
         return cycle
 
-    def find_appraisal(self, cycle: Cycle, person_id: UUID) -> Appraisal | None:
+    def cycle_unit(self, cycle_id: UUID) -> UUID:
+        """The unit a cycle belongs to."""
+        unit: UUID = self.ask_cycle(cycle_id, lambda cycle: cycle.unit_id)
+        return unit
+
+    @contextlib.contextmanager
+    def _deciding(self, cycle_id: UUID, expected: int | None) -> Iterator[Cycle]:
+        # Commands on one cycle take turns in this process, on the cycle itself (not a copy).
+        try:
+            with self.deciding(cycle_id) as found:
+                cycle = self._as_cycle(found, cycle_id)
+                if expected is not None and cycle.version != expected:
+                    raise stale_version(expected, cycle.version)
+                yield cycle
+        except AggregateNotFoundError:
+            raise NotFoundError(
+                "reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id"
+            ) from None
+
+    def facts(self, cycle_id: UUID, person_id: UUID) -> CycleFacts:
+        """What a participant's command needs of the cycle."""
+
+        def question(cycle: Cycle) -> CycleFacts:
+            return CycleFacts(
+                cycle.id,
+                cycle.unit_id,
+                cycle.quarter,
+                cycle.status,
+                cycle.participant(person_id),
+                cycle.config,
+                cycle.grades.get(person_id),
+            )
+
+        found: CycleFacts = self.ask_cycle(cycle_id, question)
+        return found
+
+    def find_appraisal(self, cycle_id: UUID, person_id: UUID) -> Appraisal | None:
         """The participant's appraisal, if anything has been recorded in it."""
         try:
-            found: Appraisal = self.repository.get(Appraisal.create_id(cycle.id, person_id))
+            found: Appraisal = self.repository.get(Appraisal.create_id(cycle_id, person_id))
         except AggregateNotFoundError:
             return None
         return found
 
-    def appraisal(self, cycle: Cycle, person_id: UUID) -> Appraisal:
+    def appraisal(self, facts: CycleFacts) -> Appraisal:
         """The participant's appraisal, started on first use."""
-        cycle.participant(person_id)
-        return self.find_appraisal(cycle, person_id) or Appraisal(
-            cycle.id, cycle.unit_id, cycle.quarter, person_id
+        person_id = facts.participant.person_id
+        return self.find_appraisal(facts.cycle_id, person_id) or Appraisal(
+            facts.cycle_id, facts.unit_id, facts.quarter, person_id
         )
 
     def scores(
@@ -75,7 +140,7 @@ class Reviews(ServiceApplication):
         scores: dict[UUID, Decimal | None] = {}
         missing: dict[UUID, list[str]] = {}
         for person_id, participant in cycle.participants.items():
-            appraisal = self.find_appraisal(cycle, person_id)
+            appraisal = self.find_appraisal(cycle.id, person_id)
             # The relations recorded with the latest rating; before any, the managers today.
             required = (
                 appraisal.required
@@ -142,14 +207,20 @@ class Reviews(ServiceApplication):
 
     def reconfigure(self, cycle_id: UUID) -> Committed:
         """Refused: a cycle's configuration is locked once it opens."""
-        self.get_cycle(cycle_id).reconfigure()
+        self.ask_cycle(cycle_id, lambda cycle: cycle.reconfigure())
         raise AssertionError("unreachable: reconfigure always refuses")
 
     def begin_appraisal(self, cycle_id: UUID, expected: int | None = None) -> Committed:
         """Start summaries and ratings once the quarter's survey has closed."""
-        cycle = self.get_cycle(cycle_id, expected)
-        quarter = self.feedback.quarter(cycle.unit_id, cycle.quarter)
+        unit_id, code = self.ask_cycle(cycle_id, lambda cycle: (cycle.unit_id, cycle.quarter))
+        quarter = self.feedback.quarter(unit_id, code)
         low, high = quarter.scale
+        with self._deciding(cycle_id, expected) as cycle:
+            return self._begin(cycle, quarter, low, high)
+
+    def _begin(
+        self, cycle: Cycle, quarter: QuarterFeedback, low: Decimal, high: Decimal
+    ) -> Committed:
         facts = {}
         for person_id, participant in cycle.participants.items():
             own = quarter.people.get(person_id)
@@ -179,41 +250,41 @@ class Reviews(ServiceApplication):
         expected: int | None = None,
     ) -> Committed:
         """The office proposes grades (all participants' bands when none are given)."""
-        cycle = self.get_cycle(cycle_id, expected)
-        scores, _ = self.scores(cycle, self.org.unit(cycle.unit_id), today)
-        if not proposals:
-            proposals = {p: (None, None) for p, s in scores.items() if s is not None}
-        cycle.propose_grades(proposals, scores)
-        return self.commit(cycle, result={"cycle_id": str(cycle.id)})
+        with self._deciding(cycle_id, expected) as cycle:
+            scores, _ = self.scores(cycle, self.org.unit(cycle.unit_id), today)
+            if not proposals:
+                proposals = {p: (None, None) for p, s in scores.items() if s is not None}
+            cycle.propose_grades(proposals, scores)
+            return self.commit(cycle, result={"cycle_id": str(cycle.id)})
 
     def finalise(
         self, cycle_id: UUID, actor_id: UUID, today: date, expected: int | None = None
     ) -> Committed:
         """The principal leader finalises the grades."""
-        cycle = self.get_cycle(cycle_id, expected)
-        unit = self.org.unit(cycle.unit_id)
-        scores, missing = self.scores(cycle, unit, today)
-        cycle.finalise(actor_id, unit.principal_on(today), missing, scores)
-        return self.commit(cycle, result={"cycle_id": str(cycle.id)})
+        with self._deciding(cycle_id, expected) as cycle:
+            unit = self.org.unit(cycle.unit_id)
+            scores, missing = self.scores(cycle, unit, today)
+            cycle.finalise(actor_id, unit.principal_on(today), missing, scores)
+            return self.commit(cycle, result={"cycle_id": str(cycle.id)})
 
     def publish(
         self, cycle_id: UUID, published_on: date, today: date, expected: int | None = None
     ) -> Committed:
         """Publish the results for the publicity period, counted in Chinese working days."""
-        cycle = self.get_cycle(cycle_id, expected)
-        config = cycle.config
-        ends = add_working_days(published_on, config.publicity_days)
-        until = add_working_days(published_on, config.objection_days)
-        cycle.publish(published_on, ends.due_on, until.due_on, today)
-        return self.commit(
-            cycle,
-            result={
-                "cycle_id": str(cycle.id),
-                "publicity_ends_on": ends.due_on.isoformat(),
-                "objections_until": until.due_on.isoformat(),
-                "provisional": ends.provisional,
-            },
-        )
+        with self._deciding(cycle_id, expected) as cycle:
+            config = cycle.config
+            ends = add_working_days(published_on, config.publicity_days)
+            until = add_working_days(published_on, config.objection_days)
+            cycle.publish(published_on, ends.due_on, until.due_on, today)
+            return self.commit(
+                cycle,
+                result={
+                    "cycle_id": str(cycle.id),
+                    "publicity_ends_on": ends.due_on.isoformat(),
+                    "objections_until": until.due_on.isoformat(),
+                    "provisional": ends.provisional,
+                },
+            )
 
     def object(
         self,
@@ -225,11 +296,11 @@ class Reviews(ServiceApplication):
         today: date,
     ) -> Committed:
         """A participant objects to their grade (异议)."""
-        cycle = self.get_cycle(cycle_id)
-        objection_id = cycle.object(actor_id, person_id, reason, filed_on, today)
-        return self.commit(
-            cycle, result={"cycle_id": str(cycle.id), "objection_id": str(objection_id)}
-        )
+        with self._deciding(cycle_id, None) as cycle:
+            objection_id = cycle.object(actor_id, person_id, reason, filed_on, today)
+            return self.commit(
+                cycle, result={"cycle_id": str(cycle.id), "objection_id": str(objection_id)}
+            )
 
     def resolve_objection(
         self,
@@ -243,17 +314,17 @@ class Reviews(ServiceApplication):
         expected: int | None = None,
     ) -> Committed:
         """The office resolves an objection with reasons."""
-        cycle = self.get_cycle(cycle_id, expected)
-        cycle.resolve_objection(objection_id, upheld, new_grade, reason, resolved_on, today)
-        return self.commit(
-            cycle, result={"cycle_id": str(cycle.id), "objection_id": str(objection_id)}
-        )
+        with self._deciding(cycle_id, expected) as cycle:
+            cycle.resolve_objection(objection_id, upheld, new_grade, reason, resolved_on, today)
+            return self.commit(
+                cycle, result={"cycle_id": str(cycle.id), "objection_id": str(objection_id)}
+            )
 
     def confirm(self, cycle_id: UUID, today: date, expected: int | None = None) -> Committed:
         """Confirm the results after the publicity period."""
-        cycle = self.get_cycle(cycle_id, expected)
-        cycle.confirm(today)
-        return self.commit(cycle, result={"cycle_id": str(cycle.id)})
+        with self._deciding(cycle_id, expected) as cycle:
+            cycle.confirm(today)
+            return self.commit(cycle, result={"cycle_id": str(cycle.id)})
 
     # -- one participant --
 
@@ -266,11 +337,11 @@ class Reviews(ServiceApplication):
         extra_work: list[str],
     ) -> Committed:
         """The appraisee's personal summary, on the approved goals of the quarter."""
-        cycle = self.get_cycle(cycle_id)
-        appraisal = self.appraisal(cycle, person_id)
-        version, items = self.goals.approved_items(cycle.unit_id, person_id, cycle.quarter)
-        appraisal.submit_summary(actor_id, cycle.status, items, version, reports, extra_work)
-        return self.commit(appraisal, result=self._ids(cycle, appraisal))
+        facts = self.facts(cycle_id, person_id)
+        appraisal = self.appraisal(facts)
+        version, items = self.goals.approved_items(facts.unit_id, person_id, facts.quarter)
+        appraisal.submit_summary(actor_id, facts.status, items, version, reports, extra_work)
+        return self.commit(appraisal, result=self._ids(appraisal))
 
     def rate(
         self,
@@ -282,22 +353,21 @@ class Reviews(ServiceApplication):
         today: date,
     ) -> Committed:
         """A manager rates the participant."""
-        cycle = self.get_cycle(cycle_id)
-        participant = cycle.participant(person_id)
-        appraisal = self.appraisal(cycle, person_id)
-        managers = self.org.managers_of(cycle.unit_id, person_id, today)
+        facts = self.facts(cycle_id, person_id)
+        appraisal = self.appraisal(facts)
+        managers = self.org.managers_of(facts.unit_id, person_id, today)
         relation = rater_relation(actor_id, managers)
-        indicators = cycle.config.indicators_for(participant.position_category)
+        indicators = facts.config.indicators_for(facts.participant.position_category)
         appraisal.rate(
             actor_id,
             relation,
             required_raters(managers),
-            cycle.status,
+            facts.status,
             indicators,
             scores,
             opinion,
         )
-        return self.commit(appraisal, result={**self._ids(cycle, appraisal), "as": relation})
+        return self.commit(appraisal, result={**self._ids(appraisal), "as": relation})
 
     def record_talk(
         self,
@@ -311,35 +381,33 @@ class Reviews(ServiceApplication):
         improvements: str | None,
     ) -> Committed:
         """The supervising leader records the feedback talk."""
-        cycle = self.get_cycle(cycle_id)
-        cycle.participant(person_id)
-        appraisal = self.appraisal(cycle, person_id)
-        relation = talk_relation(actor_id, self.org.managers_of(cycle.unit_id, person_id, today))
+        facts = self.facts(cycle_id, person_id)
+        appraisal = self.appraisal(facts)
+        relation = talk_relation(actor_id, self.org.managers_of(facts.unit_id, person_id, today))
         appraisal.record_talk(
             actor_id,
             relation,
-            cycle.status,
-            cycle.grades[person_id],
+            facts.status,
+            facts.grade,
             held_on,
             today,
             reasons,
             shortcomings,
             improvements,
         )
-        return self.commit(appraisal, result=self._ids(cycle, appraisal))
+        return self.commit(appraisal, result=self._ids(appraisal))
 
     def acknowledge_talk(
         self, cycle_id: UUID, person_id: UUID, actor_id: UUID, comment: str | None
     ) -> Committed:
         """The appraisee acknowledges the talk."""
-        cycle = self.get_cycle(cycle_id)
-        appraisal = self.appraisal(cycle, person_id)
+        appraisal = self.appraisal(self.facts(cycle_id, person_id))
         appraisal.acknowledge_talk(actor_id, comment)
-        return self.commit(appraisal, result=self._ids(cycle, appraisal))
+        return self.commit(appraisal, result=self._ids(appraisal))
 
     @staticmethod
-    def _ids(cycle: Cycle, appraisal: Appraisal) -> dict[str, Any]:
-        return {"cycle_id": str(cycle.id), "appraisal_id": str(appraisal.id)}
+    def _ids(appraisal: Appraisal) -> dict[str, Any]:
+        return {"cycle_id": str(appraisal.cycle_id), "appraisal_id": str(appraisal.id)}
 
     # -- sanctions --
 

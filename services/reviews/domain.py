@@ -143,6 +143,8 @@ class Cycle(KaoheAggregate):
         self.unit_id = unit_id
         self.quarter = quarter
         self.config_data = config
+        # The configuration in force (locked at opening), parsed once.
+        self.config = CycleConfig.from_dict(config)
         self.participants = {
             p.person_id: p for p in (Participant.from_dict(d) for d in participants)
         }
@@ -189,11 +191,6 @@ class Cycle(KaoheAggregate):
         )
 
     # -- queries --
-
-    @property
-    def config(self) -> CycleConfig:
-        """The configuration in force (locked at opening)."""
-        return CycleConfig.from_dict(self.config_data)
 
     @property
     def span(self) -> tuple[date, date]:
@@ -749,7 +746,7 @@ class Appraisal(KaoheAggregate):
         actor_id: UUID,
         relation: RaterRelation,
         cycle_status: CycleStatus,
-        grade: Grade,
+        grade: Grade | None,
         held_on: date,
         today: date,
         reasons: str | None,
@@ -760,6 +757,7 @@ class Appraisal(KaoheAggregate):
         top grade; otherwise the shortcomings, each with its facts, and what to improve.
         """
         _check_cycle(cycle_status, CycleStatus.CONFIRMED)
+        assert grade is not None, "a confirmed cycle has graded every participant"
         check_not_future(held_on, today, "held_on")
         if self.talk is not None:
             raise RuleViolatedError(

@@ -305,7 +305,7 @@ def test_a_summary_reports_on_each_approved_goal_of_the_quarter(world: World) ->
             [{"item_id": item_id, "report": "已按期办结全部公文"}],
             [],
         )
-    appraisal = w.reviews.find_appraisal(w.reviews.get_cycle(cycle_id), p["clerk"])
+    appraisal = w.reviews.find_appraisal(cycle_id, p["clerk"])
     assert appraisal is not None
     assert appraisal.summary is not None
     assert appraisal.summary["goal_set_version"] == 1
