@@ -25,6 +25,7 @@ from bench import es_baseline, history, load
 from bench.load import Call, Outcome
 from bench.stats import Figure, figure
 from bench.system import Stack, stack
+from deploy import launcher
 from gateway.projections.runner import PROJECTED_CHANNEL
 from kernel.auth import mint_token
 from kernel.calendar import china_date
@@ -419,7 +420,7 @@ def _connections(database: str) -> int:
 
 def memory(stack_: Stack, loader: tuple[int, int | None]) -> dict[str, int | None]:
     """Peak resident memory (VmHWM, KiB) of every process of the run."""
-    names = ["directory", "goals", "feedback", "gateway"]
+    names = [p.name for p in launcher.processes(stack_.settings)]
     peaks: dict[str, int | None] = {
         name: load.peak_rss_kib(child.pid)
         for name, child in zip(names, stack_.system.children, strict=False)
