@@ -89,7 +89,7 @@ class LogEntry:
     """One event of a service log as the Merkle tree sees it."""
 
     position: int
-    row: StoredRow
+    row: StoredRow | None  # kept only when asked for (an export): a log's states add up
     chain_hash: bytes | None
     leaf: bytes
 
@@ -191,8 +191,10 @@ def _rows(
             yield row, position, bytes(digest) if digest is not None else None
 
 
-def read_log(conn: Connection, service: str) -> LogSnapshot:
-    """Read a whole service log (run inside one REPEATABLE READ transaction for a snapshot)."""
+def read_log(conn: Connection, service: str, *, keep_rows: bool = False) -> LogSnapshot:
+    """Read a whole service log (run inside one REPEATABLE READ transaction for a snapshot);
+    the stored rows themselves are kept only with `keep_rows`.
+    """
     exists = conn.execute("SELECT to_regclass(%s)", (f"{service}.{service}_events",)).fetchone()
     if exists is None or exists[0] is None:
         return LogSnapshot(service, [], None, bytes(32))
@@ -208,7 +210,8 @@ def read_log(conn: Connection, service: str) -> LogSnapshot:
                 row.topic,
                 row.state,
             )
-            entries.append(LogEntry(position, row, recorded, leaf_hash(canonical)))
+            kept = row if keep_rows else None
+            entries.append(LogEntry(position, kept, recorded, leaf_hash(canonical)))
     return LogSnapshot(service, entries, verifier.broken, verifier.previous)
 
 

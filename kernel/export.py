@@ -91,6 +91,7 @@ def _service_part(
     ours = {str(unit_id)}
     for index, entry in enumerate(log.entries[: anchor.tree_size]):
         row = entry.row
+        assert row is not None, "read with keep_rows"
         meta = _meta(row.state)
         if not _belongs(meta, row.originator_id, unit_id, ours, start, end):
             continue
@@ -165,7 +166,7 @@ def export_bundle(
     anchors: dict[str, int] = {}
     with snapshot(database_url) as conn:
         for service in services:
-            log = read_log(conn, service)
+            log = read_log(conn, service, keep_rows=True)
             events, part = _service_part(
                 log, checkpoints_of(conn, service), unit_id, start, end, signer.origin_prefix
             )
