@@ -87,6 +87,18 @@ class Managers:
         """Department head for staff, supervising leader for a head, principal for a leader."""
         return self.department_head or self.supervising_leader or self.principal_leader
 
+    def role_of(self, someone: UUID) -> Role:
+        """The role `someone` acts in toward the person: their relation on that date, or
+        APPRAISEE when they manage them not at all (the rule refusing them names the relation).
+        """
+        if someone == self.department_head:
+            return Role.DEPARTMENT_HEAD
+        if someone == self.supervising_leader:
+            return Role.SUPERVISING_LEADER
+        if someone == self.principal_leader:
+            return Role.PRINCIPAL_LEADER
+        return Role.APPRAISEE
+
     def manages(self, someone: UUID) -> bool:
         """Whether `someone` is among the person's managers on that date."""
         return someone != self.person_id and someone in (

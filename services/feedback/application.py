@@ -305,7 +305,13 @@ class Feedback(ServiceApplication):
 
     def complaint_ids(self) -> list[UUID]:
         """Every complaint ever filed, in filing order (from this service's own log)."""
-        topic = get_topic(Complaint.ComplaintFiled)  # type: ignore[attr-defined]
+        return self.created_ids(Complaint.ComplaintFiled)  # type: ignore[attr-defined]
+
+    def created_ids(self, creation: type) -> list[UUID]:
+        """The ids of every record created by `creation` (an aggregate's first event), in
+        log order.
+        """
+        topic = get_topic(creation)
         ids: list[UUID] = []
         start = 1
         while True:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.utils import get_topic
 
 from services.feedback.application import Feedback
 from services.feedback.domain import Complaint, Praise, Survey
@@ -50,17 +49,6 @@ class FeedbackLog:
     def __init__(self, feedback: Feedback) -> None:
         self._feedback = feedback
 
-    def _created(self, creation: type) -> list[UUID]:
-        topic = get_topic(creation)
-        ids: list[UUID] = []
-        start = 1
-        while True:
-            page = self._feedback.recorder.select_notifications(start, 1000, topics=[topic])
-            ids += [UUID(str(n.originator_id)) for n in page]
-            if len(page) < 1000:
-                return ids
-            start = page[-1].id + 1
-
     def quarter(self, unit_id: UUID, quarter: str) -> QuarterFeedback:
         """The quarter's survey state and results, and each person's praise and complaints."""
         try:
@@ -70,7 +58,7 @@ class FeedbackLog:
         except AggregateNotFoundError:
             survey = None
         people: dict[UUID, PersonFeedback] = {}
-        for praise_id in self._created(Praise.PraiseRecorded):  # type: ignore[attr-defined]
+        for praise_id in self._feedback.created_ids(Praise.PraiseRecorded):  # type: ignore[attr-defined]
             praise: Praise = self._feedback.repository.get(praise_id)
             if (praise.unit_id, praise.quarter, praise.target_kind) == (
                 unit_id,
@@ -78,7 +66,7 @@ class FeedbackLog:
                 TargetKind.PERSON,
             ):
                 people.setdefault(praise.target_id, PersonFeedback()).praise += 1
-        for complaint_id in self._created(Complaint.ComplaintFiled):  # type: ignore[attr-defined]
+        for complaint_id in self._feedback.created_ids(Complaint.ComplaintFiled):  # type: ignore[attr-defined]
             c: Complaint = self._feedback.repository.get(complaint_id)
             if (c.unit_id, c.quarter, c.target_kind) != (unit_id, quarter, TargetKind.PERSON):
                 continue

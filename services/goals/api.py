@@ -316,14 +316,7 @@ def _manager_role(app: Goals, actor: Actor, goal_set_id: UUID) -> Role:
     goal_set = app.get_goal_set(goal_set_id)
     require_unit(actor, goal_set.unit_id)
     managers = app.org.managers_of(goal_set.unit_id, goal_set.person_id, china_date())
-    if actor.person_id == managers.department_head:
-        return Role.DEPARTMENT_HEAD
-    if actor.person_id == managers.supervising_leader:
-        return Role.SUPERVISING_LEADER
-    if actor.person_id == managers.principal_leader:
-        return Role.PRINCIPAL_LEADER
-    # Not a manager: the domain refuses, naming the missing relation.
-    return Role.APPRAISEE
+    return managers.role_of(actor.person_id)
 
 
 def _decision(

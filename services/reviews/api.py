@@ -154,15 +154,7 @@ def _manager_role(app: Reviews, actor: Actor, cycle_id: UUID, person_id: UUID) -
     """The role the caller acts in: their relation to the person today."""
     unit_id = app.cycle_unit(cycle_id)
     require_unit(actor, unit_id)
-    managers = app.org.managers_of(unit_id, person_id, china_date())
-    if actor.person_id == managers.department_head:
-        return Role.DEPARTMENT_HEAD
-    if actor.person_id == managers.supervising_leader:
-        return Role.SUPERVISING_LEADER
-    if actor.person_id == managers.principal_leader:
-        return Role.PRINCIPAL_LEADER
-    # Not a manager: the domain refuses, naming the missing relation.
-    return Role.APPRAISEE
+    return app.org.managers_of(unit_id, person_id, china_date()).role_of(actor.person_id)
 
 
 @router.post("/units/{unit_id}/cycles", status_code=201)
