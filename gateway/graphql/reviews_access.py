@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from uuid import UUID
+
+import asyncpg
 
 from gateway.graphql.context import forbidden
 from gateway.graphql.reviews_types import View
@@ -62,39 +64,56 @@ def require_whole_unit(info: Info_, unit_id: UUID, what: str, rule: str) -> None
         )
 
 
-async def viewer(info: Info_, unit_id: UUID, status: str) -> Callable[[UUID], View | None]:
-    """The caller's view of each participant of a cycle of the unit in the status (None:
-    nothing at all).
+async def unit_viewer(info: Info_, unit_id: UUID) -> Callable[[UUID, str], View | None]:
+    """The caller's view of each participant of the unit's cycles, given the cycle's status
+    (None: nothing at all).
     """
     ctx = info.context
     ctx.ensure_unit(unit_id)
     if sees_whole_cycle(info, unit_id):
-        return lambda _: View.FULL
+        return lambda _person, _status: View.FULL
     managed = await managed_by(info, ctx.actor.person_id)
-    published = status in (CycleStatus.PUBLISHED.value, CycleStatus.CONFIRMED.value)
     me = ctx.actor.person_id
 
-    def view(person_id: UUID) -> View | None:
+    def view(person_id: UUID, status: str) -> View | None:
         if person_id in managed:
             return View.FULL
         if person_id == me:
             return View.OWN
+        published = status in (CycleStatus.PUBLISHED.value, CycleStatus.CONFIRMED.value)
         return View.PUBLISHED if published else None
 
     return view
 
 
-async def out_of_line_in(info: Info_, cycle_id: UUID) -> dict[UUID, UUID]:
-    """Each participant whose grade is above that of a peer in the unit with a higher composite
-    score, mapped to that peer: their grade needs a written justification.
+async def viewer(info: Info_, unit_id: UUID, status: str) -> Callable[[UUID], View | None]:
+    """The caller's view of each participant of one cycle of the unit in the status."""
+    view = await unit_viewer(info, unit_id)
+    return lambda person_id: view(person_id, status)
+
+
+def out_of_line_of(rows: Iterable[asyncpg.Record]) -> dict[UUID, UUID]:
+    """Over a cycle's participant rows (live or as of a past point): each participant whose
+    grade is above that of a peer in the unit with a higher composite score, mapped to that
+    peer; their grade needs a written justification. Final grades and scores count once there.
     """
+    grades: dict[UUID, Grade] = {}
+    scores: dict[UUID, Decimal | None] = {}
+    for r in rows:
+        if grade := r["final_grade"] or r["grade"]:
+            grades[r["person_id"]] = Grade(grade)
+        scores[r["person_id"]] = (
+            r["final_score"] if r["final_score"] is not None else r["composite"]
+        )
+    return out_of_line(grades, scores)
+
+
+async def out_of_line_in(info: Info_, cycle_id: UUID) -> dict[UUID, UUID]:
+    """`out_of_line_of` the cycle's participants as projected now."""
     ctx = info.context
     rows = await ctx.pool.fetch(
-        f"SELECT person_id, coalesce(final_grade, grade) AS grade, "
-        f"coalesce(final_score, composite) AS score FROM {ctx.table('review_participants')} "
-        "WHERE cycle_id = $1",
+        f"SELECT person_id, grade, final_grade, composite, final_score "
+        f"FROM {ctx.table('review_participants')} WHERE cycle_id = $1",
         cycle_id,
     )
-    grades = {r["person_id"]: Grade(r["grade"]) for r in rows if r["grade"]}
-    scores: dict[UUID, Decimal | None] = {r["person_id"]: r["score"] for r in rows}
-    return out_of_line(grades, scores)
+    return out_of_line_of(rows)

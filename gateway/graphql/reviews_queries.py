@@ -6,6 +6,7 @@ sanctions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from uuid import UUID
 
@@ -18,8 +19,10 @@ from gateway.graphql.feedback_queries import parse_quarter
 from gateway.graphql.queries import after_key, page_size, parse_id
 from gateway.graphql.reviews_access import (
     out_of_line_in,
+    out_of_line_of,
     require_whole_unit,
     sees_whole_cycle,
+    unit_viewer,
     viewer,
 )
 from gateway.graphql.reviews_types import (
@@ -210,7 +213,7 @@ class ReviewCycle:
         )
         config = CycleConfig.from_dict(loads(cycle["config"]))
         status = CycleStatusCode(cycle["status"])
-        flagged = await out_of_line_in(info, cycle["id"])
+        flagged = out_of_line_of(rows)
         waiting = []
         for r in rows:
             if status is CycleStatusCode.CONFIRMED:
@@ -390,8 +393,11 @@ class ReviewsQuery:
             year,
         )
         result = []
+        views: dict[UUID, Callable[[UUID, str], View | None]] = {}
         for r in rows:
-            view = (await viewer(info, r["cycle_unit"], r["cycle_status"]))(person)
+            if r["cycle_unit"] not in views:
+                views[r["cycle_unit"]] = await unit_viewer(info, r["cycle_unit"])
+            view = views[r["cycle_unit"]](person, r["cycle_status"])
             if view is None:
                 continue
             flagged = await out_of_line_in(info, r["cycle_id"])

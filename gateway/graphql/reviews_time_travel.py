@@ -8,24 +8,19 @@ then: before its publication, a colleague sees nothing of a participant.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from uuid import UUID
-
 import strawberry
 from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.audit.time_travel import as_of as as_of_scratch
 from gateway.graphql.queries import parse_id
-from gateway.graphql.reviews_access import viewer
+from gateway.graphql.reviews_access import out_of_line_of, viewer
 from gateway.graphql.reviews_types import Appraisal, QuotaCheck, View, loads
 from gateway.graphql.time_travel import AsOf, AsOfInput, point_of
 from gateway.graphql.types import Info_
 from gateway.projections.reviews import ReviewsProjection
 from services.reviews.scheme import CycleConfig
-from services.reviews.scoring import out_of_line
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
-from services.reviews.vocabulary import Grade
 
 
 @strawberry.type(
@@ -89,11 +84,7 @@ class ReviewsTimeTravelQuery:
             )
         status = CycleStatusCode(cycle["status"])
         view_of = await viewer(info, cycle["unit_id"], cycle["status"])
-        grades = {r["person_id"]: Grade(g) for r in rows if (g := r["final_grade"] or r["grade"])}
-        scores: dict[UUID, Decimal | None] = {
-            r["person_id"]: r["final_score"] or r["composite"] for r in rows
-        }
-        flagged = out_of_line(grades, scores)
+        flagged = out_of_line_of(rows)
         config = CycleConfig.from_dict(loads(cycle["config"]))
         shown = []
         for r in rows:
