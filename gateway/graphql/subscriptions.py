@@ -13,13 +13,14 @@ from collections.abc import AsyncGenerator
 from typing import Any, cast
 from uuid import UUID
 
+import asyncpg
 import strawberry
 from strawberry.scalars import JSON
 
 from gateway.graphql.feedback_types import Complaint
 from gateway.graphql.goals_types import GoalSet
 from gateway.graphql.queries import parse_id
-from gateway.graphql.reviews_queries import ReviewCycle, cycle_row
+from gateway.graphql.reviews_queries import ReviewCycle
 from gateway.graphql.types import Info_
 from gateway.graphql.webhook_types import graphql_error
 from gateway.integrations.api import feed_filter
@@ -143,28 +144,14 @@ class Subscription:
     async def goal_set_changed(
         self, info: Info_, goal_set_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[GoalSetChange, None]:
-        ctx = info.context
         goal_set = parse_id(goal_set_id, "goalSetId")
-        row = await ctx.pool.fetchrow(
-            f"SELECT * FROM {ctx.table('goal_sets')} WHERE id = $1", goal_set
-        )
-        if row is None:
-            raise graphql_error(_not_found("goal set", goal_set, "goalSetId"))
-        ctx.ensure_unit(row["unit_id"])
-        cursor = await _start(info, after, "goals")
-        only = EventFilter(every_unit=True, subject=goal_set)
-        async for event, position in stream(info, cursor, only, ["goals"]):
-            await _projected(info, "goals", event.position)
-            current = await ctx.pool.fetchrow(
-                f"SELECT * FROM {ctx.table('goal_sets')} WHERE id = $1", goal_set
-            )
-            if current is None:
-                continue
+        changes = _changes(info, "goals", "goal_sets", goal_set, "goal set", "goalSetId", after)
+        async for event, position, row in changes:
             yield GoalSetChange(
                 cursor=position.encode(),
                 event_type=event.type,
                 position=event.position,
-                goal_set=GoalSet.from_row(current),
+                goal_set=GoalSet.from_row(row),
             )
 
     @strawberry.subscription(
@@ -174,28 +161,16 @@ class Subscription:
     async def complaint_changed(
         self, info: Info_, complaint_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ComplaintChange, None]:
-        ctx = info.context
         complaint = parse_id(complaint_id, "complaintId")
-        row = await ctx.pool.fetchrow(
-            f"SELECT * FROM {ctx.table('complaints')} WHERE id = $1", complaint
+        changes = _changes(
+            info, "feedback", "complaints", complaint, "complaint", "complaintId", after
         )
-        if row is None:
-            raise graphql_error(_not_found("complaint", complaint, "complaintId"))
-        ctx.ensure_unit(row["unit_id"])
-        cursor = await _start(info, after, "feedback")
-        only = EventFilter(every_unit=True, subject=complaint)
-        async for event, position in stream(info, cursor, only, ["feedback"]):
-            await _projected(info, "feedback", event.position)
-            current = await ctx.pool.fetchrow(
-                f"SELECT * FROM {ctx.table('complaints')} WHERE id = $1", complaint
-            )
-            if current is None:
-                continue
+        async for event, position, row in changes:
             yield ComplaintChange(
                 cursor=position.encode(),
                 event_type=event.type,
                 position=event.position,
-                complaint=Complaint.from_row(current, ctx.sees_identities()),
+                complaint=Complaint.from_row(row, info.context.sees_identities()),
             )
 
     @strawberry.subscription(
@@ -210,28 +185,48 @@ class Subscription:
         after: str | None = None,
         steps_only: bool = True,
     ) -> AsyncGenerator[ReviewCycleChange, None]:
-        ctx = info.context
         cycle = parse_id(cycle_id, "cycleId")
-        row = await cycle_row(info, cycle)
-        if row is None:
-            raise graphql_error(_not_found("review cycle", cycle, "cycleId"))
-        cursor = await _start(info, after, "reviews")
-        only = EventFilter(every_unit=True, subject=cycle)
-        async for event, position in stream(info, cursor, only, ["reviews"]):
-            if steps_only and event.name not in CYCLE_STEPS:
-                continue
-            await _projected(info, "reviews", event.position)
-            current = await ctx.pool.fetchrow(
-                f"SELECT * FROM {ctx.table('review_cycles')} WHERE id = $1", cycle
-            )
-            if current is None:
-                continue
+        steps = CYCLE_STEPS if steps_only else None
+        changes = _changes(
+            info, "reviews", "review_cycles", cycle, "review cycle", "cycleId", after, steps
+        )
+        async for event, position, row in changes:
             yield ReviewCycleChange(
                 cursor=position.encode(),
                 event_type=event.type,
                 position=event.position,
-                cycle=ReviewCycle.from_row(current),
+                cycle=ReviewCycle.from_row(row),
             )
+
+
+async def _changes(
+    info: Info_,
+    service: str,
+    table: str,
+    record: UUID,
+    what: str,
+    field: str,
+    after: str | None,
+    names: frozenset[str] | None = None,
+) -> AsyncGenerator[tuple[RecordedEvent, Cursor, asyncpg.Record], None]:
+    """Each change of one record (its stream in `service`'s log, events named `names` if
+    given), from `after`, with its row of `table` once the change is projected; refused unless
+    the caller may read the record's unit.
+    """
+    ctx = info.context
+    row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
+    if row is None:
+        raise graphql_error(_not_found(what, record, field))
+    ctx.ensure_unit(row["unit_id"])
+    cursor = await _start(info, after, service)
+    only = EventFilter(every_unit=True, subject=record)
+    async for event, position in stream(info, cursor, only, [service]):
+        if names is not None and event.name not in names:
+            continue
+        await _projected(info, service, event.position)
+        current = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
+        if current is not None:
+            yield event, position, current
 
 
 def _not_found(what: str, key: UUID, field: str) -> DomainError:
