@@ -9,11 +9,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg
 import strawberry
 
 from gateway.graphql.feedback_types import Complaint, FeedbackPolicy, Praise, Survey
-from gateway.graphql.mutations import IdempotencyKey, forward, projected_up_to
+from gateway.graphql.mutations import IdempotencyKey, forward, projected_row, projected_up_to
 from gateway.graphql.queries import parse_id
 from gateway.graphql.types import Info_
 from gateway.log import FEEDBACK_LOG
@@ -109,15 +108,8 @@ async def to_feedback(
     return await forward(info, "feedback", url, path, body, idempotency_key, expected_version)
 
 
-async def _projected(info: Info_, table: str, row_id: str) -> asyncpg.Record:
-    ctx = info.context
-    row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", UUID(row_id))
-    assert row is not None, "projected before answering"
-    return row
-
-
 async def _survey(info: Info_, survey_id: str) -> Survey:
-    return Survey.from_row(await _projected(info, "surveys", survey_id))
+    return Survey.from_row(await projected_row(info, "surveys", survey_id))
 
 
 async def _complaint(
@@ -131,7 +123,7 @@ async def _complaint(
     """A command on an existing complaint, answered with the complaint as projected."""
     path = f"/complaints/{parse_id(complaint_id, 'complaintId')}{tail}"
     result, position = await to_feedback(info, path, body, idempotency_key, expected_version)
-    row = await _projected(info, "complaints", result["complaint_id"])
+    row = await projected_row(info, "complaints", result["complaint_id"])
     complaint = Complaint.from_row(row, info.context.sees_identities())
     return ComplaintPayload(complaint=complaint, position=position)
 
@@ -297,7 +289,7 @@ class FeedbackMutation:
         result, position = await to_feedback(
             info, f"/units/{parse_id(unit_id, 'unitId')}/praise", body, idempotency_key
         )
-        row = await _projected(info, "praise", result["praise_id"])
+        row = await projected_row(info, "praise", result["praise_id"])
         return PraisePayload(praise=Praise.from_row(row), position=position)
 
     @strawberry.mutation(
@@ -326,7 +318,7 @@ class FeedbackMutation:
         result, position = await to_feedback(
             info, f"/units/{parse_id(unit_id, 'unitId')}/complaints", body, idempotency_key
         )
-        row = await _projected(info, "complaints", result["complaint_id"])
+        row = await projected_row(info, "complaints", result["complaint_id"])
         complaint = Complaint.from_row(row, info.context.sees_identities())
         return ComplaintPayload(complaint=complaint, position=position)
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
-from uuid import UUID
 
-import asyncpg
 import strawberry
 
 from gateway.graphql.goals_types import GoalSet, MonthlySummary, ReferenceGoals, WeeklyReport
-from gateway.graphql.mutations import IdempotencyKey, forward
+from gateway.graphql.mutations import IdempotencyKey, forward, projected_row
 from gateway.graphql.queries import parse_id
 from gateway.graphql.types import Info_
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
@@ -92,13 +90,6 @@ async def to_goals(
     return await forward(info, "goals", url, path, body, idempotency_key, expected_version)
 
 
-async def _projected(info: Info_, table: str, row_id: str) -> asyncpg.Record:
-    ctx = info.context
-    row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", UUID(row_id))
-    assert row is not None, "projected before answering"
-    return row
-
-
 async def _goal_set(
     info: Info_,
     goal_set_id: strawberry.ID,
@@ -110,7 +101,7 @@ async def _goal_set(
     """A command on an existing goal set, answered with the goal set as projected."""
     path = f"/goal-sets/{parse_id(goal_set_id, 'goalSetId')}{tail}"
     result, position = await to_goals(info, path, body, idempotency_key, expected_version)
-    row = await _projected(info, "goal_sets", result["goal_set_id"])
+    row = await projected_row(info, "goal_sets", result["goal_set_id"])
     return GoalSetPayload(goal_set=GoalSet.from_row(row), position=position)
 
 
@@ -138,7 +129,7 @@ class GoalsMutation:
             {"period": period, "items": items or []},
             idempotency_key,
         )
-        row = await _projected(info, "goal_sets", result["goal_set_id"])
+        row = await projected_row(info, "goal_sets", result["goal_set_id"])
         return GoalSetPayload(goal_set=GoalSet.from_row(row), position=position)
 
     @strawberry.mutation(description="Replace the items of a draft or returned goal set (owner)")
@@ -353,7 +344,7 @@ class GoalsMutation:
         result, position = await to_goals(
             info, f"/units/{parse_id(unit_id, 'unitId')}/references", body, idempotency_key
         )
-        row = await _projected(info, "reference_goals", result["reference_id"])
+        row = await projected_row(info, "reference_goals", result["reference_id"])
         return ReferenceGoalsPayload(
             reference_goals=ReferenceGoals.from_row(row), position=position
         )
@@ -373,7 +364,7 @@ class GoalsMutation:
             {"month": month, "text": text},
             idempotency_key,
         )
-        row = await _projected(info, "monthly_summaries", result["summary_id"])
+        row = await projected_row(info, "monthly_summaries", result["summary_id"])
         return MonthlySummaryPayload(
             monthly_summary=MonthlySummary.from_row(row), position=position
         )
@@ -397,7 +388,7 @@ class GoalsMutation:
             idempotency_key,
             expected_version,
         )
-        row = await _projected(info, "monthly_summaries", result["summary_id"])
+        row = await projected_row(info, "monthly_summaries", result["summary_id"])
         return MonthlySummaryPayload(
             monthly_summary=MonthlySummary.from_row(row), position=position
         )
@@ -421,7 +412,7 @@ class GoalsMutation:
             {"department_id": department_id, "week": week, "free_text": free_text},
             idempotency_key,
         )
-        row = await _projected(info, "weekly_reports", result["report_id"])
+        row = await projected_row(info, "weekly_reports", result["report_id"])
         return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)
 
     @strawberry.mutation(description="Publish a compiled weekly report to all staff (考核办)")
@@ -439,5 +430,5 @@ class GoalsMutation:
             idempotency_key,
             expected_version,
         )
-        row = await _projected(info, "weekly_reports", result["report_id"])
+        row = await projected_row(info, "weekly_reports", result["report_id"])
         return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)

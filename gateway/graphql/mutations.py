@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import asyncpg
 import httpx
 import strawberry
 from graphql import GraphQLError
@@ -78,6 +79,14 @@ async def forward(
     position = max(result.get("positions") or [0])
     await projected_up_to(info, service, position)
     return result, position
+
+
+async def projected_row(info: Info_, table: str, row_id: str) -> asyncpg.Record:
+    """The read row a command has just written, once its projection has caught up."""
+    ctx = info.context
+    row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", UUID(row_id))
+    assert row is not None, "projected before answering"
+    return row
 
 
 async def projected_up_to(info: Info_, service: str, position: int) -> None:

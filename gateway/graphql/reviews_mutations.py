@@ -13,7 +13,7 @@ from uuid import UUID
 
 import strawberry
 
-from gateway.graphql.mutations import IdempotencyKey, forward
+from gateway.graphql.mutations import IdempotencyKey, forward, projected_row
 from gateway.graphql.queries import parse_id
 from gateway.graphql.reviews_access import out_of_line_in, viewer
 from gateway.graphql.reviews_queries import ReviewCycle, cycle_row
@@ -245,12 +245,7 @@ async def _appraisal_command(
 
 
 async def _objection(info: Info_, objection_id: str) -> Objection:
-    ctx = info.context
-    row = await ctx.pool.fetchrow(
-        f"SELECT * FROM {ctx.table('review_objections')} WHERE id = $1", UUID(objection_id)
-    )
-    assert row is not None, "projected before answering"
-    return Objection.from_row(row)
+    return Objection.from_row(await projected_row(info, "review_objections", objection_id))
 
 
 @strawberry.type
@@ -548,10 +543,5 @@ class ReviewsMutation:
         result, position = await to_reviews(
             info, f"/units/{parse_id(unit_id, 'unitId')}/sanctions", body, idempotency_key
         )
-        ctx = info.context
-        row = await ctx.pool.fetchrow(
-            f"SELECT * FROM {ctx.table('review_sanctions')} WHERE id = $1",
-            UUID(result["sanction_id"]),
-        )
-        assert row is not None, "projected before answering"
+        row = await projected_row(info, "review_sanctions", result["sanction_id"])
         return SanctionPayload(sanction=Sanction.from_row(row), position=position)
