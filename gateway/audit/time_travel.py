@@ -23,6 +23,7 @@ import asyncpg
 
 from gateway.log import LogEvent
 from gateway.projections.runner import Projection
+from gateway.projections.writer import ProjectionWriter
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,8 +93,9 @@ async def as_of(
             await conn.execute(f"CREATE SCHEMA {schema}")
             await conn.execute(projection.ddl())
             events = await stream_events(conn, projection.log.service, stream, point)
-            for event in events:
-                await projection.apply(conn, event)
+            async with ProjectionWriter(conn) as writer:
+                for event in events:
+                    await projection.apply(writer, event)
             yield Scratch(conn, schema, events[-1].position if events else 0)
         finally:
             await transaction.rollback()

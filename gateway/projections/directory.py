@@ -4,13 +4,13 @@ directory log. Terms are half-open date spans [start_on, end_on).
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
 from gateway.log import DIRECTORY_LOG, LogEvent, date_or_none, uuid_or_none
+from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.units (
@@ -71,23 +71,24 @@ class DirectoryProjection:
         """The tables this projection owns."""
         return SCHEMA_SQL.format(schema=self.schema)
 
-    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
         handler = getattr(self, f"on_{event.name}", None)
         unit_id = event.originator_id
         if handler is not None:
-            await handler(conn, unit_id, event.data, event)
-        await conn.execute(
+            await handler(w, unit_id, event.data, event)
+        await w.stamp(
             f"UPDATE {self.schema}.units SET version = $2, position = $3 WHERE id = $1",
+            unit_id,
             unit_id,
             event.originator_version,
             event.position,
         )
 
     async def on_Registered(  # noqa: N802 - named after the event
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], e: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.schema}.units (id, name, code, registered_at, version, position) "
             "VALUES ($1, $2, $3, $4::text::timestamptz, $5, $6) ON CONFLICT (id) DO NOTHING",
             unit_id,
@@ -99,9 +100,9 @@ class DirectoryProjection:
         )
 
     async def on_DepartmentOpened(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.schema}.departments "
             "(id, unit_id, name, category, service_kind, opened_on) "
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
@@ -114,11 +115,11 @@ class DirectoryProjection:
         )
 
     async def on_PersonJoined(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         person_id = uuid_or_none(d["person_id"])
         joined = _date(d["joined_on"])
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.schema}.people "
             "(id, unit_id, name, login, position_category, joined_on) "
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
@@ -131,7 +132,7 @@ class DirectoryProjection:
         )
         if d.get("department_id"):
             await self._open_term(
-                conn,
+                w,
                 "memberships",
                 unit_id,
                 joined,
@@ -140,21 +141,21 @@ class DirectoryProjection:
             )
 
     async def on_PersonMoved(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         person_id = uuid_or_none(d["person_id"])
         on = _date(d["effective_on"])
-        await self._end_terms(conn, "memberships", on, person_id=person_id)
+        await self._end_terms(w, "memberships", on, person_id=person_id)
         if d.get("from_department_id"):
             await self._end_terms(
-                conn,
+                w,
                 "department_heads",
                 on,
                 person_id=person_id,
                 department_id=uuid_or_none(d["from_department_id"]),
             )
         await self._open_term(
-            conn,
+            w,
             "memberships",
             unit_id,
             on,
@@ -163,27 +164,27 @@ class DirectoryProjection:
         )
 
     async def on_PersonLeft(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         person_id = uuid_or_none(d["person_id"])
         on = _date(d["effective_on"])
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.schema}.people SET left_on = $2 WHERE id = $1",
             person_id,
             on,
         )
         for table in ("memberships", "department_heads", "principal_leaders", "office_roles"):
-            await self._end_terms(conn, table, on, person_id=person_id)
-        await self._end_terms(conn, "supervisions", on, leader_id=person_id)
+            await self._end_terms(w, table, on, person_id=person_id)
+        await self._end_terms(w, "supervisions", on, leader_id=person_id)
 
     async def on_DepartmentHeadAppointed(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         department_id = uuid_or_none(d["department_id"])
         on = _date(d["effective_on"])
-        await self._end_terms(conn, "department_heads", on, department_id=department_id)
+        await self._end_terms(w, "department_heads", on, department_id=department_id)
         await self._open_term(
-            conn,
+            w,
             "department_heads",
             unit_id,
             on,
@@ -193,14 +194,14 @@ class DirectoryProjection:
         )
 
     async def on_SupervisingLeaderAssigned(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         on = _date(d["effective_on"])
         for department in d["department_ids"]:
             department_id = uuid_or_none(department)
-            await self._end_terms(conn, "supervisions", on, department_id=department_id)
+            await self._end_terms(w, "supervisions", on, department_id=department_id)
             await self._open_term(
-                conn,
+                w,
                 "supervisions",
                 unit_id,
                 on,
@@ -210,12 +211,12 @@ class DirectoryProjection:
             )
 
     async def on_PrincipalLeaderAppointed(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         on = _date(d["effective_on"])
-        await self._end_terms(conn, "principal_leaders", on, unit_id=unit_id)
+        await self._end_terms(w, "principal_leaders", on, unit_id=unit_id)
         await self._open_term(
-            conn,
+            w,
             "principal_leaders",
             unit_id,
             on,
@@ -224,10 +225,10 @@ class DirectoryProjection:
         )
 
     async def on_OfficeRoleGranted(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         await self._open_term(
-            conn,
+            w,
             "office_roles",
             unit_id,
             _date(d["effective_on"]),
@@ -237,10 +238,10 @@ class DirectoryProjection:
         )
 
     async def on_OfficeRoleRevoked(  # noqa: N802
-        self, conn: asyncpg.Connection, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
         await self._end_terms(
-            conn,
+            w,
             "office_roles",
             _date(d["effective_on"]),
             person_id=uuid_or_none(d["person_id"]),
@@ -248,22 +249,19 @@ class DirectoryProjection:
         )
 
     async def _open_term(
-        self, conn: asyncpg.Connection, table: str, unit_id: UUID, start: date, **keys: Any
+        self, w: ProjectionWriter, table: str, unit_id: UUID, start: date, **keys: Any
     ) -> None:
+        await w.insert(self._open_sql(table, tuple(keys)), unit_id, start, *keys.values())
+
+    @functools.cache  # noqa: B019 - a few statements per projection, kept as long as it is
+    def _open_sql(self, table: str, keys: tuple[str, ...]) -> str:
         columns = ", ".join(["unit_id", "start_on", *keys])
         params = ", ".join(f"${i}" for i in range(1, len(keys) + 3))
-        await conn.execute(
-            f"INSERT INTO {self.schema}.{table} ({columns}) VALUES ({params})",
-            unit_id,
-            start,
-            *keys.values(),
-        )
+        return f"INSERT INTO {self.schema}.{table} ({columns}) VALUES ({params})"
 
-    async def _end_terms(
-        self, conn: asyncpg.Connection, table: str, end: date, **keys: Any
-    ) -> None:
+    async def _end_terms(self, w: ProjectionWriter, table: str, end: date, **keys: Any) -> None:
         where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))
-        await conn.execute(
+        await w.execute(
             # As the domain does: every term in force after the date ends on it.
             f"UPDATE {self.schema}.{table} SET end_on = $1 "
             f"WHERE start_on <= $1 AND (end_on IS NULL OR end_on > $1) AND {where}",

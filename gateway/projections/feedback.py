@@ -9,9 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
-
 from gateway.log import FEEDBACK_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.feedback_policies (
@@ -124,21 +123,22 @@ class FeedbackProjection:
         """A read table of this projection."""
         return f"{self.schema}.{name}"
 
-    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
         handler = getattr(self, f"on_{event.name}", None)
         if handler is not None:
-            await handler(conn, event)
+            await handler(w, event)
         if event.name in COMPLAINT_EVENTS:
-            await self._record_history(conn, event)
-            await self._touch(conn, "complaints", event)
+            await self._record_history(w, event)
+            await self._touch(w, "complaints", event)
         elif event.name in SURVEY_EVENTS:
-            await self._touch(conn, "surveys", event)
+            await self._touch(w, "surveys", event)
 
-    async def _touch(self, conn: asyncpg.Connection, table: str, e: LogEvent) -> None:
-        await conn.execute(
+    async def _touch(self, w: ProjectionWriter, table: str, e: LogEvent) -> None:
+        await w.stamp(
             f"UPDATE {self.table(table)} SET version = $2, position = $3, updated_at = $4 "
             "WHERE id = $1",
+            e.originator_id,
             e.originator_id,
             e.originator_version,
             e.position,
@@ -147,9 +147,9 @@ class FeedbackProjection:
 
     # -- the unit's policy --
 
-    async def on_PolicySet(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_PolicySet(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('feedback_policies')} (id, unit_id, handling_days, "
             "scale_low, scale_high, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
@@ -163,9 +163,9 @@ class FeedbackProjection:
             e.position,
         )
 
-    async def on_PolicyChanged(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_PolicyChanged(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('feedback_policies')} SET handling_days = $2, scale_low = $3, "
             "scale_high = $4, updated_at = $5, version = $6, position = $7 WHERE id = $1",
             e.originator_id,
@@ -179,9 +179,9 @@ class FeedbackProjection:
 
     # -- surveys --
 
-    async def on_SurveyOpened(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_SurveyOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('surveys')} (id, unit_id, quarter, unit_name, status, "
             "scale_low, scale_high, opened_at, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -195,7 +195,7 @@ class FeedbackProjection:
             e.originator_version,
             e.position,
         )
-        await conn.executemany(
+        await w.executemany(
             f"INSERT INTO {self.table('survey_departments')} "
             "(survey_id, department_id, name, ordinal) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (survey_id, department_id) DO NOTHING",
@@ -205,9 +205,9 @@ class FeedbackProjection:
             ],
         )
 
-    async def on_ResponsesRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ResponsesRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.executemany(
+        await w.executemany(
             f"INSERT INTO {self.table('survey_responses')} (response_id, survey_id, "
             "respondent_agency, respondent, scores, comment, source, recorded_by, recorded_at, "
             "position, ordinal) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) "
@@ -230,16 +230,16 @@ class FeedbackProjection:
             ],
         )
 
-    async def on_SurveyClosed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_SurveyClosed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('surveys')} SET status = 'CLOSED', closed_at = $2, rule = $3 "
             "WHERE id = $1",
             e.originator_id,
             e.timestamp,
             d.get("rule"),
         )
-        await conn.executemany(
+        await w.executemany(
             f"INSERT INTO {self.table('survey_results')} (survey_id, department_id, name, count, "
             "mean, distribution, ordinal) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) "
             "ON CONFLICT (survey_id, department_id) DO NOTHING",
@@ -259,9 +259,9 @@ class FeedbackProjection:
 
     # -- praise --
 
-    async def on_PraiseRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_PraiseRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('praise')} (id, unit_id, target_kind, target_id, "
             "department_id, source, what_happened, occurred_on, quarter, recorded_by, "
             "recorded_at, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
@@ -282,10 +282,10 @@ class FeedbackProjection:
 
     # -- complaints --
 
-    async def on_ComplaintFiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ComplaintFiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         complainant = d.get("complainant") or {}
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('complaints')} (id, unit_id, status, target_kind, target_id, "
             "department_id, filed_by, anonymous, complainant_name, complainant_agency, "
             "complainant_contact, content, received_on, deadline_on, deadline_provisional, "
@@ -312,16 +312,16 @@ class FeedbackProjection:
             e.position,
         )
 
-    async def on_ComplaintAssigned(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_ComplaintAssigned(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('complaints')} SET status = 'ASSIGNED', handler_id = $2 "
             "WHERE id = $1",
             e.originator_id,
             uuid_or_none(e.data["handler_id"]),
         )
 
-    async def on_ComplaintResponded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_ComplaintResponded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('complaints')} SET status = 'RESPONDED', response = $2, "
             "responded_by = $3, responded_at = $4 WHERE id = $1",
             e.originator_id,
@@ -330,9 +330,9 @@ class FeedbackProjection:
             e.timestamp,
         )
 
-    async def on_ComplaintResolved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ComplaintResolved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('complaints')} SET status = 'RESOLVED', satisfaction = $2, "
             "resolved_on = $3, late = $4, resolution_note = $5 WHERE id = $1",
             e.originator_id,
@@ -342,9 +342,9 @@ class FeedbackProjection:
             d.get("note"),
         )
 
-    async def on_ComplaintDismissed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ComplaintDismissed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('complaints')} SET status = 'DISMISSED', dismissed_reason = $2, "
             "dismissed_on = $3 WHERE id = $1",
             e.originator_id,
@@ -352,18 +352,18 @@ class FeedbackProjection:
             date_or_none(d["dismissed_on"]),
         )
 
-    async def on_ComplaintBecameOverdue(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_ComplaintBecameOverdue(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('complaints')} SET overdue = true, "
             "overdue_on = COALESCE(overdue_on, $2) WHERE id = $1",
             e.originator_id,
             date_or_none(e.data["detected_on"]),
         )
 
-    async def _record_history(self, conn: asyncpg.Connection, e: LogEvent) -> None:
+    async def _record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
         d = e.data
         text_field, date_field = TEXT_OF.get(e.name), DATE_OF.get(e.name)
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('complaint_history')} (position, complaint_id, event, "
             "actor_id, actor_role, text, handler_id, satisfaction, on_date, at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING",

@@ -13,9 +13,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
 from gateway.log import GOALS_LOG, LogEvent, as_json, uuid_or_none
+from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.goal_sets (
@@ -96,7 +95,7 @@ TEXT_OF = {
     "ItemCompleted": "note",
     "ItemDropped": "reason",
 }
-Handler = Callable[[asyncpg.Connection, LogEvent], Awaitable[None]]
+Handler = Callable[[ProjectionWriter, LogEvent], Awaitable[None]]
 
 
 class GoalsProjection:
@@ -127,16 +126,17 @@ class GoalsProjection:
         """A read table of this projection."""
         return f"{self.schema}.{name}"
 
-    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
         handler: Handler | None = getattr(self, f"on_{event.name}", None)
         if handler is not None:
-            await handler(conn, event)
+            await handler(w, event)
         if event.name in GOAL_SET_EVENTS:
-            await self._record_history(conn, event)
-            await conn.execute(
+            await self._record_history(w, event)
+            await w.stamp(
                 f"UPDATE {self.table('goal_sets')} SET version = $2, position = $3, "
                 "updated_at = $4 WHERE id = $1",
+                event.originator_id,
                 event.originator_id,
                 event.originator_version,
                 event.position,
@@ -145,9 +145,9 @@ class GoalsProjection:
 
     # -- goal sets --
 
-    async def on_Drafted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_Drafted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('goal_sets')} (id, unit_id, person_id, department_id, "
             "period, status, version, drafted_at, updated_at, position) "
             "VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING",
@@ -160,21 +160,21 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._replace_items(conn, e.originator_id, d["items"], e.timestamp)
+        await self._replace_items(w, e.originator_id, d["items"], e.timestamp)
 
-    async def on_Edited(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._replace_items(conn, e.originator_id, e.data["items"], e.timestamp)
+    async def on_Edited(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._replace_items(w, e.originator_id, e.data["items"], e.timestamp)
 
-    async def on_Submitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._set_status(conn, e.originator_id, "SUBMITTED")
+    async def on_Submitted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._set_status(w, e.originator_id, "SUBMITTED")
 
-    async def on_Returned(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._set_status(conn, e.originator_id, "RETURNED")
+    async def on_Returned(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._set_status(w, e.originator_id, "RETURNED")
 
-    async def on_Approved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_Approved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         # The version approved is the items as submitted: the goal set's current items.
-        await conn.execute(
+        await w.execute(
             f"INSERT INTO {self.table('goal_set_versions')} (goal_set_id, version_number, items, "
             "approved_by, relation, comment, approved_at, position) "
             "SELECT $1, $2, COALESCE(jsonb_agg(jsonb_build_object('item_id', item_id, "
@@ -190,11 +190,11 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
+        await self._set_status(w, e.originator_id, "APPROVED", int(d["version_number"]))
 
-    async def on_RevisionProposed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_RevisionProposed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"INSERT INTO {self.table('goal_proposals')} "
             "(goal_set_id, items, reason, proposed_by, proposed_at) "
             "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (goal_set_id) DO UPDATE SET "
@@ -206,16 +206,16 @@ class GoalsProjection:
             uuid_or_none(e.meta.get("actor_id")),
             e.timestamp,
         )
-        await self._set_status(conn, e.originator_id, "REVISION_PROPOSED")
+        await self._set_status(w, e.originator_id, "REVISION_PROPOSED")
 
-    async def on_RevisionApproved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_RevisionApproved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        items = await conn.fetchval(
+        items = await w.fetchval(
             f"DELETE FROM {self.table('goal_proposals')} WHERE goal_set_id = $1 RETURNING items",
             e.originator_id,
         )
         if items is not None:  # projected once already when there is no proposal left
-            await conn.execute(
+            await w.insert(
                 f"INSERT INTO {self.table('goal_set_versions')} (goal_set_id, version_number, "
                 "items, approved_by, relation, comment, approved_at, position) "
                 "VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8) "
@@ -229,33 +229,33 @@ class GoalsProjection:
                 e.timestamp,
                 e.position,
             )
-            await self._replace_items(conn, e.originator_id, json.loads(items), e.timestamp)
-        await self._set_status(conn, e.originator_id, "APPROVED", int(d["version_number"]))
+            await self._replace_items(w, e.originator_id, json.loads(items), e.timestamp)
+        await self._set_status(w, e.originator_id, "APPROVED", int(d["version_number"]))
 
-    async def on_RevisionRejected(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_RevisionRejected(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"DELETE FROM {self.table('goal_proposals')} WHERE goal_set_id = $1", e.originator_id
         )
-        await self._set_status(conn, e.originator_id, "APPROVED")
+        await self._set_status(w, e.originator_id, "APPROVED")
 
-    async def on_ProgressRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._progress(conn, e, None, int(e.data["percent"]), e.data.get("note"))
+    async def on_ProgressRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(w, e, None, int(e.data["percent"]), e.data.get("note"))
 
-    async def on_ItemCompleted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._progress(conn, e, "COMPLETED", 100, e.data.get("note"))
+    async def on_ItemCompleted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(w, e, "COMPLETED", 100, e.data.get("note"))
 
-    async def on_ItemDropped(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._progress(conn, e, "DROPPED", None, e.data.get("reason"))
+    async def on_ItemDropped(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._progress(w, e, "DROPPED", None, e.data.get("reason"))
 
     async def _progress(
         self,
-        conn: asyncpg.Connection,
+        w: ProjectionWriter,
         e: LogEvent,
         status: str | None,
         percent: int | None,
         note: str | None,
     ) -> None:
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('goal_set_items')} SET status = COALESCE($3, status), "
             "percent = COALESCE($4, percent), note = $5, updated_at = $6 "
             "WHERE goal_set_id = $1 AND item_id = $2",
@@ -268,9 +268,9 @@ class GoalsProjection:
         )
 
     async def _set_status(
-        self, conn: asyncpg.Connection, goal_set_id: UUID, status: str, in_force: int | None = None
+        self, w: ProjectionWriter, goal_set_id: UUID, status: str, in_force: int | None = None
     ) -> None:
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('goal_sets')} SET status = $2, "
             "current_version_number = COALESCE($3, current_version_number) WHERE id = $1",
             goal_set_id,
@@ -279,16 +279,16 @@ class GoalsProjection:
         )
 
     async def _replace_items(
-        self, conn: asyncpg.Connection, goal_set_id: UUID, items: list[dict[str, Any]], at: datetime
+        self, w: ProjectionWriter, goal_set_id: UUID, items: list[dict[str, Any]], at: datetime
     ) -> None:
         """Make `items` the current ones. Items keep their progress by id (as the domain does),
         so an item dropped from a version and brought back later keeps what it had.
         """
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('goal_set_items')} SET ordinal = NULL WHERE goal_set_id = $1",
             goal_set_id,
         )
-        await conn.executemany(
+        await w.executemany(
             f"INSERT INTO {self.table('goal_set_items')} (goal_set_id, item_id, ordinal, what, "
             "measure, due_on, weight, serves, updated_at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) "
@@ -311,10 +311,10 @@ class GoalsProjection:
             ],
         )
 
-    async def _record_history(self, conn: asyncpg.Connection, e: LogEvent) -> None:
+    async def _record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
         d = e.data
         text_field = TEXT_OF.get(e.name)
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('goal_set_history')} (position, goal_set_id, event, "
             "actor_id, actor_role, relation, text, item_id, percent, version_number, at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
@@ -335,9 +335,9 @@ class GoalsProjection:
     # -- reference goals --
     # Every event of a reference document publishes a revision: its revision is its version.
 
-    async def on_Published(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_Published(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('reference_goals')} (id, unit_id, kind, department_id, "
             "period, title, revision, items, published_at, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::jsonb, $9, $9, $7::int, $10) "
@@ -353,11 +353,11 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._reference_revision(conn, e, None)
+        await self._reference_revision(w, e, None)
 
-    async def on_Revised(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_Revised(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('reference_goals')} SET title = $2, items = $3::jsonb, "
             "revision = $4::int, version = $4::int, updated_at = $5, position = $6 WHERE id = $1",
             e.originator_id,
@@ -367,12 +367,12 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._reference_revision(conn, e, d.get("reason"))
+        await self._reference_revision(w, e, d.get("reason"))
 
     async def _reference_revision(
-        self, conn: asyncpg.Connection, e: LogEvent, reason: str | None
+        self, w: ProjectionWriter, e: LogEvent, reason: str | None
     ) -> None:
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('reference_goal_revisions')} "
             "(reference_id, revision, title, items, reason, actor_id, published_at) "
             "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) "
@@ -389,9 +389,9 @@ class GoalsProjection:
     # -- monthly summaries --
     # Each event of a summary is a version of its text: the version is the event's.
 
-    async def on_SummarySubmitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_SummarySubmitted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('monthly_summaries')} (id, unit_id, person_id, "
             "department_id, month, version, text, submitted_at, updated_at, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -405,10 +405,10 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._summary_version(conn, e, None)
+        await self._summary_version(w, e, None)
 
-    async def on_SummaryAmended(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_SummaryAmended(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('monthly_summaries')} SET text = $2, version = $3, "
             "updated_at = $4, position = $5 WHERE id = $1",
             e.originator_id,
@@ -417,12 +417,10 @@ class GoalsProjection:
             e.timestamp,
             e.position,
         )
-        await self._summary_version(conn, e, e.data.get("reason"))
+        await self._summary_version(w, e, e.data.get("reason"))
 
-    async def _summary_version(
-        self, conn: asyncpg.Connection, e: LogEvent, reason: str | None
-    ) -> None:
-        await conn.execute(
+    async def _summary_version(self, w: ProjectionWriter, e: LogEvent, reason: str | None) -> None:
+        await w.insert(
             f"INSERT INTO {self.table('monthly_summary_versions')} "
             "(summary_id, version, text, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) "
             "ON CONFLICT (summary_id, version) DO NOTHING",
@@ -436,9 +434,9 @@ class GoalsProjection:
 
     # -- weekly reports --
 
-    async def on_WeeklyReportCompiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_WeeklyReportCompiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('weekly_reports')} (id, unit_id, department_id, week, "
             "entries, free_text, status, compiled_at, updated_at, version, position) "
             "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'COMPILED', $7, $7, $8, $9) "
@@ -454,17 +452,17 @@ class GoalsProjection:
             e.position,
         )
 
-    async def on_WeeklyReportRecompiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._report(conn, e, "COMPILED", published=False)
+    async def on_WeeklyReportRecompiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._report(w, e, "COMPILED", published=False)
 
-    async def on_WeeklyReportPublished(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await self._report(conn, e, "PUBLISHED", published=True)
+    async def on_WeeklyReportPublished(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await self._report(w, e, "PUBLISHED", published=True)
 
     async def _report(
-        self, conn: asyncpg.Connection, e: LogEvent, status: str, *, published: bool
+        self, w: ProjectionWriter, e: LogEvent, status: str, *, published: bool
     ) -> None:
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('weekly_reports')} SET entries = $2::jsonb, free_text = $3, "
             "status = $4, department_name = COALESCE($5, department_name), "
             "compiled_at = CASE WHEN $6 THEN compiled_at ELSE $7 END, "

@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 
 from gateway.log import REVIEWS_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from gateway.projections.writer import ProjectionWriter
 from services.directory.vocabulary import PositionCategory
 from services.reviews.scheme import CycleConfig
 from services.reviews.scoring import composite
@@ -94,16 +95,17 @@ class ReviewsProjection:
         """A read table of this projection."""
         return f"{self.schema}.{name}"
 
-    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None:
+    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
         handler = getattr(self, f"on_{event.name}", None)
         if handler is None:
             return
-        await handler(conn, event)
+        await handler(w, event)
         if event.name in CYCLE_EVENTS:
-            await conn.execute(
+            await w.stamp(
                 f"UPDATE {self.table('review_cycles')} SET version = $2, position = $3, "
                 "updated_at = $4 WHERE id = $1",
+                event.originator_id,
                 event.originator_id,
                 event.originator_version,
                 event.position,
@@ -112,14 +114,14 @@ class ReviewsProjection:
 
     async def _history(
         self,
-        conn: asyncpg.Connection,
+        w: ProjectionWriter,
         e: LogEvent,
         cycle_id: UUID,
         person_id: UUID | None,
         detail: dict[str, Any] | None = None,
     ) -> None:
         meta = e.meta
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('review_history')} (position, cycle_id, person_id, event, "
             "actor_id, actor_role, reason, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
             "ON CONFLICT (position) DO NOTHING",
@@ -136,10 +138,10 @@ class ReviewsProjection:
 
     # -- the cycle --
 
-    async def on_CycleOpened(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_CycleOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         participants = d["participants"]
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('review_cycles')} (id, unit_id, quarter, status, config, "
             "participants, opened_on, opened_at, updated_at, version, position) "
             "VALUES ($1, $2, $3, 'OPENED', $4, $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -153,7 +155,7 @@ class ReviewsProjection:
             e.originator_version,
             e.position,
         )
-        await conn.executemany(
+        await w.executemany(
             f"INSERT INTO {self.table('review_participants')} (cycle_id, person_id, unit_id, "
             "quarter, ordinal, name, department_id, department_name, position_category, "
             "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
@@ -174,16 +176,16 @@ class ReviewsProjection:
                 for i, p in enumerate(participants)
             ],
         )
-        await self._history(conn, e, e.originator_id, None, {"participants": len(participants)})
+        await self._history(w, e, e.originator_id, None, {"participants": len(participants)})
 
-    async def on_AppraisalBegan(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_AppraisalBegan(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('review_cycles')} SET status = 'APPRAISING', "
             "appraisal_began_at = $2 WHERE id = $1",
             e.originator_id,
             e.timestamp,
         )
-        await conn.executemany(
+        await w.executemany(
             f"UPDATE {self.table('review_participants')} SET feedback = $3, "
             "feedback_score = $4 WHERE cycle_id = $1 AND person_id = $2",
             [
@@ -191,11 +193,11 @@ class ReviewsProjection:
                 for pid, fixed in e.data["feedback"].items()
             ],
         )
-        await self._history(conn, e, e.originator_id, None)
+        await self._history(w, e, e.originator_id, None)
 
-    async def on_GradesProposed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_GradesProposed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.executemany(
+        await w.executemany(
             f"UPDATE {self.table('review_participants')} SET grade = $3, justification = $4, "
             "grade_from_bands = $5, updated_at = $6 WHERE cycle_id = $1 AND person_id = $2",
             [
@@ -210,18 +212,18 @@ class ReviewsProjection:
                 for pid, g in d["grades"].items()
             ],
         )
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_cycles')} SET quota = $2 WHERE id = $1",
             e.originator_id,
             as_json(d["quota"]),
         )
         await self._history(
-            conn, e, e.originator_id, None, {"grades": d["grades"], "quota": d["quota"]}
+            w, e, e.originator_id, None, {"grades": d["grades"], "quota": d["quota"]}
         )
 
-    async def on_GradesFinalised(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_GradesFinalised(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_cycles')} SET status = 'FINALISED', quota = $2, "
             "finalised_at = $3, finalised_by = $4 WHERE id = $1",
             e.originator_id,
@@ -229,7 +231,7 @@ class ReviewsProjection:
             e.timestamp,
             uuid_or_none(e.meta.get("actor_id")),
         )
-        await conn.executemany(
+        await w.executemany(
             f"UPDATE {self.table('review_participants')} SET final_grade = $3, final_score = $4 "
             "WHERE cycle_id = $1 AND person_id = $2",
             [
@@ -242,11 +244,11 @@ class ReviewsProjection:
                 for pid, grade in d["grades"].items()
             ],
         )
-        await self._history(conn, e, e.originator_id, None, {"quota": d["quota"]})
+        await self._history(w, e, e.originator_id, None, {"quota": d["quota"]})
 
-    async def on_ResultsPublished(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ResultsPublished(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_cycles')} SET status = 'PUBLISHED', published_on = $2, "
             "publicity_ends_on = $3, objections_until = $4 WHERE id = $1",
             e.originator_id,
@@ -254,12 +256,12 @@ class ReviewsProjection:
             date_or_none(d["ends_on"]),
             date_or_none(d["objections_until"]),
         )
-        await self._history(conn, e, e.originator_id, None, {"published_on": d["published_on"]})
+        await self._history(w, e, e.originator_id, None, {"published_on": d["published_on"]})
 
-    async def on_ObjectionFiled(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ObjectionFiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         person_id = UUID(d["person_id"])
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('review_objections')} (id, cycle_id, person_id, reason, "
             "filed_on, status, filed_at, position) VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7) "
             "ON CONFLICT (id) DO NOTHING",
@@ -271,12 +273,12 @@ class ReviewsProjection:
             e.timestamp,
             e.position,
         )
-        await self._history(conn, e, e.originator_id, person_id)
+        await self._history(w, e, e.originator_id, person_id)
 
-    async def on_ObjectionResolved(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_ObjectionResolved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         person_id = UUID(d["person_id"])
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_objections')} SET status = $2, grade_before = $3, "
             "grade_after = $4, resolution = $5, resolved_on = $6, resolved_by = $7 WHERE id = $1",
             UUID(d["objection_id"]),
@@ -287,7 +289,7 @@ class ReviewsProjection:
             date_or_none(d["resolved_on"]),
             uuid_or_none(e.meta.get("actor_id")),
         )
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET grade = $3, final_grade = $3, "
             "updated_at = $4 WHERE cycle_id = $1 AND person_id = $2",
             e.originator_id,
@@ -296,26 +298,26 @@ class ReviewsProjection:
             e.timestamp,
         )
         await self._history(
-            conn,
+            w,
             e,
             e.originator_id,
             person_id,
             {"status": d["status"], "before": d["grade_before"], "after": d["grade_after"]},
         )
 
-    async def on_ResultsConfirmed(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_ResultsConfirmed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('review_cycles')} SET status = 'CONFIRMED', confirmed_on = $2 "
             "WHERE id = $1",
             e.originator_id,
             date_or_none(e.data["confirmed_on"]),
         )
-        await self._history(conn, e, e.originator_id, None)
+        await self._history(w, e, e.originator_id, None)
 
     # -- one participant --
 
-    async def _participant(self, conn: asyncpg.Connection, appraisal_id: UUID) -> asyncpg.Record:
-        row = await conn.fetchrow(
+    async def _participant(self, w: ProjectionWriter, appraisal_id: UUID) -> asyncpg.Record:
+        row = await w.fetchrow(
             f"SELECT p.*, c.config FROM {self.table('review_participants')} p "
             f"JOIN {self.table('review_cycles')} c ON c.id = p.cycle_id WHERE p.appraisal_id = $1",
             appraisal_id,
@@ -323,8 +325,8 @@ class ReviewsProjection:
         assert row is not None, "an appraisal's creation is projected before its other events"
         return row
 
-    async def on_AppraisalCreated(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        await conn.execute(
+    async def on_AppraisalCreated(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET appraisal_id = $3 "
             "WHERE cycle_id = $1 AND person_id = $2",
             UUID(e.data["cycle_id"]),
@@ -332,17 +334,17 @@ class ReviewsProjection:
             e.originator_id,
         )
 
-    async def on_SummarySubmitted(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_SummarySubmitted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        row = await self._participant(conn, e.originator_id)
+        row = await self._participant(w, e.originator_id)
         summary = {
             "goal_set_version": d.get("goal_set_version"),
             "reports": d["reports"],
             "extra_work": d["extra_work"],
         }
-        await self._history(conn, e, row["cycle_id"], row["person_id"])
+        await self._history(w, e, row["cycle_id"], row["person_id"])
         # Counted from the history, so applying the event twice counts it once.
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET summary = $2, summary_at = $3, "
             f"summary_versions = (SELECT count(*) FROM {self.table('review_history')} "
             "WHERE cycle_id = $4 AND person_id = $5 AND event = 'SummarySubmitted'), "
@@ -354,9 +356,9 @@ class ReviewsProjection:
             row["person_id"],
         )
 
-    async def on_Rated(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_Rated(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        row = await self._participant(conn, e.originator_id)
+        row = await self._participant(w, e.originator_id)
         ratings = _loads(row["ratings"]) or {}
         ratings[d["relation"]] = {
             "rater_id": str(d["rater_id"]),
@@ -376,7 +378,7 @@ class ReviewsProjection:
             },
             row["feedback_score"],
         )
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET ratings = $2, required = $3, "
             "composite = $4, derivation = $5, updated_at = $6 WHERE appraisal_id = $1",
             e.originator_id,
@@ -387,16 +389,16 @@ class ReviewsProjection:
             e.timestamp,
         )
         await self._history(
-            conn,
+            w,
             e,
             row["cycle_id"],
             row["person_id"],
             {"relation": d["relation"], "scores": d["scores"], "opinion": d["opinion"]},
         )
 
-    async def on_TalkRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_TalkRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        row = await self._participant(conn, e.originator_id)
+        row = await self._participant(w, e.originator_id)
         talk = {
             "leader_id": str(d["leader_id"]),
             "relation": d["relation"],
@@ -406,31 +408,31 @@ class ReviewsProjection:
             "shortcomings": d.get("shortcomings") or [],
             "improvements": d.get("improvements"),
         }
-        await conn.execute(
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET talk = $2, talk_at = $3, "
             "updated_at = $3 WHERE appraisal_id = $1",
             e.originator_id,
             as_json(talk),
             e.timestamp,
         )
-        await self._history(conn, e, row["cycle_id"], row["person_id"])
+        await self._history(w, e, row["cycle_id"], row["person_id"])
 
-    async def on_TalkAcknowledged(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
-        row = await self._participant(conn, e.originator_id)
-        await conn.execute(
+    async def on_TalkAcknowledged(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
+        row = await self._participant(w, e.originator_id)
+        await w.execute(
             f"UPDATE {self.table('review_participants')} SET acknowledged_at = $2, "
             "acknowledgement = $3, updated_at = $2 WHERE appraisal_id = $1",
             e.originator_id,
             e.timestamp,
             e.data.get("comment"),
         )
-        await self._history(conn, e, row["cycle_id"], row["person_id"])
+        await self._history(w, e, row["cycle_id"], row["person_id"])
 
     # -- sanctions --
 
-    async def on_SanctionRecorded(self, conn: asyncpg.Connection, e: LogEvent) -> None:  # noqa: N802
+    async def on_SanctionRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await conn.execute(
+        await w.insert(
             f"INSERT INTO {self.table('review_sanctions')} (id, unit_id, person_id, kind, "
             "decided_on, ends_on, document, recorded_by, recorded_at, position) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",

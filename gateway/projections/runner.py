@@ -16,11 +16,12 @@ import asyncpg
 import structlog
 
 from gateway.log import LogEvent, ServiceLog
+from gateway.projections.writer import ProjectionWriter
 
 log = structlog.get_logger("kaohe.projections")
 
 PROJECTED_CHANNEL = "kaohe_projected"
-BATCH = 500
+BATCH = 2000
 
 
 class Projection(Protocol):
@@ -31,7 +32,7 @@ class Projection(Protocol):
 
     def ddl(self) -> str: ...
 
-    async def apply(self, conn: asyncpg.Connection, event: LogEvent) -> None: ...
+    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None: ...
 
 
 def tracking_ddl(schema: str) -> str:
@@ -87,14 +88,19 @@ async def project_batch(
             f"SELECT position FROM {schema}.tracking WHERE service = $1 FOR UPDATE",
             service,
         )
-        events = await projection.log.read(conn, position, limit)
+        rows = await projection.log.read_rows(conn, position, limit)
         if until is not None:
-            events = [e for e in events if e.position <= until]
-        if not events:
+            rows = [r for r in rows if r["notification_id"] <= until]
+        if not rows:
             return 0
-        for event in events:
-            await projection.apply(conn, event)
-        last = events[-1].position
+        # A read model is rebuilt from the log whenever it is lost, and its position commits
+        # with its rows: the projection need not wait for its commits to reach the disk.
+        await conn.execute("SET LOCAL synchronous_commit TO off")
+        async with ProjectionWriter(conn) as writer:
+            for row in rows:
+                # Decoded here, not before the loop, so that it overlaps the writer's sending.
+                await projection.apply(writer, LogEvent.from_row(row))
+        last = rows[-1]["notification_id"]
         await conn.execute(
             f"UPDATE {schema}.tracking SET position = $2, updated_at = now() WHERE service = $1",
             service,
@@ -103,7 +109,7 @@ async def project_batch(
         await conn.execute(
             "SELECT pg_notify($1, $2)", PROJECTED_CHANNEL, f"{schema}:{service}:{last}"
         )
-    return len(events)
+    return len(rows)
 
 
 async def catch_up(conn: asyncpg.Connection, schema: str, projection: Projection) -> int:
