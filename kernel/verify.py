@@ -5,11 +5,12 @@ not match (`kaohe audit verify`).
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Iterator
 from typing import cast
 
 import psycopg
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from kernel.chain import ChainBreak, ChainVerifier, Link
 
@@ -52,18 +53,42 @@ CANONICAL_SQL = (
 def _links(
     conn: psycopg.Connection[tuple[object, ...]], service: str, schema: str, batch: int
 ) -> Iterator[Link]:
-    # A full outer join by position finds rows present on one side only (inserted or deleted).
+    names = {
+        "schema": Identifier(schema),
+        "events": Identifier(f"{service}_events"),
+        "chain": Identifier(f"{service}_chain"),
+    }
+    # Every event with its recorded hash, in order: a merge join of the two primary keys, which
+    # streams from the first row (a full outer join is a hash join and a sort of the whole log
+    # before the first row comes back).
     query = SQL(
-        "SELECT coalesce(e.notification_id, c.notification_id), "
+        "SELECT e.notification_id, "
         + CANONICAL_SQL
-        + ", c.hash FROM {schema}.{events} e FULL OUTER JOIN {schema}.{chain} c "
-        "ON c.notification_id = e.notification_id "
-        "ORDER BY 1"
-    ).format(
-        schema=Identifier(schema),
-        events=Identifier(f"{service}_events"),
-        chain=Identifier(f"{service}_chain"),
-    )
+        + ", c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
+        "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
+    ).format(**names)
+    # Hashes recorded for events that are not in the log (deleted rows), merged into the
+    # stream at their positions; none in an intact log.
+    missing = [
+        (notification_id, None, recorded)
+        for notification_id, recorded in conn.execute(
+            SQL(
+                "SELECT c.notification_id, c.hash FROM {schema}.{chain} c "
+                "WHERE NOT EXISTS (SELECT FROM {schema}.{events} e "
+                "WHERE e.notification_id = c.notification_id) ORDER BY 1"
+            ).format(**names),
+            binary=True,
+        )
+    ]
+    links = _stream(conn, query, service, batch)
+    if missing:
+        links = heapq.merge(links, cast("list[Link]", missing), key=lambda link: link[0])
+    yield from links
+
+
+def _stream(
+    conn: psycopg.Connection[tuple[object, ...]], query: Composed, service: str, batch: int
+) -> Iterator[Link]:
     # Binary results: bytea arrives as bytes, with no hex decoding per row. Streamed in chunks
     # (libpq 17+), the server keeps producing rows while this process hashes the ones it has;
     # a server-side cursor makes each wait for the other at every fetch.
