@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         context_getter=context_getter,
         allow_queries_via_get=False,
         verifier=verifier,
+        concurrency=settings.kaohe_graphql_concurrency,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     kaohe_token_issuer: str = "kaohe-dev"
     kaohe_token_audience: str = "kaohe"
     kaohe_graphql_max_depth: int = 10
+    # HTTP operations the gateway executes at once; the rest wait their turn (memory, latency).
+    kaohe_graphql_concurrency: int = 8
     kaohe_read_your_writes_timeout: float = 5.0
     # Signed checkpoints of each service log: after this many new events, or this many seconds
     # after the last one if anything new was recorded (0 seconds: the gateway signs none).
