@@ -72,10 +72,15 @@ def print_table(results: dict[str, Any]) -> None:
         )
     r = results["read_path"]["figures"]
     typename = r["graphql_typename"]
-    raw = r["asyncpg_department_people"]
-    for name in ("graphql_department_people", "graphql_goal_sets"):
-        fig = r[name]
-        label = f"{name} c=32" + (f" ({fig['errors']} err)" if fig["errors"] else "")
+    for name, raw_name in (
+        ("person_quarter", "person_quarter"),
+        ("grade_distribution", "grade_distribution"),
+        ("who_is_missing", "who_is_missing"),
+        ("department_people", "department_people"),
+        ("goal_sets", "department_people"),
+    ):
+        fig, raw = r[f"graphql_{name}"], r[f"asyncpg_{raw_name}"]
+        label = f"GraphQL {name} c=32" + (f" ({fig['errors']} err)" if fig["errors"] else "")
         table.add_row(
             label,
             _rate(fig),
@@ -85,10 +90,14 @@ def print_table(results: dict[str, Any]) -> None:
             _ratio(fig["per_second"], typename["per_second"]),
         )
         table.add_row(
-            "", "", "", "raw asyncpg", _rate(raw), _ratio(fig["per_second"], raw["per_second"])
+            "",
+            "",
+            "",
+            f"raw asyncpg {raw_name}",
+            _rate(raw),
+            _ratio(fig["per_second"], raw["per_second"]),
         )
     table.add_row("{ __typename } c=32", _rate(typename), _lat(typename), "", "", "")
-    table.add_row("raw asyncpg c=32", _rate(raw), _lat(raw), "", "", "")
     for lag in results["projection_lag"].values():
         table.add_row(
             f"projection lag at {lag['offered_per_second']:g}/s offered"

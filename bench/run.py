@@ -336,26 +336,71 @@ DEPARTMENT_QUERY = """query($dept: ID!) { department(id: $dept) {
 GOAL_SETS_QUERY = """query($unit: ID!) { goalSets(unitId: $unit, first: 20) {
   totalCount edges { node {
     id period status statusLabel person { name } department { name } } } } }"""
+# The issue's three: a person's quarter (goals, feedback facts, ratings, grade), a department's
+# grade distribution, and the office's "who is missing what", on the bench's cycle.
+PERSON_QUARTER_QUERY = """query($unit: ID!, $person: ID!, $quarter: String!) {
+  goalSets(unitId: $unit, personId: $person, period: $quarter) { edges { node {
+    status statusLabel items { what weight status percent } } } }
+  reviewCycle(unitId: $unit, quarter: $quarter) { statusLabel
+    appraisals(personId: $person) { nodes { name departmentName composite gradeLabel
+      ratings { relationLabel opinion scores { code score } }
+      feedback { departmentMean praise complaints overdue score } missing } } } }"""
+GRADE_DISTRIBUTION_QUERY = """query($unit: ID!, $quarter: String!) {
+  reviewCycle(unitId: $unit, quarter: $quarter) {
+    gradeDistribution { departmentName participants ungraded grades { gradeLabel count } } } }"""
+WHO_IS_MISSING_QUERY = """query($unit: ID!, $quarter: String!) {
+  reviewCycle(unitId: $unit, quarter: $quarter) { quota { participants limit top ok }
+    progress { participants summaries fullyRated graded
+      waiting { name departmentName missing } } } }"""
 RAW_DEPARTMENT = """
 SELECT p.name, p.login, h.name AS head
 FROM gateway.memberships m JOIN gateway.people p ON p.id = m.person_id
 LEFT JOIN gateway.department_heads dh ON dh.department_id = m.department_id AND dh.end_on IS NULL
 LEFT JOIN gateway.people h ON h.id = dh.person_id
 WHERE m.department_id = $1 AND m.end_on IS NULL ORDER BY p.name"""
+# The rows behind each of the issue's three queries, read with asyncpg alone.
+RAW_PERSON_QUARTER = """
+SELECT p.name, p.department_name, p.composite, p.grade, p.ratings, p.feedback, g.status, i.items
+FROM gateway.review_participants p
+LEFT JOIN gateway.goal_sets g ON g.person_id = p.person_id AND g.period = p.quarter
+LEFT JOIN LATERAL (SELECT jsonb_agg(to_jsonb(x)) AS items FROM gateway.goal_set_items x
+                   WHERE x.goal_set_id = g.id) i ON true
+WHERE p.unit_id = $1 AND p.person_id = $2 AND p.quarter = $3"""
+RAW_GRADE_DISTRIBUTION = """
+SELECT department_name, count(*), count(*) FILTER (WHERE grade IS NULL), grade
+FROM gateway.review_participants WHERE unit_id = $1 AND quarter = $2
+GROUP BY department_name, grade ORDER BY department_name"""
+RAW_WHO_IS_MISSING = """
+SELECT name, department_name, summary IS NULL, required, ratings, grade
+FROM gateway.review_participants WHERE unit_id = $1 AND quarter = $2
+ORDER BY department_name, name"""
 
 
 def read_path(
     stack_: Stack, seeded: Seeded, sizes: Sizes, pool: ProcessPoolExecutor
 ) -> dict[str, Any]:
-    """GraphQL queries a frontend makes, at concurrency 32, beside `{ __typename }` and asyncpg."""
+    """GraphQL queries a frontend makes, at concurrency 32, beside `{ __typename }` and the same
+    rows read with asyncpg alone.
+    """
     headers = {"Authorization": f"Bearer {seeded.office}"}
     dept = seeded.departments[0]
+    unit, quarter = str(seeded.unit), _quarter()
+    person = str(seeded.people[0])
     level = 32
     results: dict[str, Any] = {}
     errors: dict[str, str] = {}
     queries = {
+        "graphql_person_quarter": (
+            PERSON_QUARTER_QUERY,
+            {"unit": unit, "person": person, "quarter": quarter},
+        ),
+        "graphql_grade_distribution": (
+            GRADE_DISTRIBUTION_QUERY,
+            {"unit": unit, "quarter": quarter},
+        ),
+        "graphql_who_is_missing": (WHO_IS_MISSING_QUERY, {"unit": unit, "quarter": quarter}),
         "graphql_department_people": (DEPARTMENT_QUERY, {"dept": str(dept)}),
-        "graphql_goal_sets": (GOAL_SETS_QUERY, {"unit": str(seeded.unit)}),
+        "graphql_goal_sets": (GOAL_SETS_QUERY, {"unit": unit}),
         "graphql_typename": ("{ __typename }", {}),
     }
     for name, (query, variables) in queries.items():
@@ -364,10 +409,15 @@ def read_path(
         results[name] = _fig(out).as_dict()
         if out.first_error:
             errors[name] = out.first_error
-    out = pool.submit(
-        load.run_sql, stack_.database, RAW_DEPARTMENT, [dept], sizes.reads, level
-    ).result()
-    results["asyncpg_department_people"] = _fig(out).as_dict()
+    raw: dict[str, tuple[str, list[Any]]] = {
+        "asyncpg_person_quarter": (RAW_PERSON_QUARTER, [seeded.unit, seeded.people[0], quarter]),
+        "asyncpg_grade_distribution": (RAW_GRADE_DISTRIBUTION, [seeded.unit, quarter]),
+        "asyncpg_who_is_missing": (RAW_WHO_IS_MISSING, [seeded.unit, quarter]),
+        "asyncpg_department_people": (RAW_DEPARTMENT, [dept]),
+    }
+    for name, (sql, args) in raw.items():
+        out = pool.submit(load.run_sql, stack_.database, sql, args, sizes.reads, level).result()
+        results[name] = _fig(out).as_dict()
     return {"figures": results, "errors": errors, "concurrency": level}
 
 
@@ -533,13 +583,16 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
             out[f"{command}@{level}/es_save@{level}"] = _ratio(
                 rate, w[f"es_save@{level}"]["per_second"]
             )
-    for name in ("graphql_department_people", "graphql_goal_sets"):
-        out[f"{name}/graphql_typename"] = _ratio(
-            r[name]["per_second"], r["graphql_typename"]["per_second"]
-        )
-        out[f"{name}/asyncpg_department_people"] = _ratio(
-            r[name]["per_second"], r["asyncpg_department_people"]["per_second"]
-        )
+    for name, raw in (
+        ("person_quarter", "person_quarter"),
+        ("grade_distribution", "grade_distribution"),
+        ("who_is_missing", "who_is_missing"),
+        ("department_people", "department_people"),
+        ("goal_sets", "department_people"),
+    ):
+        rate = r[f"graphql_{name}"]["per_second"]
+        out[f"graphql_{name}/graphql_typename"] = _ratio(rate, r["graphql_typename"]["per_second"])
+        out[f"graphql_{name}/asyncpg_{raw}"] = _ratio(rate, r[f"asyncpg_{raw}"]["per_second"])
     for level in LEVELS:
         out[f"kaohe_save@{level}/es_save@{level}"] = _ratio(
             w[f"kaohe_save@{level}"]["per_second"], w[f"es_save@{level}"]["per_second"]
