@@ -4,7 +4,7 @@ would cache for the life of the server) and the way to forward commands.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -38,34 +38,117 @@ def forbidden(
     )
 
 
-@dataclasses.dataclass
 class Loaders:
-    """Batching loaders for one request (no N+1)."""
+    """Batching loaders for one request (no N+1), each made when the request first uses it."""
 
-    person: DataLoader[UUID, asyncpg.Record | None]
-    department: DataLoader[UUID, asyncpg.Record | None]
-    unit: DataLoader[UUID, asyncpg.Record | None]
-    goal_set: DataLoader[UUID, asyncpg.Record | None]
-    goal_items: DataLoader[UUID, list[asyncpg.Record]]
-    goal_versions: DataLoader[UUID, list[asyncpg.Record]]
-    goal_history: DataLoader[UUID, list[asyncpg.Record]]
-    goal_proposal: DataLoader[UUID, asyncpg.Record | None]
-    monthly_summary_versions: DataLoader[UUID, list[asyncpg.Record]]
-    reference_goal_revisions: DataLoader[UUID, list[asyncpg.Record]]
-    survey: DataLoader[UUID, asyncpg.Record | None]
-    survey_departments: DataLoader[UUID, list[asyncpg.Record]]
-    survey_results: DataLoader[UUID, list[asyncpg.Record]]
-    survey_responses: DataLoader[UUID, list[asyncpg.Record]]
-    survey_response_count: DataLoader[UUID, int]
-    complaint: DataLoader[UUID, asyncpg.Record | None]
-    complaint_history: DataLoader[UUID, list[asyncpg.Record]]
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool, self._schema = pool, schema
+
+    @functools.cached_property
+    def person(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.people")
+
+    @functools.cached_property
+    def department(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.departments")
+
+    @functools.cached_property
+    def unit(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.units")
+
+    @functools.cached_property
+    def goal_set(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.goal_sets")
+
+    @functools.cached_property
+    def goal_items(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(
+            self._pool,
+            f"{self._schema}.goal_set_items",
+            "goal_set_id",
+            "ordinal",
+            "ordinal IS NOT NULL",
+        )
+
+    @functools.cached_property
+    def goal_versions(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(
+            self._pool, f"{self._schema}.goal_set_versions", "goal_set_id", "version_number"
+        )
+
+    @functools.cached_property
+    def goal_history(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(self._pool, f"{self._schema}.goal_set_history", "goal_set_id", "position")
+
+    @functools.cached_property
+    def goal_proposal(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.goal_proposals", "goal_set_id")
+
+    @functools.cached_property
+    def monthly_summary_versions(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(
+            self._pool, f"{self._schema}.monthly_summary_versions", "summary_id", "version"
+        )
+
+    @functools.cached_property
+    def reference_goal_revisions(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(
+            self._pool, f"{self._schema}.reference_goal_revisions", "reference_id", "revision"
+        )
+
+    @functools.cached_property
+    def survey(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.surveys")
+
+    @functools.cached_property
+    def survey_departments(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(self._pool, f"{self._schema}.survey_departments", "survey_id", "ordinal")
+
+    @functools.cached_property
+    def survey_results(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(self._pool, f"{self._schema}.survey_results", "survey_id", "ordinal")
+
+    @functools.cached_property
+    def survey_responses(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(
+            self._pool, f"{self._schema}.survey_responses", "survey_id", "position, ordinal"
+        )
+
+    @functools.cached_property
+    def survey_response_count(self) -> DataLoader[UUID, int]:
+        return _count_of(self._pool, f"{self._schema}.survey_responses", "survey_id")
+
+    @functools.cached_property
+    def complaint(self) -> DataLoader[UUID, asyncpg.Record | None]:
+        return _by_id(self._pool, f"{self._schema}.complaints")
+
+    @functools.cached_property
+    def complaint_history(self) -> DataLoader[UUID, list[asyncpg.Record]]:
+        return _all_of(self._pool, f"{self._schema}.complaint_history", "complaint_id", "position")
+
     # Org-chart terms in force on a date, keyed by (id, date): a department's members each
     # asking for their managers make one query per term table, not five per member.
-    department_on: DataLoader[tuple[UUID, date], Any]
-    head_on: DataLoader[tuple[UUID, date], Any]
-    supervisor_on: DataLoader[tuple[UUID, date], Any]
-    principal_on: DataLoader[tuple[UUID, date], Any]
-    supervises_on: DataLoader[tuple[UUID, date], Any]
+    @functools.cached_property
+    def department_on(self) -> DataLoader[tuple[UUID, date], Any]:
+        return _in_force(self._pool, f"{self._schema}.memberships", "person_id", "department_id")
+
+    @functools.cached_property
+    def head_on(self) -> DataLoader[tuple[UUID, date], Any]:
+        return _in_force(
+            self._pool, f"{self._schema}.department_heads", "department_id", "person_id"
+        )
+
+    @functools.cached_property
+    def supervisor_on(self) -> DataLoader[tuple[UUID, date], Any]:
+        return _in_force(self._pool, f"{self._schema}.supervisions", "department_id", "leader_id")
+
+    @functools.cached_property
+    def principal_on(self) -> DataLoader[tuple[UUID, date], Any]:
+        return _in_force(self._pool, f"{self._schema}.principal_leaders", "unit_id", "person_id")
+
+    @functools.cached_property
+    def supervises_on(self) -> DataLoader[tuple[UUID, date], Any]:
+        return _in_force(self._pool, f"{self._schema}.supervisions", "leader_id", "TRUE")
 
 
 def _by_id(
@@ -160,48 +243,7 @@ class Context(BaseContext):
         self.headers = headers
         self.access = access
         self.reads: dict[tuple[UUID, str, str], AccessRead] = {}
-        self.loaders = self._new_loaders()
-
-    def _new_loaders(self) -> Loaders:
-        pool, schema = self.pool, self.schema
-        return Loaders(
-            person=_by_id(pool, f"{schema}.people"),
-            department=_by_id(pool, f"{schema}.departments"),
-            unit=_by_id(pool, f"{schema}.units"),
-            goal_set=_by_id(pool, f"{schema}.goal_sets"),
-            goal_items=_all_of(
-                pool, f"{schema}.goal_set_items", "goal_set_id", "ordinal", "ordinal IS NOT NULL"
-            ),
-            goal_versions=_all_of(
-                pool, f"{schema}.goal_set_versions", "goal_set_id", "version_number"
-            ),
-            goal_history=_all_of(pool, f"{schema}.goal_set_history", "goal_set_id", "position"),
-            goal_proposal=_by_id(pool, f"{schema}.goal_proposals", "goal_set_id"),
-            monthly_summary_versions=_all_of(
-                pool, f"{schema}.monthly_summary_versions", "summary_id", "version"
-            ),
-            reference_goal_revisions=_all_of(
-                pool, f"{schema}.reference_goal_revisions", "reference_id", "revision"
-            ),
-            survey=_by_id(pool, f"{schema}.surveys"),
-            survey_departments=_all_of(
-                pool, f"{schema}.survey_departments", "survey_id", "ordinal"
-            ),
-            survey_results=_all_of(pool, f"{schema}.survey_results", "survey_id", "ordinal"),
-            survey_responses=_all_of(
-                pool, f"{schema}.survey_responses", "survey_id", "position, ordinal"
-            ),
-            survey_response_count=_count_of(pool, f"{schema}.survey_responses", "survey_id"),
-            complaint=_by_id(pool, f"{schema}.complaints"),
-            complaint_history=_all_of(
-                pool, f"{schema}.complaint_history", "complaint_id", "position"
-            ),
-            department_on=_in_force(pool, f"{schema}.memberships", "person_id", "department_id"),
-            head_on=_in_force(pool, f"{schema}.department_heads", "department_id", "person_id"),
-            supervisor_on=_in_force(pool, f"{schema}.supervisions", "department_id", "leader_id"),
-            principal_on=_in_force(pool, f"{schema}.principal_leaders", "unit_id", "person_id"),
-            supervises_on=_in_force(pool, f"{schema}.supervisions", "leader_id", "TRUE"),
-        )
+        self.loaders = Loaders(self.pool, self.schema)
 
     def viewed(
         self, subject_id: UUID, subject_unit: UUID | None, record: AccessedRecord, query: str
@@ -227,7 +269,7 @@ class Context(BaseContext):
 
     def forget_loaded(self) -> None:
         """Start the loaders afresh: a command of this request has changed the read side."""
-        self.loaders = self._new_loaders()
+        self.loaders = Loaders(self.pool, self.schema)
 
     def table(self, name: str) -> str:
         """A read table, qualified by the read schema in use."""

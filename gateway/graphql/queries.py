@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -113,6 +113,56 @@ async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
     return value
 
 
+def manager_ids(
+    person_id: UUID,
+    person_row: Any,
+    department_id: UUID | None,
+    head: UUID | None,
+    supervisor: UUID | None,
+    principal: UUID | None,
+    supervises: bool,
+) -> tuple[UUID | None, UUID | None, UUID | None]:
+    """The head, supervising leader and principal leader who manage a person, by the same rule
+    as the directory's domain: a leader (who supervises departments, or a leader outside any
+    department) has neither head nor supervising leader; nobody manages themself.
+    """
+    is_leader = supervises or (
+        department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
+    )
+
+    def other(pid: UUID | None) -> UUID | None:
+        return pid if pid != person_id else None
+
+    head_id = None if is_leader else other(head)
+    supervisor_id = None if is_leader else other(supervisor)
+    return head_id, supervisor_id, other(principal)
+
+
+def managers_from(
+    on: date,
+    person_row: Any,
+    department_row: Any,
+    ids: tuple[UUID | None, UUID | None, UUID | None],
+    people: Mapping[UUID, Any],
+) -> Managers:
+    """`Managers` from `manager_ids` and the rows of the people they name."""
+    head_id, supervisor_id, principal_id = ids
+
+    def person(pid: UUID | None) -> Person | None:
+        row = people.get(pid) if pid is not None else None
+        return Person.from_row(row) if row is not None else None
+
+    return Managers(
+        on=on,
+        person=Person.from_row(person_row),
+        department=Department.from_row(department_row) if department_row else None,
+        department_head=person(head_id),
+        supervising_leader=person(supervisor_id),
+        principal_leader=person(principal_id),
+        direct_manager=person(head_id or supervisor_id or principal_id),
+    )
+
+
 async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Managers:
     """Who managed a person at an instant, by the same rule as the directory's domain."""
     ctx = info.context
@@ -131,26 +181,11 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
         supervisor = await term_holder(info, "supervisions", "leader_id", department_id, at)
     principal = await ctx.loaders.principal_on.load((person_row["unit_id"], on))
     supervises = bool(await ctx.loaders.supervises_on.load((person_id, on)))
-    is_leader = supervises or (
-        department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
-    )
-
-    def other(pid: UUID | None) -> UUID | None:
-        return pid if pid != person_id else None
-
-    head_id = None if is_leader else other(head)
-    supervisor_id = None if is_leader else other(supervisor)
-    principal_id = other(principal)
+    ids = manager_ids(person_id, person_row, department_id, head, supervisor, principal, supervises)
     department_row = await ctx.loaders.department.load(department_id) if department_id else None
-    return Managers(
-        on=on,
-        person=Person.from_row(person_row),
-        department=Department.from_row(department_row) if department_row else None,
-        department_head=await load_person(info, head_id),
-        supervising_leader=await load_person(info, supervisor_id),
-        principal_leader=await load_person(info, principal_id),
-        direct_manager=await load_person(info, head_id or supervisor_id or principal_id),
-    )
+    named = [pid for pid in ids if pid is not None]
+    rows = await ctx.loaders.person.load_many(named)
+    return managers_from(on, person_row, department_row, ids, dict(zip(named, rows, strict=True)))
 
 
 @strawberry.type(description="The caller, as their token and the org chart say")

@@ -6,6 +6,7 @@ sanctions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from uuid import UUID
@@ -35,6 +36,7 @@ from gateway.graphql.reviews_types import (
     Sanction,
     View,
     loads,
+    missing_of,
 )
 from gateway.graphql.types import Info_, PageInfo, encode_cursor
 from services.reviews.scheme import CycleConfig
@@ -177,7 +179,9 @@ class ReviewCycle:
         page = visible[start : start + size]
         config = CycleConfig.from_dict(loads(cycle["config"]))
         status = CycleStatusCode(cycle["status"])
-        flagged = await out_of_line_in(info, cycle["id"])
+        # Only a graded participant can be out of line: most pages before grading need no read.
+        graded = any(r["final_grade"] or r["grade"] for r, _ in page)
+        flagged = await out_of_line_in(info, cycle["id"]) if graded else {}
         nodes = [
             Appraisal.from_row(r, v, status, config, flagged.get(r["person_id"])) for r, v in page
         ]
@@ -206,27 +210,34 @@ class ReviewCycle:
         require_whole_unit(
             info, cycle["unit_id"], "the cycle's progress", "reviews.progress_for_office"
         )
+        # Only what the answer needs: a cycle's whole rows (ratings, derivations) are large.
         rows = await ctx.pool.fetch(
-            f"SELECT * FROM {ctx.table('review_participants')} WHERE cycle_id = $1 "
+            "SELECT person_id, name, department_name, summary IS NOT NULL AS has_summary, "
+            "CASE WHEN derivation IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text("
+            "derivation->'missing')) END AS raters_missing, grade, final_grade, composite, "
+            "final_score, coalesce(justification, '') <> '' AS justified, "
+            "talk IS NOT NULL AS has_talk, acknowledged_at IS NOT NULL AS acknowledged "
+            f"FROM {ctx.table('review_participants')} WHERE cycle_id = $1 "
             "ORDER BY name, person_id",
             cycle["id"],
         )
-        config = CycleConfig.from_dict(loads(cycle["config"]))
         status = CycleStatusCode(cycle["status"])
         flagged = out_of_line_of(rows)
         waiting = []
         for r in rows:
             if status is CycleStatusCode.CONFIRMED:
                 gaps = []
-                if r["talk"] is None:
+                if not r["has_talk"]:
                     gaps.append("feedback talk (谈心谈话)")
-                elif r["acknowledged_at"] is None:
+                elif not r["acknowledged"]:
                     gaps.append("acknowledgement of the talk (签字确认)")
             elif status in (CycleStatusCode.OPENED, CycleStatusCode.APPRAISING):
-                appraisal = Appraisal.from_row(
-                    r, View.FULL, status, config, flagged.get(r["person_id"])
+                gaps = missing_of(
+                    has_summary=r["has_summary"],
+                    raters_missing=r["raters_missing"],
+                    graded=(r["final_grade"] or r["grade"]) is not None,
+                    needs_justification=r["person_id"] in flagged and not r["justified"],
                 )
-                gaps = appraisal.missing or []
             else:
                 gaps = []
             if gaps:
@@ -240,11 +251,11 @@ class ReviewCycle:
                 )
         return CycleProgress(
             participants=len(rows),
-            summaries=sum(1 for r in rows if r["summary"] is not None),
+            summaries=sum(1 for r in rows if r["has_summary"]),
             fully_rated=sum(1 for r in rows if r["composite"] is not None),
             graded=sum(1 for r in rows if r["grade"] is not None),
-            talks_held=sum(1 for r in rows if r["talk"] is not None),
-            talks_acknowledged=sum(1 for r in rows if r["acknowledged_at"] is not None),
+            talks_held=sum(1 for r in rows if r["has_talk"]),
+            talks_acknowledged=sum(1 for r in rows if r["acknowledged"]),
             waiting=waiting,
         )
 
@@ -255,34 +266,46 @@ class ReviewCycle:
     async def grade_distribution(self, info: Info_) -> list[DepartmentGrades]:
         ctx = info.context
         cycle = await self._row(info)
-        view_of = await viewer(info, cycle["unit_id"], cycle["status"])
-        rows = await ctx.pool.fetch(
-            f"SELECT person_id, department_id, department_name, "
-            f"coalesce(final_grade, grade) AS grade FROM {ctx.table('review_participants')} "
-            "WHERE cycle_id = $1 ORDER BY department_name NULLS FIRST",
-            cycle["id"],
-        )
-        published = cycle["status"] in ("PUBLISHED", "CONFIRMED")
-        by_department: dict[UUID | None, list[asyncpg.Record]] = {}
-        for r in rows:
-            view = view_of(r["person_id"])
-            if view is View.FULL or (published and view is not None):
-                by_department.setdefault(r["department_id"], []).append(r)
-        result = []
-        for department_id, members in by_department.items():
-            counts = {g: sum(1 for m in members if m["grade"] == g.value) for g in GradeCode}
-            result.append(
-                DepartmentGrades(
-                    department_id=strawberry.ID(str(department_id)) if department_id else None,
-                    department_name=members[0]["department_name"],
-                    participants=len(members),
-                    grades=[
-                        GradeCount(grade=g, grade_label=g.label, count=n) for g, n in counts.items()
-                    ],
-                    ungraded=sum(1 for m in members if m["grade"] is None),
-                )
+        table = ctx.table("review_participants")
+        # department -> its name at opening and its participants' count by grade (None: none)
+        counted: dict[UUID | None, tuple[str | None, Counter[str | None]]] = {}
+        if sees_whole_cycle(info, cycle["unit_id"]):
+            rows = await ctx.pool.fetch(
+                "SELECT department_id, department_name, coalesce(final_grade, grade) AS grade, "
+                f"count(*) AS n FROM {table} WHERE cycle_id = $1 "
+                "GROUP BY department_id, department_name, 3 ORDER BY department_name NULLS FIRST",
+                cycle["id"],
             )
-        return result
+        else:
+            view_of = await viewer(info, cycle["unit_id"], cycle["status"])
+            published = cycle["status"] in ("PUBLISHED", "CONFIRMED")
+            rows = [
+                r
+                for r in await ctx.pool.fetch(
+                    "SELECT person_id, department_id, department_name, "
+                    f"coalesce(final_grade, grade) AS grade, 1 AS n FROM {table} "
+                    "WHERE cycle_id = $1 ORDER BY department_name NULLS FIRST",
+                    cycle["id"],
+                )
+                if (view := view_of(r["person_id"])) is View.FULL
+                or (published and view is not None)
+            ]
+        for r in rows:
+            counts = counted.setdefault(r["department_id"], (r["department_name"], Counter()))[1]
+            counts[r["grade"]] += r["n"]
+        return [
+            DepartmentGrades(
+                department_id=strawberry.ID(str(department_id)) if department_id else None,
+                department_name=name,
+                participants=sum(counts.values()),
+                grades=[
+                    GradeCount(grade=g, grade_label=g.label, count=counts[g.value])
+                    for g in GradeCode
+                ],
+                ungraded=counts[None],
+            )
+            for department_id, (name, counts) in counted.items()
+        ]
 
     @strawberry.field(
         description="Objections (异议) to the published grades: the office, the principal "

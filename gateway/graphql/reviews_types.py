@@ -355,6 +355,34 @@ class Talk:
         return await load_person(info, UUID(self.leader_id))
 
 
+# What a missing rating is called, by relation (the progress view names it per participant).
+_RATING_BY = {r.value: f"rating by {r.value} ({r.label})" for r in RaterRelationCode}
+
+
+def missing_of(
+    *,
+    has_summary: bool,
+    raters_missing: list[str] | None,
+    graded: bool,
+    needs_justification: bool,
+) -> list[str]:
+    """What an appraisal still lacks before finalisation (`raters_missing` None: not rated at
+    all; a grade above a higher-scoring peer's needs a justification).
+    """
+    missing: list[str] = []
+    if not has_summary:
+        missing.append("summary (个人小结)")
+    if raters_missing is None:
+        missing.append("ratings (领导评鉴)")
+    else:
+        missing += [_RATING_BY[r] for r in raters_missing]
+    if not graded:
+        missing.append("grade (等次)")
+    elif needs_justification:
+        missing.append("justification (说明)")
+    return missing
+
+
 @strawberry.type(
     description="One participant's quarter: summary, ratings, composite and grade, talk. Fields "
     "the caller may not see are null"
@@ -420,20 +448,13 @@ class Appraisal:
         talk = loads(row["talk"])
         grade = row["final_grade"] or row["grade"]
         composite_score = row["composite"]
-        missing: list[str] = []
-        if summary is None:
-            missing.append("summary (个人小结)")
         derivation = loads(row["derivation"])
-        if derivation is None:
-            missing.append("ratings (领导评鉴)")
-        else:
-            missing += [
-                f"rating by {r} ({RaterRelationCode(r).label})" for r in derivation["missing"]
-            ]
-        if grade is None:
-            missing.append("grade (等次)")
-        elif out_of_line_with is not None and not row["justification"]:
-            missing.append("justification (说明)")
+        missing = missing_of(
+            has_summary=summary is not None,
+            raters_missing=derivation["missing"] if derivation is not None else None,
+            graded=grade is not None,
+            needs_justification=out_of_line_with is not None and not row["justification"],
+        )
         category = PositionCategoryCode(row["position_category"])
         return cls(
             cycle_id=strawberry.ID(str(row["cycle_id"])),

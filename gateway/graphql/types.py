@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from gateway.graphql.context import Context
 from kernel.calendar import china_date
@@ -159,9 +161,43 @@ class Department:
             "ON p.id = m.person_id WHERE m.department_id = $1 AND m.start_on <= $2 "
             "AND (m.end_on IS NULL OR $2 < m.end_on) ORDER BY p.name, p.id",
             UUID(self.id),
-            china_date(at),
+            on := china_date(at),
         )
-        return [Person.from_row(r) for r in rows]
+        # What the members' own fields ask next (their record, their department then) is
+        # known already: the loaders answer it without another query.
+        loaders = ctx.loaders
+        loaders.person.prime_many({r["id"]: r for r in rows})
+        loaders.department_on.prime_many({(r["id"], on): UUID(self.id) for r in rows})
+        people = [Person.from_row(r) for r in rows]
+        if rows and any(_selects(f.selections, "managers") for f in info.selected_fields):
+            await self._managers_of_members(info, rows, people, on)
+        return people
+
+    async def _managers_of_members(
+        self, info: Info_, rows: list[asyncpg.Record], people: list[Person], on: date
+    ) -> None:
+        # Every member shares the department's head, supervising leader and principal leader:
+        # their managers are worked out together, not by a round of loaders per member.
+        from gateway.graphql.queries import manager_ids, managers_from
+
+        loaders = info.context.loaders
+        info.context.ensure_unit(UUID(self.unit_id))
+        department = UUID(self.id)
+        head = await loaders.head_on.load((department, on))
+        supervisor = await loaders.supervisor_on.load((department, on))
+        principal = await loaders.principal_on.load((UUID(self.unit_id), on))
+        supervising = await loaders.supervises_on.load_many([(r["id"], on) for r in rows])
+        department_row = await loaders.department.load(department)
+        ids = {
+            r["id"]: manager_ids(
+                r["id"], r, department, head, supervisor, principal, bool(supervises)
+            )
+            for r, supervises in zip(rows, supervising, strict=True)
+        }
+        named = list({pid for trio in ids.values() for pid in trio if pid is not None})
+        found = dict(zip(named, await loaders.person.load_many(named), strict=True))
+        for person, r in zip(people, rows, strict=True):
+            person.managers_on = (on, managers_from(on, r, department_row, ids[r["id"]], found))
 
 
 @strawberry.type(description="A civil servant of the unit (被考核人)")
@@ -173,6 +209,8 @@ class Person:
     position_category: PositionCategoryCode
     joined_on: date
     left_on: date | None
+    # Worked out beforehand when a department's members are asked for with their managers.
+    managers_on: strawberry.Private[tuple[date, Managers] | None] = None
 
     @strawberry.field(description="The position category's Chinese label")
     def position_category_label(self) -> str:
@@ -206,6 +244,8 @@ class Person:
     async def managers(self, info: Info_, at: datetime | None = None) -> Managers:
         from gateway.graphql.queries import managers_of
 
+        if self.managers_on is not None and self.managers_on[0] == china_date(at):
+            return self.managers_on[1]
         return await managers_of(info, UUID(self.id), at)
 
     @strawberry.field(description="The person's department history, oldest first")
@@ -281,6 +321,18 @@ class PersonConnection:
     edges: list[PersonEdge]
     page_info: PageInfo
     total_count: int
+
+
+def _selects(selections: Sequence[Selection], name: str) -> bool:
+    """Whether the field's own selections (through fragments, not nested fields) ask for
+    `name`."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        elif _selects(selection.selections, name):
+            return True
+    return False
 
 
 async def load_person(info: Info_, person_id: UUID | None) -> Person | None:
