@@ -140,26 +140,25 @@ def manager_ids(
 
 def managers_from(
     on: date,
-    person_row: Any,
-    department_row: Any,
+    person: Person,
+    department: Department | None,
     ids: tuple[UUID | None, UUID | None, UUID | None],
-    people: Mapping[UUID, Any],
+    people: Mapping[UUID, Person | None],
 ) -> Managers:
-    """`Managers` from `manager_ids` and the rows of the people they name."""
+    """`Managers` from `manager_ids` and the people they name."""
     head_id, supervisor_id, principal_id = ids
 
-    def person(pid: UUID | None) -> Person | None:
-        row = people.get(pid) if pid is not None else None
-        return Person.from_row(row) if row is not None else None
+    def named(pid: UUID | None) -> Person | None:
+        return people.get(pid) if pid is not None else None
 
     return Managers(
         on=on,
-        person=Person.from_row(person_row),
-        department=Department.from_row(department_row) if department_row else None,
-        department_head=person(head_id),
-        supervising_leader=person(supervisor_id),
-        principal_leader=person(principal_id),
-        direct_manager=person(head_id or supervisor_id or principal_id),
+        person=person,
+        department=department,
+        department_head=named(head_id),
+        supervising_leader=named(supervisor_id),
+        principal_leader=named(principal_id),
+        direct_manager=named(head_id or supervisor_id or principal_id),
     )
 
 
@@ -185,7 +184,13 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
     department_row = await ctx.loaders.department.load(department_id) if department_id else None
     named = [pid for pid in ids if pid is not None]
     rows = await ctx.loaders.person.load_many(named)
-    return managers_from(on, person_row, department_row, ids, dict(zip(named, rows, strict=True)))
+    return managers_from(
+        on,
+        Person.from_row(person_row),
+        Department.from_row(department_row) if department_row else None,
+        ids,
+        {pid: Person.from_row(r) if r else None for pid, r in zip(named, rows, strict=True)},
+    )
 
 
 @strawberry.type(description="The caller, as their token and the org chart say")

@@ -195,9 +195,16 @@ class Department:
             for r, supervises in zip(rows, supervising, strict=True)
         }
         named = list({pid for trio in ids.values() for pid in trio if pid is not None})
-        found = dict(zip(named, await loaders.person.load_many(named), strict=True))
+        found = {
+            pid: Person.from_row(r) if r else None
+            for pid, r in zip(named, await loaders.person.load_many(named), strict=True)
+        }
+        department_node = Department.from_row(department_row) if department_row else None
         for person, r in zip(people, rows, strict=True):
-            person.managers_on = (on, managers_from(on, r, department_row, ids[r["id"]], found))
+            person.managers_on = (
+                on,
+                managers_from(on, person, department_node, ids[r["id"]], found),
+            )
 
 
 @strawberry.type(description="A civil servant of the unit (被考核人)")
