@@ -5,13 +5,29 @@ over loopback with a fixed number of concurrent workers.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import multiprocessing
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from typing import Any
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
+import psycopg
+
+from kernel.calendar import china_date
+from kernel.context import CommandContext, acting
+from kernel.roles import Role
+from services.directory.application import Directory
+from services.directory.reader import OrgChart
+from services.feedback.application import Feedback
+from services.feedback.vocabulary import FiledBy, TargetKind
 
 
 @dataclass(frozen=True)
@@ -209,6 +225,15 @@ async def _lag(
     while time.perf_counter() < deadline and max((p for _, p in projected), default=0) < highest:
         await asyncio.sleep(0.01)
     await conn.close()
+    lags, unseen = _lags(answered, projected)
+    return Lag(rate, len(answered) / sending, len(calls), errors, lags, unseen, first_error)
+
+
+def _lags(
+    answered: list[tuple[float, int]], projected: list[tuple[float, int]]
+) -> tuple[list[float], int]:
+    """Each command's lag from its answer to the first projection past its position, and how
+    many were never seen projected."""
     lags: list[float] = []
     unseen = 0
     for at, position in answered:
@@ -218,7 +243,7 @@ async def _lag(
         else:
             # The projection can finish before the answer reaches the client: that is no lag.
             lags.append(max(0.0, seen - at))
-    return Lag(rate, len(answered) / sending, len(calls), errors, lags, unseen, first_error)
+    return lags, unseen
 
 
 def run_lag(
@@ -228,3 +253,105 @@ def run_lag(
     says the projection has reached the position the command answered with.
     """
     return asyncio.run(_lag(calls, rate, database_url, channel, tag, timeout))
+
+
+def run_lag_in_process(
+    database_url: str,
+    unit: UUID,
+    people: list[UUID],
+    rate: float,
+    seconds: float,
+    channel: str,
+    tag: str,
+    timeout: float = 30,
+) -> Lag:
+    """Complaints filed by the feedback service's own application in this process (no HTTP) at
+    `rate` per second, open loop, over 32 threads; each timed from its commit until a NOTIFY on
+    `channel` tagged `tag` says the projection has reached it. For rates HTTP cannot reach here.
+    """
+    app = Feedback.on_postgres(database_url)
+    app.org = OrgChart(Directory.on_postgres(database_url, reader=True))
+    answered: list[tuple[float, int]] = []
+    errors = 0
+    first_error: str | None = None
+    office = CommandContext(
+        actor_id=uuid4(),
+        actor_role=Role.APPRAISAL_OFFICE,
+        now=datetime.now(UTC),
+        tenant_id=unit,
+    )
+
+    def one(target: UUID) -> None:
+        nonlocal errors, first_error
+        try:
+            with acting(dataclasses.replace(office, now=datetime.now(UTC))):
+                committed = app.file_complaint(
+                    unit,
+                    TargetKind.PERSON,
+                    target,
+                    FiledBy.OFFICE_ON_BEHALF,
+                    {"name": "来访者", "agency": "市财政局"},
+                    "窗口服务态度需要改进。",
+                    china_date(),
+                    china_date(),
+                )
+        except Exception as exc:
+            errors += 1
+            first_error = first_error or repr(exc)
+            return
+        answered.append((time.perf_counter(), max(committed.positions)))
+
+    # The listener has a process of its own: in this one it would wait for the GIL behind 32
+    # command threads, and that wait would count as lag (perf_counter is the same clock in both).
+    context = multiprocessing.get_context("spawn")
+    receiving, sending_end = context.Pipe(duplex=False)
+    stop = context.Event()
+    listening = context.Event()
+    listener = context.Process(
+        target=_listen, args=(database_url, channel, tag, sending_end, listening, stop)
+    )
+    listener.start()
+    listening.wait(30)
+    total = int(rate * seconds)
+    try:
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            started = time.perf_counter()
+            for i in range(total):
+                # An open loop: commands leave on schedule whether or not earlier ones finished.
+                delay = started + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(one, people[i % len(people)])
+        sending = time.perf_counter() - started
+        # Time for the projection to reach the last position; what it has not reached by then
+        # is counted unseen.
+        time.sleep(min(timeout, 2.0))
+    finally:
+        stop.set()
+        projected: list[tuple[float, int]] = receiving.recv() if receiving.poll(30) else []
+        listener.join(10)
+        app.org.close()
+        app.close()
+    lags, unseen = _lags(answered, projected)
+    return Lag(rate, len(answered) / sending, total, errors, lags, unseen, first_error)
+
+
+def _listen(
+    database_url: str,
+    channel: str,
+    tag: str,
+    out: Connection,
+    listening: EventType,
+    stop: EventType,
+) -> None:
+    """Collect (when, position) of each NOTIFY tagged `tag` until `stop`; send them on `out`."""
+    projected: list[tuple[float, int]] = []
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"LISTEN {channel}")
+        listening.set()
+        while not stop.is_set():
+            for note in conn.notifies(timeout=0.05, stop_after=1):
+                schema_service, _, position = note.payload.rpartition(":")
+                if schema_service == tag:
+                    projected.append((time.perf_counter(), int(position)))
+    out.send(projected)

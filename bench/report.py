@@ -101,6 +101,7 @@ def print_table(results: dict[str, Any]) -> None:
     for lag in results["projection_lag"].values():
         table.add_row(
             f"projection lag at {lag['offered_per_second']:g}/s offered"
+            + (" (in process)" if lag.get("in_process") else "")
             + (
                 f" ({lag['errors']} err, {lag['unseen']} unseen)"
                 if lag["errors"] or lag["unseen"]

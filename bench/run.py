@@ -48,6 +48,7 @@ class Sizes:
     ceiling: int
     lag_rates: tuple[float, ...]  # commands/s offered while measuring projection lag
     lag_seconds: float  # how long each rate is held
+    lag_rates_in_process: tuple[float, ...]  # the same, commands run in process (no HTTP)
     history_events: int  # generated events for replay and verification
 
 
@@ -59,6 +60,7 @@ REAL = Sizes(
     ceiling=3000,
     lag_rates=(50.0, 100.0, 200.0),
     lag_seconds=6.0,
+    lag_rates_in_process=(200.0, 500.0),
     history_events=100_000,
 )
 SMOKE = Sizes(
@@ -69,6 +71,7 @@ SMOKE = Sizes(
     ceiling=64,
     lag_rates=(20.0,),
     lag_seconds=1.0,
+    lag_rates_in_process=(20.0,),
     history_events=300,
 )
 
@@ -444,18 +447,34 @@ def projection_lag(
         out = pool.submit(
             load.run_lag, calls, rate, stack_.database, PROJECTED_CHANNEL, "gateway:feedback"
         ).result()
-        fig = figure(out.lags, out.errors + out.unseen, sizes.lag_seconds)
-        results[f"lag@{rate:g}"] = {
-            "offered_per_second": rate,
-            "achieved_per_second": round(out.achieved_per_second, 1),
-            "commands": out.commands,
-            "errors": out.errors,
-            "unseen": out.unseen,
-            "p50_ms": fig.p50_ms,
-            "p99_ms": fig.p99_ms,
-            "first_error": out.first_error,
-        }
+        results[f"lag@{rate:g}"] = _lag_row(out, sizes)
+    for rate in sizes.lag_rates_in_process:
+        out = pool.submit(
+            load.run_lag_in_process,
+            stack_.database,
+            seeded.unit,
+            seeded.people,
+            rate,
+            sizes.lag_seconds,
+            PROJECTED_CHANNEL,
+            "gateway:feedback",
+        ).result()
+        results[f"lag_in_process@{rate:g}"] = {**_lag_row(out, sizes), "in_process": True}
     return results
+
+
+def _lag_row(out: load.Lag, sizes: Sizes) -> dict[str, Any]:
+    fig = figure(out.lags, out.errors + out.unseen, sizes.lag_seconds)
+    return {
+        "offered_per_second": out.offered_per_second,
+        "achieved_per_second": round(out.achieved_per_second, 1),
+        "commands": out.commands,
+        "errors": out.errors,
+        "unseen": out.unseen,
+        "p50_ms": fig.p50_ms,
+        "p99_ms": fig.p99_ms,
+        "first_error": out.first_error,
+    }
 
 
 def audit_live(stack_: Stack) -> bool:
@@ -548,6 +567,7 @@ def run(
             "reads": sizes.reads,
             "lag_rates": list(sizes.lag_rates),
             "lag_seconds": sizes.lag_seconds,
+            "lag_rates_in_process": list(sizes.lag_rates_in_process),
             "history_events": sizes.history_events,
         },
         "machine": about,

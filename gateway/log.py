@@ -124,10 +124,6 @@ class ServiceLog:
         """The channel the library NOTIFYs after each write."""
         return f"{self.service}_events"
 
-    async def read(self, conn: asyncpg.Connection, after: int, limit: int) -> list[LogEvent]:
-        """Up to `limit` events after position `after`."""
-        return [LogEvent.from_row(r) for r in await self.read_rows(conn, after, limit)]
-
     async def read_rows(
         self, conn: asyncpg.Connection, after: int, limit: int
     ) -> list[asyncpg.Record]:

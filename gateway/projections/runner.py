@@ -78,14 +78,10 @@ async def project_batch(
     """
     service = projection.log.service
     async with conn.transaction():
-        # Lock the tracking row so two runners never apply the same events.
-        await conn.execute(
-            f"INSERT INTO {schema}.tracking (service, position) VALUES ($1, 0) "
-            "ON CONFLICT (service) DO NOTHING",
-            service,
-        )
+        # Lock the tracking row (made on first use) so two runners never apply the same events.
         position = await conn.fetchval(
-            f"SELECT position FROM {schema}.tracking WHERE service = $1 FOR UPDATE",
+            f"INSERT INTO {schema}.tracking AS t (service, position) VALUES ($1, 0) "
+            "ON CONFLICT (service) DO UPDATE SET position = t.position RETURNING t.position",
             service,
         )
         rows = await projection.log.read_rows(conn, position, limit)
@@ -93,21 +89,21 @@ async def project_batch(
             rows = [r for r in rows if r["notification_id"] <= until]
         if not rows:
             return 0
-        # A read model is rebuilt from the log whenever it is lost, and its position commits
-        # with its rows: the projection need not wait for its commits to reach the disk.
-        await conn.execute("SET LOCAL synchronous_commit TO off")
         async with ProjectionWriter(conn) as writer:
             for row in rows:
                 # Decoded here, not before the loop, so that it overlaps the writer's sending.
                 await projection.apply(writer, LogEvent.from_row(row))
         last = rows[-1]["notification_id"]
+        # A read model is rebuilt from the log whenever it is lost, and its position commits
+        # with its rows: the projection need not wait for its commits to reach the disk.
         await conn.execute(
-            f"UPDATE {schema}.tracking SET position = $2, updated_at = now() WHERE service = $1",
+            f"WITH moved AS (UPDATE {schema}.tracking SET position = $2, updated_at = now() "
+            "WHERE service = $1 RETURNING 1) "
+            "SELECT set_config('synchronous_commit', 'off', true), pg_notify($3, $4) FROM moved",
             service,
             last,
-        )
-        await conn.execute(
-            "SELECT pg_notify($1, $2)", PROJECTED_CHANNEL, f"{schema}:{service}:{last}"
+            PROJECTED_CHANNEL,
+            f"{schema}:{service}:{last}",
         )
     return len(rows)
 
@@ -117,6 +113,10 @@ async def catch_up(conn: asyncpg.Connection, schema: str, projection: Projection
     total = 0
     while applied := await project_batch(conn, schema, projection):
         total += applied
+        if applied < BATCH:
+            # A short batch read the log to its end: no empty transaction to say so (what is
+            # recorded meanwhile NOTIFYs the runner again).
+            break
     return total
 
 
