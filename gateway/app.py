@@ -71,7 +71,6 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         await freshness.start(dsn)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_supervise(dsn, schema, p, stop)) for p in projections(schema)]
-        tasks.append(asyncio.create_task(checkpointing.run_checkpointer(settings, stop)))
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)

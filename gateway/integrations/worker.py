@@ -1,8 +1,10 @@
-"""The delivery worker: its own process (`kaohe run` starts it after the gateway), running the
-webhook sender, and the JetStream relay when NATS_URL is set. A process of its own, so a slow or
-failing receiver never competes with GraphQL for the gateway's event loop, and it can be killed
-and restarted alone; any number may run, since each worker holds an advisory lock while it works
-(the others wait to take over).
+"""The background worker: its own process (`kaohe run` starts it after the gateway), running the
+webhook sender, the JetStream relay when NATS_URL is set, and the signer of the logs'
+checkpoints. A process of its own, so a slow or failing receiver, or the reading and hashing of a
+whole log to sign it, never competes with GraphQL and the projections for the gateway's event
+loop (signing inside the gateway put 100 ms stalls into its projection lag), and it can be
+killed and restarted alone; any number may run, since each worker holds an advisory lock while
+it delivers (the others wait to take over) and checkpoints are signed under the log's lock.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import nats.errors
 import structlog
 from fastapi import FastAPI, Request
 
+from gateway.audit.checkpointing import run_checkpointer
 from gateway.integrations.feed import services
 from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.nats_url:
             url = settings.nats_url
             workers["nats"] = lambda: run_relay(dsn, url, stream, stop)
+        workers["checkpoints"] = lambda: run_checkpointer(settings, stop)
         tasks = [asyncio.create_task(supervise(n, w, stop)) for n, w in workers.items()]
         app.state.pool = pool
         app.state.workers = sorted(workers)
@@ -72,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.gather(*tasks, return_exceptions=True)
             await pool.close()
 
-    app = FastAPI(title="Kaohe delivery worker", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Kaohe background worker", version="0.1.0", lifespan=lifespan)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:
