@@ -58,6 +58,14 @@ def _date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
+@functools.lru_cache(maxsize=1024)
+def _open_sql(schema: str, table: str, keys: tuple[str, ...]) -> str:
+    """The insert of a term with these keys (built once per shape: replay opens many)."""
+    columns = ", ".join(["unit_id", "start_on", *keys])
+    params = ", ".join(f"${i}" for i in range(1, len(keys) + 3))
+    return f"INSERT INTO {schema}.{table} ({columns}) VALUES ({params})"
+
+
 class DirectoryProjection:
     """Applies directory events to the org chart tables (inside the runner's transaction)."""
 
@@ -251,13 +259,7 @@ class DirectoryProjection:
     async def _open_term(
         self, w: ProjectionWriter, table: str, unit_id: UUID, start: date, **keys: Any
     ) -> None:
-        await w.insert(self._open_sql(table, tuple(keys)), unit_id, start, *keys.values())
-
-    @functools.cache  # noqa: B019 - a few statements per projection, kept as long as it is
-    def _open_sql(self, table: str, keys: tuple[str, ...]) -> str:
-        columns = ", ".join(["unit_id", "start_on", *keys])
-        params = ", ".join(f"${i}" for i in range(1, len(keys) + 3))
-        return f"INSERT INTO {self.schema}.{table} ({columns}) VALUES ({params})"
+        await w.insert(_open_sql(self.schema, table, tuple(keys)), unit_id, start, *keys.values())
 
     async def _end_terms(self, w: ProjectionWriter, table: str, end: date, **keys: Any) -> None:
         where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))

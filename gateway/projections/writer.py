@@ -35,7 +35,7 @@ import asyncpg
 CHUNK = 2000
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _table_of_insert(sql: str) -> str:
     words = sql.split(None, 3)
     if len(words) < 3 or words[0].upper() != "INSERT" or words[1].upper() != "INTO":
@@ -47,7 +47,7 @@ def _table_of_insert(sql: str) -> str:
     return words[2].split("(", 1)[0]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _table_of_update(sql: str) -> str:
     words = sql.split(None, 2)
     if len(words) < 2 or words[0].upper() != "UPDATE":
@@ -56,8 +56,10 @@ def _table_of_update(sql: str) -> str:
 
 
 _PARAMETER = re.compile(r"\$(\d+)")
-# statement -> the same over arrays, or "" where it cannot be (see `_over_arrays`)
+# statement -> the same over arrays, or "" where it cannot be (see `_over_arrays`). Bounded:
+# time travel projects into a schema of its own per request, so its statements are all new.
 _ARRAY_FORMS: dict[str, str] = {}
+_ARRAY_FORMS_KEPT = 1024
 
 
 def _values_span(sql: str) -> tuple[int, int] | None:
@@ -102,6 +104,8 @@ async def _over_arrays(conn: asyncpg.Connection, sql: str) -> str:
                 f"{sql[:start]}SELECT {values} FROM unnest({arrays}) WITH ORDINALITY "
                 f"AS u({names}, o) ORDER BY u.o{sql[end:]}"
             )
+    if len(_ARRAY_FORMS) >= _ARRAY_FORMS_KEPT:
+        _ARRAY_FORMS.pop(next(iter(_ARRAY_FORMS)))
     _ARRAY_FORMS[sql] = form
     return form
 
