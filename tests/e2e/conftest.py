@@ -72,8 +72,11 @@ class System:
         return body
 
     def data(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = self.graphql(token, query, **variables)
-        assert not body.get("errors"), body
+        answer = self.http(token, query, **variables)
+        body: dict[str, Any] = answer.json()
+        # An answer that is not GraphQL's (a 401, a 500) is shown whole, with its status.
+        assert "data" in body, f"{answer.status_code}: {body}"
+        assert not body.get("errors"), f"{answer.status_code}: {body}"
         data: dict[str, Any] = body["data"]
         return data
 
