@@ -33,6 +33,7 @@ from gateway.projections.runner import Projection, create_read_schema, run_proje
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.settings import Settings, load_settings
+from kernel.waiting import pause
 from kernel.web import bearer_token, install_kernel
 
 log = structlog.get_logger("kaohe.gateway")
@@ -147,5 +148,4 @@ async def _supervise(dsn: str, schema: str, projection: Projection, stop: asynci
             await run_projection(dsn, schema, projection, stop)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("projection_restarting", service=projection.log.service, error=str(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            await pause(stop, 1.0)

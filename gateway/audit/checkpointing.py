@@ -7,7 +7,6 @@ of each service log every N events or T seconds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Annotated, Any
 
 import psycopg
@@ -23,6 +22,7 @@ from kernel.checkpoints import (
 )
 from kernel.settings import Settings
 from kernel.verify import SERVICES
+from kernel.waiting import pause
 
 log = structlog.get_logger("kaohe.audit")
 
@@ -86,7 +86,7 @@ async def run_checkpointer(settings: Settings, stop: asyncio.Event) -> None:
     if every <= 0:
         return
     signer = signer_from(settings)
-    pause = min(every, 5.0)
+    between = min(every, 5.0)
     while not stop.is_set():
         for service in SERVICES:
             try:
@@ -105,5 +105,4 @@ async def run_checkpointer(settings: Settings, stop: asyncio.Event) -> None:
             else:
                 if outcome is not None and outcome.signed is not None:
                     log.info("checkpoint_signed", service=service, size=outcome.signed.tree_size)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=pause)
+        await pause(stop, between)

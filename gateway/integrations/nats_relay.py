@@ -16,7 +16,6 @@ day: longer than any restart the relay needs).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 
 import asyncpg
@@ -30,6 +29,7 @@ from gateway.integrations.envelope import RecordedEvent, to_json_bytes
 from gateway.integrations.feed import read_log, services
 from gateway.integrations.store import hold_lock, record_relay_position, relay_position
 from kernel.settings import Settings
+from kernel.waiting import first_of, pause
 
 log = structlog.get_logger("kaohe.integrations.nats")
 
@@ -119,7 +119,7 @@ async def run_relay(
     nc = await nats.connect(nats_url)
     try:
         while not await hold_lock(conn, stream.relay):
-            if await _stopped(stop, poll):
+            if await pause(stop, poll):
                 return
         js = nc.jetstream()
         await ensure_stream(js, stream)
@@ -130,23 +130,7 @@ async def run_relay(
             woken.clear()
             while await relay_batch(conn, js, stream):
                 pass
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_either(woken, stop), timeout=poll)
+            await first_of(poll, woken, stop)
     finally:
         await nc.close()
         await conn.close()
-
-
-async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    return stop.is_set()
-
-
-async def _either(a: asyncio.Event, b: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(a.wait()), asyncio.ensure_future(b.wait())]
-    try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()

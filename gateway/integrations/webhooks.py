@@ -35,6 +35,7 @@ from gateway.integrations.envelope import RecordedEvent, to_json_bytes
 from gateway.integrations.feed import Conn, EventFilter, read_log, read_page, services
 from gateway.integrations.store import SCHEMA, WEBHOOKS_CHANNEL, hold_lock
 from kernel.settings import Settings
+from kernel.waiting import first_of, pause
 
 log = structlog.get_logger("kaohe.integrations.webhooks")
 
@@ -417,9 +418,7 @@ async def run_webhooks(
     woken = asyncio.Event()
     try:
         while not await hold_lock(lock, LOCK):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poll)
-            if stop.is_set():
+            if await pause(stop, poll):
                 return
         for channel in [*(f"{s}_events" for s in services()), WEBHOOKS_CHANNEL]:
             await lock.add_listener(channel, lambda *_: woken.set())
@@ -431,18 +430,8 @@ async def run_webhooks(
                 due = await next_due_in(conn)
             if due is not None:
                 wait = min(wait, due)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_either(woken, stop), timeout=wait)
+            await first_of(wait, woken, stop)
     finally:
         await http.aclose()
         await pool.close()
         await lock.close()
-
-
-async def _either(a: asyncio.Event, b: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(a.wait()), asyncio.ensure_future(b.wait())]
-    try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()

@@ -24,6 +24,7 @@ from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, run_webhooks
 from kernel.settings import Settings, load_settings
+from kernel.waiting import pause
 
 log = structlog.get_logger("kaohe.integrations")
 
@@ -39,8 +40,7 @@ async def supervise(name: str, work: Callable[[], Awaitable[None]], stop: asynci
             # Anything else is a bug; a delivery worker that died silently would stop every
             # delivery, so it is logged with its traceback and the worker starts again.
             log.exception("worker_failed", worker=name)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        await pause(stop, 1.0)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,7 +9,6 @@ how gateways learn that a command's change is visible (read-your-writes).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Protocol
 
 import asyncpg
@@ -17,6 +16,7 @@ import structlog
 
 from gateway.log import LogEvent, ServiceLog
 from gateway.projections.writer import ProjectionWriter
+from kernel.waiting import first_of, pause
 
 log = structlog.get_logger("kaohe.projections")
 
@@ -128,7 +128,7 @@ async def run_projection(
     conn: asyncpg.Connection = await asyncpg.connect(dsn)
     try:
         while not stop.is_set() and not await projection.log.exists(conn):
-            await _sleep_or_stop(stop, poll)
+            await pause(stop, poll)
 
         def wake(*_: object) -> None:
             woken.set()
@@ -143,21 +143,6 @@ async def run_projection(
                 raise
             if applied:
                 log.debug("projected", service=projection.log.service, events=applied)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(woken, stop), timeout=poll)
+            await first_of(poll, woken, stop)
     finally:
         await conn.close()
-
-
-async def _first(*events: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -24,6 +24,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
+from kernel.waiting import pause
 from kernel.web import (
     Command,
     CurrentActor,
@@ -385,8 +386,7 @@ async def _overdue_schedule(app: Feedback, every: float, stop: asyncio.Event) ->
                 log.info("complaints_overdue", count=len(flagged))
         except Exception as exc:
             log.warning("overdue_check_failed", error=str(exc))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=every)
+        await pause(stop, every)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
