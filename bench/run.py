@@ -225,17 +225,7 @@ def write_path(
             errors[f"draft_goal_set@{level}"] = out.first_error
     for level in LEVELS:
         calls = [
-            Call(
-                "POST",
-                f"{settings.feedback_url}/units/{seeded.unit}/complaints",
-                {
-                    "target_kind": "PERSON",
-                    "target_id": str(rng.choice(seeded.people)),
-                    "complainant": {"name": "来访者", "agency": "市财政局"},
-                    "content": "派车不及时，未按约定时间到达。",
-                },
-                office,
-            )
+            _complaint(stack_, seeded, rng, "派车不及时，未按约定时间到达。")
             for _ in range(sizes.writes[level])
         ]
         out = pool.submit(load.run_http, calls, level).result()
@@ -424,6 +414,21 @@ def read_path(
     return {"figures": results, "errors": errors, "concurrency": level}
 
 
+def _complaint(stack_: Stack, seeded: Seeded, rng: random.Random, content: str) -> Call:
+    """The office files a complaint about someone of the unit (the feedback service's REST)."""
+    return Call(
+        "POST",
+        f"{stack_.settings.feedback_url}/units/{seeded.unit}/complaints",
+        {
+            "target_kind": "PERSON",
+            "target_id": str(rng.choice(seeded.people)),
+            "complainant": {"name": "来访者", "agency": "市财政局"},
+            "content": content,
+        },
+        {"Authorization": f"Bearer {seeded.office}"},
+    )
+
+
 def projection_lag(
     stack_: Stack, seeded: Seeded, rng: random.Random, sizes: Sizes, pool: ProcessPoolExecutor
 ) -> dict[str, Any]:
@@ -431,17 +436,7 @@ def projection_lag(
     results: dict[str, Any] = {}
     for rate in sizes.lag_rates:
         calls = [
-            Call(
-                "POST",
-                f"{stack_.settings.feedback_url}/units/{seeded.unit}/complaints",
-                {
-                    "target_kind": "PERSON",
-                    "target_id": str(rng.choice(seeded.people)),
-                    "complainant": {"name": "来访者", "agency": "市财政局"},
-                    "content": "窗口服务态度需要改进。",
-                },
-                {"Authorization": f"Bearer {seeded.office}"},
-            )
+            _complaint(stack_, seeded, rng, "窗口服务态度需要改进。")
             for _ in range(int(rate * sizes.lag_seconds))
         ]
         out = pool.submit(
