@@ -21,6 +21,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
+from gateway.graphql.queries import manager_ids as managers_rule
 from gateway.log import LogEvent
 from gateway.projections.runner import Projection
 from gateway.projections.writer import ProjectionWriter
@@ -101,7 +102,8 @@ async def as_of(
             await transaction.rollback()
 
 
-# The org chart rule of `gateway.graphql.queries.managers_of`, over a given set of read tables.
+# The org chart of `gateway.graphql.queries.managers_of`, over a given set of read tables; the
+# rule itself is its `manager_ids`.
 IN_FORCE = "start_on <= $2 AND (end_on IS NULL OR $2 < end_on)"
 LATEST = "ORDER BY start_on DESC, id DESC LIMIT 1"
 
@@ -159,14 +161,12 @@ async def manager_ids(scratch: Scratch, person_id: UUID, on: date) -> ManagerIds
         person_id,
         on,
     )
-    is_leader = supervises or (department is None and person["position_category"] == "LEADER")
-
-    def other(pid: UUID | None) -> UUID | None:
-        return pid if pid != person_id else None
-
+    head, supervisor, principal = managers_rule(
+        person_id, person, department, head, supervisor, principal, bool(supervises)
+    )
     return ManagerIds(
         department_id=department,
-        department_head=None if is_leader else other(head),
-        supervising_leader=None if is_leader else other(supervisor),
-        principal_leader=other(principal),
+        department_head=head,
+        supervising_leader=supervisor,
+        principal_leader=principal,
     )
