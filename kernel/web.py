@@ -23,10 +23,12 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.calendar import china_date
 from kernel.context import Actor, CommandContext, acting
+from kernel.dates import plausible_field
 from kernel.errors import (
     ConflictError,
     DomainError,
@@ -37,12 +39,32 @@ from kernel.errors import (
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
+from kernel.text import (
+    IDEMPOTENCY_KEY,
+    TEXT_STORABLE,
+    escape_unstorable,
+    idempotency_key_problem,
+    storable_field,
+)
+
+log = structlog.get_logger("kaohe.web")
 
 
 class Command(BaseModel):
-    """Every command body: unknown fields are refused, not ignored."""
+    """Every command body: unknown fields are refused, not ignored; every string in it, however
+    deeply nested, is text PostgreSQL can hold (`kernel.text_storable`), and every date in it is
+    plausible (`kernel.date_plausible`). Nested models derive from Command too, so each error
+    names its exact field (`items.1.title`).
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_and_plausible(cls, value: Any) -> Any:
+        storable_field(value)
+        plausible_field(value, china_date())
+        return value
 
 
 STATUS_OF: dict[type[DomainError], tuple[int, str]] = {
@@ -76,7 +98,19 @@ def error_response(
         "missing_relation": missing_relation,
         "details": details or [],
     }
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return JSONResponse({"error": _sendable(body)}, status_code=status, headers=headers)
+
+
+def _sendable(value: Any) -> Any:
+    """An error body that quotes a caller's input can always be encoded: a lone surrogate in a
+    message would otherwise turn a 422 into a 500."""
+    if isinstance(value, str):
+        return escape_unstorable(value)
+    if isinstance(value, dict):
+        return {k: _sendable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sendable(v) for v in value]
+    return value
 
 
 def _domain_error(_: Request, exc: Exception) -> JSONResponse:
@@ -95,14 +129,24 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _field_of(error: Any) -> str:
+    """The dotted path of a validation error (`items.1.title`), down into a field's value when
+    the check that failed walked it (`extra_work.2`)."""
+    parts = [str(p) for p in error["loc"] if p != "body"]
+    if within := (error.get("ctx") or {}).get("within"):
+        parts.append(str(within))
+    return ".".join(parts)
+
+
+def _rule_of(error: Any) -> str:
+    # pydantic refuses a lone surrogate itself in constrained strings: the same rule as ours.
+    return TEXT_STORABLE if error["type"] == "string_unicode" else str(error["type"])
+
+
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = [
-        {
-            "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-            "rule": err["type"],
-            "message": err["msg"],
-        }
+        {"field": _field_of(err), "rule": _rule_of(err), "message": err["msg"]}
         for err in exc.errors()
     ]
     first = details[0] if details else {"field": None, "rule": None, "message": "invalid"}
@@ -128,6 +172,35 @@ def _authentication_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """The last resort: a fault of ours answers 500 in the error shape with a correlation id to
+    quote, never the exception's text (it can carry SQL, paths or a caller's data); the
+    traceback goes to the log under that id."""
+    correlation_id = _correlation_id(request)
+    log.error(
+        "unexpected_error",
+        correlation_id=correlation_id,
+        method=request.method,
+        path=request.url.path,
+        exc_info=exc,
+    )
+    return error_response(
+        500,
+        "INTERNAL",
+        f"an internal error occurred; quote correlation id {correlation_id} when reporting it",
+        rule="kernel.internal_error",
+        details=[{"correlation_id": correlation_id}],
+        headers={"X-Correlation-Id": correlation_id},
+    )
+
+
+def _correlation_id(request: Request) -> str:
+    try:
+        return str(UUID(request.headers.get("x-correlation-id") or ""))
+    except ValueError:
+        return str(uuid4())
+
+
 def install_kernel(app: FastAPI, settings: Settings) -> None:
     """Attach the token verifier and the shared error handlers to a service's app."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
@@ -136,6 +209,7 @@ def install_kernel(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AuthenticationError, _authentication_error)
+    app.add_exception_handler(Exception, _unexpected_error)
 
 
 def bearer_token(request: Request) -> str:
@@ -284,12 +358,8 @@ def _claim(request: Request, actor: Actor, payload: BaseModel | None) -> Idempot
     key = request.headers.get("idempotency-key")
     if key is None:
         return None
-    if not 1 <= len(key) <= 255:
-        raise RuleViolatedError(
-            "kernel.idempotency_key",
-            "Idempotency-Key must be 1 to 255 characters",
-            field="Idempotency-Key",
-        )
+    if (problem := idempotency_key_problem(key)) is not None:
+        raise RuleViolatedError(IDEMPOTENCY_KEY, problem, field="Idempotency-Key")
     body = payload.model_dump_json() if payload is not None else ""
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path}\n{body}".encode()

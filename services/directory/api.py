@@ -20,6 +20,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
+from kernel.text import Name
 from kernel.web import (
     Command,
     CurrentActor,
@@ -36,7 +37,6 @@ from services.directory.vocabulary import (
     ServiceKind,
 )
 
-Name = Annotated[str, Field(min_length=1, max_length=100)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 
 

@@ -24,6 +24,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
+from kernel.text import Name, Title
 from kernel.waiting import pause
 from kernel.web import (
     Command,
@@ -61,8 +62,8 @@ class OpenSurvey(Command):
 
 
 class Response(Command):
-    respondent_agency: Text = Field(description="the respondent's agency (another agency)")
-    respondent: str | None = None
+    respondent_agency: Name = Field(description="the respondent's agency (another agency)")
+    respondent: Name | None = None
     scores: dict[UUID, Decimal] = Field(min_length=1, description="department id -> score")
     comment: str | None = None
 
@@ -74,14 +75,14 @@ class ImportCsv(Command):
 class PraiseIn(Command):
     target_kind: TargetKind
     target_id: UUID
-    source: Text = Field(description="who praised, e.g. 市委办公室 感谢信")
+    source: Title = Field(description="who praised, e.g. 市委办公室 感谢信")
     what_happened: Text
     occurred_on: date
 
 
 class Complainant(Command):
-    name: Text
-    agency: Text
+    name: Name
+    agency: Name
     contact: str | None = Field(default=None, description="shown only to the office and auditors")
 
 
@@ -253,6 +254,7 @@ def record_praise(
             body.source,
             body.what_happened,
             body.occurred_on,
+            _today(),
         ),
     )
 

@@ -30,6 +30,7 @@ from services.feedback.domain import (
     FeedbackPolicy,
     Praise,
     Survey,
+    check_praised_by,
     quarter_of,
 )
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
@@ -214,8 +215,10 @@ class Feedback(ServiceApplication):
         source: str,
         what_happened: str,
         occurred_on: date,
+        today: date,
     ) -> Committed:
-        """Record praise (表扬) of a person or department."""
+        """Record praise (表扬) of a person or department, for something that has happened."""
+        check_praised_by(occurred_on, today)
         department_id = self._department_for(unit_id, target_kind, target_id, occurred_on)
         praise = Praise(
             unit_id,

@@ -245,6 +245,17 @@ class Survey(KaoheAggregate):
 # -- praise ----------------------------------------------------------------------------------
 
 
+def check_praised_by(occurred_on: date, today: date) -> None:
+    """Praise records something that has happened: never a day after today."""
+    if occurred_on > today:
+        raise RuleViolatedError(
+            "feedback.praise_not_in_future",
+            f"praise is for what has happened, not for {occurred_on.isoformat()}, after today "
+            f"({today.isoformat()})",
+            field="occurred_on",
+        )
+
+
 class Praise(KaoheAggregate):
     """Praise (表扬) of a person or a department, with its source and what happened."""
 

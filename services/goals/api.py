@@ -18,6 +18,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
+from kernel.text import Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -52,7 +53,7 @@ class GoalItemIn(Command):
 
 class ReferenceItemIn(Command):
     ref_id: str | None = None
-    title: Text
+    title: Title
     detail: str | None = None
 
 
@@ -60,7 +61,7 @@ class PublishReference(Command):
     kind: ReferenceKind
     department_id: UUID | None = None
     period: str
-    title: Text
+    title: Title
     items: list[ReferenceItemIn] = Field(min_length=1)
     reason: str | None = None
 

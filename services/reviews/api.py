@@ -20,6 +20,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
+from kernel.text import Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -124,7 +125,7 @@ class SanctionIn(Command):
     person_id: UUID
     kind: SanctionKind
     decided_on: date
-    document: Text = Field(description="the decision document, e.g. 济机关纪〔2026〕3号")
+    document: Title = Field(description="the decision document, e.g. 济机关纪〔2026〕3号")
 
 
 def reviews(request: Request) -> Reviews:
