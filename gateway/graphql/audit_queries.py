@@ -24,6 +24,7 @@ from gateway.graphql.audit_types import (
     DossierEntry,
 )
 from gateway.graphql.context import Context, forbidden
+from gateway.graphql.feedback_queries import parse_quarter
 from gateway.graphql.queries import page_size, parse_id
 from gateway.graphql.types import Department, Info_, PageInfo, Person, decode_cursor, encode_cursor
 from kernel.roles import Role
@@ -127,7 +128,7 @@ class AuditQuery:
         require_auditor(ctx)
         person = parse_id(person_id, "personId")
         try:
-            period = Quarter.parse(quarter)
+            period = Quarter.parse(parse_quarter(quarter))
         except ValueError as exc:
             raise invalid("quarter", "quarter_format", str(exc)) from None
         async with ctx.pool.acquire() as conn:

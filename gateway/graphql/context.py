@@ -306,6 +306,7 @@ class Context(BaseContext):
             headers["Idempotency-Key"] = idempotency_key
         if expected_version is not None:
             headers["If-Match"] = str(expected_version)
-        if cid := self.headers.get("x-correlation-id"):
+        if (cid := self.headers.get("x-correlation-id")) and cid.isascii():
+            # HTTP carries ASCII headers only; the service refuses any id that is not a UUID.
             headers["X-Correlation-Id"] = cid
         return headers

@@ -14,7 +14,9 @@ import httpx
 import strawberry
 from graphql import GraphQLError
 
+from gateway.graphql.queries import parse_id
 from gateway.graphql.types import Department, Info_, Person, Unit
+from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem
 from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
 from services.directory.vocabulary import OfficeRole as OfficeRoleCode
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
@@ -61,6 +63,17 @@ async def forward(
 ) -> tuple[dict[str, Any], int]:
     """Send a command to the service that owns it; wait until its positions are projected."""
     ctx = info.context
+    if idempotency_key is not None and (problem := idempotency_key_problem(idempotency_key)):
+        # Checked here too: a header that is not ASCII cannot even be sent on to the service.
+        raise GraphQLError(
+            f"idempotencyKey: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": "idempotencyKey",
+                "rule": IDEMPOTENCY_KEY,
+            },
+        )
     payload = {k: _json(v) for k, v in body.items() if v is not None}
     try:
         response = await ctx.http.post(
@@ -158,7 +171,7 @@ class PersonPayload:
 
 
 def _unit_path(unit_id: strawberry.ID, tail: str = "") -> str:
-    return f"/units/{UUID(str(unit_id))}{tail}"
+    return f"/units/{parse_id(unit_id, 'unitId')}{tail}"
 
 
 @strawberry.type
@@ -247,7 +260,7 @@ class Mutation:
         body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/moves"),
+            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/moves"),
             body,
             idempotency_key,
             expected_version,
@@ -268,7 +281,7 @@ class Mutation:
         body = {"reason": reason, "effective_on": effective_on}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/departure"),
+            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/departure"),
             body,
             idempotency_key,
             expected_version,
@@ -290,7 +303,7 @@ class Mutation:
         body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/departments/{UUID(str(department_id))}/head"),
+            _unit_path(unit_id, f"/departments/{parse_id(department_id, 'departmentId')}/head"),
             body,
             idempotency_key,
             expected_version,

@@ -28,6 +28,7 @@ from gateway.graphql.types import (
     term_holder,
 )
 from kernel.calendar import china_date
+from kernel.dates import YEAR_PLAUSIBLE, year_problem
 from services.directory.vocabulary import PositionCategory
 
 MAX_PAGE = 200
@@ -42,6 +43,21 @@ def parse_id(value: str, field: str) -> UUID:
             f"{field}: {value!r} is not a UUID",
             extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": "uuid"},
         ) from None
+
+
+def parse_year(value: int, field: str = "year") -> int:
+    """A year argument within the years Kaohe holds records for (`kernel.year_plausible`)."""
+    if (problem := year_problem(value)) is not None:
+        raise GraphQLError(
+            f"{field}: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": field,
+                "rule": YEAR_PLAUSIBLE,
+            },
+        )
+    return value
 
 
 def page_size(first: int) -> int:

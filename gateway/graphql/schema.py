@@ -18,6 +18,7 @@ from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
+from gateway.graphql.input_rules import ErrorShape, StorableArguments
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery
 from gateway.graphql.queries import Query as DirectoryQuery
@@ -67,6 +68,8 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
         RecordReads,
+        StorableArguments,
+        ErrorShape,
     ]
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
