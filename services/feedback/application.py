@@ -163,13 +163,15 @@ class Feedback(ServiceApplication):
             try:
                 for department, score in scores.items():
                     try:
-                        Decimal(score)
+                        finite = Decimal(score).is_finite()
                     except ArithmeticError:
+                        finite = False
+                    if not finite:  # NaN would fail every comparison with the scale later
                         raise RuleViolatedError(
                             "feedback.score_is_number",
                             f"{score!r} is not a number",
                             field=f"scores.{department}",
-                        ) from None
+                        )
                 accepted.append(survey.check_response(response))
             except DomainError as error:
                 rejected.append(
