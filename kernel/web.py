@@ -45,6 +45,7 @@ from kernel.text import (
     escape_unstorable,
     idempotency_key_problem,
     storable_field,
+    storable_problem,
 )
 
 log = structlog.get_logger("kaohe.web")
@@ -201,8 +202,20 @@ def _correlation_id(request: Request) -> str:
         return str(uuid4())
 
 
+def storable_parameters(request: Request) -> None:
+    """Refuse a query or path parameter PostgreSQL cannot hold (`kernel.text_storable`): routes
+    put them into SQL, and PostgreSQL's own message would be the answer."""
+    for where, params in (("path", request.path_params), ("query", request.query_params)):
+        for name, value in params.items():
+            if isinstance(value, str) and (problem := storable_problem(value)) is not None:
+                raise RuleViolatedError(
+                    TEXT_STORABLE, f"{where}.{name}: {problem}", field=f"{where}.{name}"
+                )
+
+
 def install_kernel(app: FastAPI, settings: Settings) -> None:
-    """Attach the token verifier and the shared error handlers to a service's app."""
+    """Attach the token verifier, the shared error handlers and the parameter check to an app
+    (before its routes are included: the check applies to the routes included afterwards)."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
@@ -210,6 +223,7 @@ def install_kernel(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AuthenticationError, _authentication_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    app.router.dependencies.append(Depends(storable_parameters))
 
 
 def bearer_token(request: Request) -> str:

@@ -43,7 +43,7 @@ from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 log = structlog.get_logger("kaohe.feedback")
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
-QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \\d also matches ٢٠٢٦
+QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 SYSTEM_ACTOR = UUID(int=1)  # the scheduler, acting for the office
 
 

@@ -41,7 +41,7 @@ from services.reviews.vocabulary import Grade, SanctionKind
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Reason = Annotated[str, Field(min_length=2, max_length=4000)]
-QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \\d also matches ٢٠٢٦
+QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 
 
 class OpenCycle(Command):

@@ -192,6 +192,10 @@ def app_with_faults(tmp_path: Path) -> TestClient:
     def fault() -> None:
         raise RuntimeError('relation "secret_table" does not exist')
 
+    @app.get("/search/{term}")
+    def search(term: str, q: str = "") -> dict[str, str]:
+        return {"term": term, "q": q}
+
     @app.post("/command")
     def command(body: Body) -> dict[str, str]:
         return {"name": body.name}
@@ -222,3 +226,13 @@ def test_a_refusal_that_quotes_a_lone_surrogate_can_still_be_sent(tmp_path: Path
     assert (error["field"], error["rule"]) == ("items.0.title", "kernel.text_storable")
     answer = client.post("/command", json={"name": "x", "extra_work": ["a", "b\u0000"]})
     assert answer.json()["error"]["field"] == "extra_work.1"
+
+
+def test_a_nul_in_a_query_or_path_parameter_is_refused_naming_it(tmp_path: Path) -> None:
+    client = app_with_faults(tmp_path)
+    assert client.get("/search/x", params={"q": "fine"}).status_code == 200
+    for url, field in [("/search/x?q=a%00b", "query.q"), ("/search/a%00b", "path.term")]:
+        answer = client.get(url)
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        assert (error["field"], error["rule"]) == (field, "kernel.text_storable")
