@@ -24,6 +24,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 
 from kernel.auth import AuthenticationError, TokenVerifier
 from kernel.calendar import china_date
@@ -202,15 +204,28 @@ def _correlation_id(request: Request) -> str:
         return str(uuid4())
 
 
-def storable_parameters(request: Request) -> None:
+def storable_parameters(connection: HTTPConnection) -> None:
     """Refuse a query or path parameter PostgreSQL cannot hold (`kernel.text_storable`): routes
-    put them into SQL, and PostgreSQL's own message would be the answer."""
-    for where, params in (("path", request.path_params), ("query", request.query_params)):
+    put them into SQL, and PostgreSQL's own message would be the answer. (An HTTPConnection, so
+    that WebSocket routes, GraphQL subscriptions, run it too.)"""
+    for where, params in (("path", connection.path_params), ("query", connection.query_params)):
         for name, value in params.items():
             if isinstance(value, str) and (problem := storable_problem(value)) is not None:
-                raise RuleViolatedError(
-                    TEXT_STORABLE, f"{where}.{name}: {problem}", field=f"{where}.{name}"
-                )
+                error = {"type": TEXT_STORABLE, "loc": (where, name), "msg": problem}
+                raise RequestValidationError([error])
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own refusals (no such route, method not allowed) in the one error shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+    return error_response(
+        exc.status_code,
+        code,
+        str(exc.detail),
+        rule="kernel.route",
+        headers=dict(exc.headers) if exc.headers else None,
+    )
 
 
 def install_kernel(app: FastAPI, settings: Settings) -> None:
@@ -222,6 +237,7 @@ def install_kernel(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AuthenticationError, _authentication_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.router.dependencies.append(Depends(storable_parameters))
 

@@ -148,7 +148,7 @@ def test_a_nul_in_any_string_of_any_command_is_refused_naming_the_field(
 
 def test_a_nul_in_a_query_parameter_is_refused_not_passed_to_postgresql(system: System) -> None:
     gateway = system.graphql_url.removesuffix("/graphql")
-    answer = httpx.get(f"{gateway}/checkpoints?service=goals%00", timeout=30)
+    answer = httpx.get(f"{gateway}/audit/checkpoints?service=goals%00", timeout=30)
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["field"] == "query.service"
     assert answer.json()["error"]["rule"] == "kernel.text_storable"

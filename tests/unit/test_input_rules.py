@@ -236,3 +236,11 @@ def test_a_nul_in_a_query_or_path_parameter_is_refused_naming_it(tmp_path: Path)
         assert answer.status_code == 422, answer.text
         error = answer.json()["error"]
         assert (error["field"], error["rule"]) == (field, "kernel.text_storable")
+
+
+def test_an_unknown_route_or_method_answers_in_the_error_shape(tmp_path: Path) -> None:
+    client = app_with_faults(tmp_path)
+    missing, wrong = client.get("/nothing"), client.delete("/fault")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "NOT_FOUND")
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "METHOD_NOT_ALLOWED")
+    assert wrong.headers["allow"] == "GET"
