@@ -171,6 +171,8 @@ class AuditQuery:
                 if tag != "access":
                     raise ValueError(after)
                 before = int(value)
+                if not 0 < before < 2**63:  # a bigint: anything else is no id of the log
+                    raise ValueError(after)
             except ValueError:
                 raise invalid(
                     "after", "cursor", f"after: {after!r} is not a cursor this API issued"

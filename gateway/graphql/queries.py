@@ -29,6 +29,7 @@ from gateway.graphql.types import (
 )
 from kernel.calendar import china_date
 from kernel.dates import YEAR_PLAUSIBLE, year_problem
+from kernel.text import storable_problem
 from services.directory.vocabulary import PositionCategory
 
 MAX_PAGE = 200
@@ -76,9 +77,12 @@ def after_key(after: str | None) -> tuple[str, str] | None:
         return None
     try:
         name, row_id = decode_cursor(after)
-    except ValueError as exc:
+        UUID(row_id)  # a forged cursor must not reach SQL (nor show ValueError's text)
+        if storable_problem(name) is not None:
+            raise ValueError(name)
+    except ValueError:
         raise GraphQLError(
-            str(exc),
+            f"after: {after!r} is not a cursor this API issued",
             extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
         ) from None
     return name, row_id

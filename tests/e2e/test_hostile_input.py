@@ -9,6 +9,8 @@ can hold gets a NUL, so a new route or field is covered without touching this fi
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -176,8 +178,8 @@ PRAISE = """mutation($unit: ID!, $target: ID!, $on: Date!) {
 COMPLAINT = """mutation($unit: ID!, $target: ID!, $on: Date) {
   fileComplaint(unitId: $unit, targetKind: PERSON, targetId: $target, content: "迟到",
     receivedOn: $on) { complaint { id } } }"""
-PEOPLE = """query($unit: ID!, $name: String) {
-  people(unitId: $unit, nameContains: $name) { totalCount } }"""
+PEOPLE = """query($unit: ID!, $name: String, $after: String) {
+  people(unitId: $unit, nameContains: $name, after: $after) { totalCount } }"""
 
 
 class Unit:
@@ -235,6 +237,17 @@ def test_a_nul_in_a_query_argument_is_refused_not_passed_to_postgresql(
     )
     assert "0x00" not in error["message"]
     assert "UTF8" not in error["message"]
+
+
+@pytest.mark.parametrize("key", [["张三", "not-a-uuid"], ["a\x00", str(uuid4())], ["only-one"]])
+def test_a_forged_cursor_is_refused_naming_the_argument(
+    system: System, unit: Unit, key: list[str]
+) -> None:
+    forged = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+    error = system.error(unit.office, PEOPLE, unit=unit.id, after=forged)
+    assert (extensions(error)["field"], extensions(error)["rule"]) == ("after", "cursor")
+    assert "hexadecimal" not in error["message"]
+    assert "unpack" not in error["message"]
 
 
 def test_a_service_refusal_comes_back_through_graphql_with_its_field_and_rule(
