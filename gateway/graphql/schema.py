@@ -20,6 +20,7 @@ from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery
+from gateway.graphql.quarantine import QuarantineErrors, QuarantineQuery
 from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
 from gateway.graphql.reviews_mutations import ReviewsMutation
@@ -46,6 +47,7 @@ class Query(
     ProofQuery,
     TimeTravelQuery,
     ReviewsTimeTravelQuery,
+    QuarantineQuery,
 ):
     pass
 
@@ -67,6 +69,7 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
         RecordReads,
+        QuarantineErrors,
     ]
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
