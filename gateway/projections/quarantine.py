@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -133,7 +134,9 @@ def _decoded(state: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def quarantined(service: str, row: asyncpg.Record, exc: BaseException) -> Quarantined:
+def quarantined(
+    service: str, row: asyncpg.Record | Mapping[str, Any], exc: BaseException
+) -> Quarantined:
     """What is recorded of the event in `row` that failed with `exc`: whatever of it decodes."""
     state = bytes(row["state"])
     data = _decoded(state)
