@@ -12,7 +12,8 @@ from uuid import UUID
 import asyncpg
 import httpx
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
@@ -137,6 +138,11 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         freshness: Freshness = request.app.state.freshness
         services = [p.log.service for p in projections(schema)]
         return {"status": "ok", "projected": {s: freshness.position(s) for s in services}}
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus metrics (quarantined events among them)."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -21,6 +21,7 @@ from gateway.graphql.goals_queries import GoalsQuery
 from gateway.graphql.input_rules import ErrorShape, StorableArguments
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery
+from gateway.graphql.quarantine import QuarantineErrors, QuarantineQuery
 from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
 from gateway.graphql.reviews_mutations import ReviewsMutation
@@ -47,6 +48,7 @@ class Query(
     ProofQuery,
     TimeTravelQuery,
     ReviewsTimeTravelQuery,
+    QuarantineQuery,
 ):
     pass
 
@@ -70,6 +72,7 @@ def build_schema(max_depth: int) -> strawberry.Schema:
         RecordReads,
         StorableArguments,
         ErrorShape,
+        QuarantineErrors,
     ]
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
