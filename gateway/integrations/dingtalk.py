@@ -7,7 +7,9 @@ signature, the rate limit) is a failure and is retried like a webhook's.
 A unit configures it like a webhook subscription (kind DINGTALK): the robot's URL and secret, and
 the event types to post; by default the weekly progress report and each quarter's publication of
 its appraisal results (结果公示): the publicity period, the objection deadline, the people with the
-top grade (好) by department and how many have each grade (the full list is in Kaohe).
+top grade (好) by department and how many have each grade (the full list is in Kaohe). The URL
+is held to the outbound policy (`outbound.py`) when configured and at every post, and only the
+errcode and a short errmsg of an answer are kept.
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# A subscription waits this long for its host to resolve; a resolver that hangs is a refusal.
+RESOLVE_SECONDS = 5.0
 
 # Named so a refusal says which kind of address it met; anything else not globally reachable
 # (documentation, benchmarking, IETF protocol assignments...) is refused as "not public".
@@ -236,8 +238,10 @@ class OutboundPolicy:
         """Every rule, resolving the host now (when a URL is subscribed)."""
         parts = check_url(url, field)
         try:
-            return await self.vet_host(parts.host, parts.port, field)
-        except OSError:
+            return await asyncio.wait_for(
+                self.vet_host(parts.host, parts.port, field), RESOLVE_SECONDS
+            )
+        except (OSError, TimeoutError):
             raise OutboundRefusedError(
                 "integrations.url_resolves",
                 f"{field}: the host {parts.host} does not resolve",
