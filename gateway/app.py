@@ -23,6 +23,7 @@ from gateway.freshness import Freshness
 from gateway.graphql.context import Context
 from gateway.graphql.schema import build_schema
 from gateway.graphql.websocket_auth import AuthenticatingRouter
+from gateway.integrations import outbound
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     settings = settings or load_settings()
     dsn = settings.database_url
     verifier = TokenVerifier(settings)
+    outbound.policy(settings.kaohe_outbound_allow)  # a malformed allow-list stops the start
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

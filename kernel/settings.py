@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     kaohe_webhook_retry_schedule: str = "0,5,300,1800,7200,18000,36000,36000"
     kaohe_webhook_disable_after_seconds: float = 5 * 86400.0
     kaohe_webhook_timeout_seconds: float = 10.0
+    # Outbound calls (webhooks, DingTalk) reach public addresses only, unless named here:
+    # comma-separated networks (10.20.0.0/16, 127.0.0.2) and host:port endpoints ([::1]:9000).
+    kaohe_outbound_allow: str = ""
 
     @property
     def directory_url(self) -> str:

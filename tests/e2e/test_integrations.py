@@ -33,7 +33,7 @@ from kernel.roles import Role
 from tests.e2e.conftest import System
 from tests.e2e.test_feedback import ASSIGN, FILE
 from tests.e2e.test_goals import COMPILE, DRAFT, EDIT, PUBLISH, QUARTER, goal
-from tests.receiver import DingTalkRobot, Receiver
+from tests.receiver import OUTBOUND_ALLOW, DingTalkRobot, Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,8 @@ SYSTEM_ENV = {
     "NATS_URL": NATS_URL,
     "KAOHE_WEBHOOK_RETRY_SCHEDULE": "0,0.1,0.2,0.3",
     "KAOHE_WEBHOOK_TIMEOUT_SECONDS": "1",
+    # The operator's allow-list names the test receivers' address (127.0.0.2), nothing else.
+    "KAOHE_OUTBOUND_ALLOW": OUTBOUND_ALLOW,
     "KAOHE_NATS_STREAM": STREAM,
     "KAOHE_NATS_SUBJECT_PREFIX": f"kaohee2e{STREAM[-8:].lower()}",
 }
@@ -580,3 +582,65 @@ def test_the_weekly_report_the_office_publishes_reaches_the_dingtalk_group_signe
     assert message["markdown"]["title"] == "公车服务科 工作周报"
     assert "**李强**" in message["markdown"]["text"]
     assert "下周重点: 冬季用车安全检查" in message["markdown"]["text"]
+
+
+def issues_urls(system: System) -> list[tuple[str, str]]:
+    """The URLs the probe subscribed (issue 13, finding 2) and the rule each breaks."""
+    gateway = system.settings.kaohe_gateway_port
+    directory = system.settings.kaohe_directory_port
+    return [
+        (f"http://127.0.0.1:{directory}/docs", "integrations.url_address"),
+        ("http://169.254.169.254/latest/meta-data/iam/", "integrations.url_address"),
+        (f"http://[::1]:{gateway}/graphql", "integrations.url_address"),
+        (f"http://0x7f000001:{directory}/", "integrations.url_address"),
+        (f"http://127.1:{directory}/", "integrations.url_address"),
+        (f"http://2130706433:{directory}/", "integrations.url_address"),
+        # An octal form the resolver reads is refused by httpx's URL parser first.
+        (f"http://0177.0.0.1:{directory}/", "integrations.url_host"),
+        (f"http://[::ffff:127.0.0.1]:{directory}/", "integrations.url_address"),
+        ("http://10.0.0.1/hook", "integrations.url_address"),
+        (f"http://localhost:{directory}/docs", "integrations.url_address"),
+        ("http://user:secret@127.0.0.2:9/hook", "integrations.url_credentials"),
+        ("file:///etc/passwd", "integrations.url_scheme"),
+    ]
+
+
+ALL_ATTEMPTS = """query($id: ID!) { webhookSubscription(id: $id) {
+  status disabledReason
+  attempts(first: 200) { statusCode responseSnippet error succeeded }
+  deadLetters { lastError } } }"""
+
+
+def test_no_url_of_kaohes_own_network_can_be_subscribed_to_as_a_webhook_or_a_robot(
+    system: System,
+) -> None:
+    unit = make_unit(system, "出站甲单位")
+    for url, rule in issues_urls(system):
+        refused = system.error(unit.office, SUBSCRIBE, unit=unit.id, url=url, after="k1.e30")
+        assert refused["extensions"]["code"] == "INVALID_INPUT", url
+        assert (refused["extensions"]["rule"], refused["extensions"]["field"]) == (rule, "url")
+        robot = system.error(unit.office, DINGTALK, unit=unit.id, url=url, secret="SECx")
+        assert robot["extensions"]["rule"] == rule, url
+        assert robot["extensions"]["field"] == "webhookUrl"
+    listed = system.data(
+        unit.office, "query($u: ID!) { webhookSubscriptions(unitId: $u) { id } }", u=unit.id
+    )
+    assert listed["webhookSubscriptions"] == []
+
+
+def test_a_receiver_answering_secrets_shows_the_office_its_status_line_only(
+    system: System,
+) -> None:
+    unit = make_unit(system, "出站乙单位")
+    secret = "INTERNAL-ONLY " + uuid4().hex
+    receiver = Receiver(plan=[500, 404], body=secret)
+    with receiver.running():
+        sub_id = subscribe(system, unit, receiver)
+        until(lambda: len(receiver.accepted) >= 1)
+    record = system.data(unit.office, ALL_ATTEMPTS, id=sub_id)["webhookSubscription"]
+    failed = [a for a in reversed(record["attempts"]) if not a["succeeded"]]
+    assert [a["responseSnippet"] for a in failed] == [
+        "HTTP 500 Internal Server Error",
+        "HTTP 404 Not Found",
+    ]
+    assert secret not in json.dumps(record)
