@@ -17,6 +17,7 @@ import pytest
 
 from deploy.launcher import Running, running
 from kernel.auth import mint_token
+from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
 from tests.conftest import free_port
@@ -45,6 +46,7 @@ class System:
         person_id: UUID | None = None,
         tenant_id: UUID | None = None,
         ttl: timedelta = timedelta(hours=1),
+        scope: Scope | None = None,
     ) -> str:
         return mint_token(
             self.settings,
@@ -54,6 +56,7 @@ class System:
             name="测试",
             roles=roles,
             ttl=ttl,
+            scope=scope,
         )
 
     def http(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
