@@ -22,6 +22,10 @@ from kernel.roles import Role
 from kernel.settings import Settings
 from tests.conftest import free_port
 
+APPOINT_PLATFORM_AUDITOR = """mutation($login: String!) {
+  appointPlatformAuditor(name: "纪检测试", login: $login, body: "纪检监察组", reason: "测试审计") {
+    personId } }"""
+
 
 @dataclass
 class System:
@@ -30,6 +34,7 @@ class System:
     settings: Settings
     database: str
     processes: Running | None = None
+    platform_auditor_id: UUID | None = None
 
     @property
     def graphql_url(self) -> str:
@@ -58,6 +63,18 @@ class System:
             ttl=ttl,
             scope=scope,
         )
+
+    def platform_auditor(self) -> str:
+        """A platform-scope AUDITOR token (纪检) for an auditor the administrator appointed,
+        appointed at the first call: every request checks the appointment."""
+        if self.platform_auditor_id is None:
+            appointed = self.data(
+                self.token([Role.ADMIN]),
+                APPOINT_PLATFORM_AUDITOR,
+                login=f"auditor-{uuid4().hex[:8]}",
+            )
+            self.platform_auditor_id = UUID(appointed["appointPlatformAuditor"]["personId"])
+        return self.token([Role.AUDITOR], person_id=self.platform_auditor_id, scope=Scope.PLATFORM)
 
     def http(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
         """The raw HTTP answer to a GraphQL request."""

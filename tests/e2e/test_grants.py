@@ -18,6 +18,7 @@ from kernel.auth import load_or_create_signing_key
 from kernel.context import Scope
 from kernel.roles import Role
 from tests.e2e.conftest import System
+from tests.e2e.test_integrations import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -207,6 +208,11 @@ def test_a_person_who_left_is_refused_at_the_next_request(system: System, units:
     assert answer.status_code == 401
     assert answer.json()["error"]["rule"] == "kernel.grant_in_force"
     assert directory_get(system, leaver, units.ours).status_code == 401
+    socket = GraphQLSocket(system, leaver)
+    socket.close()
+    assert socket.refused is not None
+    assert socket.refused.rcvd is not None
+    assert socket.refused.rcvd.code == 4403
 
 
 def signed(system: System, **claims: Any) -> str:
