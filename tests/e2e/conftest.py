@@ -26,6 +26,12 @@ APPOINT_PLATFORM_AUDITOR = """mutation($login: String!) {
   appointPlatformAuditor(name: "纪检测试", login: $login, body: "纪检监察组", reason: "测试审计") {
     personId } }"""
 
+REGISTER_OUTSIDERS = """mutation($code: String!) {
+  registerUnit(name: "另一单位", code: $code) { unit { id } } }"""
+ADD_OUTSIDER = """mutation($unit: ID!) {
+  addPerson(unitId: $unit, name: "外单位领导", login: "outsider", positionCategory: LEADER) {
+    person { id } } }"""
+
 
 @dataclass
 class System:
@@ -75,6 +81,15 @@ class System:
             )
             self.platform_auditor_id = UUID(appointed["appointPlatformAuditor"]["personId"])
         return self.token([Role.AUDITOR], person_id=self.platform_auditor_id, scope=Scope.PLATFORM)
+
+    def outsider(self) -> str:
+        """An APPRAISEE token of a person of another unit (registered for the purpose): every
+        request checks that the token's person holds its roles in its unit."""
+        admin = self.token([Role.ADMIN])
+        code = f"E2E-OUT-{uuid4().hex[:6].upper()}"
+        unit = self.data(admin, REGISTER_OUTSIDERS, code=code)["registerUnit"]["unit"]["id"]
+        person = self.data(admin, ADD_OUTSIDER, unit=unit)["addPerson"]["person"]["id"]
+        return self.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit))
 
     def http(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
         """The raw HTTP answer to a GraphQL request."""

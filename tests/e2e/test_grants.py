@@ -5,6 +5,9 @@ when the token expires; tokens that live too long or say not when they were issu
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -246,3 +249,37 @@ def test_a_token_living_too_long_or_without_issued_at_is_refused(
     rest = directory_get(system, token, str(uuid4()))
     assert rest.status_code == 401
     assert rest.json()["error"]["rule"] == "kernel.token_lifetime"
+
+
+def kaohe_token(system: System, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": system.database,
+        "KAOHE_DATA_DIR": str(system.settings.kaohe_data_dir),
+    }
+    command = [sys.executable, "-m", "deploy.cli", "token", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def test_the_cli_mints_a_platform_auditors_token_only_for_a_recorded_one(
+    system: System, units: Units
+) -> None:
+    refused = kaohe_token(system, "nobody", "--platform")
+    assert refused.returncode == 2
+    assert "not a platform auditor" in refused.stdout
+    admin = system.token([Role.ADMIN])
+    system.data(admin, APPOINT, name="纪检乙", login="jijian2")
+    minted = kaohe_token(system, "jijian2", "--platform")
+    assert minted.returncode == 0, minted.stdout + minted.stderr
+    token = minted.stdout.strip()
+    assert {units.ours, units.theirs} <= {u["id"] for u in system.data(token, UNITS)["units"]}
+
+
+def test_the_cli_refuses_a_token_longer_than_the_cap_or_a_role_not_held(
+    system: System, units: Units
+) -> None:
+    assert kaohe_token(system, "admin", "--hours", "87600").returncode == 2
+    code = "E2E-GRANTS-A"
+    refused = kaohe_token(system, "staff", "--unit", code, "--role", "APPRAISAL_OFFICE")
+    assert refused.returncode == 2
+    assert "does not hold APPRAISAL_OFFICE" in refused.stdout
