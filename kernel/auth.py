@@ -214,9 +214,9 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
     """Read the actor out of verified claims; AuthenticationError names a malformed claim.
 
     The one place claims become an actor. `scope` is `platform` when absent from an ADMIN
-    token, else `unit`; a `platform` scope is
-    only for the administrator and auditors (whether that auditor is recorded as a platform
-    auditor is the grant check's question, asked on every request).
+    token, else `unit`; a `platform` scope is only for the administrator and auditors (whether
+    that auditor is a recorded platform auditor is the grant check's question, asked on every
+    request).
     """
     try:
         roles = frozenset(Role(r) for r in claims.get("roles", []))

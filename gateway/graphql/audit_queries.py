@@ -147,6 +147,10 @@ class AuditQuery:
             period = Quarter.parse(quarter)
         except ValueError as exc:
             raise invalid("quarter", "quarter_format", str(exc)) from None
+        known = await ctx.loaders.person.load(person)
+        if known is not None:
+            # Before anything is read: a unit's auditor audits their own unit's people only.
+            ctx.ensure_unit(known["unit_id"])
         async with ctx.pool.acquire() as conn:
             subject = await subject_of(conn, ctx.schema, person, period)
         if subject is None:

@@ -21,6 +21,7 @@ from kernel.auth import load_or_create_signing_key
 from kernel.context import Scope
 from kernel.roles import Role
 from tests.e2e.conftest import System
+from tests.e2e.test_goals import DRAFT, QUARTER
 from tests.e2e.test_integrations import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
@@ -121,6 +122,35 @@ def test_a_units_auditor_audits_its_own_unit_only(system: System, units: Units) 
     edges = system.data(auditor, TRAIL)["auditTrail"]["edges"]
     assert edges
     assert {e["node"]["unitId"] for e in edges} <= {units.ours, None}
+
+
+DOSSIER = """query($person: ID!, $quarter: String!) {
+  dossier(personId: $person, quarter: $quarter) { person { name } } }"""
+ACCESS = "{ accessLog(first: 100) { edges { node { subject { id } } } } }"
+HISTORY = "query($person: ID!) { goalHistory(personId: $person) { id } }"
+
+
+def test_a_units_auditor_reads_no_dossier_of_another_unit(system: System, units: Units) -> None:
+    auditor = person_token(system, units, "auditor", Role.AUDITOR)
+    theirs = units.people["staffB"]
+    refused = system.error(auditor, DOSSIER, person=theirs, quarter="2026-Q1")["extensions"]
+    assert refused["rule"] == "gateway.read_own_unit"
+
+
+def test_a_units_auditor_reads_its_own_units_access_log_only(system: System, units: Units) -> None:
+    # Given a staff member of each unit drafted goals, which the administrator read
+    admin = system.token([Role.ADMIN])
+    for login, unit in (("staff", units.ours), ("staffB", units.theirs)):
+        person = units.people[login]
+        staff = system.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit))
+        system.data(staff, DRAFT, unit=unit, period=QUARTER.code, items=[])
+        system.data(admin, HISTORY, person=person)
+    # Then the unit's auditor sees the reads of their own unit's people only
+    auditor = person_token(system, units, "auditor", Role.AUDITOR)
+    edges = system.data(auditor, ACCESS)["accessLog"]["edges"]
+    subjects = {e["node"]["subject"]["id"] for e in edges if e["node"]["subject"]}
+    assert units.people["staff"] in subjects
+    assert units.people["staffB"] not in subjects
 
 
 def test_a_units_auditor_reads_its_own_units_feed_only(system: System, units: Units) -> None:
