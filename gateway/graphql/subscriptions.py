@@ -136,8 +136,9 @@ async def _projected(info: Info_, service: str, position: int) -> None:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="Every event the caller may read (an integration: its unit's; auditors and "
-        "administrators: every unit's, or `unitId`'s), from `after` (none: the beginning), "
+        description="Every event the caller may read (an integration or a unit's auditor: its "
+        "unit's; platform auditors and administrators: every unit's, or `unitId`'s), from "
+        "`after` (none: the beginning), "
         "then as they are recorded"
     )
     async def events(
