@@ -107,7 +107,7 @@ class GrantsInForce:
         self._fresh()
         if (found := self._platform.get(person_id)) is not None:
             return found
-        answer = self._org.platform_auditor(person_id, self._today()) is not None
+        answer = self._org.is_platform_auditor(person_id, self._today())
         with self._lock:
             self._platform[person_id] = answer
         return answer

@@ -7,7 +7,6 @@ made.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -15,7 +14,7 @@ from uuid import UUID
 
 from kernel.roles import Role
 from services.directory.application import Directory
-from services.directory.domain import Managers, PlatformAuditor, Unit
+from services.directory.domain import Managers, Unit
 
 T = TypeVar("T")
 
@@ -74,10 +73,10 @@ class OrgChart:
         """When the person left the unit, if they did."""
         return self.ask(unit_id, lambda unit: unit.person(person_id).left_on)
 
-    def platform_auditor(self, person_id: UUID, on: date) -> PlatformAuditor | None:
-        """The platform-wide auditor `person_id`, if appointed and in force on `on`."""
+    def is_platform_auditor(self, person_id: UUID, on: date) -> bool:
+        """Whether `person_id` is a platform-wide auditor, appointed and in force on `on`."""
         return self._directory.ask_platform(
-            lambda p: None if p is None else copy.copy(p.auditor_on(person_id, on))
+            lambda p: p is not None and p.auditor_on(person_id, on) is not None
         )
 
     def position(self) -> int:
