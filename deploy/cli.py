@@ -13,8 +13,9 @@ from rich.table import Table
 
 from deploy import audit_commands, launcher
 from deploy.postgres import database_url
-from kernel.auth import mint_token
+from kernel.auth import max_lifetime, mint_token
 from kernel.calendar import china_date
+from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.verify import verify_all
@@ -58,12 +59,31 @@ def token(
     unit: Annotated[
         str | None, typer.Option(help="The unit's code, if the login is ambiguous")
     ] = None,
-    role: Annotated[list[Role] | None, typer.Option(help="Override the roles (repeatable)")] = None,
-    hours: Annotated[float, typer.Option(help="Lifetime in hours")] = 8.0,
+    role: Annotated[
+        list[Role] | None,
+        typer.Option(help="Only these of the roles held today (repeatable)"),
+    ] = None,
+    hours: Annotated[
+        float, typer.Option(help="Lifetime in hours (at most KAOHE_TOKEN_MAX_LIFETIME)")
+    ] = 8.0,
+    platform: Annotated[
+        bool,
+        typer.Option(
+            "--platform",
+            help="A platform-wide auditor's token (纪检): for an auditor the platform "
+            "administrator appointed (appointPlatformAuditor), in force today",
+        ),
+    ] = False,
 ) -> None:
     """Print a development bearer token for a person, with their roles in the org chart today."""
     settings = load_settings()
     ttl = timedelta(hours=hours)
+    if ttl > max_lifetime(settings):
+        console.print(
+            f"[red]A token lives at most {max_lifetime(settings)}[/red] "
+            f"(KAOHE_TOKEN_MAX_LIFETIME), not {ttl}."
+        )
+        raise typer.Exit(2)
     if login == "admin":
         from deploy.demo import ADMIN_ID
 
@@ -74,13 +94,16 @@ def token(
                 tenant_id=None,
                 login="admin",
                 name="系统管理员",
-                roles=role or [Role.ADMIN],
+                roles=[Role.ADMIN],
                 ttl=ttl,
             )
         )
         return
     if login == "integration":
         print(integration_token(settings, unit, ttl))
+        return
+    if platform:
+        print(platform_auditor_token(settings, login, ttl))
         return
     with database_url(settings.kaohe_data_dir) as url:
         with psycopg.connect(url) as conn:
@@ -101,9 +124,17 @@ def token(
         person_id, unit_id, name = rows[0]
         directory = Directory.on_postgres(url)
         try:
-            roles = role or directory.get_unit(unit_id).roles_of(person_id, china_date())
+            held = directory.get_unit(unit_id).roles_of(person_id, china_date())
         finally:
             directory.close()
+    # Every request checks the roles against the org chart: a role not held today would only
+    # make a token every service refuses.
+    if not_held := sorted(set(role or []) - set(held)):
+        console.print(
+            f"[red]{login} does not hold {', '.join(r.value for r in not_held)} today[/red] "
+            f"(holds {', '.join(r.value for r in held) or 'nothing'})."
+        )
+        raise typer.Exit(2)
     print(
         mint_token(
             settings,
@@ -111,9 +142,45 @@ def token(
             tenant_id=UUID(str(unit_id)),
             login=login,
             name=name,
-            roles=list(roles),
+            roles=list(role or held),
             ttl=ttl,
         )
+    )
+
+
+def platform_auditor_token(settings: Settings, login: str, ttl: timedelta) -> str:
+    """A platform-scope AUDITOR token for the recorded platform auditor `login` (纪检)."""
+    with database_url(settings.kaohe_data_dir) as url:
+        directory = Directory.on_postgres(url)
+        try:
+            today = china_date()
+            auditor = directory.ask_platform(
+                lambda p: (
+                    None
+                    if p is None
+                    or (a := p.auditor_by_login(login)) is None
+                    or not a.in_force_on(today)
+                    else (a.id, a.name)
+                )
+            )
+        finally:
+            directory.close()
+    if auditor is None:
+        console.print(
+            f"[red]{login!r} is not a platform auditor today[/red]: the platform administrator "
+            "appoints them (appointPlatformAuditor)."
+        )
+        raise typer.Exit(2)
+    person_id, name = auditor
+    return mint_token(
+        settings,
+        person_id=person_id,
+        tenant_id=None,
+        login=login,
+        name=name,
+        roles=[Role.AUDITOR],
+        ttl=ttl,
+        scope=Scope.PLATFORM,
     )
 
 

@@ -36,7 +36,10 @@ from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
-from kernel.web import bearer_token, install_kernel
+from kernel.web import bearer_token, check_grants, install_kernel
+from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
+from services.directory.reader import OrgChart
 
 log = structlog.get_logger("kaohe.gateway")
 
@@ -82,6 +85,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.access.start()
         app.state.log_watcher = LogWatcher()
         await app.state.log_watcher.start(dsn)
+        org = OrgChart(await asyncio.to_thread(Directory.on_postgres, dsn, reader=True))
+        app.state.grants = GrantsInForce(org)
         try:
             yield
         finally:
@@ -92,6 +97,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             await app.state.log_watcher.stop()
             await freshness.stop()
             await pool.close()
+            org.close()
 
     async def context_getter(request: HTTPConnection) -> Context:
         if isinstance(request, WebSocket) or not isinstance(request, Request):
@@ -103,6 +109,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         else:
             token = bearer_token(request)
             actor = verifier.verify(token)
+            # The org chart is read by the directory's own (synchronous) code: off the loop.
+            await asyncio.to_thread(check_grants, request.app, actor)
         return Context(
             actor=actor,
             token=token,

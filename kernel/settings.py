@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     kaohe_oidc_jwks_url: str = ""
     kaohe_token_issuer: str = "kaohe-dev"
     kaohe_token_audience: str = "kaohe"
+    # Longest a token may live (exp - iat), in seconds: a stolen or over-long token dies by then.
+    kaohe_token_max_lifetime: int = 8 * 3600
     kaohe_graphql_max_depth: int = 10
     # HTTP operations the gateway executes at once; the rest wait their turn (memory, latency).
     kaohe_graphql_concurrency: int = 8

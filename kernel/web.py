@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
-from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.auth import AuthenticationError, GrantCheck, TokenVerifier
 from kernel.calendar import china_date
 from kernel.context import Actor, CommandContext, acting
 from kernel.dates import plausible_field
@@ -169,7 +169,7 @@ def _authentication_error(_: Request, exc: Exception) -> JSONResponse:
         401,
         "UNAUTHENTICATED",
         exc.reason,
-        rule="kernel.bearer_token",
+        rule=exc.rule,
         field="Authorization",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
@@ -254,9 +254,28 @@ def bearer_token(request: Request) -> str:
 
 
 def get_actor(request: Request) -> Actor:
-    """The authenticated caller."""
+    """The authenticated caller, whose token's roles are still granted now.
+
+    The grant check (`app.state.grants`, a `kernel.auth.GrantCheck`) is set by the process's
+    composition root, since only it knows where the org chart is; a process that set none
+    refuses every token rather than trust roles nobody checked.
+    """
     verifier: TokenVerifier = request.app.state.verifier
-    return verifier.verify(bearer_token(request))
+    actor = verifier.verify(bearer_token(request))
+    check_grants(request.app, actor)
+    return actor
+
+
+def check_grants(app: Any, actor: Actor) -> None:
+    """Refuse `actor` (401, `kernel.grant_in_force`) unless `app`'s grant check finds every
+    role it claims still held; refuse everyone if the app was built without a grant check."""
+    grants: GrantCheck | None = getattr(app.state, "grants", None)
+    if grants is None:
+        raise AuthenticationError(
+            "this process checks no grants (no app.state.grants): every token is refused",
+            "kernel.grant_in_force",
+        )
+    grants(actor)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

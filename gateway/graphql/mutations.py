@@ -163,6 +163,14 @@ class DepartmentPayload:
     position: int
 
 
+@strawberry.type(description="The result of appointing or revoking a platform auditor (纪检)")
+class PlatformAuditorPayload:
+    person_id: strawberry.ID = strawberry.field(
+        description="The platform auditor's id: the `sub` of their platform-scope token"
+    )
+    position: int
+
+
 @strawberry.type(description="The result of a change to a person")
 class PersonPayload:
     person: Person
@@ -376,6 +384,84 @@ class Mutation:
             info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
         )
         return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(
+        description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
+        "claiming it are refused from then on"
+    )
+    async def revoke_office_role(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        role: OfficeRoleCode,
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {
+            "person_id": person_id,
+            "role": role,
+            "effective_on": effective_on,
+            "reason": reason,
+        }
+        _, position = await to_directory(
+            info,
+            _unit_path(unit_id, "/office-roles/revocations"),
+            body,
+            idempotency_key,
+            expected_version,
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(
+        description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
+        "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
+        "reason; a unit's office grants auditors of its own unit (grantOfficeRole)"
+    )
+    async def appoint_platform_auditor(
+        self,
+        info: Info_,
+        name: str,
+        login: str,
+        body: Annotated[str, strawberry.argument(description="The body served (纪检监察组)")],
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> PlatformAuditorPayload:
+        command = {
+            "name": name,
+            "login": login,
+            "body": body,
+            "reason": reason,
+            "effective_on": effective_on,
+        }
+        result, position = await to_directory(info, "/platform/auditors", command, idempotency_key)
+        return PlatformAuditorPayload(
+            person_id=strawberry.ID(result["person_id"]), position=position
+        )
+
+    @strawberry.mutation(
+        description="End a platform auditor's appointment (系统管理员 only), with the reason; "
+        "their tokens are refused from then on"
+    )
+    async def revoke_platform_auditor(
+        self,
+        info: Info_,
+        person_id: strawberry.ID,
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> PlatformAuditorPayload:
+        command = {"reason": reason, "effective_on": effective_on}
+        _, position = await to_directory(
+            info,
+            f"/platform/auditors/{parse_id(person_id, 'personId')}/revocation",
+            command,
+            idempotency_key,
+        )
+        return PlatformAuditorPayload(person_id=person_id, position=position)
 
 
 async def _person_payload(

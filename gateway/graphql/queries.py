@@ -236,7 +236,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Units the caller may see: their own; every unit for admins and auditors"
+        description="Units the caller may see: their own; every unit for the administrator "
+        "and platform auditors"
     )
     async def units(self, info: Info_) -> list[Unit]:
         ctx = info.context

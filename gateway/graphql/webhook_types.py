@@ -82,7 +82,8 @@ def ensure_office_of(info: Info_, unit_id: object) -> None:
 
 
 def ensure_reader_of(info: Info_, unit_id: object) -> None:
-    """The unit's office reads its webhooks' record; auditors and administrators every unit's."""
+    """The unit's office reads its webhooks' record; platform auditors and administrators
+    every unit's."""
     if info.context.sees_every_unit():
         return
     ensure_office_of(info, unit_id)

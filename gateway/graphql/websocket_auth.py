@@ -14,6 +14,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.graphql.context import Context
 from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.web import check_grants
 
 
 def token_from_init(payload: dict[str, Any] | None) -> str:
@@ -60,9 +61,12 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
         try:
             params = context.connection_params
             token = token_from_init(params if isinstance(params, dict) else None)
-            context.actor = self._verifier.verify(token)
+            actor = self._verifier.verify(token)
+            assert context.request is not None  # strawberry sets it for every connection
+            await asyncio.to_thread(check_grants, context.request.app, actor)
+            context.actor = actor
         except AuthenticationError as exc:
-            raise ConnectionRejectionError({"reason": exc.reason}) from None
+            raise ConnectionRejectionError({"reason": exc.reason, "rule": exc.rule}) from None
         context.token = token
         unset: UnsetType = UNSET
         return unset

@@ -23,14 +23,15 @@ MAX_WAIT = 60.0
 
 
 def feed_filter(actor: Actor, unit: UUID | None, types: list[str] | None) -> EventFilter:
-    """What `actor` may read: an integration its own unit; auditors and administrators every unit.
+    """What `actor` may read: an integration and a unit's auditor their own unit; platform
+    auditors and the administrator every unit (`Actor.reads_every_unit`).
 
-    Refuses anyone else, naming the missing role, and an integration asking for another unit.
+    Refuses anyone else, naming the missing role, and a reader asking for another unit.
     """
     kinds = frozenset(checked) if (checked := check_types(types, "type")) else None
-    if actor.has(Role.AUDITOR) or actor.has(Role.ADMIN):
+    if actor.reads_every_unit():
         return EventFilter(unit_id=unit, types=kinds, every_unit=True)
-    if not actor.has(Role.INTEGRATION):
+    if not (actor.has(Role.INTEGRATION) or actor.has(Role.AUDITOR)):
         raise NotPermittedError(
             "integrations.feed_reader",
             f"the event feed needs the role {Role.INTEGRATION.value} ({Role.INTEGRATION.label}), "
@@ -42,8 +43,8 @@ def feed_filter(actor: Actor, unit: UUID | None, types: list[str] | None) -> Eve
     if actor.tenant_id is None or (unit is not None and unit != actor.tenant_id):
         raise NotPermittedError(
             "integrations.own_unit",
-            f"an integration token reads its own unit's events only ({actor.tenant_id}), "
-            f"not unit {unit}",
+            f"an integration's or a unit auditor's token reads its own unit's events only "
+            f"({actor.tenant_id}), not unit {unit}",
             missing_relation="MEMBER_OF_UNIT",
         )
     return EventFilter(unit_id=actor.tenant_id, types=kinds)

@@ -36,6 +36,7 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
@@ -399,6 +400,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         feedback_app = Feedback.on_postgres(settings.database_url)
         feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(feedback_app.org)
         app.state.feedback = feedback_app
         stop = asyncio.Event()
         schedule = asyncio.create_task(

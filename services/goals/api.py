@@ -28,6 +28,7 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 from services.goals.application import Goals
 from services.goals.vocabulary import ReferenceKind, ServesKind
@@ -452,6 +453,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         goals_app = Goals.on_postgres(settings.database_url)
         goals_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(goals_app.org)
         app.state.goals = goals_app
         yield
         goals_app.org.close()

@@ -30,6 +30,7 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 from services.feedback.application import Feedback
 from services.feedback.reader import FeedbackLog
@@ -439,6 +440,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         reviews_app = Reviews.on_postgres(settings.database_url)
         reviews_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(reviews_app.org)
         reviews_app.goals = GoalsLog(Goals.on_postgres(settings.database_url, reader=True))
         reviews_app.feedback = FeedbackLog(Feedback.on_postgres(settings.database_url, reader=True))
         app.state.reviews = reviews_app
