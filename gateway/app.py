@@ -21,6 +21,7 @@ from gateway.audit import checkpointing
 from gateway.audit.access import AccessRecorder, create_access_log
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
+from gateway.graphql.limits import GraphQLLimits
 from gateway.graphql.schema import build_schema
 from gateway.graphql.websocket_auth import AuthenticatingRouter
 from gateway.integrations import outbound
@@ -34,6 +35,7 @@ from gateway.projections.reviews import ReviewsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
+from kernel.limits import BodySizeLimit
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
 from kernel.web import bearer_token, check_grants, install_kernel
@@ -130,14 +132,16 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         lifespan=lifespan,
     )
     install_kernel(app, settings)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
+    )
     app.state.settings = settings
     app.include_router(checkpointing.router)
     graphql = AuthenticatingRouter(
-        build_schema(settings.kaohe_graphql_max_depth),
+        build_schema(settings.kaohe_graphql_max_depth, GraphQLLimits(settings)),
         context_getter=context_getter,
         allow_queries_via_get=False,
         verifier=verifier,
-        concurrency=settings.kaohe_graphql_concurrency,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)

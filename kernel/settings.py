@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     kaohe_graphql_max_depth: int = 10
     # HTTP operations the gateway executes at once; the rest wait their turn (memory, latency).
     kaohe_graphql_concurrency: int = 8
+    # What one GraphQL operation may cost (gateway/graphql/limits.py), how long it may run, and
+    # how many each caller may start (a token bucket per person, per gateway process).
+    kaohe_graphql_max_cost: int = 20_000
+    kaohe_graphql_timeout: float = 10.0
+    kaohe_graphql_query_rate: float = 20.0
+    kaohe_graphql_query_burst: float = 200.0
+    kaohe_graphql_mutation_rate: float = 10.0
+    kaohe_graphql_mutation_burst: float = 100.0
+    # The largest request body the gateway and the services read (bytes).
+    kaohe_graphql_max_body_bytes: int = 1024 * 1024
     kaohe_read_your_writes_timeout: float = 5.0
     # Signed checkpoints of each service log: after this many new events, or this many seconds
     # after the last one if anything new was recorded (0 seconds: the gateway signs none).

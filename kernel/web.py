@@ -38,6 +38,7 @@ from kernel.errors import (
     NotPermittedError,
     RuleViolatedError,
 )
+from kernel.limits import BodySizeLimit
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
@@ -427,6 +428,7 @@ def service_app(
     """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`."""
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
     app.include_router(router)
 
     @app.get("/health", tags=["ops"])

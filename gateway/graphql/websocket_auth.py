@@ -1,13 +1,16 @@
-"""GraphQL over websockets: the caller authenticates in graphql-transport-ws's `connection_init`
-payload (`{"Authorization": "Bearer <token>"}`), since browsers cannot set headers on a websocket.
-A missing or bad token closes the connection with 4403 and the reason in the rejection payload.
+"""The gateway's GraphQL router. Over websockets the caller authenticates in graphql-transport-ws's
+`connection_init` payload (`{"Authorization": "Bearer <token>"}`), since browsers cannot set
+headers on a websocket; a missing or bad token closes the connection with 4403 and the reason in
+the rejection payload. Over HTTP, every request strawberry refuses before GraphQL runs (a batch,
+a body that is not JSON, no query) is answered in GraphQL's shape, with a code.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
+from cross_web import HTTPException
+from starlette.responses import JSONResponse
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
@@ -34,27 +37,80 @@ def token_from_init(payload: dict[str, Any] | None) -> str:
     return token
 
 
-class AuthenticatingRouter(GraphQLRouter[Context, None]):
-    """strawberry's FastAPI router, checking the token of each websocket's connection_init, and
-    running at most `concurrency` HTTP operations at once.
+class RefusedRequest(HTTPException):
+    """A request refused before GraphQL runs, with its code and rule."""
 
-    The gateway's executions share one event loop: past a few at once, more only interleave,
-    each taking longer and holding its half-built answer in memory meanwhile (32 answers of a
-    190-person department at once took the process over 150 MB). The others wait their turn,
-    first come first served; subscriptions over websockets are not counted.
+    def __init__(self, status: int, reason: str, *, code: str, rule: str) -> None:
+        super().__init__(status, reason)
+        self.code, self.rule = code, rule
+
+
+def request_error(
+    status: int,
+    message: str,
+    *,
+    code: str,
+    rule: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """A refusal of the whole HTTP request, in GraphQL's shape (`errors` with `extensions`)."""
+    body = {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "extensions": {"code": code, "status": status, "rule": rule, **extensions},
+            }
+        ],
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class AuthenticatingRouter(GraphQLRouter[Context, None]):
+    """strawberry's FastAPI router, checking the token of each websocket's connection_init and
+    answering its own refusals in GraphQL's shape. Batches are refused (`BATCH_NOT_SUPPORTED`):
+    each operation of a batch would need its own cost, rate and turn, and one request per
+    operation gives them that for free. (Turns, time and cost: `gateway.graphql.limits`.)
     """
 
-    def __init__(
-        self, *args: Any, verifier: TokenVerifier, concurrency: int = 8, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, verifier: TokenVerifier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verifier = verifier
-        self._turns = asyncio.Semaphore(concurrency)
 
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        """Execute an HTTP operation when its turn comes."""
-        async with self._turns:
-            return await super().execute_operation(*args, **kwargs)
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Run the request; strawberry's own refusals become GraphQL-shaped JSON."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except RefusedRequest as exc:
+            return request_error(exc.status_code, exc.reason, code=exc.code, rule=exc.rule)
+        except HTTPException as exc:
+            return request_error(
+                exc.status_code, exc.reason, code="BAD_REQUEST", rule="gateway.graphql_request"
+            )
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        """The result in GraphQL's shape; a refusal before execution (a syntax error, a rule of
+        validation) gets a code too, like every other refusal."""
+        data = await super().process_result(request, result)
+        errors: Any = data.get("errors") or []
+        for error in errors:
+            extensions: dict[str, Any] = error.setdefault("extensions", {})
+            if "code" in extensions or "path" in error:
+                continue
+            if str(error.get("message", "")).startswith("Syntax Error"):
+                extensions.update(code="GRAPHQL_PARSE_FAILED", rule="graphql.syntax")
+            else:
+                extensions.update(code="GRAPHQL_VALIDATION_FAILED", rule="graphql.validation")
+        return data
+
+    def _validate_batch_request(self, request_data: Any, protocol: Any) -> None:
+        raise RefusedRequest(
+            400,
+            "batched requests are not supported: send one operation per request",
+            code="BATCH_NOT_SUPPORTED",
+            rule="gateway.no_batching",
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate the websocket from its init payload, or reject it with the reason."""
