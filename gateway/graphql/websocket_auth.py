@@ -7,6 +7,7 @@ a body that is not JSON, no query) is answered in GraphQL's shape, with a code.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from cross_web import HTTPException

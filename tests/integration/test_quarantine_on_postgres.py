@@ -119,7 +119,13 @@ def logs(own_database: str) -> Iterator[Logs]:
         submitted = goals.submit_monthly_summary(a.id, a.people[0], MONTH, "二月工作小结", now)
     with acting(as_(Role.APPRAISAL_OFFICE, unit=a.id)):
         praised = feedback.record_praise(
-            a.id, TargetKind.PERSON, a.people[0], "市委办公室", "雪天保障准时", date(2026, 2, 5)
+            a.id,
+            TargetKind.PERSON,
+            a.people[0],
+            "市委办公室",
+            "雪天保障准时",
+            date(2026, 2, 5),
+            date(2026, 3, 2),
         )
         filed = feedback.file_complaint(
             a.id,
@@ -229,7 +235,13 @@ def logs(own_database: str) -> Iterator[Logs]:
         after["praise, other unit"] = (
             "feedback",
             feedback.record_praise(
-                b.id, TargetKind.PERSON, b.people[0], "市财政局", "账目清楚", date(2026, 2, 6)
+                b.id,
+                TargetKind.PERSON,
+                b.people[0],
+                "市财政局",
+                "账目清楚",
+                date(2026, 2, 6),
+                date(2026, 3, 2),
             ).positions[0],
         )
     yield Logs(a, b, poison, after, summary)
