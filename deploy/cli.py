@@ -60,6 +60,14 @@ def token(
     ] = None,
     role: Annotated[list[Role] | None, typer.Option(help="Override the roles (repeatable)")] = None,
     hours: Annotated[float, typer.Option(help="Lifetime in hours")] = 8.0,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An integration's scope (repeatable): fields:<class> (identity, contact, "
+            "opinions, scores, sanctions, work) and events:<type or prefix>; none: every event "
+            "type, no personal field"
+        ),
+    ] = None,
 ) -> None:
     """Print a development bearer token for a person, with their roles in the org chart today."""
     settings = load_settings()
@@ -80,7 +88,7 @@ def token(
         )
         return
     if login == "integration":
-        print(integration_token(settings, unit, ttl))
+        print(integration_token(settings, unit, ttl, scope or []))
         return
     with database_url(settings.kaohe_data_dir) as url:
         with psycopg.connect(url) as conn:
@@ -117,8 +125,20 @@ def token(
     )
 
 
-def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> str:
-    """A token for a unit's integration (集成系统): it reads that unit's event feed only."""
+def integration_token(
+    settings: Settings, unit: str | None, ttl: timedelta, scope: list[str] | None = None
+) -> str:
+    """A token for a unit's integration (集成系统): it reads that unit's event feed only, the
+    event types and personal fields its `scope` names (`gateway.integrations.scopes`).
+    """
+    from gateway.integrations.scopes import parse_scope
+    from kernel.errors import DomainError
+
+    try:
+        granted = parse_scope(scope or [], field="--scope")
+    except DomainError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     if not unit:
         console.print("[red]An integration token is for one unit[/red]: pass --unit CODE.")
         raise typer.Exit(2)
@@ -136,6 +156,7 @@ def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> s
         name="集成系统",
         roles=[Role.INTEGRATION],
         ttl=ttl,
+        scope=granted.tokens(),
     )
 
 

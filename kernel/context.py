@@ -25,6 +25,8 @@ class Actor:
     login: str
     name: str
     roles: frozenset[Role]
+    # An integration token's `scope` claim (tokens like `fields:contact`); None: no claim.
+    scope: frozenset[str] | None = None
 
     def has(self, role: Role) -> bool:
         """Whether the caller holds `role`."""

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     kaohe_webhook_retry_schedule: str = "0,5,300,1800,7200,18000,36000,36000"
     kaohe_webhook_disable_after_seconds: float = 5 * 86400.0
     kaohe_webhook_timeout_seconds: float = 10.0
+    # Issue 13 (privacy): who may read what of the events, and who may unseal anonymity.
+    kaohe_nats_scope: str = ""
+    kaohe_disclosure_key_file: str = ""
 
     @property
     def directory_url(self) -> str:

@@ -24,6 +24,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from gateway.log import decode_state, event_name
 from kernel.verify import SERVICES
+from services.feedback.anonymity import anonymised_meta
 
 # Anything that runs a query: a pool, a connection, or a connection taken from a pool.
 Db = asyncpg.Pool | asyncpg.Connection | PoolConnectionProxy
@@ -120,7 +121,9 @@ class TrailEvent:
 def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEvent:
     """A trail event from a stored row (events joined with their chain hash)."""
     data = decode_state(bytes(row["state"]))
-    meta: dict[str, Any] = data.pop("meta", None) or {}
+    # An anonymous complaint's filer is shown as the pseudonym (the stored bytes keep theirs).
+    meta = anonymised_meta(service, event_name(row["topic"]), row["originator_id"], data)
+    data.pop("meta", None)
     timestamp = data.get("timestamp")
     occurred = meta.get("occurred_at") or timestamp
     digest = row["hash"]
@@ -229,5 +232,9 @@ async def trail_page(
             position,
             limit,
         )
-        pages.append([trail_event(service, r) for r in rows])
+        events = [trail_event(service, r) for r in rows]
+        if where.actor_id is not None:
+            # The SQL matched the stored actor; an anonymous filer's events must not answer it.
+            events = [e for e in events if e.actor_id == where.actor_id]
+        pages.append(events)
     return merge_pages(pages, limit)
