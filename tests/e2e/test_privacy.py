@@ -34,6 +34,9 @@ pytestmark = pytest.mark.e2e
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $scope: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, scope: $scope) {
     secret subscription { id } } }"""
+COMPLAINT_AS_OF = """query($id: ID!, $position: Int) {
+  complaintAsOf(id: $id, asOf: {position: $position}) {
+    complaint { history { event actor { name } } } } }"""
 COMPLAINANT = {"name": "陈晨", "agency": "市统计局", "contact": "13900002222"}
 
 
@@ -152,7 +155,7 @@ def test_an_anonymous_complainant_is_named_on_no_channel_and_opened_only_by_an_a
         until(lambda: len([r for r in receiver.requests if r.body["subject"] == complaint]) >= 2)
     delivered = [r.body for r in receiver.requests if r.body["subject"] == complaint]
 
-    # The feed (whatever the scope), webhooks, the audit trail and the dossier: no filer.
+    # The feed (whatever the scope), webhooks, the audit trail, the dossier, time travel: no filer.
     feed = filings(read_all(system, integration(system, ours, "fields:*"))[0], complaint)
     feed_auditor = filings(read_all(system, auditor)[0], complaint)
     trail = system.data(auditor, TRAIL, unit=ours.id, first=200)["auditTrail"]["edges"]
@@ -166,6 +169,10 @@ def test_an_anonymous_complainant_is_named_on_no_channel_and_opened_only_by_an_a
     )["dossier"]["entries"]
     dossier = [e for e in dossier if e["event"]["stream"] == complaint]
     by_filer = system.data(auditor, TRAIL, actor=str(filer), first=200)["auditTrail"]["edges"]
+    then = system.data(
+        auditor, COMPLAINT_AS_OF, id=complaint, position=trail[-1]["node"]["position"]
+    )["complaintAsOf"]["complaint"]
+    assert [(h["event"], h["actor"]) for h in then["history"]] == [("ComplaintFiled", None)]
     assert [e["type"].split(".")[2] for e in feed] == ["ComplaintFiled", "ComplaintFilerSealed"]
     assert len(delivered) == 2
     assert len(feed_auditor) == 2
@@ -175,7 +182,7 @@ def test_an_anonymous_complainant_is_named_on_no_channel_and_opened_only_by_an_a
     assert {e["actor"] for e in feed + feed_auditor + delivered} == {str(ANONYMOUS_FILER)}
     assert {e["node"]["actorId"] for e in trail} == {str(ANONYMOUS_FILER)}
     assert all(e["node"]["actor"] is None for e in trail)
-    for seen in (feed, feed_auditor, delivered, trail, dossier):
+    for seen in (feed, feed_auditor, delivered, trail, dossier, then):
         assert str(filer) not in json.dumps(seen, ensure_ascii=False)
         assert "测试" not in json.dumps(seen, ensure_ascii=False), "the filer's name"
 
