@@ -74,6 +74,14 @@ def token(
             "administrator appointed (appointPlatformAuditor), in force today",
         ),
     ] = False,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An integration's scope (repeatable): fields:<class> (identity, contact, "
+            "opinions, scores, sanctions, work) and events:<type or prefix>; none: every event "
+            "type, no personal field"
+        ),
+    ] = None,
 ) -> None:
     """Print a development bearer token for a person, with their roles in the org chart today."""
     settings = load_settings()
@@ -100,7 +108,7 @@ def token(
         )
         return
     if login == "integration":
-        print(integration_token(settings, unit, ttl))
+        print(integration_token(settings, unit, ttl, scope or []))
         return
     if platform:
         print(platform_auditor_token(settings, login, ttl))
@@ -184,8 +192,20 @@ def platform_auditor_token(settings: Settings, login: str, ttl: timedelta) -> st
     )
 
 
-def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> str:
-    """A token for a unit's integration (集成系统): it reads that unit's event feed only."""
+def integration_token(
+    settings: Settings, unit: str | None, ttl: timedelta, scope: list[str] | None = None
+) -> str:
+    """A token for a unit's integration (集成系统): it reads that unit's event feed only, the
+    event types and personal fields its `scope` names (`gateway.integrations.scopes`).
+    """
+    from gateway.integrations.scopes import parse_scope
+    from kernel.errors import DomainError
+
+    try:
+        granted = parse_scope(scope or [], field="--scope")
+    except DomainError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     if not unit:
         console.print("[red]An integration token is for one unit[/red]: pass --unit CODE.")
         raise typer.Exit(2)
@@ -203,6 +223,7 @@ def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> s
         name="集成系统",
         roles=[Role.INTEGRATION],
         ttl=ttl,
+        integration_scope=granted.tokens(),
     )
 
 

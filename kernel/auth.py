@@ -108,12 +108,15 @@ def mint_token(
     ttl: timedelta = timedelta(hours=8),
     now: datetime | None = None,
     scope: Scope | None = None,
+    integration_scope: list[str] | None = None,
 ) -> str:
     """A development bearer token for a person, signed with the local key.
 
     `scope` defaults to the platform for the administrator and to the unit for everyone else;
     a platform-scope auditor's token is for a recorded platform auditor only (the CLI checks).
-    Refuses (TokenLifetimeError) a `ttl` beyond KAOHE_TOKEN_MAX_LIFETIME.
+    `integration_scope` (an integration's: which events and personal fields it reads) joins it
+    in the one `scope` claim (RFC 9068: space-separated). Refuses (TokenLifetimeError) a `ttl`
+    beyond KAOHE_TOKEN_MAX_LIFETIME.
     """
     longest = max_lifetime(settings)
     if ttl > longest:
@@ -129,7 +132,10 @@ def mint_token(
         "login": login,
         "name": name,
         "roles": [r.value for r in roles],
-        "scope": (scope or (Scope.PLATFORM if Role.ADMIN in roles else Scope.UNIT)).value,
+        "scope": " ".join(
+            [(scope or (Scope.PLATFORM if Role.ADMIN in roles else Scope.UNIT)).value]
+            + (integration_scope or [])
+        ),
         "iat": int(issued.timestamp()),
         "exp": int((issued + ttl).timestamp()),
         "jti": str(uuid4()),
@@ -223,7 +229,12 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
         tenant = claims.get("tenant")
         # Absent: the administrator's token is the platform's, anyone else's its unit's.
         default = Scope.PLATFORM if Role.ADMIN in roles else Scope.UNIT
-        scope = Scope(str(claims.get("scope") or default.value))
+        tokens = scope_claim(claims) or frozenset()
+        reaches = {s for s in Scope if s.value in tokens}
+        if len(reaches) > 1:
+            msg = "scope: a token is either unit or platform, not both"
+            raise ValueError(msg)
+        scope = reaches.pop() if reaches else default
         if scope is Scope.PLATFORM and roles.isdisjoint(PLATFORM_READERS):
             msg = "scope: only ADMIN and AUDITOR tokens may be platform-wide"
             raise ValueError(msg)
@@ -234,6 +245,24 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
             name=str(claims.get("name", "")),
             roles=roles,
             scope=scope,
+            integration_scope=(
+                None if "scope" not in claims else tokens - {s.value for s in Scope}
+            ),
         )
     except (ValueError, KeyError) as exc:
         raise AuthenticationError(f"malformed claim: {exc}") from None
+
+
+def scope_claim(claims: dict[str, Any]) -> frozenset[str] | None:
+    """The `scope` claim's tokens (RFC 9068: one space-separated string; a list is accepted too),
+    or None when the token has none. `unit` or `platform` is the token's reach; what the others
+    grant an integration is the gateway's business (`gateway.integrations.scopes`).
+    """
+    value = claims.get("scope")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset(value.split())
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value)
+    raise ValueError(f"scope: {value!r} is neither a string nor a list")

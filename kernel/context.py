@@ -38,6 +38,8 @@ class Actor:
     name: str
     roles: frozenset[Role]
     scope: Scope = Scope.UNIT
+    # An integration's scope tokens (like `fields:contact`) of the `scope` claim; None: no claim.
+    integration_scope: frozenset[str] | None = None
 
     def has(self, role: Role) -> bool:
         """Whether the caller holds `role`."""

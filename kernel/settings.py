@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Outbound calls (webhooks, DingTalk) reach public addresses only, unless named here:
     # comma-separated networks (10.20.0.0/16, 127.0.0.2) and host:port endpoints ([::1]:9000).
     kaohe_outbound_allow: str = ""
+    # Issue 13 (privacy): who may read what of the events, and who may unseal anonymity.
+    kaohe_nats_scope: str = ""
+    kaohe_disclosure_key_file: str = ""
 
     @property
     def directory_url(self) -> str:

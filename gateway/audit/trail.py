@@ -35,6 +35,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from gateway.log import decode_state, event_name
 from kernel.verify import SERVICES
+from services.feedback.anonymity import anonymised_meta
 
 # Anything that runs a query: a pool, a connection, or a connection taken from a pool.
 Db = asyncpg.Pool | asyncpg.Connection | PoolConnectionProxy
@@ -186,6 +187,11 @@ def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEven
         occurred = _instant(meta.get("occurred_at") if isinstance(meta, dict) else None)
     if not isinstance(meta, dict) or not _usable(meta):
         data["_meta_"], meta = meta, {}
+    else:
+        # An anonymous complaint's filer is shown as the pseudonym (the stored bytes keep theirs).
+        meta = anonymised_meta(
+            service, event_name(row["topic"]), row["originator_id"], {**data, "meta": meta}
+        )
     timestamp = data.get("timestamp")
     digest = row["hash"]
     recorded = _instant(timestamp) if timestamp else UNKNOWN_INSTANT
@@ -301,7 +307,11 @@ async def trail_page(
             # An event PostgreSQL cannot decode is in the log (see the module's docstring).
             pages.append(await _page_in_python(db, service, where, limit, at, position))
             continue
-        pages.append([trail_event(service, r) for r in rows])
+        events = [trail_event(service, r) for r in rows]
+        if where.actor_id is not None:
+            # The SQL matched the stored actor; an anonymous filer's events must not answer it.
+            events = [e for e in events if e.actor_id == where.actor_id]
+        pages.append(events)
     return merge_pages(pages, limit)
 
 

@@ -26,7 +26,7 @@ from gateway.graphql.queries import parse_id
 from gateway.graphql.reviews_queries import ReviewCycle
 from gateway.graphql.types import Info_
 from gateway.graphql.webhook_types import graphql_error
-from gateway.integrations.api import feed_filter
+from gateway.integrations.api import feed_filter, feed_scope
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json
 from gateway.integrations.feed import EventFilter, LogWatcher, read_page
@@ -151,11 +151,12 @@ class Subscription:
         try:
             unit = parse_id(unit_id, "unitId") if unit_id else None
             event_filter = feed_filter(info.context.actor, unit, types)
+            scope = feed_scope(info.context.actor)
             cursor = Cursor.decode(after)
         except DomainError as exc:
             raise graphql_error(exc) from None
         async for event, position in stream(info, cursor, event_filter):
-            body: dict[str, Any] = to_json(event, position.encode())
+            body: dict[str, Any] = to_json(event, position.encode(), scope)
             yield EventMessage(
                 cursor=position.encode(),
                 id=strawberry.ID(event.event_id),

@@ -4,6 +4,7 @@ auditors and administrators read their delivery record.
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -90,6 +91,14 @@ class WebhookMutation:
         types: list[str] | None = None,
         active: bool = True,
         start_after: str | None = None,
+        scope: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="The classes of personal fields it receives (identity, contact, "
+                "opinions, scores, sanctions, work); none: no personal field (each is null and "
+                "named in the event's `redacted`)"
+            ),
+        ] = None,
     ) -> CreatedWebhookSubscription:
         unit = parse_id(unit_id, "unitId")
         ensure_office_of(info, unit)
@@ -104,6 +113,7 @@ class WebhookMutation:
                     active=active,
                     start_after=start_after,
                     created_by=info.context.actor.person_id,
+                    scope=scope,
                 )
             except DomainError as exc:
                 raise graphql_error(exc) from None

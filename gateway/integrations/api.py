@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import EventFilter, LogWatcher, read_page
+from gateway.integrations.scopes import FULL, Scope, parse_scope
 from gateway.integrations.subscriptions import check_types
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
@@ -47,7 +48,16 @@ def feed_filter(actor: Actor, unit: UUID | None, types: list[str] | None) -> Eve
             f"({actor.tenant_id}), not unit {unit}",
             missing_relation="MEMBER_OF_UNIT",
         )
-    return EventFilter(unit_id=actor.tenant_id, types=kinds)
+    return EventFilter(unit_id=actor.tenant_id, types=kinds, allowed=feed_scope(actor).types)
+
+
+def feed_scope(actor: Actor) -> Scope:
+    """What of each event `actor` sees: auditors and administrators everything; an integration
+    what its token's `scope` claim grants (no claim: no personal field).
+    """
+    if actor.has(Role.AUDITOR) or actor.has(Role.ADMIN):
+        return FULL
+    return parse_scope(actor.integration_scope or (), strict=False)
 
 
 @router.get("/events")
@@ -67,8 +77,11 @@ async def events(
         float, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for an event if none yet")
     ] = 0,
 ) -> JSONResponse:
-    """CloudEvents after `after` that the caller may see, oldest first, and the cursor to resume."""
+    """CloudEvents after `after` that the caller may see, oldest first, and the cursor to resume;
+    personal fields outside the caller's scope are null and named in each event's `redacted`.
+    """
     event_filter = feed_filter(actor, unit, type_)
+    scope = feed_scope(actor)
     cursor = Cursor.decode(after)
     watcher: LogWatcher = request.app.state.log_watcher
     deadline = time.monotonic() + wait
@@ -84,7 +97,7 @@ async def events(
         # A lost notification costs at most a second.
         await watcher.wait(ticket, min(remaining, 1.0))
     body: dict[str, Any] = {
-        "events": [to_json(event, c.encode()) for event, c in page.events],
+        "events": [to_json(event, c.encode(), scope) for event, c in page.events],
         "cursor": page.cursor.encode(),
         "has_more": page.has_more,
     }

@@ -31,9 +31,11 @@ from standardwebhooks.webhooks import Webhook
 
 from gateway.integrations import dingtalk, outbound
 from gateway.integrations.cursor import Cursor
-from gateway.integrations.envelope import RecordedEvent, to_json_bytes
+from gateway.integrations.envelope import RecordedEvent, redacted_event, to_json_bytes
 from gateway.integrations.feed import Conn, EventFilter, read_log, read_page, services
+from gateway.integrations.scopes import NO_PERSONAL_FIELDS, Scope
 from gateway.integrations.store import SCHEMA, WEBHOOKS_CHANNEL, hold_lock
+from gateway.integrations.subscriptions import subscription_scope
 from kernel.settings import Settings
 from kernel.waiting import first_of, pause
 
@@ -111,6 +113,7 @@ def signed_request(
     cursor: str | None,
     now: datetime,
     signing_key: bytes | None = None,
+    scope: Scope = NO_PERSONAL_FIELDS,
 ) -> tuple[bytes, dict[str, str]]:
     """The body and Standard Webhooks headers of one delivery attempt.
 
@@ -118,7 +121,7 @@ def signed_request(
     `v1a` (Ed25519 over the same `{id}.{timestamp}.{body}`, which the library cannot make yet):
     receivers verify whichever they hold the key for.
     """
-    body = to_json_bytes(event, cursor)
+    body = to_json_bytes(event, cursor, scope)
     signature = Webhook(secret).sign(event.event_id, now, body.decode())
     if signing_key is not None:
         signed = f"{event.event_id}.{int(now.timestamp())}.".encode() + body
@@ -153,9 +156,10 @@ async def send(
     timeout: float,
     kind: str = "STANDARD",
     signing_key: bytes | None = None,
+    scope: Scope = NO_PERSONAL_FIELDS,
 ) -> Outcome:
-    """POST one signed event; never raises for what the receiver, the network or the outbound
-    policy did (a refusal by the policy is an outcome with `refused`).
+    """POST one signed event, as `scope` may see it; never raises for what the receiver, the
+    network or the outbound policy did (a refusal by the policy is an outcome with `refused`).
     """
     now = datetime.now(UTC)
     started = time.perf_counter()
@@ -163,9 +167,10 @@ async def send(
     try:
         outbound.check_url(url)
         if kind == "DINGTALK":
-            response, refusal = await dingtalk.post(http, url, secret, event, timeout)
+            shown = redacted_event(event, scope)
+            response, refusal = await dingtalk.post(http, url, secret, shown, timeout)
         else:
-            body, headers = signed_request(secret, event, cursor, now, signing_key)
+            body, headers = signed_request(secret, event, cursor, now, signing_key, scope)
             response = await http.post(url, content=body, headers=headers, timeout=timeout)
     except outbound.OutboundRefusedError as exc:
         error = f"refused by the outbound policy ({exc.rule}): {exc.message}"
@@ -245,6 +250,7 @@ async def deliver_subscription(
             settings.timeout,
             sub["kind"],
             sub["signing_key"],
+            subscription_scope(sub["kind"], sub["scope"]),
         )
         async with conn.transaction():
             await record_attempt(
@@ -346,7 +352,7 @@ async def redeliver_requested(
     """Carry out the redeliveries the office asked for (one attempt each, recorded)."""
     rows = await conn.fetch(
         f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret, s.kind, "
-        "s.signing_key "
+        "s.signing_key, s.scope "
         f"FROM {SCHEMA}.webhook_requests r JOIN {SCHEMA}.webhook_subscriptions s "
         "ON s.id = r.subscription_id WHERE r.kind = 'REDELIVER' AND r.done_at IS NULL "
         "ORDER BY r.id LIMIT 100"
@@ -366,6 +372,7 @@ async def redeliver_requested(
                     settings.timeout,
                     row["kind"],
                     row["signing_key"],
+                    subscription_scope(row["kind"], row["scope"]),
                 )
                 count = await conn.fetchval(
                     f"SELECT count(*) FROM {SCHEMA}.webhook_attempts "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -38,6 +39,7 @@ from kernel.web import (
 from services.directory.application import Directory
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
+from services.feedback.anonymity import disclosure_key_path
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
@@ -283,8 +285,40 @@ def file_complaint(
             body.content,
             body.received_on or _today(),
             _today(),
+            filer_details={"login": actor.login, "name": actor.name},
         ),
     )
+
+
+class Disclose(Command):
+    reason: Reason = Field(description="why the filer must be known (recorded with the opening)")
+
+
+@router.post("/complaints/{complaint_id}/filer-disclosure", status_code=201)
+def disclose_filer(
+    complaint_id: UUID, body: Disclose, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Open an anonymous complaint's sealed filer (审计/纪检 only, with a reason); the opening
+    is recorded as an event of the complaint (who, when, why) before the filer is answered.
+    """
+    unit_id = app.get_complaint(complaint_id).unit_id
+    require_role(actor, Role.AUDITOR)
+    if actor.tenant_id is not None:
+        require_unit(actor, unit_id)
+    opened: dict[str, Any] = {}
+
+    def decide(version: int | None) -> Committed:
+        committed, filer = app.disclose_filer(complaint_id, version)
+        opened.update(filer)
+        return committed
+
+    answer = run_versioned(app, request, actor, Role.AUDITOR, body, decide, reason=body.reason)
+    if not opened:
+        # A replay of an earlier request: the opening it recorded answered then, not again.
+        return answer
+    result = json.loads(bytes(answer.body))
+    result["filer"] = opened
+    return JSONResponse(result, status_code=answer.status_code)
 
 
 @router.post("/complaints/{complaint_id}/assignment", status_code=201)
@@ -401,6 +435,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         feedback_app = Feedback.on_postgres(settings.database_url)
         feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
         app.state.grants = GrantsInForce(feedback_app.org)
+        feedback_app.disclosure_key_file = disclosure_key_path(
+            settings.key_dir, settings.kaohe_disclosure_key_file
+        )
         app.state.feedback = feedback_app
         stop = asyncio.Event()
         schedule = asyncio.create_task(
