@@ -12,13 +12,13 @@ import base64
 import re
 import secrets
 from enum import StrEnum
-from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import asyncpg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway.integrations import outbound
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import Conn, services
 from gateway.integrations.scopes import Scope, parse_scope
@@ -93,18 +93,6 @@ def public_key(signing_key: bytes) -> str:
     return "whpk_" + base64.b64encode(raw).decode()
 
 
-def check_url(url: str) -> str:
-    """An absolute http(s) URL, or a refusal naming the field."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise RuleViolatedError(
-            "integrations.webhook_url",
-            f"url: {url!r} is not an absolute http or https URL",
-            field="url",
-        )
-    return url
-
-
 def check_types(types: list[str] | None, field: str = "types") -> list[str] | None:
     """Event types (`kaohe.goals.Approved.v1`) or prefixes (`kaohe.goals.*`), or a refusal."""
     if not types:
@@ -177,7 +165,8 @@ async def create(
     DingTalk gave the group (`secret`). `scope`: the classes of personal fields it receives
     (`check_scope`).
     """
-    check_url(url)
+    # The rules that need no DNS; the caller vets where the host resolves (OutboundPolicy.vet_url).
+    outbound.check_url(url)
     kinds = check_types(types)
     granted = check_scope(scope, kind)
     if kind is ReceiverKind.DINGTALK and not (secret or "").strip():

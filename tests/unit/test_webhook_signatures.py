@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from gateway.integrations.outbound import check_url
 from gateway.integrations.subscriptions import (
     check_types,
-    check_url,
     new_secret,
     new_signing_key,
     public_key,
