@@ -118,7 +118,7 @@ async def _project(
         if not rows:
             return 0
         if one_by_one:
-            set_aside = await _apply_one_by_one(conn, schema, projection, rows)
+            set_aside = await apply_one_by_one(conn, schema, projection, rows)
         else:
             async with ProjectionWriter(conn) as writer:
                 for row in rows:
@@ -151,10 +151,12 @@ async def _project(
     return len(rows)
 
 
-async def _apply_one_by_one(
+async def apply_one_by_one(
     conn: asyncpg.Connection, schema: str, projection: Projection, rows: list[asyncpg.Record]
 ) -> list[Quarantined]:
-    """Apply each event in a savepoint of its own; quarantine those that fail on their own."""
+    """Apply each event of `rows` in a savepoint of its own, inside the caller's transaction;
+    quarantine (in `schema`) those that fail through their own fault, and return them.
+    """
     set_aside = []
     for row in rows:
         try:

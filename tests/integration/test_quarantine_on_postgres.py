@@ -29,8 +29,10 @@ from deploy import replay as replay_command
 from gateway.app import projections
 from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.replay import compare, differing, rebuild
+from gateway.audit.time_travel import AsOfPoint, as_of
 from gateway.audit.trail import TrailFilter, trail_page
 from gateway.freshness import Freshness
+from gateway.projections.directory import DirectoryProjection
 from gateway.projections.runner import catch_up, create_read_schema
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
@@ -475,3 +477,29 @@ async def test_waiting_for_a_quarantined_position_answers_at_once_with_the_error
         "position": position,
         "recordId": str(praise_id),
     }
+
+
+async def test_time_travel_answers_a_record_whose_stream_holds_a_poison_event(
+    own_database: str, logs: Logs
+) -> None:
+    # The unit's stream holds the poisoned name; the person joined after it must still be there.
+    pool = await asyncpg.create_pool(own_database, min_size=1, max_size=2)
+    try:
+        async with as_of(pool, DirectoryProjection, logs.a.id, AsOfPoint()) as scratch:
+            names = {
+                r["name"]
+                for r in await scratch.conn.fetch(
+                    f"SELECT name FROM {scratch.table('people')} WHERE unit_id = $1", logs.a.id
+                )
+            }
+            set_aside = [
+                r["position"]
+                for r in await scratch.conn.fetch(
+                    f"SELECT position FROM {scratch.table('quarantine')}"
+                )
+            ]
+    finally:
+        await pool.close()
+
+    assert "赵六" in names
+    assert set_aside == [logs.poison["name"][1]]
