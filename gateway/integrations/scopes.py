@@ -98,6 +98,14 @@ CLASSIFICATION: Mapping[str, Mapping[str, frozenset[FieldClass]]] = {
         "person_id": NONE,
         "to_department_id": NONE,
     },
+    "kaohe.directory.PlatformAuditorAppointed.v1": {
+        "body": NONE,
+        "effective_on": NONE,
+        "login": frozenset({_I}),
+        "name": frozenset({_I}),
+        "person_id": NONE,
+    },
+    "kaohe.directory.PlatformAuditorRevoked.v1": {"effective_on": NONE, "person_id": NONE},
     "kaohe.directory.PrincipalLeaderAppointed.v1": {
         "effective_on": NONE,
         "ends_on": NONE,
