@@ -9,6 +9,8 @@ into SQL directly, and PostgreSQL's own message would otherwise be the answer.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
@@ -24,9 +26,14 @@ from graphql.language import (
     ObjectFieldNode,
     StringValueNode,
 )
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
+from strawberry.types.scalar import ScalarDefinition
 
+from kernel.calendar import china_date
+from kernel.dates import DATE_PLAUSIBLE, date_problem
 from kernel.errors import DomainError
 from kernel.text import TEXT_STORABLE, storable_problem, unstorable_in
 from kernel.web import STATUS_OF
@@ -161,3 +168,31 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
         path=error.path,
         extensions={**(error.extensions or {}), **extensions},
     )
+
+
+def plausible(definition: ScalarDefinition) -> ScalarDefinition:
+    """strawberry's Date or DateTime scalar, refusing (`kernel.date_plausible`) a value outside
+    the plausible range of a record: a query's date or instant near year 1 or 9999 would
+    otherwise overflow when moved to China time or by a day, and answer INTERNAL.
+    """
+    parse = definition.parse_value
+    assert parse is not None  # strawberry's own scalars parse
+
+    def parse_plausible(value: object) -> object:
+        parsed = parse(value)
+        day = parsed.date() if isinstance(parsed, dt.datetime) else parsed
+        assert isinstance(day, dt.date)
+        if (problem := date_problem(day, china_date())) is not None:
+            raise StrawberryInputCoercionError(
+                f"Value cannot represent a {definition.name}: {problem} ({DATE_PLAUSIBLE})"
+            )
+        return parsed
+
+    return dataclasses.replace(definition, parse_value=parse_plausible)
+
+
+# The schema's Date and DateTime: bounded as every command's dates are (see kernel.dates).
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
+    dt.date: plausible(DateDefinition),
+    dt.datetime: plausible(DateTimeDefinition),
+}

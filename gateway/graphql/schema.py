@@ -19,7 +19,7 @@ from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
-from gateway.graphql.input_rules import ErrorShape, StorableArguments
+from gateway.graphql.input_rules import SCALAR_OVERRIDES, ErrorShape, StorableArguments
 from gateway.graphql.limits import GraphQLLimits, OperationGate
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery
@@ -81,5 +81,9 @@ def build_schema(max_depth: int, limits: GraphQLLimits | None = None) -> strawbe
         QuarantineErrors,
     ]
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
     )
