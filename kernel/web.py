@@ -136,7 +136,9 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 def _field_of(error: Any) -> str:
     """The dotted path of a validation error (`items.1.title`), down into a field's value when
     the check that failed walked it (`extra_work.2`)."""
-    parts = [str(p) for p in error["loc"] if p != "body"]
+    loc = list(error["loc"])
+    # FastAPI puts "body" first for the request body; a field may be named body too.
+    parts = [str(p) for p in (loc[1:] if loc[:1] == ["body"] else loc)]
     if within := (error.get("ctx") or {}).get("within"):
         parts.append(str(within))
     return ".".join(parts)

@@ -28,7 +28,7 @@ from graphql.language import (
 )
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 from strawberry.types.scalar import ScalarDefinition
 
@@ -155,7 +155,10 @@ def shaped(error: GraphQLError) -> GraphQLError:
         )
     if not (error.extensions or {}).get("code") and not error.path:
         # Parsing, validation and variable coercion: the caller's document or variables.
-        return _with(error, error.message, {"code": "INVALID_INPUT", "status": 422})
+        rule = (
+            "graphql.syntax" if error.message.startswith("Syntax Error") else "graphql.validation"
+        )
+        return _with(error, error.message, {"code": "INVALID_INPUT", "status": 422, "rule": rule})
     return error
 
 
@@ -171,7 +174,7 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
 
 
 def plausible(definition: ScalarDefinition) -> ScalarDefinition:
-    """strawberry's Date or DateTime scalar, refusing (`kernel.date_plausible`) a value outside
+    """strawberry's DateTime (or Date) scalar, refusing (`kernel.date_plausible`) a value outside
     the plausible range of a record: a query's date or instant near year 1 or 9999 would
     otherwise overflow when moved to China time or by a day, and answer INTERNAL.
     """
@@ -191,8 +194,7 @@ def plausible(definition: ScalarDefinition) -> ScalarDefinition:
     return dataclasses.replace(definition, parse_value=parse_plausible)
 
 
-# The schema's Date and DateTime: bounded as every command's dates are (see kernel.dates).
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
-    dt.date: plausible(DateDefinition),
-    dt.datetime: plausible(DateTimeDefinition),
-}
+# The schema's DateTime, bounded as every command's dates are (see kernel.dates). Dates are
+# left to the commands, whose refusal names the input field; a query's instants are the
+# gateway's own to bound.
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: plausible(DateTimeDefinition)}

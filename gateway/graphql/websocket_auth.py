@@ -90,21 +90,6 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
                 exc.status_code, exc.reason, code="BAD_REQUEST", rule="gateway.graphql_request"
             )
 
-    async def process_result(self, request: Any, result: Any) -> Any:
-        """The result in GraphQL's shape; a refusal before execution (a syntax error, a rule of
-        validation) gets a code too, like every other refusal."""
-        data = await super().process_result(request, result)
-        errors: Any = data.get("errors") or []
-        for error in errors:
-            extensions: dict[str, Any] = error.setdefault("extensions", {})
-            if "code" in extensions or "path" in error:
-                continue
-            if str(error.get("message", "")).startswith("Syntax Error"):
-                extensions.update(code="GRAPHQL_PARSE_FAILED", rule="graphql.syntax")
-            else:
-                extensions.update(code="GRAPHQL_VALIDATION_FAILED", rule="graphql.validation")
-        return data
-
     def _validate_batch_request(self, request_data: Any, protocol: Any) -> None:
         raise RefusedRequest(
             400,

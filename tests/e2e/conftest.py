@@ -31,6 +31,11 @@ REGISTER_OUTSIDERS = """mutation($code: String!) {
 ADD_OUTSIDER = """mutation($unit: ID!) {
   addPerson(unitId: $unit, name: "外单位领导", login: "outsider", positionCategory: LEADER) {
     person { id } } }"""
+ADD_OFFICER = """mutation($unit: ID!, $login: String!) {
+  addPerson(unitId: $unit, name: "考核办", login: $login, positionCategory: LEADER) {
+    person { id } } }"""
+GRANT_OFFICE = """mutation($unit: ID!, $person: ID!) {
+  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE) { position } }"""
 
 
 @dataclass
@@ -90,6 +95,25 @@ class System:
         unit = self.data(admin, REGISTER_OUTSIDERS, code=code)["registerUnit"]["unit"]["id"]
         person = self.data(admin, ADD_OUTSIDER, unit=unit)["addPerson"]["person"]["id"]
         return self.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit))
+
+    def officer(self, unit_id: str) -> UUID:
+        """A person of the unit added and granted APPRAISAL_OFFICE for the purpose: every
+        request checks that the token's person holds its roles."""
+        admin = self.token([Role.ADMIN])
+        login = f"officer-{uuid4().hex[:8]}"
+        officer = self.data(admin, ADD_OFFICER, unit=unit_id, login=login)["addPerson"]["person"][
+            "id"
+        ]
+        self.data(admin, GRANT_OFFICE, unit=unit_id, person=officer)
+        return UUID(officer)
+
+    def office(self, unit_id: str) -> str:
+        """An APPRAISAL_OFFICE token of the unit, for a new officer (see `officer`)."""
+        return self.token(
+            [Role.APPRAISEE, Role.APPRAISAL_OFFICE],
+            person_id=self.officer(unit_id),
+            tenant_id=UUID(unit_id),
+        )
 
     def http(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
         """The raw HTTP answer to a GraphQL request."""

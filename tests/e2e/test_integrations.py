@@ -87,25 +87,17 @@ def until(condition: Callable[[], bool], seconds: float = 60) -> None:
         time.sleep(0.1)
 
 
-ADD_OFFICER = """mutation($unit: ID!) {
-  addPerson(unitId: $unit, name: "考核办", login: "officer", positionCategory: LEADER) {
-    person { id } } }"""
-GRANT_OFFICE = """mutation($unit: ID!, $person: ID!) {
-  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE) { position } }"""
-
-
 def make_unit(system: System, name: str) -> Unit:
     admin = system.token([Role.ADMIN])
     code = f"INT-{uuid4().hex[:6].upper()}"
     unit_id = system.data(admin, REGISTER, name=name, code=code)["registerUnit"]["unit"]["id"]
     # Every request checks the roles a token claims against the org chart: the office's
     # token is for a person holding the role.
-    officer = system.data(admin, ADD_OFFICER, unit=unit_id)["addPerson"]["person"]["id"]
-    system.data(admin, GRANT_OFFICE, unit=unit_id, person=officer)
+    officer = system.officer(unit_id)
     office = system.token(
-        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=UUID(officer), tenant_id=UUID(unit_id)
+        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=officer, tenant_id=UUID(unit_id)
     )
-    appraisee = system.token([Role.APPRAISEE], person_id=UUID(officer), tenant_id=UUID(unit_id))
+    appraisee = system.token([Role.APPRAISEE], person_id=officer, tenant_id=UUID(unit_id))
     integration = system.token([Role.INTEGRATION], tenant_id=UUID(unit_id))
     return Unit(unit_id, office, integration, appraisee)
 

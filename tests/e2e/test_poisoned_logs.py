@@ -72,7 +72,7 @@ def unit(system: System, code: str) -> Unit:
     unit_id = system.data(admin, REGISTER, name=f"{code}单位", code=code)["registerUnit"]["unit"][
         "id"
     ]
-    office = system.token([Role.APPRAISAL_OFFICE], tenant_id=UUID(unit_id))
+    office = system.office(unit_id)
     dept = system.data(office, OPEN, unit=unit_id)["openDepartment"]["department"]["id"]
     person = system.data(office, ADD, unit=unit_id, login=f"wf-{code.lower()}", dept=dept)[
         "addPerson"
@@ -185,7 +185,7 @@ def test_the_office_lists_its_units_quarantined_events(system: System, poisoned:
     ]
     assert all(e["unitId"] == a.id and e["error"] and len(e["stateSha256"]) == 64 for e in listed)
     assert system.data(b.office, QUARANTINED, unit=None)["quarantinedEvents"] == []
-    auditor = system.token([Role.AUDITOR])
+    auditor = system.platform_auditor()
     assert len(system.data(auditor, QUARANTINED, unit=None)["quarantinedEvents"]) == 2
     refused = system.error(b.office, QUARANTINED, unit=a.id)
     assert refused["extensions"]["code"] == "FORBIDDEN"
@@ -206,7 +206,7 @@ def test_the_gateway_metrics_count_the_quarantined_events(
 def test_the_audit_trail_shows_the_poison_events_as_stored(
     system: System, poisoned: Poisoned
 ) -> None:
-    trail = system.data(system.token([Role.AUDITOR]), TRAIL, unit=poisoned.a.id)["auditTrail"]
+    trail = system.data(system.platform_auditor(), TRAIL, unit=poisoned.a.id)["auditTrail"]
     shown = {(e["node"]["service"], e["node"]["position"]): e["node"] for e in trail["edges"]}
 
     assert shown[("goals", poisoned.summary_poison)]["payload"]["text"] == f"修改{NUL}"

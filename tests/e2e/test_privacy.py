@@ -27,9 +27,11 @@ from tests.e2e.test_integrations import (
     read_all,
     until,
 )
-from tests.receiver import Receiver
+from tests.receiver import OUTBOUND_ALLOW, Receiver
 
 pytestmark = pytest.mark.e2e
+# The operator's allow-list names the test receivers' address (127.0.0.2), nothing else.
+SYSTEM_ENV = {"KAOHE_OUTBOUND_ALLOW": OUTBOUND_ALLOW}
 
 SUBSCRIBE = """mutation($unit: ID!, $url: String!, $scope: [String!]) {
   createWebhookSubscription(unitId: $unit, url: $url, scope: $scope) {
@@ -139,8 +141,8 @@ def test_an_anonymous_complainant_is_named_on_no_channel_and_opened_only_by_an_a
     ours, person = unit
     filer = uuid4()
     cadre = system.token([Role.SERVED_CADRE], person_id=filer, tenant_id=UUID(ours.id))
-    auditor_id = uuid4()
-    auditor = system.token([Role.AUDITOR], person_id=auditor_id)
+    auditor = system.platform_auditor()
+    auditor_id = system.platform_auditor_id
     receiver = Receiver()
     with receiver.running():
         created = system.data(

@@ -1,4 +1,4 @@
-"""A query's Date and DateTime arguments are bounded like every command's dates
+"""A query's DateTime arguments are bounded like every command's dates
 (`kernel.date_plausible`): an instant near year 1 or 9999 overflowed when moved to China time
 and answered INTERNAL instead of naming the argument.
 """
@@ -30,7 +30,7 @@ async def test_an_implausible_instant_is_refused_before_any_resolver_runs(instan
     assert "kernel.date_plausible" in error.message
 
 
-async def test_an_implausible_date_literal_is_refused_too() -> None:
+async def test_an_implausible_instant_literal_is_refused_too() -> None:
     answer = await SCHEMA.execute(
         f'{{ managersAsOf(personId: "{PERSON}", asOf: {{position: 1}}, '
         'at: "9999-12-31T23:59:59+14:00") { __typename } }'
