@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from kernel.context import PLATFORM_READERS, Actor, Scope
+from kernel.keyfiles import load_or_create_private_key
 from kernel.roles import Role
 from kernel.settings import Settings
 
@@ -70,24 +70,7 @@ class SigningKey:
 def load_or_create_signing_key(key_dir: Path) -> SigningKey:
     """The development signing key under `key_dir`, created (once, atomically) if missing."""
     path = key_dir / KEY_FILE
-    if not path.exists():
-        key_dir.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        tmp = key_dir / f".{KEY_FILE}.{os.getpid()}"
-        tmp.write_bytes(pem)
-        tmp.chmod(0o600)
-        try:
-            # link() fails if another process created the key first: theirs wins.
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    private = load_or_create_private_key(path, Ed25519PrivateKey.generate)
     if not isinstance(private, Ed25519PrivateKey):
         msg = f"{path} is not an Ed25519 private key"
         raise TypeError(msg)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
@@ -26,6 +25,7 @@ from uuid import UUID, uuid5
 from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from kernel.keyfiles import load_or_create_private_key
 from services.feedback.domain import NAMESPACE
 
 # Fixed forever: what every anonymous filing shows as its actor.
@@ -80,23 +80,7 @@ def load_or_create_disclosure_key(path: Path) -> X25519PrivateKey:
     """The disclosure key at `path`, created (once, atomically) if missing: development only;
     in production the authority provides the file.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = X25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        tmp = path.parent / f".{path.name}.{os.getpid()}"
-        tmp.write_bytes(pem)
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = load_or_create_private_key(path, X25519PrivateKey.generate)
     if not isinstance(key, X25519PrivateKey):
         msg = f"{path} is not an X25519 private key"
         raise TypeError(msg)
