@@ -34,7 +34,8 @@ from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
-from kernel.web import bearer_token, install_kernel
+from kernel.openapi import complete_openapi
+from kernel.web import bearer_token, get_actor, install_kernel
 
 log = structlog.get_logger("kaohe.gateway")
 
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

@@ -34,6 +34,7 @@ from kernel.errors import (
     NotPermittedError,
     RuleViolatedError,
 )
+from kernel.openapi import complete_openapi
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
@@ -305,10 +306,12 @@ def service_app(
     router: APIRouter,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
 ) -> FastAPI:
-    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`."""
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
+    an OpenAPI document that shows them (`kernel.openapi`)."""
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
     app.include_router(router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:
