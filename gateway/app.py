@@ -32,9 +32,9 @@ from gateway.projections.reviews import ReviewsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
+from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
-from kernel.openapi import complete_openapi
 from kernel.web import bearer_token, get_actor, install_kernel
 
 log = structlog.get_logger("kaohe.gateway")
