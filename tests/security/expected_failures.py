@@ -17,6 +17,10 @@ F7_E = "issue 13 finding 7: a malformed id answers Python's int() message, with 
 F7_F = "issue 13 finding 7: a non-ASCII idempotency key answers \"'ascii' codec can't encode\""
 F7_G = "issue 13 finding 7: a value the scalar cannot take answers with no error code"
 F7_H = "issue 13 finding 7: a year-1 or year-9999 date is accepted, or refused without naming it"
+F7_I = (
+    "issue 13 finding 7: a lone surrogate in a query argument answers an error 'None' with no "
+    "error code"
+)
 NOT_A = "not named by issue 13 (reported): a megabyte CSV import answers 500"
 NOT_B = (
     "not named by issue 13 (reported): a megabyte item id (a URL path segment) answers "
@@ -176,7 +180,7 @@ HOSTILE: dict[str, str] = {
     "query.accessLog.until[2024-02-30]": F7_C,
     "query.accessLog.until[not-a-datetime]": F7_G,
     "query.accessLog.until[year-10000]": F7_G,
-    "query.auditTrail.eventTypes[lone-surrogate]": F1_B,
+    "query.auditTrail.eventTypes[lone-surrogate]": F7_I,
     "query.auditTrail.eventTypes[nul]": F7_A,
     "query.auditTrail.from[2024-02-30]": F7_C,
     "query.auditTrail.from[not-a-datetime]": F7_G,
@@ -185,7 +189,7 @@ HOSTILE: dict[str, str] = {
     "query.auditTrail.until[not-a-datetime]": F7_G,
     "query.auditTrail.until[year-10000]": F7_G,
     "query.dossier.personId[other-units-id]": F3_A,
-    "query.goalSets.period[lone-surrogate]": F1_B,
+    "query.goalSets.period[lone-surrogate]": F7_I,
     "query.goalSets.period[nul]": F7_A,
     "query.managers.at[2024-02-30]": F7_C,
     "query.managers.at[9999-12-31]": F7_C,
@@ -195,17 +199,17 @@ HOSTILE: dict[str, str] = {
     "query.managersAsOf.at[9999-12-31]": F7_C,
     "query.managersAsOf.at[not-a-datetime]": F7_G,
     "query.managersAsOf.at[year-10000]": F7_G,
-    "query.monthlySummaries.month[lone-surrogate]": F1_B,
+    "query.monthlySummaries.month[lone-surrogate]": F7_I,
     "query.monthlySummaries.month[nul]": F7_A,
     "query.people.at[2024-02-30]": F7_C,
     "query.people.at[9999-12-31]": F7_C,
     "query.people.at[not-a-datetime]": F7_G,
     "query.people.at[year-10000]": F7_G,
-    "query.people.nameContains[lone-surrogate]": F1_B,
+    "query.people.nameContains[lone-surrogate]": F7_I,
     "query.people.nameContains[nul]": F7_A,
-    "query.referenceGoals.period[lone-surrogate]": F1_B,
+    "query.referenceGoals.period[lone-surrogate]": F7_I,
     "query.referenceGoals.period[nul]": F7_A,
-    "query.weeklyReports.week[lone-surrogate]": F1_B,
+    "query.weeklyReports.week[lone-surrogate]": F7_I,
     "query.weeklyReports.week[nul]": F7_A,
 }
 
