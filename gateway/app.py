@@ -36,9 +36,10 @@ from gateway.projections.runner import Projection, create_read_schema, run_proje
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.limits import BodySizeLimit
+from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
-from kernel.web import bearer_token, check_grants, install_kernel
+from kernel.web import bearer_token, check_grants, get_actor, install_kernel
 from services.directory.application import Directory
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

@@ -39,6 +39,7 @@ from kernel.errors import (
     RuleViolatedError,
 )
 from kernel.limits import BodySizeLimit
+from kernel.openapi import complete_openapi
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
@@ -427,11 +428,13 @@ def service_app(
     router: APIRouter,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
 ) -> FastAPI:
-    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`."""
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
+    an OpenAPI document that shows them (`kernel.openapi`)."""
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
     app.include_router(router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:
