@@ -150,10 +150,24 @@ def _rule_of(error: Any) -> str:
     return TEXT_STORABLE if error["type"] == "string_unicode" else str(error["type"])
 
 
+# pydantic's words for a date it cannot read name its parser's internals ("year 0 is out of
+# range"); a caller needs to know what to write instead.
+UNREADABLE_DATE = {
+    "date_parsing": "not a real date: write it as 2026-04-01",
+    "date_from_datetime_parsing": "not a real date: write it as 2026-04-01",
+    "datetime_parsing": "not a real date and time: write it as 2026-04-01T09:30:00+08:00",
+    "datetime_from_date_parsing": "not a real date and time: write it as 2026-04-01T09:30:00+08:00",
+}
+
+
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = [
-        {"field": _field_of(err), "rule": _rule_of(err), "message": err["msg"]}
+        {
+            "field": _field_of(err),
+            "rule": _rule_of(err),
+            "message": UNREADABLE_DATE.get(err["type"], err["msg"]),
+        }
         for err in exc.errors()
     ]
     first = details[0] if details else {"field": None, "rule": None, "message": "invalid"}

@@ -38,7 +38,7 @@ OPEN_STATUSES = [s.value for s in ComplaintStatusCode if s.is_open]
 
 def parse_quarter(value: str, field: str = "quarter") -> str:
     """A quarter argument, `2026-Q3`; anything else is refused naming the argument."""
-    if not QUARTER.match(value):
+    if not QUARTER.fullmatch(value):
         raise GraphQLError(
             f"{field}: {value!r} is not a quarter like 2026-Q3",
             extensions={

@@ -28,7 +28,7 @@ from graphql.language import (
 )
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 from strawberry.types.scalar import ScalarDefinition
 
@@ -194,7 +194,35 @@ def plausible(definition: ScalarDefinition) -> ScalarDefinition:
     return dataclasses.replace(definition, parse_value=parse_plausible)
 
 
-# The schema's DateTime, bounded as every command's dates are (see kernel.dates). Dates are
-# left to the commands, whose refusal names the input field; a query's instants are the
-# gateway's own to bound.
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: plausible(DateTimeDefinition)}
+EXAMPLES = {
+    "Date": "date: write it as 2026-04-01",
+    "DateTime": "date and time: write it as 2026-04-01T09:30:00+08:00",
+}
+
+
+def readable(definition: ScalarDefinition) -> ScalarDefinition:
+    """strawberry's Date or DateTime scalar, refusing what it cannot parse in words a caller can
+    act on (not the parser's: "day is out of range for month").
+    """
+    parse = definition.parse_value
+    assert parse is not None
+
+    def parse_readable(value: object) -> object:
+        try:
+            return parse(value)
+        except StrawberryInputCoercionError:
+            raise StrawberryInputCoercionError(
+                f"Value cannot represent a {definition.name}: {str(value)[:40]!r} is not a real "
+                f"{EXAMPLES[definition.name]}"
+            ) from None
+
+    return dataclasses.replace(definition, parse_value=parse_readable)
+
+
+# The schema's Date and DateTime, refused in words a caller can act on; a DateTime also bounded
+# as every command's dates are (see kernel.dates). Dates are bounded by the commands, whose
+# refusal names the input field; a query's instants are the gateway's own to bound.
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
+    dt.date: readable(DateDefinition),
+    dt.datetime: plausible(readable(DateTimeDefinition)),
+}

@@ -28,15 +28,30 @@ IdempotencyKey = Annotated[str | None, strawberry.argument(description=IDEMPOTEN
 ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
-def _service_error(response: httpx.Response) -> GraphQLError:
+def _service_error(service: str, response: httpx.Response) -> GraphQLError:
+    """A service's refusal as a GraphQL error: its own error shape passed on as it is; anything
+    else (an answer of the HTTP server itself, such as 414 for a path too long) as a refusal
+    with a code, never the answer's own text."""
     try:
-        body = response.json().get("error", {})
+        body = response.json()
     except ValueError:
-        body = {}
-    extensions = {k: v for k, v in body.items() if k != "message"} or {
-        "status": response.status_code
-    }
-    return GraphQLError(body.get("message") or response.text[:500], extensions=extensions)
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("code"):
+        extensions = {k: v for k, v in error.items() if k != "message"}
+        return GraphQLError(str(error.get("message") or ""), extensions=extensions)
+    status = response.status_code
+    refused = status < 500
+    return GraphQLError(
+        f"the {service} service refused the request (HTTP {status})"
+        if refused
+        else f"the {service} service failed (HTTP {status}); try again later",
+        extensions={
+            "code": "INVALID_INPUT" if refused else "SERVICE_UNAVAILABLE",
+            "status": 422 if refused else 503,
+            "rule": "gateway.service_answer",
+        },
+    )
 
 
 def _json(value: Any) -> Any:
@@ -87,7 +102,7 @@ async def forward(
             extensions={"code": "SERVICE_UNAVAILABLE", "status": 503},
         ) from None
     if response.status_code >= 400:
-        raise _service_error(response)
+        raise _service_error(service, response)
     result: dict[str, Any] = response.json()
     position = max(result.get("positions") or [0])
     await projected_up_to(info, service, position)

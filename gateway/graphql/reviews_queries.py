@@ -393,7 +393,12 @@ class ReviewsQuery:
         else:
             raise GraphQLError(
                 "give the cycle's id, or its unitId and quarter",
-                extensions={"code": "INVALID_INPUT", "status": 422, "field": "id"},
+                extensions={
+                    "code": "INVALID_INPUT",
+                    "status": 422,
+                    "field": "id",
+                    "rule": "one_of",
+                },
             )
         return ReviewCycle.from_row(row) if row else None
 

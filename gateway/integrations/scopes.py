@@ -416,7 +416,7 @@ def parse_scope(tokens: Iterable[str], field: str = "scope", strict: bool = True
             classes.update(FieldClass)
         elif kind == "fields" and value in {c.value for c in FieldClass}:
             classes.add(FieldClass(value))
-        elif kind == "events" and TYPE_PATTERN.match(value):
+        elif kind == "events" and TYPE_PATTERN.fullmatch(value):
             types.add(value)
         elif strict:
             known = ", ".join(c.value for c in FieldClass)

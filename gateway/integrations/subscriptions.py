@@ -98,7 +98,7 @@ def check_types(types: list[str] | None, field: str = "types") -> list[str] | No
     if not types:
         return None
     for kind in types:
-        if not TYPE_PATTERN.match(kind):
+        if not TYPE_PATTERN.fullmatch(kind):
             raise RuleViolatedError(
                 "integrations.event_type",
                 f"{field}: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "

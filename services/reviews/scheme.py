@@ -63,7 +63,7 @@ class Indicator:
     def from_dict(cls, d: dict[str, Any], field: str = "indicator") -> Indicator:
         """Parse and check one indicator."""
         code = str(d.get("code") or "")
-        if not CODE.match(code):
+        if not CODE.fullmatch(code):
             raise RuleViolatedError(
                 "reviews.indicator_code",
                 f"{code!r} is not an indicator code: upper-case letters, digits and _",

@@ -46,7 +46,17 @@ def secured(database: str, data_dir: Path) -> Iterator[Secured]:
         kaohe_reviews_port=free_port(),
         kaohe_integrations_port=free_port(),
     )
-    overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
+    overrides = {
+        "DATABASE_URL": database,
+        "KAOHE_OVERDUE_CHECK_SECONDS": "3600",
+        "NATS_URL": "",
+        # The suite sends thousands of operations with a few tokens: the per-caller rates are
+        # tests/e2e/test_limits.py's business, not a limit on what this suite may ask.
+        "KAOHE_GRAPHQL_QUERY_RATE": "100000",
+        "KAOHE_GRAPHQL_QUERY_BURST": "100000",
+        "KAOHE_GRAPHQL_MUTATION_RATE": "100000",
+        "KAOHE_GRAPHQL_MUTATION_BURST": "100000",
+    }
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
     try:

@@ -1,9 +1,9 @@
 """The role matrix's table: operation -> role -> (answer on the caller's own unit, on another).
 
 ALLOWED: it answered; EMPTY: nothing, no error; CODE:rule: refused so; REFUSED: any refusal or
-nothing (where the fix of a finding on another branch decides the rule); `a|b`: either (the
-auditor's proofs and checkpoints answer once the background worker has signed checkpoints, which
-depends on the time and on what ran before in the session's database). Operations with no
+nothing; `a|b`: either (the auditor's proofs and checkpoints answer once the background worker
+has signed checkpoints, which depends on the time and on what ran before in the session's
+database). Operations with no
 argument naming a unit or a record (me, units, myApprovalQueue, auditKeys...) send the same
 request in both columns. CONFLICT:kernel.optimistic_concurrency: the command was decided against
 a version the record never had (its unit and role were checked first); see test_role_matrix.py.
@@ -142,7 +142,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.PRINCIPAL_LEADER: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -175,7 +175,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.PRINCIPAL_LEADER: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -208,7 +208,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.PRINCIPAL_LEADER: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -297,7 +297,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:reviews.sanctions_for_office",
             "FORBIDDEN:gateway.read_own_unit",
         ),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: (
             "FORBIDDEN:reviews.sanctions_for_office",
             "FORBIDDEN:gateway.read_own_unit",
@@ -343,7 +343,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
-        Role.AUDITOR: ("ALLOWED", "REFUSED"),
+        Role.AUDITOR: ("FORBIDDEN:integrations.office_manages_webhooks", "REFUSED"),
         Role.INTEGRATION: (
             "FORBIDDEN:integrations.office_manages_webhooks",
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -372,7 +372,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
-        Role.AUDITOR: ("ALLOWED", "REFUSED"),
+        Role.AUDITOR: ("FORBIDDEN:integrations.office_manages_webhooks", "REFUSED"),
         Role.INTEGRATION: (
             "FORBIDDEN:integrations.office_manages_webhooks",
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -512,7 +512,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.PRINCIPAL_LEADER: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -523,7 +523,7 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.PRINCIPAL_LEADER: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.AUDITOR: ("EMPTY", "EMPTY"),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -1638,36 +1638,133 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
     },
+    "query.quarantinedEvents": {
+        Role.APPRAISEE: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.DEPARTMENT_HEAD: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.SUPERVISING_LEADER: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.PRINCIPAL_LEADER: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.SERVED_CADRE: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.quarantine_readers",
+        ),
+        Role.ADMIN: ("EMPTY", "EMPTY"),
+    },
+    "mutation.revokeOfficeRole": {
+        Role.APPRAISEE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.DEPARTMENT_HEAD: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.SUPERVISING_LEADER: (
+            "FORBIDDEN:kernel.role_required",
+            "FORBIDDEN:kernel.role_required",
+        ),
+        Role.PRINCIPAL_LEADER: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.APPRAISAL_OFFICE: (
+            "CONFLICT:kernel.optimistic_concurrency",
+            "FORBIDDEN:kernel.same_unit",
+        ),
+        Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.ADMIN: (
+            "CONFLICT:kernel.optimistic_concurrency",
+            "CONFLICT:kernel.optimistic_concurrency",
+        ),
+    },
+    "mutation.appointPlatformAuditor": {
+        Role.APPRAISEE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.DEPARTMENT_HEAD: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.SUPERVISING_LEADER: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.PRINCIPAL_LEADER: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.APPRAISAL_OFFICE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.SERVED_CADRE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.AUDITOR: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.INTEGRATION: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        # The first probe appoints; a later one finds the login already appointed.
+        Role.ADMIN: (
+            "ALLOWED|RULE_VIOLATED:directory.platform_auditor_not_held",
+            "ALLOWED|RULE_VIOLATED:directory.platform_auditor_not_held",
+        ),
+    },
+    "mutation.revokePlatformAuditor": {
+        Role.APPRAISEE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.DEPARTMENT_HEAD: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.SUPERVISING_LEADER: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.PRINCIPAL_LEADER: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.APPRAISAL_OFFICE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.SERVED_CADRE: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.AUDITOR: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.INTEGRATION: (
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:directory.platform_auditor_by_admin",
+        ),
+        Role.ADMIN: (
+            "RULE_VIOLATED:directory.platform_auditor_held",
+            "RULE_VIOLATED:directory.platform_auditor_held",
+        ),
+    },
 }
 
-FINDING_3 = (
-    "issue 13 finding 3: an auditor reads every unit; a unit's auditor must read its own unit only"
-)
-# Cells that fail until a finding's fix (another branch) is merged; then remove the mark.
-XFAIL: dict[str, str] = {
-    "query.units-AUDITOR-own": FINDING_3,
-    "query.units-AUDITOR-other": FINDING_3,
-    "query.unit-AUDITOR-other": FINDING_3,
-    "query.department-AUDITOR-other": FINDING_3,
-    "query.person-AUDITOR-other": FINDING_3,
-    "query.people-AUDITOR-other": FINDING_3,
-    "query.managers-AUDITOR-other": FINDING_3,
-    "query.goalSets-AUDITOR-other": FINDING_3,
-    "query.goalSet-AUDITOR-other": FINDING_3,
-    "query.goalHistory-AUDITOR-other": FINDING_3,
-    "query.monthlySummaries-AUDITOR-other": FINDING_3,
-    "query.weeklyReports-AUDITOR-other": FINDING_3,
-    "query.surveys-AUDITOR-other": FINDING_3,
-    "query.survey-AUDITOR-other": FINDING_3,
-    "query.complaints-AUDITOR-other": FINDING_3,
-    "query.complaint-AUDITOR-other": FINDING_3,
-    "query.feedbackFacts-AUDITOR-other": FINDING_3,
-    "query.reviewCycles-AUDITOR-other": FINDING_3,
-    "query.reviewCycle-AUDITOR-other": FINDING_3,
-    "query.personAppraisals-AUDITOR-other": FINDING_3,
-    "query.annualAppraisal-AUDITOR-other": FINDING_3,
-    "query.webhookSubscriptions-AUDITOR-other": FINDING_3,
-    "query.webhookSubscription-AUDITOR-other": FINDING_3,
-    "query.auditTrail-AUDITOR-other": FINDING_3,
-    "query.dossier-AUDITOR-other": FINDING_3,
-}
+# Cells that fail today, each with the reason (xfail, strict): none since issue 13's fixes.
+XFAIL: dict[str, str] = {}
