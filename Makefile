@@ -44,6 +44,10 @@ format: install
 test: lint ## The whole suite: lint, unit, integration, end to end
 	$(BIN)/pytest -q
 
+.PHONY: security
+security: install ## The security suite alone: schemathesis, the role matrix, hostile input (minutes)
+	$(BIN)/pytest -q tests/security
+
 test-unit: install ## The domain tests alone (no I/O, seconds)
 	$(BIN)/pytest -q tests/unit
 

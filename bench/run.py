@@ -122,7 +122,9 @@ def seed(stack_: Stack, rng: random.Random, sizes: Sizes) -> Seeded:
     admin = _token(stack_, [Role.ADMIN], None)
     code = f"BENCH-{rng.randrange(16**6):06X}"
     unit = UUID(_post(f"{directory}/units", admin, {"name": "压测单位", "code": code})["unit_id"])
-    office = _token(stack_, [Role.APPRAISAL_OFFICE], unit)
+    # The administrator builds the org chart; the office's token is for a person who holds
+    # the role in it (every request checks the roles a token claims against the org chart).
+    office = admin
     base = f"{directory}/units/{unit}"
     day = "2025-01-01"
     leader = UUID(
@@ -163,6 +165,19 @@ def seed(stack_: Stack, rng: random.Random, sizes: Sizes) -> Seeded:
             "effective_on": day,
         },
     )
+    officer = _post(
+        f"{base}/people",
+        admin,
+        {
+            "name": "考核办",
+            "login": "office",
+            "position_category": "GENERAL",
+            "department_id": str(departments[0]),
+            "joined_on": day,
+        },
+    )["person_id"]
+    _post(f"{base}/office-roles", admin, {"person_id": officer, "role": "APPRAISAL_OFFICE"})
+    office = _token(stack_, [Role.APPRAISAL_OFFICE], unit, UUID(officer))
     return Seeded(unit, admin, office, departments, [], leader)
 
 

@@ -13,8 +13,9 @@ from rich.table import Table
 
 from deploy import audit_commands, launcher
 from deploy.postgres import database_url
-from kernel.auth import mint_token
+from kernel.auth import max_lifetime, mint_token
 from kernel.calendar import china_date
+from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.verify import verify_all
@@ -58,12 +59,39 @@ def token(
     unit: Annotated[
         str | None, typer.Option(help="The unit's code, if the login is ambiguous")
     ] = None,
-    role: Annotated[list[Role] | None, typer.Option(help="Override the roles (repeatable)")] = None,
-    hours: Annotated[float, typer.Option(help="Lifetime in hours")] = 8.0,
+    role: Annotated[
+        list[Role] | None,
+        typer.Option(help="Only these of the roles held today (repeatable)"),
+    ] = None,
+    hours: Annotated[
+        float, typer.Option(help="Lifetime in hours (at most KAOHE_TOKEN_MAX_LIFETIME)")
+    ] = 8.0,
+    platform: Annotated[
+        bool,
+        typer.Option(
+            "--platform",
+            help="A platform-wide auditor's token (纪检): for an auditor the platform "
+            "administrator appointed (appointPlatformAuditor), in force today",
+        ),
+    ] = False,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An integration's scope (repeatable): fields:<class> (identity, contact, "
+            "opinions, scores, sanctions, work) and events:<type or prefix>; none: every event "
+            "type, no personal field"
+        ),
+    ] = None,
 ) -> None:
     """Print a development bearer token for a person, with their roles in the org chart today."""
     settings = load_settings()
     ttl = timedelta(hours=hours)
+    if ttl > max_lifetime(settings):
+        console.print(
+            f"[red]A token lives at most {max_lifetime(settings)}[/red] "
+            f"(KAOHE_TOKEN_MAX_LIFETIME), not {ttl}."
+        )
+        raise typer.Exit(2)
     if login == "admin":
         from deploy.demo import ADMIN_ID
 
@@ -74,13 +102,16 @@ def token(
                 tenant_id=None,
                 login="admin",
                 name="系统管理员",
-                roles=role or [Role.ADMIN],
+                roles=[Role.ADMIN],
                 ttl=ttl,
             )
         )
         return
     if login == "integration":
-        print(integration_token(settings, unit, ttl))
+        print(integration_token(settings, unit, ttl, scope or []))
+        return
+    if platform:
+        print(platform_auditor_token(settings, login, ttl))
         return
     with database_url(settings.kaohe_data_dir) as url:
         with psycopg.connect(url) as conn:
@@ -101,9 +132,17 @@ def token(
         person_id, unit_id, name = rows[0]
         directory = Directory.on_postgres(url)
         try:
-            roles = role or directory.get_unit(unit_id).roles_of(person_id, china_date())
+            held = directory.get_unit(unit_id).roles_of(person_id, china_date())
         finally:
             directory.close()
+    # Every request checks the roles against the org chart: a role not held today would only
+    # make a token every service refuses.
+    if not_held := sorted(set(role or []) - set(held)):
+        console.print(
+            f"[red]{login} does not hold {', '.join(r.value for r in not_held)} today[/red] "
+            f"(holds {', '.join(r.value for r in held) or 'nothing'})."
+        )
+        raise typer.Exit(2)
     print(
         mint_token(
             settings,
@@ -111,14 +150,62 @@ def token(
             tenant_id=UUID(str(unit_id)),
             login=login,
             name=name,
-            roles=list(roles),
+            roles=list(role or held),
             ttl=ttl,
         )
     )
 
 
-def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> str:
-    """A token for a unit's integration (集成系统): it reads that unit's event feed only."""
+def platform_auditor_token(settings: Settings, login: str, ttl: timedelta) -> str:
+    """A platform-scope AUDITOR token for the recorded platform auditor `login` (纪检)."""
+    with database_url(settings.kaohe_data_dir) as url:
+        directory = Directory.on_postgres(url)
+        try:
+            today = china_date()
+            auditor = directory.ask_platform(
+                lambda p: (
+                    None
+                    if p is None
+                    or (a := p.auditor_by_login(login)) is None
+                    or not a.in_force_on(today)
+                    else (a.id, a.name)
+                )
+            )
+        finally:
+            directory.close()
+    if auditor is None:
+        console.print(
+            f"[red]{login!r} is not a platform auditor today[/red]: the platform administrator "
+            "appoints them (appointPlatformAuditor)."
+        )
+        raise typer.Exit(2)
+    person_id, name = auditor
+    return mint_token(
+        settings,
+        person_id=person_id,
+        tenant_id=None,
+        login=login,
+        name=name,
+        roles=[Role.AUDITOR],
+        ttl=ttl,
+        scope=Scope.PLATFORM,
+    )
+
+
+def integration_token(
+    settings: Settings, unit: str | None, ttl: timedelta, scope: list[str] | None = None
+) -> str:
+    """A token for a unit's integration (集成系统): it reads that unit's event feed only, the
+    event types and personal fields its `scope` names (`gateway.integrations.scopes`).
+    """
+    from gateway.integrations.scopes import parse_scope
+    from kernel.errors import DomainError
+
+    try:
+        granted = parse_scope(scope or [], field="--scope")
+    except DomainError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     if not unit:
         console.print("[red]An integration token is for one unit[/red]: pass --unit CODE.")
         raise typer.Exit(2)
@@ -136,6 +223,7 @@ def integration_token(settings: Settings, unit: str | None, ttl: timedelta) -> s
         name="集成系统",
         roles=[Role.INTEGRATION],
         ttl=ttl,
+        integration_scope=granted.tokens(),
     )
 
 

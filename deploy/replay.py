@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 
 import asyncpg
+import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,8 +24,10 @@ from gateway.audit.replay import (
     schema_exists,
     switch,
 )
+from gateway.projections.runner import Projection
 
 SHOWN_ROWS = 20
+log = structlog.get_logger("kaohe.replay")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,31 +61,63 @@ async def replay(
             raise SystemExit(f"no live read schema {live!r}: start the gateway first")
         if await schema_exists(conn, target):
             raise SystemExit(f"schema {target!r} exists already: try again in a second")
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
-            tasks = {
-                p.log.service: bar.add_task(f"replaying {p.log.service}", total=None)
-                for p in rebuilt_projections
-            }
-
-            def progress(service: str, position: int, total: int) -> None:
-                bar.update(tasks[service], completed=position, total=total)
-
-            await rebuild(conn, target, rebuilt_projections, progress)
-        comparisons = await compare(dsn, live, target, rebuilt_projections)
-        replaced = None
-        if switch_over:
-            replaced = await switch(conn, live, target, rebuilt_projections)
-        elif not keep:
+        try:
+            comparisons, replaced = await _rebuild_and_compare(
+                conn, dsn, console, live, target, rebuilt_projections, switch_over
+            )
+        except BaseException:
+            # A failed replay leaves nothing behind (a switch that failed was rolled back).
+            await _drop_quietly(dsn, target)
+            raise
+        if not switch_over and not keep:
             await drop_schema(conn, target)
     finally:
         await conn.close()
     return ReplayOutcome(target, comparisons, replaced)
+
+
+async def _drop_quietly(dsn: str, schema: str) -> None:
+    """Drop the scratch schema on a connection of its own (the replay's may be what failed)."""
+    try:
+        conn: asyncpg.Connection = await asyncpg.connect(dsn)
+        try:
+            await drop_schema(conn, schema)
+        finally:
+            await conn.close()
+    except (asyncpg.PostgresError, OSError) as exc:
+        log.warning("replay_schema_left_behind", schema=schema, error=str(exc))
+
+
+async def _rebuild_and_compare(
+    conn: asyncpg.Connection,
+    dsn: str,
+    console: Console,
+    live: str,
+    target: str,
+    rebuilt_projections: list[Projection],
+    switch_over: bool,
+) -> tuple[list[TableComparison], str | None]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks = {
+            p.log.service: bar.add_task(f"replaying {p.log.service}", total=None)
+            for p in rebuilt_projections
+        }
+
+        def progress(service: str, position: int, total: int) -> None:
+            bar.update(tasks[service], completed=position, total=total)
+
+        await rebuild(conn, target, rebuilt_projections, progress)
+    comparisons = await compare(dsn, live, target, rebuilt_projections)
+    replaced = None
+    if switch_over:
+        replaced = await switch(conn, live, target, rebuilt_projections)
+    return comparisons, replaced
 
 
 def report(outcome: ReplayOutcome, console: Console) -> None:

@@ -12,7 +12,8 @@ from uuid import UUID
 import asyncpg
 import httpx
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
@@ -20,8 +21,10 @@ from gateway.audit import checkpointing
 from gateway.audit.access import AccessRecorder, create_access_log
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
+from gateway.graphql.limits import GraphQLLimits
 from gateway.graphql.schema import build_schema
 from gateway.graphql.websocket_auth import AuthenticatingRouter
+from gateway.integrations import outbound
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
@@ -32,9 +35,14 @@ from gateway.projections.reviews import ReviewsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
+from kernel.limits import BodySizeLimit
+from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
-from kernel.web import bearer_token, install_kernel
+from kernel.web import bearer_token, check_grants, get_actor, install_kernel
+from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
+from services.directory.reader import OrgChart
 
 log = structlog.get_logger("kaohe.gateway")
 
@@ -57,6 +65,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     settings = settings or load_settings()
     dsn = settings.database_url
     verifier = TokenVerifier(settings)
+    outbound.policy(settings.kaohe_outbound_allow)  # a malformed allow-list stops the start
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +88,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.access.start()
         app.state.log_watcher = LogWatcher()
         await app.state.log_watcher.start(dsn)
+        org = OrgChart(await asyncio.to_thread(Directory.on_postgres, dsn, reader=True))
+        app.state.grants = GrantsInForce(org)
         try:
             yield
         finally:
@@ -89,6 +100,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             await app.state.log_watcher.stop()
             await freshness.stop()
             await pool.close()
+            org.close()
 
     async def context_getter(request: HTTPConnection) -> Context:
         if isinstance(request, WebSocket) or not isinstance(request, Request):
@@ -100,6 +112,8 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         else:
             token = bearer_token(request)
             actor = verifier.verify(token)
+            # The org chart is read by the directory's own (synchronous) code: off the loop.
+            await asyncio.to_thread(check_grants, request.app, actor)
         return Context(
             actor=actor,
             token=token,
@@ -119,17 +133,20 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         lifespan=lifespan,
     )
     install_kernel(app, settings)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
+    )
     app.state.settings = settings
     app.include_router(checkpointing.router)
     graphql = AuthenticatingRouter(
-        build_schema(settings.kaohe_graphql_max_depth),
+        build_schema(settings.kaohe_graphql_max_depth, GraphQLLimits(settings)),
         context_getter=context_getter,
         allow_queries_via_get=False,
         verifier=verifier,
-        concurrency=settings.kaohe_graphql_concurrency,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(integrations_router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:
@@ -137,6 +154,11 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         freshness: Freshness = request.app.state.freshness
         services = [p.log.service for p in projections(schema)]
         return {"status": "ok", "projected": {s: freshness.position(s) for s in services}}
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus metrics (quarantined events among them)."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

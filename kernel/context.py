@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import enum
 from collections.abc import Iterator
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -16,19 +17,46 @@ from uuid import UUID, uuid4
 from kernel.roles import Role
 
 
+class Scope(enum.StrEnum):
+    """How far a token reaches: its unit, or every unit (the platform)."""
+
+    UNIT = "unit"
+    PLATFORM = "platform"
+
+
+# The roles whose holders may read across units, when their token's scope is the platform.
+PLATFORM_READERS = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Actor:
-    """The authenticated caller: a person of a unit, holding roles."""
+    """The authenticated caller: a person of a unit (or of the platform), holding roles."""
 
     person_id: UUID
     tenant_id: UUID | None
     login: str
     name: str
     roles: frozenset[Role]
+    scope: Scope = Scope.UNIT
+    # An integration's scope tokens (like `fields:contact`) of the `scope` claim; None: no claim.
+    integration_scope: frozenset[str] | None = None
 
     def has(self, role: Role) -> bool:
         """Whether the caller holds `role`."""
         return role in self.roles
+
+    def reads_every_unit(self) -> bool:
+        """Whether the caller reads every unit's records: the one rule of cross-unit reading.
+
+        Only a platform-scope token of the platform administrator or of a platform auditor
+        (appointed by the administrator, 纪检) does; a unit's auditor, granted by its office,
+        reads that unit alone.
+        """
+        return self.scope is Scope.PLATFORM and not self.roles.isdisjoint(PLATFORM_READERS)
+
+    def reads_unit(self, unit_id: UUID | None) -> bool:
+        """Whether the caller may read the records of `unit_id` (None: platform records)."""
+        return self.reads_every_unit() or (unit_id is not None and self.tenant_id == unit_id)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

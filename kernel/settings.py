@@ -30,9 +30,21 @@ class Settings(BaseSettings):
     kaohe_oidc_jwks_url: str = ""
     kaohe_token_issuer: str = "kaohe-dev"
     kaohe_token_audience: str = "kaohe"
+    # Longest a token may live (exp - iat), in seconds: a stolen or over-long token dies by then.
+    kaohe_token_max_lifetime: int = 8 * 3600
     kaohe_graphql_max_depth: int = 10
     # HTTP operations the gateway executes at once; the rest wait their turn (memory, latency).
     kaohe_graphql_concurrency: int = 8
+    # What one GraphQL operation may cost (gateway/graphql/limits.py), how long it may run, and
+    # how many each caller may start (a token bucket per person, per gateway process).
+    kaohe_graphql_max_cost: int = 20_000
+    kaohe_graphql_timeout: float = 10.0
+    kaohe_graphql_query_rate: float = 20.0
+    kaohe_graphql_query_burst: float = 200.0
+    kaohe_graphql_mutation_rate: float = 10.0
+    kaohe_graphql_mutation_burst: float = 100.0
+    # The largest request body the gateway and the services read (bytes).
+    kaohe_graphql_max_body_bytes: int = 1024 * 1024
     kaohe_read_your_writes_timeout: float = 5.0
     # Signed checkpoints of each service log: after this many new events, or this many seconds
     # after the last one if anything new was recorded (0 seconds: the gateway signs none).
@@ -51,6 +63,12 @@ class Settings(BaseSettings):
     kaohe_webhook_retry_schedule: str = "0,5,300,1800,7200,18000,36000,36000"
     kaohe_webhook_disable_after_seconds: float = 5 * 86400.0
     kaohe_webhook_timeout_seconds: float = 10.0
+    # Outbound calls (webhooks, DingTalk) reach public addresses only, unless named here:
+    # comma-separated networks (10.20.0.0/16, 127.0.0.2) and host:port endpoints ([::1]:9000).
+    kaohe_outbound_allow: str = ""
+    # Issue 13 (privacy): who may read what of the events, and who may unseal anonymity.
+    kaohe_nats_scope: str = ""
+    kaohe_disclosure_key_file: str = ""
 
     @property
     def directory_url(self) -> str:

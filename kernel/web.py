@@ -23,10 +23,14 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 
-from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.auth import AuthenticationError, GrantCheck, TokenVerifier
+from kernel.calendar import china_date
 from kernel.context import Actor, CommandContext, acting
+from kernel.dates import plausible_field
 from kernel.errors import (
     ConflictError,
     DomainError,
@@ -34,15 +38,38 @@ from kernel.errors import (
     NotPermittedError,
     RuleViolatedError,
 )
+from kernel.limits import BodySizeLimit
+from kernel.openapi import complete_openapi
 from kernel.roles import Role
 from kernel.settings import Settings
 from kernel.store import Committed, IdempotencyClaim, ServiceApplication, idempotent
+from kernel.text import (
+    IDEMPOTENCY_KEY,
+    TEXT_STORABLE,
+    escape_unstorable,
+    idempotency_key_problem,
+    storable_field,
+    storable_problem,
+)
+
+log = structlog.get_logger("kaohe.web")
 
 
 class Command(BaseModel):
-    """Every command body: unknown fields are refused, not ignored."""
+    """Every command body: unknown fields are refused, not ignored; every string in it, however
+    deeply nested, is text PostgreSQL can hold (`kernel.text_storable`), and every date in it is
+    plausible (`kernel.date_plausible`). Nested models derive from Command too, so each error
+    names its exact field (`items.1.title`).
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_and_plausible(cls, value: Any) -> Any:
+        storable_field(value)
+        plausible_field(value, china_date())
+        return value
 
 
 STATUS_OF: dict[type[DomainError], tuple[int, str]] = {
@@ -76,7 +103,19 @@ def error_response(
         "missing_relation": missing_relation,
         "details": details or [],
     }
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return JSONResponse({"error": _sendable(body)}, status_code=status, headers=headers)
+
+
+def _sendable(value: Any) -> Any:
+    """An error body that quotes a caller's input can always be encoded: a lone surrogate in a
+    message would otherwise turn a 422 into a 500."""
+    if isinstance(value, str):
+        return escape_unstorable(value)
+    if isinstance(value, dict):
+        return {k: _sendable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sendable(v) for v in value]
+    return value
 
 
 def _domain_error(_: Request, exc: Exception) -> JSONResponse:
@@ -95,13 +134,39 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _field_of(error: Any) -> str:
+    """The dotted path of a validation error (`items.1.title`), down into a field's value when
+    the check that failed walked it (`extra_work.2`)."""
+    loc = list(error["loc"])
+    # FastAPI puts "body" first for the request body; a field may be named body too.
+    parts = [str(p) for p in (loc[1:] if loc[:1] == ["body"] else loc)]
+    if within := (error.get("ctx") or {}).get("within"):
+        parts.append(str(within))
+    return ".".join(parts)
+
+
+def _rule_of(error: Any) -> str:
+    # pydantic refuses a lone surrogate itself in constrained strings: the same rule as ours.
+    return TEXT_STORABLE if error["type"] == "string_unicode" else str(error["type"])
+
+
+# pydantic's words for a date it cannot read name its parser's internals ("year 0 is out of
+# range"); a caller needs to know what to write instead.
+UNREADABLE_DATE = {
+    "date_parsing": "not a real date: write it as 2026-04-01",
+    "date_from_datetime_parsing": "not a real date: write it as 2026-04-01",
+    "datetime_parsing": "not a real date and time: write it as 2026-04-01T09:30:00+08:00",
+    "datetime_from_date_parsing": "not a real date and time: write it as 2026-04-01T09:30:00+08:00",
+}
+
+
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = [
         {
-            "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-            "rule": err["type"],
-            "message": err["msg"],
+            "field": _field_of(err),
+            "rule": _rule_of(err),
+            "message": UNREADABLE_DATE.get(err["type"], err["msg"]),
         }
         for err in exc.errors()
     ]
@@ -122,20 +187,77 @@ def _authentication_error(_: Request, exc: Exception) -> JSONResponse:
         401,
         "UNAUTHENTICATED",
         exc.reason,
-        rule="kernel.bearer_token",
+        rule=exc.rule,
         field="Authorization",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 
 
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """The last resort: a fault of ours answers 500 in the error shape with a correlation id to
+    quote, never the exception's text (it can carry SQL, paths or a caller's data); the
+    traceback goes to the log under that id."""
+    correlation_id = _correlation_id(request)
+    log.error(
+        "unexpected_error",
+        correlation_id=correlation_id,
+        method=request.method,
+        path=request.url.path,
+        exc_info=exc,
+    )
+    return error_response(
+        500,
+        "INTERNAL",
+        f"an internal error occurred; quote correlation id {correlation_id} when reporting it",
+        rule="kernel.internal_error",
+        details=[{"correlation_id": correlation_id}],
+        headers={"X-Correlation-Id": correlation_id},
+    )
+
+
+def _correlation_id(request: Request) -> str:
+    try:
+        return str(UUID(request.headers.get("x-correlation-id") or ""))
+    except ValueError:
+        return str(uuid4())
+
+
+def storable_parameters(connection: HTTPConnection) -> None:
+    """Refuse a query or path parameter PostgreSQL cannot hold (`kernel.text_storable`): routes
+    put them into SQL, and PostgreSQL's own message would be the answer. (An HTTPConnection, so
+    that WebSocket routes, GraphQL subscriptions, run it too.)"""
+    for where, params in (("path", connection.path_params), ("query", connection.query_params)):
+        for name, value in params.items():
+            if isinstance(value, str) and (problem := storable_problem(value)) is not None:
+                error = {"type": TEXT_STORABLE, "loc": (where, name), "msg": problem}
+                raise RequestValidationError([error])
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own refusals (no such route, method not allowed) in the one error shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+    return error_response(
+        exc.status_code,
+        code,
+        str(exc.detail),
+        rule="kernel.route",
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
 def install_kernel(app: FastAPI, settings: Settings) -> None:
-    """Attach the token verifier and the shared error handlers to a service's app."""
+    """Attach the token verifier, the shared error handlers and the parameter check to an app
+    (before its routes are included: the check applies to the routes included afterwards)."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AuthenticationError, _authentication_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.router.dependencies.append(Depends(storable_parameters))
 
 
 def bearer_token(request: Request) -> str:
@@ -150,9 +272,28 @@ def bearer_token(request: Request) -> str:
 
 
 def get_actor(request: Request) -> Actor:
-    """The authenticated caller."""
+    """The authenticated caller, whose token's roles are still granted now.
+
+    The grant check (`app.state.grants`, a `kernel.auth.GrantCheck`) is set by the process's
+    composition root, since only it knows where the org chart is; a process that set none
+    refuses every token rather than trust roles nobody checked.
+    """
     verifier: TokenVerifier = request.app.state.verifier
-    return verifier.verify(bearer_token(request))
+    actor = verifier.verify(bearer_token(request))
+    check_grants(request.app, actor)
+    return actor
+
+
+def check_grants(app: Any, actor: Actor) -> None:
+    """Refuse `actor` (401, `kernel.grant_in_force`) unless `app`'s grant check finds every
+    role it claims still held; refuse everyone if the app was built without a grant check."""
+    grants: GrantCheck | None = getattr(app.state, "grants", None)
+    if grants is None:
+        raise AuthenticationError(
+            "this process checks no grants (no app.state.grants): every token is refused",
+            "kernel.grant_in_force",
+        )
+    grants(actor)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
@@ -284,12 +425,8 @@ def _claim(request: Request, actor: Actor, payload: BaseModel | None) -> Idempot
     key = request.headers.get("idempotency-key")
     if key is None:
         return None
-    if not 1 <= len(key) <= 255:
-        raise RuleViolatedError(
-            "kernel.idempotency_key",
-            "Idempotency-Key must be 1 to 255 characters",
-            field="Idempotency-Key",
-        )
+    if (problem := idempotency_key_problem(key)) is not None:
+        raise RuleViolatedError(IDEMPOTENCY_KEY, problem, field="Idempotency-Key")
     body = payload.model_dump_json() if payload is not None else ""
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path}\n{body}".encode()
@@ -305,10 +442,13 @@ def service_app(
     router: APIRouter,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
 ) -> FastAPI:
-    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`."""
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
+    an OpenAPI document that shows them (`kernel.openapi`)."""
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
     app.include_router(router)
+    complete_openapi(app, get_actor)
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:

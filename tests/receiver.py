@@ -1,5 +1,10 @@
 """A real webhook receiver for the tests: an HTTP server on a free port that verifies every
 delivery with the `standardwebhooks` library and can be told to fail for a while.
+
+Receivers listen on a loopback address of their own, 127.0.0.2, which the tests name in the
+operator's allow-list (`KAOHE_OUTBOUND_ALLOW`, `OUTBOUND_ALLOW` here), as an operator would name an
+internal receiver: 127.0.0.1, where Kaohe's own services listen, stays refused like every other
+private address.
 """
 
 from __future__ import annotations
@@ -23,7 +28,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from gateway.integrations.outbound import OutboundPolicy
 from tests.conftest import free_port
+
+RECEIVER_HOST = "127.0.0.2"
+OUTBOUND_ALLOW = f"{RECEIVER_HOST}/32"
+
+
+def allowing_receivers() -> OutboundPolicy:
+    """The outbound policy with the tests' allow-list: public addresses and the receivers'."""
+    return OutboundPolicy.parse(OUTBOUND_ALLOW)
 
 
 @dataclasses.dataclass
@@ -40,20 +54,24 @@ class Receiver:
     """Answers each request by the next planned failure, then 204 once the plan is used up.
 
     Plan entries: an HTTP status (`500`), `"timeout"` (answers after `slow` seconds),
-    `"retry-after"` (503 with `Retry-After: 0`), `"gone"` (410). Each 204 takes `pace` seconds.
+    `"retry-after"` (503 with `Retry-After: 0`), `"gone"` (410), `"redirect"` (302 to
+    `redirect_to`). Each 204 takes `pace` seconds; every other answer carries `body`.
     """
 
     secret: str = ""
     plan: list[int | str] = dataclasses.field(default_factory=list)
     slow: float = 3.0
     pace: float = 0.0
+    body: str = "x" * 2000
+    redirect_to: str = ""
+    host: str = RECEIVER_HOST
     requests: list[Received] = dataclasses.field(default_factory=list)
     rejected: list[str] = dataclasses.field(default_factory=list)
     port: int = dataclasses.field(default_factory=free_port)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
+        return f"http://{self.host}:{self.port}/hook"
 
     @property
     def accepted(self) -> list[str]:
@@ -76,16 +94,19 @@ class Receiver:
         if step == "retry-after":
             return Response("busy", status_code=503, headers={"Retry-After": "0"})
         if step == "gone":
-            return Response("gone", status_code=410)
+            return Response(self.body, status_code=410)
+        if step == "redirect":
+            return Response(self.body, status_code=302, headers={"Location": self.redirect_to})
         if step == 204:
             await asyncio.sleep(self.pace)
-        return Response("x" * 2000 if step == 500 else None, status_code=int(step))
+            return Response(status_code=204)
+        return Response(self.body, status_code=int(step))
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Receiver]:
-        """Serve on 127.0.0.1:`port` in a thread for the duration of the block."""
+        """Serve on the receivers' address and `port` in a thread for the block."""
         app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
-        with serving(app, self.port):
+        with serving(app, self.port, self.host):
             yield self
 
 
@@ -103,7 +124,7 @@ class DingTalkRobot:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/robot/send?access_token=test"
+        return f"http://{RECEIVER_HOST}:{self.port}/robot/send?access_token=test"
 
     def _expected_sign(self, timestamp: str) -> str:
         digest = hmac.new(
@@ -133,9 +154,9 @@ class DingTalkRobot:
 
 
 @contextlib.contextmanager
-def serving(app: Starlette, port: int) -> Iterator[None]:
-    """Serve `app` on 127.0.0.1:`port` in a thread for the duration of the block."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+def serving(app: Starlette, port: int, host: str = RECEIVER_HOST) -> Iterator[None]:
+    """Serve `app` on `host`:`port` in a thread for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -18,6 +18,12 @@ Attribution (which events belong to a person's quarter) is decided per service:
 - any other service log in `SERVICES`: every event of the streams in which some event names the
   person (`person_id`, `appraisee_id`, `subject_id`, `target_id`) together with the quarter or
   its year (`period`, `quarter`, `cycle`), until it brings a rule of its own to `RULES`.
+- every service: the events the read side quarantined (could not apply) that name the person
+  (their stored bytes hold the person's id; decoded, with the quarter, its year or one of its
+  months, or no period at all): such an event's record may be missing from the read tables the
+  rules above start from, and it is evidence all the same.
+Events are read defensively: one whose bytes do not decode is shown as such (see
+`gateway.audit.trail`), never a reason for the dossier to fail.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ DEPARTMENT_KEYS = ("department_id", "from_department_id", "to_department_id")
 EFFECTIVE_KEYS = ("effective_on", "joined_on", "opened_on")
 GENERIC_SUBJECT_KEYS = ("person_id", "appraisee_id", "subject_id", "target_id")
 GENERIC_PERIOD_KEYS = ("period", "quarter", "cycle")
+QUARANTINED_PERIOD_KEYS = (*GENERIC_PERIOD_KEYS, "month")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,17 +97,25 @@ def _uuid(value: Any) -> UUID | None:
         return None
 
 
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def directory_reason(
     event_type: str, data: dict[str, Any], person: UUID, departments: set[UUID], quarter: Quarter
 ) -> str | None:
     """Why a directory event concerns the person's quarter, or None if it does not."""
-    effective = next((data[k] for k in EFFECTIVE_KEYS if data.get(k)), None)
-    if effective is not None and date.fromisoformat(str(effective)) > quarter.end:
+    effective = _date(next((data[k] for k in EFFECTIVE_KEYS if data.get(k)), None))
+    if effective is not None and effective > quarter.end:
         return None
     if any(_uuid(data.get(k)) == person for k in PERSON_KEYS):
         return "org change naming the person"
     named = {_uuid(data.get(k)) for k in DEPARTMENT_KEYS}
-    named |= {_uuid(d) for d in data.get("department_ids") or []}
+    listed = data.get("department_ids")
+    named |= {_uuid(d) for d in listed if isinstance(d, str)} if isinstance(listed, list) else set()
     if named & departments:
         return "org change of the person's department"
     if event_type == "PrincipalLeaderAppointed":
@@ -258,11 +273,61 @@ def generic_rule(service: str) -> Rule:
         streams = {
             r["originator_id"]: f"a {service} record naming the person and {s.quarter.code}"
             for r in candidates
-            if generic_names(decode_state(bytes(r["state"])), s.person_id, s.quarter)
+            if generic_names(_payload(bytes(r["state"])), s.person_id, s.quarter)
         }
         return await _streams(conn, service, streams)
 
     return rule
+
+
+def _payload(state: bytes) -> dict[str, Any]:
+    """The decoded state, or {} where it does not decode to an object."""
+    try:
+        data = decode_state(state)
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def names_in_quarter(data: dict[str, Any], person: UUID, quarter: Quarter) -> bool:
+    """Whether a quarantined event's payload concerns the person's quarter (an undecodable
+    payload, or one without a period, may: it is kept)."""
+    keys = (*GENERIC_SUBJECT_KEYS, *PERSON_KEYS)
+    if data and not any(_uuid(data.get(k)) == person for k in keys):
+        return False
+    periods = {str(data[k]) for k in QUARANTINED_PERIOD_KEYS if data.get(k)}
+    return not periods or bool(periods & {quarter.code, str(quarter.year), *quarter.months})
+
+
+async def quarantined_rule(
+    conn: Db, schema: str, s: Subject, services: Iterable[str]
+) -> list[DossierEntry]:
+    """The quarantined events of the person's unit (or of no readable unit) naming the person."""
+    entries = []
+    quarantined = await conn.fetch(
+        f"SELECT service, position FROM {schema}.quarantine "
+        "WHERE service = ANY($1) AND (unit_id = $2 OR unit_id IS NULL) ORDER BY service, position",
+        list(services),
+        s.unit_id,
+    )
+    for q in quarantined:
+        service = q["service"]
+        row = await conn.fetchrow(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+            f'c.hash FROM "{service}"."{service}_events" e LEFT JOIN "{service}"."{service}_chain" '
+            "c ON c.notification_id = e.notification_id WHERE e.notification_id = $1 "
+            "AND (position(convert_to($2, 'UTF8') in e.state) > 0 "
+            "OR position(convert_to($3, 'UTF8') in e.state) > 0)",
+            q["position"],
+            str(s.person_id),
+            s.person_id.hex,
+        )
+        if row is None:
+            continue
+        if names_in_quarter(_payload(bytes(row["state"])), s.person_id, s.quarter):
+            why = "an event naming the person that the read side could not apply (quarantined)"
+            entries.append(DossierEntry(trail_event(service, row), why))
+    return entries
 
 
 RULES: dict[str, Rule] = {
@@ -302,10 +367,13 @@ async def dossier(
 ) -> list[DossierEntry]:
     """Every event that shaped the subject's quarter, across the service logs, in trail order."""
     entries: list[DossierEntry] = []
+    present = []
     async with pool.acquire() as conn:
         for service in services:
             if not await log_exists(conn, service):
                 continue
+            present.append(service)
             rule = RULES.get(service) or generic_rule(service)
             entries.extend(await rule(conn, schema, subject))
+        entries.extend(await quarantined_rule(conn, schema, subject, present))
     return in_trail_order(entries)

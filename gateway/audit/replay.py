@@ -8,8 +8,10 @@ that compares, and the lock is released at once, so the live projections pause o
 rebuilt one catches up the last few events, not while tables are compared. Each table's digest
 is the md5 over the ordered md5s of its rows' text; a table whose digests differ is reported
 with every row found only on one side (`EXCEPT ALL`, so duplicates count). Surrogate keys drawn
-from sequences (`bigserial` ids) and the tracking table's `updated_at` are not derived from the
-events (a sequence is not rolled back with its transaction) and are left out of the comparison.
+from sequences (`bigserial` ids), the tracking table's `updated_at` and the quarantine's
+`first_seen` are not derived from the events (a sequence is not rolled back with its
+transaction) and are left out of the comparison. A rebuild quarantines the events the live side
+quarantined (`gateway.projections.quarantine`), so the quarantine table is compared like the rest.
 
 Switching. One transaction takes an ACCESS EXCLUSIVE lock on the live `tracking` table (the
 live runners finish their batch and then wait), brings the rebuilt schema up to the log heads,
@@ -74,8 +76,8 @@ def fresh_schema_name(now: datetime | None = None) -> str:
 
 
 def table_names(projections: Sequence[Projection]) -> list[str]:
-    """Every read table the projections own, and the tracking table."""
-    return [t for p in projections for t in p.tables] + ["tracking"]
+    """Every read table the projections own, the tracking table and the quarantine."""
+    return [t for p in projections for t in p.tables] + ["tracking", "quarantine"]
 
 
 async def schema_exists(conn: asyncpg.Connection, schema: str) -> bool:
@@ -124,6 +126,10 @@ async def rebuild(
     return reached
 
 
+# The columns of the runner's own tables that record when something happened, not what.
+_WHEN_COLUMNS = {("tracking", "updated_at"), ("quarantine", "first_seen")}
+
+
 async def comparable_columns(conn: asyncpg.Connection, schema: str, table: str) -> list[str]:
     """The columns whose values the events decide (see the module's docstring)."""
     rows = await conn.fetch(
@@ -136,7 +142,7 @@ async def comparable_columns(conn: asyncpg.Connection, schema: str, table: str) 
         r["column_name"]
         for r in rows
         if not str(r["column_default"] or "").startswith("nextval(")
-        and not (table == "tracking" and r["column_name"] == "updated_at")
+        and (table, r["column_name"]) not in _WHEN_COLUMNS
     ]
 
 
@@ -234,4 +240,4 @@ async def switch(
 
 async def drop_schema(conn: asyncpg.Connection, schema: str) -> None:
     """Drop a rebuilt schema that is not switched to (a read model: derived, disposable)."""
-    await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

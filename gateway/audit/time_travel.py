@@ -8,6 +8,10 @@ read from those scratch tables. Nothing is left behind, and the answer is by con
 a replay up to that point gives for that stream (a property test checks it against full
 replays). An instant selects the events whose command happened at or before it
 (`EventMeta.occurred_at`); a position, the events at or before that position of the log.
+
+A poison event in the stream (`gateway.projections.quarantine`) is set aside in the scratch
+schema as the live projection sets it aside, so the record is answered as far as it can be; the
+live quarantine then names it in the answer's READ_MODEL_INCOMPLETE error.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import asyncpg
 
 from gateway.graphql.queries import manager_ids as managers_rule
 from gateway.log import LogEvent
-from gateway.projections.runner import Projection
+from gateway.projections import quarantine
+from gateway.projections.runner import Projection, apply_one_by_one
 from gateway.projections.writer import ProjectionWriter
 
 
@@ -48,10 +53,12 @@ class Scratch:
         return f"{self.schema}.{name}"
 
 
-async def stream_events(
+async def stream_rows(
     conn: asyncpg.Connection, service: str, stream: UUID | Sequence[UUID], point: AsOfPoint
-) -> list[LogEvent]:
-    """The events of one stream (or of several, interleaved) up to the point, in log order."""
+) -> list[asyncpg.Record]:
+    """The stored events of one stream (or of several, interleaved) up to the point, in log
+    order.
+    """
     streams = [stream] if isinstance(stream, UUID) else list(stream)
     rows = await conn.fetch(
         f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -60,10 +67,20 @@ async def stream_events(
         streams,
         point.position,
     )
-    events = [LogEvent.from_row(r) for r in rows]
-    if point.instant is not None:
-        events = [e for e in events if occurred_at(e) <= point.instant]
-    return events
+    if point.instant is None:
+        return list(rows)
+    instant = point.instant
+    return [r for r in rows if (at := stored_instant(r)) is None or at <= instant]
+
+
+def stored_instant(row: asyncpg.Record) -> datetime | None:
+    """When a stored event's command happened; None when its bytes do not say (a poison event,
+    which is kept so that it is set aside as the live projection set it aside).
+    """
+    try:
+        return occurred_at(LogEvent.from_row(row))
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
+        return None
 
 
 def occurred_at(event: LogEvent) -> datetime:
@@ -93,11 +110,17 @@ async def as_of(
         try:
             await conn.execute(f"CREATE SCHEMA {schema}")
             await conn.execute(projection.ddl())
-            events = await stream_events(conn, projection.log.service, stream, point)
-            async with ProjectionWriter(conn) as writer:
-                for event in events:
-                    await projection.apply(writer, event)
-            yield Scratch(conn, schema, events[-1].position if events else 0)
+            await conn.execute(quarantine.quarantine_ddl(schema))
+            rows = await stream_rows(conn, projection.log.service, stream, point)
+            try:
+                async with conn.transaction(), ProjectionWriter(conn) as writer:
+                    for row in rows:
+                        await projection.apply(writer, LogEvent.from_row(row))
+            except Exception as exc:
+                if not quarantine.is_the_events_fault(exc):
+                    raise
+                await apply_one_by_one(conn, schema, projection, rows)
+            yield Scratch(conn, schema, rows[-1]["notification_id"] if rows else 0)
         finally:
             await transaction.rollback()
 

@@ -6,16 +6,27 @@ Order: the instant the event's command happened (its `EventMeta.occurred_at`), t
 a page never repeats or skips an event, however many are recorded meanwhile. Filtering decodes
 the stored JSON in SQL (`convert_from(state, 'UTF8')::jsonb`): the logs are stored uncompressed
 and unencrypted; a service that turns either on needs its filters done after decoding instead.
+
+A log may hold an event PostgreSQL cannot decode (a NUL in its text, which `jsonb` refuses; bytes
+that are not UTF-8 or not JSON, written by another writer or an old version): such an event is
+evidence and is shown, never a reason for a trail to fail. When the page query of a log fails on
+its data, that log's page is made in Python instead (slower: the log is read in chunks and
+filtered after decoding, with the same order and filters). An event whose stored bytes do not
+decode at all is shown with its payload `{"undecodable": {...}}`: the reason, the SHA-256 and the
+base64 of the stored bytes; metadata that does not read as the kernel writes it (an id that is
+not a UUID, a schema version that is not a number) is shown in the payload as `_meta_`. An event
+whose instant cannot be read stands at `UNKNOWN_INSTANT` (0001-01-01), first in the trail.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import heapq
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,9 +35,17 @@ from asyncpg.pool import PoolConnectionProxy
 
 from gateway.log import decode_state, event_name
 from kernel.verify import SERVICES
+from services.feedback.anonymity import anonymised_meta
 
 # Anything that runs a query: a pool, a connection, or a connection taken from a pool.
 Db = asyncpg.Pool | asyncpg.Connection | PoolConnectionProxy
+
+
+UNKNOWN_INSTANT = datetime(1, 1, 1, tzinfo=UTC)
+_UNKNOWN_SQL = "'0001-01-01 00:00:00+00'::timestamptz"
+_ID_KEYS = ("actor_id", "tenant_id", "correlation_id", "causation_id")
+# How many stored events a page made in Python reads at a time.
+_CHUNK = 2000
 
 
 class TrailCursorError(ValueError):
@@ -117,13 +136,65 @@ class TrailEvent:
         return str(value) if value else None
 
 
+def _undecodable(state: bytes, exc: BaseException) -> dict[str, Any]:
+    return {
+        "undecodable": {
+            "reason": f"{type(exc).__name__}: {str(exc)[:200]}",
+            "sha256": hashlib.sha256(state).hexdigest(),
+            "bytes": len(state),
+            "base64": base64.b64encode(state).decode(),
+        }
+    }
+
+
+def _usable(meta: dict[str, Any]) -> bool:
+    """Whether metadata reads as the kernel writes it (ids as UUIDs, a numeric version)."""
+    try:
+        for key in _ID_KEYS:
+            if meta.get(key):
+                UUID(str(meta[key]))
+        int(meta.get("schema_version") or 1)
+    except (ValueError, TypeError):
+        return False
+    return meta.get("reason") is None or isinstance(meta.get("reason"), str)
+
+
+def _instant(value: Any) -> datetime:
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        return UNKNOWN_INSTANT
+    return at if at.tzinfo is not None else UNKNOWN_INSTANT
+
+
 def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEvent:
-    """A trail event from a stored row (events joined with their chain hash)."""
-    data = decode_state(bytes(row["state"]))
-    meta: dict[str, Any] = data.pop("meta", None) or {}
+    """A trail event from a stored row (events joined with their chain hash, and the instant
+    its page query read, if it did); whatever the stored bytes hold.
+    """
+    state = bytes(row["state"])
+    try:
+        decoded: Any = decode_state(state)
+        if not isinstance(decoded, dict):
+            raise TypeError(f"the state is a JSON {type(decoded).__name__}, not an object")
+        data: dict[str, Any] = decoded
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        data = _undecodable(state, exc)
+    meta = data.pop("meta", None) or {}
+    keys = row.keys() if isinstance(row, asyncpg.Record) else row
+    if "occurred_at" in keys:
+        occurred: datetime = row["occurred_at"]  # the page query's, which ordered the page
+    else:
+        occurred = _instant(meta.get("occurred_at") if isinstance(meta, dict) else None)
+    if not isinstance(meta, dict) or not _usable(meta):
+        data["_meta_"], meta = meta, {}
+    else:
+        # An anonymous complaint's filer is shown as the pseudonym (the stored bytes keep theirs).
+        meta = anonymised_meta(
+            service, event_name(row["topic"]), row["originator_id"], {**data, "meta": meta}
+        )
     timestamp = data.get("timestamp")
-    occurred = meta.get("occurred_at") or timestamp
     digest = row["hash"]
+    recorded = _instant(timestamp) if timestamp else UNKNOWN_INSTANT
     return TrailEvent(
         service=service,
         position=row["notification_id"],
@@ -131,8 +202,8 @@ def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEven
         version=row["originator_version"],
         topic=row["topic"],
         event_type=event_name(row["topic"]),
-        occurred_at=datetime.fromisoformat(str(occurred)),
-        recorded_at=datetime.fromisoformat(str(timestamp)) if timestamp else None,
+        occurred_at=occurred,
+        recorded_at=recorded if recorded != UNKNOWN_INSTANT else None,
         meta=meta,
         payload=data,
         chain_hash=bytes(digest).hex() if digest is not None else None,
@@ -155,9 +226,11 @@ def service_sql(service: str) -> str:
     chain = f'"{service}"."{service}_chain"'
     return (
         "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
-        f"c.hash FROM {events} e LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
+        f"c.hash, {_OCCURRED} AS occurred_at "
+        f"FROM {events} e LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
         # Decode each stored state once per row, whatever the filters use of it.
-        "CROSS JOIN LATERAL (SELECT x.meta, (x.meta ->> 'occurred_at')::timestamptz AS occurred_at "
+        "CROSS JOIN LATERAL (SELECT x.meta, "
+        f"COALESCE((x.meta ->> 'occurred_at')::timestamptz, {_UNKNOWN_SQL}) AS occurred_at "
         "FROM (SELECT convert_from(e.state, 'UTF8')::jsonb -> 'meta' -> '_data_' AS meta) x) m "
         f"WHERE ($1::text IS NULL OR {_META} ->> 'actor_id' = $1) "
         f"AND ($2::text IS NULL OR {_META} ->> 'tenant_id' = $2 OR e.originator_id = $2::uuid) "
@@ -217,17 +290,81 @@ async def trail_page(
         if not await log_exists(db, service):
             continue
         at, position = start_after(service, after)
+        try:
+            rows = await db.fetch(
+                service_sql(service),
+                str(where.actor_id) if where.actor_id else None,
+                str(where.unit_id) if where.unit_id else None,
+                list(where.streams) if where.streams is not None else None,
+                list(where.event_types) if where.event_types is not None else None,
+                where.occurred_from,
+                where.occurred_until,
+                at,
+                position,
+                limit,
+            )
+        except asyncpg.DataError:
+            # An event PostgreSQL cannot decode is in the log (see the module's docstring).
+            pages.append(await _page_in_python(db, service, where, limit, at, position))
+            continue
+        events = [trail_event(service, r) for r in rows]
+        if where.actor_id is not None:
+            # The SQL matched the stored actor; an anonymous filer's events must not answer it.
+            events = [e for e in events if e.actor_id == where.actor_id]
+        pages.append(events)
+    return merge_pages(pages, limit)
+
+
+def _admits(e: TrailEvent, where: TrailFilter, at: datetime | None, position: int) -> bool:
+    """The page query's filters, over a decoded event."""
+    meta = e.meta
+    return (
+        (where.actor_id is None or str(meta.get("actor_id")) == str(where.actor_id))
+        and (
+            where.unit_id is None
+            or str(meta.get("tenant_id")) == str(where.unit_id)
+            or e.stream == where.unit_id
+        )
+        and (where.occurred_from is None or e.occurred_at >= where.occurred_from)
+        and (where.occurred_until is None or e.occurred_at < where.occurred_until)
+        and (at is None or (e.occurred_at, e.position) > (at, position))
+    )
+
+
+async def _page_in_python(
+    db: Db,
+    service: str,
+    where: TrailFilter,
+    limit: int,
+    at: datetime | None,
+    position: int,
+) -> list[TrailEvent]:
+    """`service_sql`'s page, decoding and filtering in Python (for a log SQL cannot decode)."""
+    sql = (
+        "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+        f'c.hash FROM "{service}"."{service}_events" e LEFT JOIN "{service}"."{service}_chain" c '
+        "ON c.notification_id = e.notification_id WHERE e.notification_id > $1 "
+        "AND ($2::uuid[] IS NULL OR e.originator_id = ANY($2)) "
+        "AND ($3::text[] IS NULL OR regexp_replace(e.topic, '^.*[.:]', '') = ANY($3)) "
+        "ORDER BY e.notification_id LIMIT $4"
+    )
+    best: list[TrailEvent] = []
+    last = 0
+    while True:
         rows = await db.fetch(
-            service_sql(service),
-            str(where.actor_id) if where.actor_id else None,
-            str(where.unit_id) if where.unit_id else None,
+            sql,
+            last,
             list(where.streams) if where.streams is not None else None,
             list(where.event_types) if where.event_types is not None else None,
-            where.occurred_from,
-            where.occurred_until,
-            at,
-            position,
-            limit,
+            _CHUNK,
         )
-        pages.append([trail_event(service, r) for r in rows])
-    return merge_pages(pages, limit)
+        admitted = (trail_event(service, r) for r in rows)
+        best = heapq.nsmallest(
+            limit,
+            [*best, *(e for e in admitted if _admits(e, where, at, position))],
+            key=lambda e: e.key,
+        )
+        if len(rows) < _CHUNK:
+            break
+        last = rows[-1]["notification_id"]
+    return best

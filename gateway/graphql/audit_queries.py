@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
@@ -24,6 +25,7 @@ from gateway.graphql.audit_types import (
     DossierEntry,
 )
 from gateway.graphql.context import Context, forbidden
+from gateway.graphql.feedback_queries import parse_quarter
 from gateway.graphql.queries import page_size, parse_id
 from gateway.graphql.types import Department, Info_, PageInfo, Person, decode_cursor, encode_cursor
 from kernel.roles import Role
@@ -43,6 +45,22 @@ def require_auditor(ctx: Context) -> None:
         rule="gateway.auditor_only",
         missing_role=Role.AUDITOR.value,
     )
+
+
+def audited_unit(ctx: Context, asked: UUID | None) -> UUID | None:
+    """The unit an audit read is confined to: the one asked for (None: every unit) for a
+    platform auditor; a unit's auditor their own unit, whether they ask for it or not."""
+    if ctx.sees_every_unit():
+        return asked
+    unit = asked or ctx.actor.tenant_id
+    if unit is None:
+        raise forbidden(
+            "a unit's auditor token names no unit",
+            rule="gateway.read_own_unit",
+            missing_relation="MEMBER_OF_UNIT",
+        )
+    ctx.ensure_unit(unit)
+    return unit
 
 
 def invalid(field: str, rule: str, message: str) -> GraphQLError:
@@ -96,7 +114,7 @@ class AuditQuery:
         where = TrailFilter(
             services=_services(services),
             actor_id=parse_id(actor_id, "actorId") if actor_id else None,
-            unit_id=parse_id(unit_id, "unitId") if unit_id else None,
+            unit_id=audited_unit(ctx, parse_id(unit_id, "unitId") if unit_id else None),
             streams=(parse_id(stream_id, "streamId"),) if stream_id else None,
             event_types=tuple(event_types) if event_types else None,
             occurred_from=_instant(occurred_from, "from"),
@@ -127,13 +145,18 @@ class AuditQuery:
         require_auditor(ctx)
         person = parse_id(person_id, "personId")
         try:
-            period = Quarter.parse(quarter)
+            period = Quarter.parse(parse_quarter(quarter))
         except ValueError as exc:
             raise invalid("quarter", "quarter_format", str(exc)) from None
+        known = await ctx.loaders.person.load(person)
+        if known is not None:
+            # Before anything is read: a unit's auditor audits their own unit's people only.
+            ctx.ensure_unit(known["unit_id"])
         async with ctx.pool.acquire() as conn:
             subject = await subject_of(conn, ctx.schema, person, period)
         if subject is None:
             return None
+        ctx.ensure_unit(subject.unit_id)
         person_row = await ctx.loaders.person.load(person)
         assert person_row is not None
         ctx.viewed(person, subject.unit_id, AccessedRecord.DOSSIER, "dossier")
@@ -170,6 +193,8 @@ class AuditQuery:
                 if tag != "access":
                     raise ValueError(after)
                 before = int(value)
+                if not 0 < before < 2**63:  # a bigint: anything else is no id of the log
+                    raise ValueError(after)
             except ValueError:
                 raise invalid(
                     "after", "cursor", f"after: {after!r} is not a cursor this API issued"
@@ -179,13 +204,15 @@ class AuditQuery:
             "AND ($2::uuid IS NULL OR subject_id = $2) "
             "AND ($3::timestamptz IS NULL OR read_at >= $3) "
             "AND ($4::timestamptz IS NULL OR read_at < $4) "
-            "AND ($5::bigint IS NULL OR id < $5) ORDER BY id DESC LIMIT $6",
+            "AND ($5::bigint IS NULL OR id < $5) "
+            "AND ($7::uuid IS NULL OR subject_unit = $7) ORDER BY id DESC LIMIT $6",
             parse_id(viewer_id, "viewerId") if viewer_id else None,
             parse_id(subject_id, "subjectId") if subject_id else None,
             _instant(occurred_from, "from"),
             _instant(until, "until"),
             before,
             size + 1,
+            None if ctx.sees_every_unit() else audited_unit(ctx, None),
         )
         edges = [
             AccessLogEdge(cursor=encode_cursor("access", r["id"]), node=AccessLogEntry.from_row(r))

@@ -276,8 +276,9 @@ class Context(BaseContext):
         return f"{self.schema}.{name}"
 
     def sees_every_unit(self) -> bool:
-        """Platform administrators and auditors read across units."""
-        return self.actor.has(Role.ADMIN) or self.actor.has(Role.AUDITOR)
+        """Whether the caller reads across units: `Actor.reads_every_unit`, the one rule (the
+        platform administrator, platform auditors; never a unit's own auditor)."""
+        return self.actor.reads_every_unit()
 
     def sees_identities(self) -> bool:
         """Who complained or responded to a survey: only 考核办, auditors and administrators."""
@@ -289,10 +290,16 @@ class Context(BaseContext):
 
     def ensure_unit(self, unit_id: UUID) -> None:
         """Refuse reading a unit the caller does not belong to."""
-        if self.sees_every_unit() or self.actor.tenant_id == unit_id:
+        if self.actor.reads_unit(unit_id):
             return
         raise forbidden(
-            f"the caller belongs to unit {self.actor.tenant_id}, not {unit_id}",
+            f"the caller belongs to unit {self.actor.tenant_id}, not {unit_id}"
+            + (
+                " (a unit's auditor reads their own unit; platform auditors are appointed by "
+                "the platform administrator)"
+                if self.actor.has(Role.AUDITOR)
+                else ""
+            ),
             rule="gateway.read_own_unit",
             missing_relation="MEMBER_OF_UNIT",
         )
@@ -306,6 +313,7 @@ class Context(BaseContext):
             headers["Idempotency-Key"] = idempotency_key
         if expected_version is not None:
             headers["If-Match"] = str(expected_version)
-        if cid := self.headers.get("x-correlation-id"):
+        if (cid := self.headers.get("x-correlation-id")) and cid.isascii():
+            # HTTP carries ASCII headers only; the service refuses any id that is not a UUID.
             headers["X-Correlation-Id"] = cid
         return headers

@@ -28,17 +28,17 @@ from gateway.graphql.feedback_types import (
     PraiseEdge,
     Survey,
 )
-from gateway.graphql.queries import after_key, page_info, page_size, parse_id
+from gateway.graphql.queries import after_key, page_info, page_size, parse_id, parse_year
 from gateway.graphql.types import Info_, encode_cursor
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
-QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
 OPEN_STATUSES = [s.value for s in ComplaintStatusCode if s.is_open]
 
 
 def parse_quarter(value: str, field: str = "quarter") -> str:
     """A quarter argument, `2026-Q3`; anything else is refused naming the argument."""
-    if not QUARTER.match(value):
+    if not QUARTER.fullmatch(value):
         raise GraphQLError(
             f"{field}: {value!r} is not a quarter like 2026-Q3",
             extensions={
@@ -48,6 +48,7 @@ def parse_quarter(value: str, field: str = "quarter") -> str:
                 "rule": "quarter_format",
             },
         )
+    parse_year(int(value[:4]), field)
     return value
 
 

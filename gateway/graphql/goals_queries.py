@@ -216,7 +216,12 @@ class GoalsQuery:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
         ctx.ensure_unit(unit)
-        sees_drafts = ctx.sees_every_unit() or ctx.actor.has(Role.APPRAISAL_OFFICE)
+        # Past ensure_unit, an auditor is this unit's or the platform's.
+        sees_drafts = (
+            ctx.sees_every_unit()
+            or ctx.actor.has(Role.APPRAISAL_OFFICE)
+            or ctx.actor.has(Role.AUDITOR)
+        )
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('weekly_reports')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR week = $2) AND ($3::uuid IS NULL OR department_id = $3) "

@@ -14,7 +14,9 @@ import httpx
 import strawberry
 from graphql import GraphQLError
 
+from gateway.graphql.queries import parse_id
 from gateway.graphql.types import Department, Info_, Person, Unit
+from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem
 from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
 from services.directory.vocabulary import OfficeRole as OfficeRoleCode
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
@@ -26,15 +28,30 @@ IdempotencyKey = Annotated[str | None, strawberry.argument(description=IDEMPOTEN
 ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
-def _service_error(response: httpx.Response) -> GraphQLError:
+def _service_error(service: str, response: httpx.Response) -> GraphQLError:
+    """A service's refusal as a GraphQL error: its own error shape passed on as it is; anything
+    else (an answer of the HTTP server itself, such as 414 for a path too long) as a refusal
+    with a code, never the answer's own text."""
     try:
-        body = response.json().get("error", {})
+        body = response.json()
     except ValueError:
-        body = {}
-    extensions = {k: v for k, v in body.items() if k != "message"} or {
-        "status": response.status_code
-    }
-    return GraphQLError(body.get("message") or response.text[:500], extensions=extensions)
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("code"):
+        extensions = {k: v for k, v in error.items() if k != "message"}
+        return GraphQLError(str(error.get("message") or ""), extensions=extensions)
+    status = response.status_code
+    refused = status < 500
+    return GraphQLError(
+        f"the {service} service refused the request (HTTP {status})"
+        if refused
+        else f"the {service} service failed (HTTP {status}); try again later",
+        extensions={
+            "code": "INVALID_INPUT" if refused else "SERVICE_UNAVAILABLE",
+            "status": 422 if refused else 503,
+            "rule": "gateway.service_answer",
+        },
+    )
 
 
 def _json(value: Any) -> Any:
@@ -61,6 +78,17 @@ async def forward(
 ) -> tuple[dict[str, Any], int]:
     """Send a command to the service that owns it; wait until its positions are projected."""
     ctx = info.context
+    if idempotency_key is not None and (problem := idempotency_key_problem(idempotency_key)):
+        # Checked here too: a header that is not ASCII cannot even be sent on to the service.
+        raise GraphQLError(
+            f"idempotencyKey: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": "idempotencyKey",
+                "rule": IDEMPOTENCY_KEY,
+            },
+        )
     payload = {k: _json(v) for k, v in body.items() if v is not None}
     try:
         response = await ctx.http.post(
@@ -74,7 +102,7 @@ async def forward(
             extensions={"code": "SERVICE_UNAVAILABLE", "status": 503},
         ) from None
     if response.status_code >= 400:
-        raise _service_error(response)
+        raise _service_error(service, response)
     result: dict[str, Any] = response.json()
     position = max(result.get("positions") or [0])
     await projected_up_to(info, service, position)
@@ -150,6 +178,14 @@ class DepartmentPayload:
     position: int
 
 
+@strawberry.type(description="The result of appointing or revoking a platform auditor (纪检)")
+class PlatformAuditorPayload:
+    person_id: strawberry.ID = strawberry.field(
+        description="The platform auditor's id: the `sub` of their platform-scope token"
+    )
+    position: int
+
+
 @strawberry.type(description="The result of a change to a person")
 class PersonPayload:
     person: Person
@@ -158,7 +194,7 @@ class PersonPayload:
 
 
 def _unit_path(unit_id: strawberry.ID, tail: str = "") -> str:
-    return f"/units/{UUID(str(unit_id))}{tail}"
+    return f"/units/{parse_id(unit_id, 'unitId')}{tail}"
 
 
 @strawberry.type
@@ -247,7 +283,7 @@ class Mutation:
         body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/moves"),
+            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/moves"),
             body,
             idempotency_key,
             expected_version,
@@ -268,7 +304,7 @@ class Mutation:
         body = {"reason": reason, "effective_on": effective_on}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/people/{UUID(str(person_id))}/departure"),
+            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/departure"),
             body,
             idempotency_key,
             expected_version,
@@ -290,7 +326,7 @@ class Mutation:
         body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
         _, position = await to_directory(
             info,
-            _unit_path(unit_id, f"/departments/{UUID(str(department_id))}/head"),
+            _unit_path(unit_id, f"/departments/{parse_id(department_id, 'departmentId')}/head"),
             body,
             idempotency_key,
             expected_version,
@@ -363,6 +399,84 @@ class Mutation:
             info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
         )
         return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(
+        description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
+        "claiming it are refused from then on"
+    )
+    async def revoke_office_role(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID,
+        role: OfficeRoleCode,
+        effective_on: date | None = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> PersonPayload:
+        body = {
+            "person_id": person_id,
+            "role": role,
+            "effective_on": effective_on,
+            "reason": reason,
+        }
+        _, position = await to_directory(
+            info,
+            _unit_path(unit_id, "/office-roles/revocations"),
+            body,
+            idempotency_key,
+            expected_version,
+        )
+        return await _person_payload(info, unit_id, person_id, position)
+
+    @strawberry.mutation(
+        description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
+        "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
+        "reason; a unit's office grants auditors of its own unit (grantOfficeRole)"
+    )
+    async def appoint_platform_auditor(
+        self,
+        info: Info_,
+        name: str,
+        login: str,
+        body: Annotated[str, strawberry.argument(description="The body served (纪检监察组)")],
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> PlatformAuditorPayload:
+        command = {
+            "name": name,
+            "login": login,
+            "body": body,
+            "reason": reason,
+            "effective_on": effective_on,
+        }
+        result, position = await to_directory(info, "/platform/auditors", command, idempotency_key)
+        return PlatformAuditorPayload(
+            person_id=strawberry.ID(result["person_id"]), position=position
+        )
+
+    @strawberry.mutation(
+        description="End a platform auditor's appointment (系统管理员 only), with the reason; "
+        "their tokens are refused from then on"
+    )
+    async def revoke_platform_auditor(
+        self,
+        info: Info_,
+        person_id: strawberry.ID,
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> PlatformAuditorPayload:
+        command = {"reason": reason, "effective_on": effective_on}
+        _, position = await to_directory(
+            info,
+            f"/platform/auditors/{parse_id(person_id, 'personId')}/revocation",
+            command,
+            idempotency_key,
+        )
+        return PlatformAuditorPayload(person_id=person_id, position=position)
 
 
 async def _person_payload(

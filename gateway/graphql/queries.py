@@ -28,6 +28,8 @@ from gateway.graphql.types import (
     term_holder,
 )
 from kernel.calendar import china_date
+from kernel.dates import YEAR_PLAUSIBLE, year_problem
+from kernel.text import storable_problem
 from services.directory.vocabulary import PositionCategory
 
 MAX_PAGE = 200
@@ -42,6 +44,21 @@ def parse_id(value: str, field: str) -> UUID:
             f"{field}: {value!r} is not a UUID",
             extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": "uuid"},
         ) from None
+
+
+def parse_year(value: int, field: str = "year") -> int:
+    """A year argument within the years Kaohe holds records for (`kernel.year_plausible`)."""
+    if (problem := year_problem(value)) is not None:
+        raise GraphQLError(
+            f"{field}: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": field,
+                "rule": YEAR_PLAUSIBLE,
+            },
+        )
+    return value
 
 
 def page_size(first: int) -> int:
@@ -60,9 +77,12 @@ def after_key(after: str | None) -> tuple[str, str] | None:
         return None
     try:
         name, row_id = decode_cursor(after)
-    except ValueError as exc:
+        UUID(row_id)  # a forged cursor must not reach SQL (nor show ValueError's text)
+        if storable_problem(name) is not None:
+            raise ValueError(name)
+    except ValueError:
         raise GraphQLError(
-            str(exc),
+            f"after: {after!r} is not a cursor this API issued",
             extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
         ) from None
     return name, row_id
@@ -216,7 +236,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Units the caller may see: their own; every unit for admins and auditors"
+        description="Units the caller may see: their own; every unit for the administrator "
+        "and platform auditors"
     )
     async def units(self, info: Info_) -> list[Unit]:
         ctx = info.context

@@ -44,13 +44,19 @@ async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:
 
 
 def sees_whole_cycle(info: Info_, unit_id: UUID) -> bool:
-    """The office, the principal leader, auditors and administrators see every participant."""
+    """The office, the principal leader and auditors of the unit, platform auditors and
+    administrators see every participant."""
     ctx = info.context
     if ctx.sees_every_unit():
         return True
     if ctx.actor.tenant_id != unit_id:
         return False
-    return ctx.actor.has(Role.APPRAISAL_OFFICE) or ctx.actor.has(Role.PRINCIPAL_LEADER)
+    # The unit's own auditors (granted by its office) read the whole of their unit.
+    return (
+        ctx.actor.has(Role.APPRAISAL_OFFICE)
+        or ctx.actor.has(Role.PRINCIPAL_LEADER)
+        or ctx.actor.has(Role.AUDITOR)
+    )
 
 
 def require_whole_unit(info: Info_, unit_id: UUID, what: str, rule: str) -> None:

@@ -17,7 +17,7 @@ from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.graphql.feedback_queries import parse_quarter
-from gateway.graphql.queries import after_key, page_size, parse_id
+from gateway.graphql.queries import after_key, page_size, parse_id, parse_year
 from gateway.graphql.reviews_access import (
     out_of_line_in,
     out_of_line_of,
@@ -393,7 +393,12 @@ class ReviewsQuery:
         else:
             raise GraphQLError(
                 "give the cycle's id, or its unitId and quarter",
-                extensions={"code": "INVALID_INPUT", "status": 422, "field": "id"},
+                extensions={
+                    "code": "INVALID_INPUT",
+                    "status": 422,
+                    "field": "id",
+                    "rule": "one_of",
+                },
             )
         return ReviewCycle.from_row(row) if row else None
 
@@ -406,6 +411,7 @@ class ReviewsQuery:
     ) -> list[Appraisal]:
         ctx = info.context
         person = parse_id(person_id, "personId")
+        year = parse_year(year) if year is not None else None
         rows = await ctx.pool.fetch(
             f"SELECT p.*, c.status AS cycle_status, c.config AS cycle_config, "
             f"c.unit_id AS cycle_unit FROM {ctx.table('review_participants')} p "

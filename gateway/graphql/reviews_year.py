@@ -16,7 +16,7 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
-from gateway.graphql.queries import parse_id
+from gateway.graphql.queries import parse_id, parse_year
 from gateway.graphql.reviews_access import require_whole_unit
 from gateway.graphql.types import Info_
 from kernel.errors import RuleViolatedError
@@ -206,6 +206,7 @@ class ReviewsYearQuery:
     ) -> AnnualAppraisal:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
+        year = parse_year(year)
         require_whole_unit(
             info, unit, "the annual view (it carries everyone's scores)", "reviews.year_for_office"
         )

@@ -1,4 +1,5 @@
-"""The GraphQL schema, with depth, alias and token limits and parser/validation caches."""
+"""The GraphQL schema, with depth, alias, token, cost, rate and time limits and parser/validation
+caches."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
+from gateway.graphql.input_rules import SCALAR_OVERRIDES, ErrorShape, StorableArguments
+from gateway.graphql.limits import GraphQLLimits, OperationGate
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery
+from gateway.graphql.quarantine import QuarantineErrors, QuarantineQuery
 from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
 from gateway.graphql.reviews_mutations import ReviewsMutation
@@ -29,6 +33,7 @@ from gateway.graphql.reviews_year import ReviewsYearQuery
 from gateway.graphql.subscriptions import Subscription
 from gateway.graphql.time_travel import TimeTravelQuery
 from gateway.graphql.webhook_operations import WebhookMutation, WebhookQuery
+from kernel.settings import Settings
 
 
 @strawberry.type(
@@ -46,6 +51,7 @@ class Query(
     ProofQuery,
     TimeTravelQuery,
     ReviewsTimeTravelQuery,
+    QuarantineQuery,
 ):
     pass
 
@@ -57,17 +63,27 @@ class Mutation(
     pass
 
 
-def build_schema(max_depth: int) -> strawberry.Schema:
-    """The gateway's schema."""
-    # strawberry documents passing extension instances; its annotation only names classes.
+def build_schema(max_depth: int, limits: GraphQLLimits | None = None) -> strawberry.Schema:
+    """The gateway's schema, gating every operation by `limits` (the defaults when None)."""
+    gate = limits or GraphQLLimits(Settings())
+    # Factories, not instances: strawberry gives each request its own extensions, so one
+    # request's execution context never leaks into another's.
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=max_depth),
-        MaxAliasesLimiter(max_alias_count=30),
-        MaxTokensLimiter(max_token_count=4000),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: MaxTokensLimiter(max_token_count=4000),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: OperationGate(limits=gate),
         RecordReads,
+        StorableArguments,
+        ErrorShape,
+        QuarantineErrors,
     ]
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
     )

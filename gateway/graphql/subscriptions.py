@@ -9,12 +9,15 @@ the cursor to reconnect with. The caller authenticates in the connection's init 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncGenerator
 from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
 import strawberry
+from graphql import GraphQLError
 from strawberry.scalars import JSON
 
 from gateway.graphql.feedback_types import Complaint
@@ -23,14 +26,19 @@ from gateway.graphql.queries import parse_id
 from gateway.graphql.reviews_queries import ReviewCycle
 from gateway.graphql.types import Info_
 from gateway.graphql.webhook_types import graphql_error
-from gateway.integrations.api import feed_filter
+from gateway.integrations.api import feed_filter, feed_scope
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json
 from gateway.integrations.feed import EventFilter, LogWatcher, read_page
 from gateway.integrations.subscriptions import end_of_logs
+from kernel.auth import AuthenticationError
+from kernel.context import Actor
 from kernel.errors import DomainError, NotFoundError
+from kernel.web import check_grants
 
 PAGE = 100
+# How often a running subscription checks that its caller's roles are still granted.
+GRANT_RECHECK_SECONDS = 10.0
 
 
 @strawberry.type(description="One event of the stream, as a CloudEvents 1.0 JSON event")
@@ -80,7 +88,12 @@ async def stream(
     connection = info.context.request
     assert connection is not None, "strawberry sets the request or websocket on the context"
     watcher: LogWatcher = connection.app.state.log_watcher
+    checked = time.monotonic()
     while True:
+        if time.monotonic() - checked >= GRANT_RECHECK_SECONDS:
+            # A subscription outlives its connect: a revoked role ends it within this period.
+            await still_granted(connection.app, info.context.actor)
+            checked = time.monotonic()
         ticket = watcher.ticket()
         async with info.context.pool.acquire() as conn:
             page = await read_page(conn, cursor, event_filter, PAGE, logs)
@@ -90,6 +103,18 @@ async def stream(
         if not page.has_more:
             # A lost notification costs at most a second.
             await watcher.wait(ticket, 1.0)
+
+
+async def still_granted(app: Any, actor: Actor) -> None:
+    """End a subscription (a GraphQL error, code UNAUTHENTICATED) once the caller's roles are
+    no longer granted (`kernel.grant_in_force`)."""
+    try:
+        await asyncio.to_thread(check_grants, app, actor)
+    except AuthenticationError as exc:
+        raise GraphQLError(
+            exc.reason,
+            extensions={"code": "UNAUTHENTICATED", "status": 401, "rule": exc.rule},
+        ) from None
 
 
 async def _start(info: Info_, after: str | None, service: str) -> Cursor:
@@ -111,8 +136,9 @@ async def _projected(info: Info_, service: str, position: int) -> None:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="Every event the caller may read (an integration: its unit's; auditors and "
-        "administrators: every unit's, or `unitId`'s), from `after` (none: the beginning), "
+        description="Every event the caller may read (an integration or a unit's auditor: its "
+        "unit's; platform auditors and administrators: every unit's, or `unitId`'s), from "
+        "`after` (none: the beginning), "
         "then as they are recorded"
     )
     async def events(
@@ -125,11 +151,12 @@ class Subscription:
         try:
             unit = parse_id(unit_id, "unitId") if unit_id else None
             event_filter = feed_filter(info.context.actor, unit, types)
+            scope = feed_scope(info.context.actor)
             cursor = Cursor.decode(after)
         except DomainError as exc:
             raise graphql_error(exc) from None
         async for event, position in stream(info, cursor, event_filter):
-            body: dict[str, Any] = to_json(event, position.encode())
+            body: dict[str, Any] = to_json(event, position.encode(), scope)
             yield EventMessage(
                 cursor=position.encode(),
                 id=strawberry.ID(event.event_id),

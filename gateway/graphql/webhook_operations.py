@@ -4,6 +4,7 @@ auditors and administrators read their delivery record.
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -17,9 +18,19 @@ from gateway.graphql.webhook_types import (
     ensure_reader_of,
     graphql_error,
 )
-from gateway.integrations import dingtalk, subscriptions
+from gateway.integrations import dingtalk, outbound, subscriptions
 from gateway.integrations.store import SCHEMA
 from kernel.errors import DomainError
+
+
+async def _vet(info: Info_, url: str, field: str) -> None:
+    """The outbound policy's rules for a receiver URL, its host resolved now (a refusal names
+    the field and the rule); each delivery checks again.
+    """
+    try:
+        await outbound.policy(info.context.settings.kaohe_outbound_allow).vet_url(url, field)
+    except DomainError as exc:
+        raise graphql_error(exc) from None
 
 
 async def _owned(info: Info_, subscription_id: strawberry.ID) -> UUID:
@@ -68,7 +79,9 @@ class WebhookMutation:
     @strawberry.mutation(
         description="Subscribe a URL to the unit's events (考核办). The answer carries the "
         "signing secret, shown this once. Without startAfter, only events recorded from now on "
-        "are sent; startAfter: 'k1.e30' sends the unit's whole history."
+        "are sent; startAfter: 'k1.e30' sends the unit's whole history. The URL must be "
+        "http(s), without credentials, and its host must resolve to public addresses only "
+        "(unless the operator's allow-list names it); redirects are not followed."
     )
     async def create_webhook_subscription(
         self,
@@ -78,9 +91,18 @@ class WebhookMutation:
         types: list[str] | None = None,
         active: bool = True,
         start_after: str | None = None,
+        scope: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="The classes of personal fields it receives (identity, contact, "
+                "opinions, scores, sanctions, work); none: no personal field (each is null and "
+                "named in the event's `redacted`)"
+            ),
+        ] = None,
     ) -> CreatedWebhookSubscription:
         unit = parse_id(unit_id, "unitId")
         ensure_office_of(info, unit)
+        await _vet(info, url, "url")
         async with info.context.pool.acquire() as conn:
             try:
                 row, secret = await subscriptions.create(
@@ -91,6 +113,7 @@ class WebhookMutation:
                     active=active,
                     start_after=start_after,
                     created_by=info.context.actor.person_id,
+                    scope=scope,
                 )
             except DomainError as exc:
                 raise graphql_error(exc) from None
@@ -100,7 +123,8 @@ class WebhookMutation:
 
     @strawberry.mutation(
         description="Post the unit's weekly progress reports (and the types given) to a DingTalk "
-        "group robot (钉钉群机器人), signed with the robot's secret (加签), from now on"
+        "group robot (钉钉群机器人), signed with the robot's secret (加签), from now on; the "
+        "URL follows the same rules as a webhook's"
     )
     async def configure_ding_talk_robot(
         self,
@@ -112,6 +136,7 @@ class WebhookMutation:
     ) -> WebhookSubscription:
         unit = parse_id(unit_id, "unitId")
         ensure_office_of(info, unit)
+        await _vet(info, webhook_url, "webhookUrl")
         async with info.context.pool.acquire() as conn:
             try:
                 row, _ = await subscriptions.create(

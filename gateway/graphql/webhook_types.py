@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from graphql import GraphQLError
 
 from gateway.graphql.context import forbidden
 from gateway.graphql.types import Info_
+from gateway.integrations.outbound import status_line
 from gateway.integrations.store import SCHEMA
 from gateway.integrations.subscriptions import AttemptKind as AttemptKindCode
 from gateway.integrations.subscriptions import ReceiverKind as ReceiverKindCode
@@ -26,6 +28,17 @@ strawberry.enum(ReceiverKindCode, name="WebhookReceiverKind", description="接�
 strawberry.enum(AttemptKindCode, name="WebhookAttemptKind", description="投递类别: attempt kind")
 
 MAX_ATTEMPTS = 200
+# Failures recorded before replies were cut to their status line read "HTTP 500: <body>".
+OLD_FAILURE = re.compile(r"HTTP (\d{3}): .*", re.DOTALL)
+
+
+def without_body(text: str | None) -> str | None:
+    """A recorded failure as shown: any reply body an older version kept is cut to the status
+    line, so nothing a receiver answered is shown beyond its status.
+    """
+    if text is None:
+        return None
+    return OLD_FAILURE.sub(lambda m: status_line(int(m[1])) or "", text)
 
 
 def graphql_error(exc: DomainError) -> GraphQLError:
@@ -69,7 +82,8 @@ def ensure_office_of(info: Info_, unit_id: object) -> None:
 
 
 def ensure_reader_of(info: Info_, unit_id: object) -> None:
-    """The unit's office reads its webhooks' record; auditors and administrators every unit's."""
+    """The unit's office reads its webhooks' record; platform auditors and administrators
+    every unit's."""
     if info.context.sees_every_unit():
         return
     ensure_office_of(info, unit_id)
@@ -89,7 +103,8 @@ class WebhookAttempt:
     error: str | None = strawberry.field(description="What went wrong without an answer")
     latency_ms: float = strawberry.field(description="How long the receiver took")
     response_snippet: str | None = strawberry.field(
-        description="The first 500 characters of the reply"
+        description="The reply's status line (HTTP 404 Not Found), nothing the receiver wrote: "
+        "bodies, headers and reason phrases are never kept or shown; none: no answer"
     )
     succeeded: bool = strawberry.field(description="Whether the receiver answered 2xx")
 
@@ -106,9 +121,9 @@ class WebhookAttempt:
             attempt=row["attempt"],
             attempted_at=row["attempted_at"],
             status_code=row["status_code"],
-            error=row["error"],
+            error=without_body(row["error"]),
             latency_ms=row["latency_ms"],
-            response_snippet=row["response_snippet"],
+            response_snippet=status_line(row["status_code"]),
             succeeded=row["succeeded"],
         )
 
@@ -158,7 +173,7 @@ class WebhookSubscription:
             types=list(row["types"]) if row["types"] else None,
             status=status,
             status_label=status.label,
-            disabled_reason=row["disabled_reason"],
+            disabled_reason=without_body(row["disabled_reason"]),
             public_key=public_key(row["signing_key"]) if row["signing_key"] else None,
             cursor=row["cursor"],
             failures=row["failures"],
@@ -199,7 +214,7 @@ class WebhookSubscription:
                 event_id=strawberry.ID(str(r["event_id"])),
                 event_type=r["event_type"],
                 dead_at=r["dead_at"],
-                last_error=r["last_error"],
+                last_error=without_body(r["last_error"]) or "",
             )
             for r in rows
         ]

@@ -1,6 +1,8 @@
-"""GraphQL over websockets: the caller authenticates in graphql-transport-ws's `connection_init`
-payload (`{"Authorization": "Bearer <token>"}`), since browsers cannot set headers on a websocket.
-A missing or bad token closes the connection with 4403 and the reason in the rejection payload.
+"""The gateway's GraphQL router. Over websockets the caller authenticates in graphql-transport-ws's
+`connection_init` payload (`{"Authorization": "Bearer <token>"}`), since browsers cannot set
+headers on a websocket; a missing or bad token closes the connection with 4403 and the reason in
+the rejection payload. Over HTTP, every request strawberry refuses before GraphQL runs (a batch,
+a body that is not JSON, no query) is answered in GraphQL's shape, with a code.
 """
 
 from __future__ import annotations
@@ -8,12 +10,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from cross_web import HTTPException
+from starlette.responses import JSONResponse
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.graphql.context import Context
 from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.web import check_grants
 
 
 def token_from_init(payload: dict[str, Any] | None) -> str:
@@ -33,36 +38,77 @@ def token_from_init(payload: dict[str, Any] | None) -> str:
     return token
 
 
-class AuthenticatingRouter(GraphQLRouter[Context, None]):
-    """strawberry's FastAPI router, checking the token of each websocket's connection_init, and
-    running at most `concurrency` HTTP operations at once.
+class RefusedRequest(HTTPException):
+    """A request refused before GraphQL runs, with its code and rule."""
 
-    The gateway's executions share one event loop: past a few at once, more only interleave,
-    each taking longer and holding its half-built answer in memory meanwhile (32 answers of a
-    190-person department at once took the process over 150 MB). The others wait their turn,
-    first come first served; subscriptions over websockets are not counted.
+    def __init__(self, status: int, reason: str, *, code: str, rule: str) -> None:
+        super().__init__(status, reason)
+        self.code, self.rule = code, rule
+
+
+def request_error(
+    status: int,
+    message: str,
+    *,
+    code: str,
+    rule: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """A refusal of the whole HTTP request, in GraphQL's shape (`errors` with `extensions`)."""
+    body = {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "extensions": {"code": code, "status": status, "rule": rule, **extensions},
+            }
+        ],
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class AuthenticatingRouter(GraphQLRouter[Context, None]):
+    """strawberry's FastAPI router, checking the token of each websocket's connection_init and
+    answering its own refusals in GraphQL's shape. Batches are refused (`BATCH_NOT_SUPPORTED`):
+    each operation of a batch would need its own cost, rate and turn, and one request per
+    operation gives them that for free. (Turns, time and cost: `gateway.graphql.limits`.)
     """
 
-    def __init__(
-        self, *args: Any, verifier: TokenVerifier, concurrency: int = 8, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, verifier: TokenVerifier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verifier = verifier
-        self._turns = asyncio.Semaphore(concurrency)
 
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        """Execute an HTTP operation when its turn comes."""
-        async with self._turns:
-            return await super().execute_operation(*args, **kwargs)
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Run the request; strawberry's own refusals become GraphQL-shaped JSON."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except RefusedRequest as exc:
+            return request_error(exc.status_code, exc.reason, code=exc.code, rule=exc.rule)
+        except HTTPException as exc:
+            return request_error(
+                exc.status_code, exc.reason, code="BAD_REQUEST", rule="gateway.graphql_request"
+            )
+
+    def _validate_batch_request(self, request_data: Any, protocol: Any) -> None:
+        raise RefusedRequest(
+            400,
+            "batched requests are not supported: send one operation per request",
+            code="BATCH_NOT_SUPPORTED",
+            rule="gateway.no_batching",
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate the websocket from its init payload, or reject it with the reason."""
         try:
             params = context.connection_params
             token = token_from_init(params if isinstance(params, dict) else None)
-            context.actor = self._verifier.verify(token)
+            actor = self._verifier.verify(token)
+            assert context.request is not None  # strawberry sets it for every connection
+            await asyncio.to_thread(check_grants, context.request.app, actor)
+            context.actor = actor
         except AuthenticationError as exc:
-            raise ConnectionRejectionError({"reason": exc.reason}) from None
+            raise ConnectionRejectionError({"reason": exc.reason, "rule": exc.rule}) from None
         context.token = token
         unset: UnsetType = UNSET
         return unset

@@ -7,7 +7,9 @@ signature, the rate limit) is a failure and is retried like a webhook's.
 A unit configures it like a webhook subscription (kind DINGTALK): the robot's URL and secret, and
 the event types to post; by default the weekly progress report and each quarter's publication of
 its appraisal results (结果公示): the publicity period, the objection deadline, the people with the
-top grade (好) by department and how many have each grade (the full list is in Kaohe).
+top grade (好) by department and how many have each grade (the full list is in Kaohe). The URL
+is held to the outbound policy (`outbound.py`) when configured and at every post, and only the
+errcode and a short errmsg of an answer are kept.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from urllib.parse import quote_plus
 import httpx
 
 from gateway.integrations.envelope import RecordedEvent
+from gateway.integrations.outbound import sanitised
 from kernel.calendar import china_date
 
 DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1", "kaohe.reviews.ResultsPublished.v1"]
 GRADE_LABELS = {"GOOD": "好", "FAIRLY_GOOD": "较好", "AVERAGE": "一般", "POOR": "较差"}
 KIND_LABELS = {"COMPLETED": "完成", "DROPPED": "取消", "PROGRESS": "进展"}
+ERRMSG_LIMIT = 60
 
 
 def signature(secret: str, timestamp_ms: int) -> str:
@@ -127,7 +131,21 @@ async def post(
             answer = response.json()
         except ValueError:
             answer = {}
-        errcode = answer.get("errcode") if isinstance(answer, dict) else None
+        if not isinstance(answer, dict):
+            answer = {}
+        errcode = answer.get("errcode")
         if errcode != 0:
-            refusal = f"DingTalk errcode {errcode}: {answer.get('errmsg', '') if answer else ''}"
+            refusal = refusal_line(errcode, answer.get("errmsg"))
     return response, refusal
+
+
+def refusal_line(errcode: object, errmsg: object) -> str:
+    """DingTalk's refusal as a short status line: the errcode (a number, or none) and a capped,
+    printable errmsg; nothing else of what the robot's URL answered is kept or shown.
+    """
+    code = errcode if isinstance(errcode, int) and not isinstance(errcode, bool) else None
+    words = sanitised(errmsg, ERRMSG_LIMIT) if isinstance(errmsg, str) else ""
+    if code is None and not words:
+        return "DingTalk answered without an errcode"
+    line = f"DingTalk errcode {code}"
+    return f"{line}: {words}" if words else line

@@ -10,6 +10,10 @@
   position in the service's log, zero-padded to 20 digits so it compares as a string),
   `aggregateversion`, `unit`, `actor`, `actorrole`, `correlationid`, `causationid`, `reason`,
   `eventhash` (the event's hash-chain link, hex) and, where a consumer can resume, `cursor`.
+- `redacted`: the payload fields (and `reason`) withheld from this consumer by its scope
+  (`gateway.integrations.scopes`), comma-separated; each is null in `data`. `eventhash` still
+  proves the stored bytes, which a consumer without the scope cannot recompute.
+- The actor of an anonymous complaint's filing is always the pseudonym, whatever the scope.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from uuid import UUID, uuid5
 
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
+
+from gateway.integrations.scopes import EXTENSION_CLASSES, NO_PERSONAL_FIELDS, Scope
+from services.feedback.anonymity import anonymised_meta
 
 # Fixed forever: event ids are derived from it.
 EVENT_ID_NAMESPACE = UUID("6f1c2f55-0d0b-4b43-9a55-2b3f0f6a1e0b")
@@ -47,9 +54,10 @@ class RecordedEvent:
 
     @property
     def meta(self) -> dict[str, Any]:
-        """The kernel's metadata (actor, role, tenant, correlation, reason, schema version)."""
-        meta: dict[str, Any] = self.state.get("meta") or {}
-        return meta
+        """The kernel's metadata (actor, role, tenant, correlation, reason, schema version), an
+        anonymous complaint's filer replaced by the pseudonym (`services.feedback.anonymity`).
+        """
+        return anonymised_meta(self.service, self.name, self.originator_id, self.state)
 
     @property
     def unit_id(self) -> UUID | None:
@@ -108,9 +116,19 @@ def source(event: RecordedEvent) -> str:
     return f"/kaohe/units/{unit}/{event.service}" if unit else f"/kaohe/platform/{event.service}"
 
 
-def to_cloudevent(event: RecordedEvent, cursor: str | None = None) -> CloudEvent:
-    """The event in its CloudEvents 1.0 envelope; `cursor` resumes a feed just after it."""
+def to_cloudevent(
+    event: RecordedEvent, cursor: str | None = None, scope: Scope = NO_PERSONAL_FIELDS
+) -> CloudEvent:
+    """The event in its CloudEvents 1.0 envelope, as `scope` may see it (by default no personal
+    field: each withheld one is null and named in `redacted`); `cursor` resumes a feed just
+    after it. Every channel builds its events here, so none shows more than its scope.
+    """
     meta = event.meta
+    data, redacted = scope.redact(event.type, event.data)
+    reason = meta.get("reason")
+    if reason is not None and not scope.sees(EXTENSION_CLASSES["reason"]):
+        reason = None
+        redacted.append("reason")
     attributes: dict[str, Any] = {
         "id": event.event_id,
         "source": source(event),
@@ -128,23 +146,37 @@ def to_cloudevent(event: RecordedEvent, cursor: str | None = None) -> CloudEvent
         "actorrole": meta.get("actor_role"),
         "correlationid": meta.get("correlation_id"),
         "causationid": meta.get("causation_id"),
-        "reason": meta.get("reason"),
+        "reason": reason,
         "eventhash": event.chain_hash.hex() if event.chain_hash else None,
         "cursor": cursor,
+        "redacted": ",".join(redacted) if redacted else None,
     }
     attributes.update({k: v for k, v in optional.items() if v is not None})
-    return CloudEvent(attributes, event.data)
+    return CloudEvent(attributes, data)
 
 
-def to_json_bytes(event: RecordedEvent, cursor: str | None = None) -> bytes:
+def to_json_bytes(
+    event: RecordedEvent, cursor: str | None = None, scope: Scope = NO_PERSONAL_FIELDS
+) -> bytes:
     """The structured-mode JSON of the event (`application/cloudevents+json`)."""
-    return _FORMAT.write(to_cloudevent(event, cursor))
+    return _FORMAT.write(to_cloudevent(event, cursor, scope))
 
 
-def to_json(event: RecordedEvent, cursor: str | None = None) -> dict[str, Any]:
+def to_json(
+    event: RecordedEvent, cursor: str | None = None, scope: Scope = NO_PERSONAL_FIELDS
+) -> dict[str, Any]:
     """The structured-mode JSON of the event, as a JSON object."""
-    body: dict[str, Any] = json.loads(to_json_bytes(event, cursor))
+    body: dict[str, Any] = json.loads(to_json_bytes(event, cursor, scope))
     return body
+
+
+def redacted_event(event: RecordedEvent, scope: Scope) -> RecordedEvent:
+    """The event with its payload as `scope` may see it, for channels that render the payload
+    themselves (the DingTalk robot's markdown).
+    """
+    data, _ = scope.redact(event.type, event.data)
+    envelope = {k: v for k, v in event.state.items() if k in ENVELOPE_KEYS}
+    return dataclasses.replace(event, state={**envelope, **data})
 
 
 def from_json_bytes(body: bytes) -> CloudEvent:

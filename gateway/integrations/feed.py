@@ -41,13 +41,15 @@ def services() -> tuple[str, ...]:
 class EventFilter:
     """Which events a consumer receives: its unit (None: every unit) and types (None: all).
 
-    A type ending in `*` is a prefix (`kaohe.goals.*`); `subject` keeps one aggregate's events.
+    A type ending in `*` is a prefix (`kaohe.goals.*`); `subject` keeps one aggregate's events;
+    `allowed` are the types the consumer's scope grants (None: every type), whatever it asks.
     """
 
     unit_id: UUID | None = None
     types: frozenset[str] | None = None
     every_unit: bool = False
     subject: UUID | None = None
+    allowed: frozenset[str] | None = None
 
     def accepts(self, event: RecordedEvent) -> bool:
         """Whether the consumer receives `event`."""
@@ -57,10 +59,13 @@ class EventFilter:
             return False
         if self.every_unit and self.unit_id is not None and event.unit_id != self.unit_id:
             return False
-        if self.types is None:
-            return True
         kind = event.type
-        return any(kind.startswith(t[:-1]) if t.endswith("*") else kind == t for t in self.types)
+        for types in (self.allowed, self.types):
+            if types is not None and not any(
+                kind.startswith(t[:-1]) if t.endswith("*") else kind == t for t in types
+            ):
+                return False
+        return True
 
 
 @dataclasses.dataclass(frozen=True)

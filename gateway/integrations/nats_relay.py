@@ -11,6 +11,11 @@ PostgreSQL advisory lock); a second one waits to take over.
 The stream (created if missing): subjects `<prefix>.>`, limits retention, file storage, messages
 kept `KAOHE_NATS_MAX_AGE_DAYS` (365), duplicate window `KAOHE_NATS_DUPLICATE_WINDOW_SECONDS` (one
 day: longer than any restart the relay needs).
+
+What is published is `KAOHE_NATS_SCOPE` (scope tokens as in an integration token's claim,
+`events:kaohe.goals.* fields:work`): by default every event type and no personal field, each
+withheld field null and named in the event's `redacted` extension. Anyone who can subscribe to
+the stream reads it, so widen the scope only for a NATS account as trusted as the scope.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from nats.js.errors import NotFoundError
 
 from gateway.integrations.envelope import RecordedEvent, to_json_bytes
 from gateway.integrations.feed import read_log, services
+from gateway.integrations.scopes import NO_PERSONAL_FIELDS, Scope, parse_scope
 from gateway.integrations.store import hold_lock, record_relay_position, relay_position
 from kernel.settings import Settings
 from kernel.waiting import first_of, pause
@@ -45,6 +51,8 @@ class StreamSettings:
     prefix: str = "kaohe"
     max_age_seconds: float = 365 * 86400.0
     duplicate_window_seconds: float = 86400.0
+    # What of each event is published (KAOHE_NATS_SCOPE; default: no personal field).
+    scope: Scope = NO_PERSONAL_FIELDS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StreamSettings:
@@ -54,6 +62,7 @@ class StreamSettings:
             prefix=settings.kaohe_nats_subject_prefix,
             max_age_seconds=settings.kaohe_nats_max_age_days * 86400.0,
             duplicate_window_seconds=settings.kaohe_nats_duplicate_window_seconds,
+            scope=parse_scope([settings.kaohe_nats_scope], field="KAOHE_NATS_SCOPE"),
         )
 
     def subject(self, event: RecordedEvent) -> str:
@@ -88,7 +97,7 @@ async def publish(js: JetStreamContext, stream: StreamSettings, event: RecordedE
     """Publish one event; whether JetStream stored it (False: a repeat it dropped)."""
     ack = await js.publish(
         stream.subject(event),
-        to_json_bytes(event),
+        to_json_bytes(event, scope=stream.scope),
         stream=stream.stream,
         headers={"Nats-Msg-Id": event.event_id, "Content-Type": "application/cloudevents+json"},
     )
@@ -104,7 +113,8 @@ async def relay_batch(
         after = await relay_position(conn, stream.relay, service)
         events = await read_log(conn, service, after, batch)
         for event in events:
-            await publish(js, stream, event)
+            if stream.scope.allows_type(event.type):
+                await publish(js, stream, event)
         if events:
             await record_relay_position(conn, stream.relay, service, events[-1].position)
             published += len(events)

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_subscriptions (
 );
 -- Columns added after the table's first version.
 ALTER TABLE {SCHEMA}.webhook_subscriptions ADD COLUMN IF NOT EXISTS signing_key bytea;
+-- The personal fields it receives (scope tokens, `fields:contact`); NULL: made before scopes.
+ALTER TABLE {SCHEMA}.webhook_subscriptions ADD COLUMN IF NOT EXISTS scope text[];
 CREATE INDEX IF NOT EXISTS webhook_subscriptions_unit ON {SCHEMA}.webhook_subscriptions (unit_id);
 CREATE TABLE IF NOT EXISTS {SCHEMA}.webhook_attempts (
     id bigserial PRIMARY KEY,

@@ -12,15 +12,16 @@ import base64
 import re
 import secrets
 from enum import StrEnum
-from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import asyncpg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway.integrations import outbound
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import Conn, services
+from gateway.integrations.scopes import Scope, parse_scope
 from gateway.integrations.store import SCHEMA, WEBHOOKS_CHANNEL
 from kernel.errors import NotFoundError, RuleViolatedError
 
@@ -92,24 +93,12 @@ def public_key(signing_key: bytes) -> str:
     return "whpk_" + base64.b64encode(raw).decode()
 
 
-def check_url(url: str) -> str:
-    """An absolute http(s) URL, or a refusal naming the field."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise RuleViolatedError(
-            "integrations.webhook_url",
-            f"url: {url!r} is not an absolute http or https URL",
-            field="url",
-        )
-    return url
-
-
 def check_types(types: list[str] | None, field: str = "types") -> list[str] | None:
     """Event types (`kaohe.goals.Approved.v1`) or prefixes (`kaohe.goals.*`), or a refusal."""
     if not types:
         return None
     for kind in types:
-        if not TYPE_PATTERN.match(kind):
+        if not TYPE_PATTERN.fullmatch(kind):
             raise RuleViolatedError(
                 "integrations.event_type",
                 f"{field}: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "
@@ -117,6 +106,28 @@ def check_types(types: list[str] | None, field: str = "types") -> list[str] | No
                 field=field,
             )
     return sorted(set(types))
+
+
+# What a DingTalk robot needs of the weekly reports it posts: who, and their work.
+DINGTALK_SCOPE = ("fields:identity", "fields:work")
+
+
+def check_scope(classes: list[str] | None, kind: ReceiverKind = ReceiverKind.STANDARD) -> list[str]:
+    """A subscription's scope as stored: the classes of personal fields it receives (`contact`
+    or `fields:contact`), or a refusal naming `scope`; none given: none for a webhook, the
+    weekly reports' for a DingTalk robot.
+    """
+    if classes is None:
+        return list(DINGTALK_SCOPE) if kind is ReceiverKind.DINGTALK else []
+    tokens = [c if c.startswith("fields:") else f"fields:{c}" for c in classes]
+    return parse_scope(tokens, field="scope").tokens()
+
+
+def subscription_scope(kind: str, tokens: list[str] | None) -> Scope:
+    """What a subscription receives of each event (a row made before scopes: the default)."""
+    if tokens is None:
+        tokens = check_scope(None, ReceiverKind(kind))
+    return parse_scope(tokens, strict=False)
 
 
 async def end_of_logs(conn: Conn) -> Cursor:
@@ -146,14 +157,18 @@ async def create(
     created_by: UUID,
     kind: ReceiverKind = ReceiverKind.STANDARD,
     secret: str | None = None,
+    scope: list[str] | None = None,
 ) -> tuple[asyncpg.Record, str]:
     """A new subscription and its secret (the only time the secret is shown).
 
     A Standard Webhooks receiver gets a secret made here; a DingTalk robot comes with the secret
-    DingTalk gave the group (`secret`).
+    DingTalk gave the group (`secret`). `scope`: the classes of personal fields it receives
+    (`check_scope`).
     """
-    check_url(url)
+    # The rules that need no DNS; the caller vets where the host resolves (OutboundPolicy.vet_url).
+    outbound.check_url(url)
     kinds = check_types(types)
+    granted = check_scope(scope, kind)
     if kind is ReceiverKind.DINGTALK and not (secret or "").strip():
         raise RuleViolatedError(
             "integrations.dingtalk_secret",
@@ -169,8 +184,8 @@ async def create(
     status = SubscriptionStatus.ACTIVE if active else SubscriptionStatus.PAUSED
     row = await conn.fetchrow(
         f"INSERT INTO {SCHEMA}.webhook_subscriptions (id, unit_id, url, types, secret, status, "
-        "cursor, created_by, kind, signing_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-        "RETURNING *",
+        "cursor, created_by, kind, signing_key, scope) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *",
         uuid4(),
         unit_id,
         url,
@@ -181,6 +196,7 @@ async def create(
         created_by,
         kind.value,
         new_signing_key() if kind is ReceiverKind.STANDARD else None,
+        granted,
     )
     await _notify(conn)
     assert row is not None

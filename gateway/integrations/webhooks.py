@@ -29,18 +29,19 @@ import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from standardwebhooks.webhooks import Webhook
 
-from gateway.integrations import dingtalk
+from gateway.integrations import dingtalk, outbound
 from gateway.integrations.cursor import Cursor
-from gateway.integrations.envelope import RecordedEvent, to_json_bytes
+from gateway.integrations.envelope import RecordedEvent, redacted_event, to_json_bytes
 from gateway.integrations.feed import Conn, EventFilter, read_log, read_page, services
+from gateway.integrations.scopes import NO_PERSONAL_FIELDS, Scope
 from gateway.integrations.store import SCHEMA, WEBHOOKS_CHANNEL, hold_lock
+from gateway.integrations.subscriptions import subscription_scope
 from kernel.settings import Settings
 from kernel.waiting import first_of, pause
 
 log = structlog.get_logger("kaohe.integrations.webhooks")
 
 LOCK = "kaohe.webhooks"
-SNIPPET = 500
 # Standard Webhooks' suggested schedule: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 DEFAULT_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"
 
@@ -55,6 +56,7 @@ class WebhookSettings:
     timeout: float = 10.0
     batch: int = 50
     concurrency: int = 8
+    policy: outbound.OutboundPolicy = dataclasses.field(default_factory=outbound.OutboundPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebhookSettings:
@@ -63,6 +65,7 @@ class WebhookSettings:
             schedule=tuple(float(s) for s in settings.kaohe_webhook_retry_schedule.split(",")),
             disable_after=settings.kaohe_webhook_disable_after_seconds,
             timeout=settings.kaohe_webhook_timeout_seconds,
+            policy=outbound.policy(settings.kaohe_outbound_allow),
         )
 
     def delay(self, failures: int, retry_after: float | None = None) -> float:
@@ -81,6 +84,7 @@ class Outcome:
     latency_ms: float
     snippet: str | None
     retry_after: float | None
+    refused: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -93,9 +97,14 @@ class Outcome:
         """The receiver said the endpoint is gone for good."""
         return self.status_code == 410
 
+    @property
+    def final(self) -> bool:
+        """Retrying cannot help: the receiver is gone, or the outbound policy refuses it."""
+        return self.gone or self.refused
+
     def describe(self) -> str:
-        """The failure in words."""
-        return self.error or f"HTTP {self.status_code}: {(self.snippet or '')[:200]}"
+        """The failure in words (a status line at most of what the receiver said)."""
+        return self.error or outbound.status_line(self.status_code) or "no answer"
 
 
 def signed_request(
@@ -104,6 +113,7 @@ def signed_request(
     cursor: str | None,
     now: datetime,
     signing_key: bytes | None = None,
+    scope: Scope = NO_PERSONAL_FIELDS,
 ) -> tuple[bytes, dict[str, str]]:
     """The body and Standard Webhooks headers of one delivery attempt.
 
@@ -111,7 +121,7 @@ def signed_request(
     `v1a` (Ed25519 over the same `{id}.{timestamp}.{body}`, which the library cannot make yet):
     receivers verify whichever they hold the key for.
     """
-    body = to_json_bytes(event, cursor)
+    body = to_json_bytes(event, cursor, scope)
     signature = Webhook(secret).sign(event.event_id, now, body.decode())
     if signing_key is not None:
         signed = f"{event.event_id}.{int(now.timestamp())}.".encode() + body
@@ -146,26 +156,35 @@ async def send(
     timeout: float,
     kind: str = "STANDARD",
     signing_key: bytes | None = None,
+    scope: Scope = NO_PERSONAL_FIELDS,
 ) -> Outcome:
-    """POST one signed event; never raises for what the receiver or the network did."""
+    """POST one signed event, as `scope` may see it; never raises for what the receiver, the
+    network or the outbound policy did (a refusal by the policy is an outcome with `refused`).
+    """
     now = datetime.now(UTC)
     started = time.perf_counter()
     refusal = None
     try:
+        outbound.check_url(url)
         if kind == "DINGTALK":
-            response, refusal = await dingtalk.post(http, url, secret, event, timeout)
+            shown = redacted_event(event, scope)
+            response, refusal = await dingtalk.post(http, url, secret, shown, timeout)
         else:
-            body, headers = signed_request(secret, event, cursor, now, signing_key)
+            body, headers = signed_request(secret, event, cursor, now, signing_key, scope)
             response = await http.post(url, content=body, headers=headers, timeout=timeout)
+    except outbound.OutboundRefusedError as exc:
+        error = f"refused by the outbound policy ({exc.rule}): {exc.message}"
+        return Outcome(None, error, _ms(started), None, None, refused=True)
     except httpx.TimeoutException:
         return Outcome(None, f"timed out after {timeout:g} s", _ms(started), None, None)
     except httpx.HTTPError as exc:
-        return Outcome(None, f"{type(exc).__name__}: {exc}", _ms(started), None, None)
+        error = outbound.sanitised(f"{type(exc).__name__}: {exc}")
+        return Outcome(None, error, _ms(started), None, None)
     return Outcome(
         response.status_code,
         refusal,
         _ms(started),
-        response.text[:SNIPPET],
+        outbound.status_line(response.status_code),
         _retry_after(response.headers.get("retry-after"), now),
     )
 
@@ -231,6 +250,7 @@ async def deliver_subscription(
             settings.timeout,
             sub["kind"],
             sub["signing_key"],
+            subscription_scope(sub["kind"], sub["scope"]),
         )
         async with conn.transaction():
             await record_attempt(
@@ -279,10 +299,12 @@ async def _failed(
 ) -> None:
     now = datetime.now(UTC)
     given_up = (now - failing_since).total_seconds() >= settings.disable_after
-    if outcome.gone or given_up:
+    if outcome.final or given_up:
         reason = (
             "the receiver answered 410 Gone"
             if outcome.gone
+            else outcome.describe()
+            if outcome.refused
             else f"failing since {failing_since.isoformat()}: {outcome.describe()}"
         )
         disabled = await conn.execute(
@@ -330,7 +352,7 @@ async def redeliver_requested(
     """Carry out the redeliveries the office asked for (one attempt each, recorded)."""
     rows = await conn.fetch(
         f"SELECT r.id, r.subscription_id, r.service, r.position, s.url, s.secret, s.kind, "
-        "s.signing_key "
+        "s.signing_key, s.scope "
         f"FROM {SCHEMA}.webhook_requests r JOIN {SCHEMA}.webhook_subscriptions s "
         "ON s.id = r.subscription_id WHERE r.kind = 'REDELIVER' AND r.done_at IS NULL "
         "ORDER BY r.id LIMIT 100"
@@ -350,6 +372,7 @@ async def redeliver_requested(
                     settings.timeout,
                     row["kind"],
                     row["signing_key"],
+                    subscription_scope(row["kind"], row["scope"]),
                 )
                 count = await conn.fetchval(
                     f"SELECT count(*) FROM {SCHEMA}.webhook_attempts "
@@ -414,7 +437,7 @@ async def run_webhooks(
     """Deliver until `stop`, woken by new events, changed subscriptions and retries falling due."""
     lock: asyncpg.Connection = await asyncpg.connect(dsn)
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=settings.concurrency + 1)
-    http = httpx.AsyncClient(follow_redirects=False)
+    http = outbound.client(settings.policy)
     woken = asyncio.Event()
     try:
         while not await hold_lock(lock, LOCK):

@@ -77,6 +77,8 @@ COMPLAINT_EVENTS = frozenset(
     }
 )
 SURVEY_EVENTS = frozenset({"SurveyOpened", "ResponsesRecorded", "SurveyClosed"})
+# An anonymous complaint's seal and its openings: versions of the complaint, not its history.
+SEAL_EVENTS = frozenset({"ComplaintFilerSealed", "ComplaintFilerDisclosed"})
 # The free text each complaint event carries, by event.
 TEXT_OF = {
     "ComplaintFiled": "content",
@@ -133,6 +135,8 @@ class FeedbackProjection:
             await self._touch(w, "complaints", event)
         elif event.name in SURVEY_EVENTS:
             await self._touch(w, "surveys", event)
+        elif event.name in SEAL_EVENTS:
+            await self._touch(w, "complaints", event)
 
     async def _touch(self, w: ProjectionWriter, table: str, e: LogEvent) -> None:
         await w.stamp(

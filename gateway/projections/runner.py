@@ -4,6 +4,12 @@ with its tracking position in one transaction (exactly-once effect, restartable 
 Only one runner per (read schema, log) projects at a time, held by a PostgreSQL advisory lock, so
 any number of gateway processes can run. After each commit it NOTIFYs `kaohe_projected`, which is
 how gateways learn that a command's change is visible (read-your-writes).
+
+An event that cannot be applied (see `gateway.projections.quarantine`) does not stop the log: the
+batch that failed is rolled back and done again one event at a time, each in a savepoint with
+the writer drained inside it (so a failure of its queued rows surfaces there), and the event at
+fault is recorded in `<schema>.quarantine` and skipped; tracking moves past it in the same
+transaction, so every other event is still applied exactly once.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import asyncpg
 import structlog
 
 from gateway.log import LogEvent, ServiceLog
+from gateway.projections import quarantine
+from gateway.projections.quarantine import QUARANTINED_TOTAL, Quarantined, is_the_events_fault
 from gateway.projections.writer import ProjectionWriter
 from kernel.waiting import first_of, pause
 
@@ -53,6 +61,7 @@ async def create_read_schema(
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kaohe.ddl'))")
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         await conn.execute(tracking_ddl(schema))
+        await conn.execute(quarantine.quarantine_ddl(schema))
         for projection in projections:
             await conn.execute(projection.ddl())
 
@@ -74,9 +83,28 @@ async def project_batch(
     until: int | None = None,
 ) -> int:
     """Project the next batch of events (none beyond position `until`, if given); returns how
-    many were applied.
+    many were applied or quarantined.
     """
+    try:
+        return await _project(conn, schema, projection, limit, until, one_by_one=False)
+    except Exception as exc:
+        if not is_the_events_fault(exc):
+            raise
+    # Something in the batch cannot be applied: the transaction is rolled back; find what.
+    return await _project(conn, schema, projection, limit, until, one_by_one=True)
+
+
+async def _project(
+    conn: asyncpg.Connection,
+    schema: str,
+    projection: Projection,
+    limit: int,
+    until: int | None,
+    *,
+    one_by_one: bool,
+) -> int:
     service = projection.log.service
+    set_aside: list[Quarantined] = []
     async with conn.transaction():
         # Lock the tracking row (made on first use) so two runners never apply the same events.
         position = await conn.fetchval(
@@ -89,10 +117,13 @@ async def project_batch(
             rows = [r for r in rows if r["notification_id"] <= until]
         if not rows:
             return 0
-        async with ProjectionWriter(conn) as writer:
-            for row in rows:
-                # Decoded here, not before the loop, so that it overlaps the writer's sending.
-                await projection.apply(writer, LogEvent.from_row(row))
+        if one_by_one:
+            set_aside = await apply_one_by_one(conn, schema, projection, rows)
+        else:
+            async with ProjectionWriter(conn) as writer:
+                for row in rows:
+                    # Decoded here, not before the loop, so that it overlaps the writer's sending.
+                    await projection.apply(writer, LogEvent.from_row(row))
         last = rows[-1]["notification_id"]
         # A read model is rebuilt from the log whenever it is lost, and its position commits
         # with its rows: the projection need not wait for its commits to reach the disk.
@@ -105,7 +136,39 @@ async def project_batch(
             PROJECTED_CHANNEL,
             f"{schema}:{service}:{last}",
         )
+    for q in set_aside:
+        QUARANTINED_TOTAL.labels(service=service).inc()
+        log.warning(
+            "projection_event_quarantined",
+            schema=schema,
+            service=service,
+            position=q.position,
+            originator_id=str(q.originator_id),
+            event_name=q.event_name,
+            error_class=q.error_class,
+            error=q.error_message,
+        )
     return len(rows)
+
+
+async def apply_one_by_one(
+    conn: asyncpg.Connection, schema: str, projection: Projection, rows: list[asyncpg.Record]
+) -> list[Quarantined]:
+    """Apply each event of `rows` in a savepoint of its own, inside the caller's transaction;
+    quarantine (in `schema`) those that fail through their own fault, and return them.
+    """
+    set_aside = []
+    for row in rows:
+        try:
+            async with conn.transaction(), ProjectionWriter(conn) as writer:
+                await projection.apply(writer, LogEvent.from_row(row))
+        except Exception as exc:
+            if not is_the_events_fault(exc):
+                raise
+            q = quarantine.quarantined(projection.log.service, row, exc)
+            await quarantine.record(conn, schema, q)
+            set_aside.append(q)
+    return set_aside
 
 
 async def catch_up(conn: asyncpg.Connection, schema: str, projection: Projection) -> int:

@@ -12,8 +12,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from kernel.errors import ConflictError, NotFoundError, stale_version
+from kernel.roles import Role
 from kernel.store import Committed, ServiceApplication
-from services.directory.domain import Managers, Unit, unit_id_for
+from services.directory.domain import PLATFORM_ID, Managers, Platform, Unit, unit_id_for
 from services.directory.vocabulary import (
     DepartmentCategory,
     OfficeRole,
@@ -192,3 +193,35 @@ class Directory(ServiceApplication):
     def get_managers(self, unit_id: UUID, person_id: UUID, on: date) -> Managers:
         """Who manages the person on `on`."""
         return self.ask(unit_id, lambda unit: unit.managers_of(person_id, on))
+
+    def appoint_platform_auditor(
+        self, by: Role, name: str, login: str, body: str, effective_on: date
+    ) -> Committed:
+        """Appoint a platform-wide auditor (纪检): the platform administrator's act."""
+        with self._platform() as platform:
+            person_id = platform.appoint_auditor(by, name, login, body, effective_on)
+            return self.commit(platform, result={"person_id": str(person_id)})
+
+    def revoke_platform_auditor(self, by: Role, person_id: UUID, effective_on: date) -> Committed:
+        """End a platform auditor's appointment."""
+        with self._platform() as platform:
+            platform.revoke_auditor(by, person_id, effective_on)
+            return self.commit(platform, result={"person_id": str(person_id)})
+
+    @contextlib.contextmanager
+    def _platform(self) -> Iterator[Platform]:
+        try:
+            with self.deciding(PLATFORM_ID) as platform:
+                yield platform
+        except AggregateNotFoundError:
+            # The first appointment establishes the platform's record.
+            with self._stripe(PLATFORM_ID):
+                yield Platform()
+
+    def ask_platform(self, question: Callable[[Platform | None], T]) -> T:
+        """Answer `question` about the platform's record as it is now (None: nothing recorded
+        yet); `question` must not keep or change it."""
+        try:
+            return self.reading(PLATFORM_ID, question)
+        except AggregateNotFoundError:
+            return question(None)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
+from kernel.roles import Role
 from services.directory.application import Directory
 from services.directory.domain import Managers, Unit
 
@@ -63,6 +64,25 @@ class OrgChart:
     def department_name(self, unit_id: UUID, department_id: UUID) -> str:
         """The department's name."""
         return self.ask(unit_id, lambda unit: unit.department(department_id).name)
+
+    def roles_of(self, unit_id: UUID, person_id: UUID, on: date) -> list[Role]:
+        """The roles the person holds in the unit on `on` (none once they left)."""
+        return self.ask(unit_id, lambda unit: unit.roles_of(person_id, on))
+
+    def left_on(self, unit_id: UUID, person_id: UUID) -> date | None:
+        """When the person left the unit, if they did."""
+        return self.ask(unit_id, lambda unit: unit.person(person_id).left_on)
+
+    def is_platform_auditor(self, person_id: UUID, on: date) -> bool:
+        """Whether `person_id` is a platform-wide auditor, appointed and in force on `on`."""
+        return self._directory.ask_platform(
+            lambda p: p is not None and p.auditor_on(person_id, on) is not None
+        )
+
+    def position(self) -> int:
+        """The directory log's latest position: nothing in the org chart changed while it
+        stays the same."""
+        return self._directory.recorder.max_notification_id() or 0
 
     def close(self) -> None:
         """Release the directory store's connections."""

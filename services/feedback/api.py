@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
+from kernel.text import Name, Title
 from kernel.waiting import pause
 from kernel.web import (
     Command,
@@ -35,14 +37,16 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
+from services.feedback.anonymity import disclosure_key_path
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
 log = structlog.get_logger("kaohe.feedback")
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
-QUARTER = r"^20\d\d-Q[1-4]$"
+QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 SYSTEM_ACTOR = UUID(int=1)  # the scheduler, acting for the office
 
 
@@ -61,8 +65,8 @@ class OpenSurvey(Command):
 
 
 class Response(Command):
-    respondent_agency: Text = Field(description="the respondent's agency (another agency)")
-    respondent: str | None = None
+    respondent_agency: Name = Field(description="the respondent's agency (another agency)")
+    respondent: Name | None = None
     scores: dict[UUID, Decimal] = Field(min_length=1, description="department id -> score")
     comment: str | None = None
 
@@ -74,14 +78,14 @@ class ImportCsv(Command):
 class PraiseIn(Command):
     target_kind: TargetKind
     target_id: UUID
-    source: Text = Field(description="who praised, e.g. 市委办公室 感谢信")
+    source: Title = Field(description="who praised, e.g. 市委办公室 感谢信")
     what_happened: Text
     occurred_on: date
 
 
 class Complainant(Command):
-    name: Text
-    agency: Text
+    name: Name
+    agency: Name
     contact: str | None = Field(default=None, description="shown only to the office and auditors")
 
 
@@ -253,6 +257,7 @@ def record_praise(
             body.source,
             body.what_happened,
             body.occurred_on,
+            _today(),
         ),
     )
 
@@ -280,8 +285,40 @@ def file_complaint(
             body.content,
             body.received_on or _today(),
             _today(),
+            filer_details={"login": actor.login, "name": actor.name},
         ),
     )
+
+
+class Disclose(Command):
+    reason: Reason = Field(description="why the filer must be known (recorded with the opening)")
+
+
+@router.post("/complaints/{complaint_id}/filer-disclosure", status_code=201)
+def disclose_filer(
+    complaint_id: UUID, body: Disclose, request: Request, actor: CurrentActor, app: FeedbackApp
+) -> JSONResponse:
+    """Open an anonymous complaint's sealed filer (审计/纪检 only, with a reason); the opening
+    is recorded as an event of the complaint (who, when, why) before the filer is answered.
+    """
+    unit_id = app.get_complaint(complaint_id).unit_id
+    require_role(actor, Role.AUDITOR)
+    if actor.tenant_id is not None:
+        require_unit(actor, unit_id)
+    opened: dict[str, Any] = {}
+
+    def decide(version: int | None) -> Committed:
+        committed, filer = app.disclose_filer(complaint_id, version)
+        opened.update(filer)
+        return committed
+
+    answer = run_versioned(app, request, actor, Role.AUDITOR, body, decide, reason=body.reason)
+    if not opened:
+        # A replay of an earlier request: the opening it recorded answered then, not again.
+        return answer
+    result = json.loads(bytes(answer.body))
+    result["filer"] = opened
+    return JSONResponse(result, status_code=answer.status_code)
 
 
 @router.post("/complaints/{complaint_id}/assignment", status_code=201)
@@ -397,6 +434,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         feedback_app = Feedback.on_postgres(settings.database_url)
         feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(feedback_app.org)
+        feedback_app.disclosure_key_file = disclosure_key_path(
+            settings.key_dir, settings.kaohe_disclosure_key_file
+        )
         app.state.feedback = feedback_app
         stop = asyncio.Event()
         schedule = asyncio.create_task(

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from kernel.calendar import add_working_days
+from kernel.context import CommandContext, acting, current_context
 from kernel.errors import (
     ConflictError,
     DomainError,
@@ -25,16 +29,34 @@ from kernel.store import Committed, ServiceApplication
 from services.directory.domain import Unit
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory
+from services.feedback.anonymity import (
+    ANONYMOUS_FILER,
+    DisclosureKeyError,
+    key_id,
+    load_or_create_disclosure_key,
+    open_seal,
+    seal,
+)
 from services.feedback.domain import (
     Complaint,
     FeedbackPolicy,
     Praise,
     Survey,
+    check_praised_by,
     quarter_of,
 )
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
 CSV_FIXED = ("respondent_agency", "respondent", "comment")
+
+
+def anonymous_filing(ctx: CommandContext) -> CommandContext:
+    """The context an anonymous complaint is filed in: the pseudonym as actor, a correlation of
+    its own (the request's would link it to the filer's other commands) and no causation.
+    """
+    return dataclasses.replace(
+        ctx, actor_id=ANONYMOUS_FILER, correlation_id=uuid4(), causation_id=None
+    )
 
 
 class Feedback(ServiceApplication):
@@ -43,6 +65,9 @@ class Feedback(ServiceApplication):
     name = "feedback"
     schema: ClassVar[str] = "feedback"
     org: OrgChart
+    # Set by whoever builds the application (the API from the settings; tests their own).
+    disclosure_key_file: Path = Path(".kaohe") / "keys" / "disclosure" / "filer-disclosure.pem"
+    _disclosure_key: X25519PrivateKey | None = None
 
     def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
         try:
@@ -162,13 +187,15 @@ class Feedback(ServiceApplication):
             try:
                 for department, score in scores.items():
                     try:
-                        Decimal(score)
+                        finite = Decimal(score).is_finite()
                     except ArithmeticError:
+                        finite = False
+                    if not finite:  # NaN would fail every comparison with the scale later
                         raise RuleViolatedError(
                             "feedback.score_is_number",
                             f"{score!r} is not a number",
                             field=f"scores.{department}",
-                        ) from None
+                        )
                 accepted.append(survey.check_response(response))
             except DomainError as error:
                 rejected.append(
@@ -214,8 +241,10 @@ class Feedback(ServiceApplication):
         source: str,
         what_happened: str,
         occurred_on: date,
+        today: date,
     ) -> Committed:
-        """Record praise (表扬) of a person or department."""
+        """Record praise (表扬) of a person or department, for something that has happened."""
+        check_praised_by(occurred_on, today)
         department_id = self._department_for(unit_id, target_kind, target_id, occurred_on)
         praise = Praise(
             unit_id,
@@ -241,28 +270,72 @@ class Feedback(ServiceApplication):
         content: str,
         received_on: date,
         today: date,
+        filer_details: dict[str, str] | None = None,
     ) -> Committed:
-        """File a complaint; its deadline counts the unit's working days from receipt."""
+        """File a complaint; its deadline counts the unit's working days from receipt.
+
+        An anonymous one (no complainant) is recorded under the pseudonym, its filer (the
+        command's actor, and `filer_details` such as login and name) sealed in the complaint.
+        """
         department_id = self._department_for(unit_id, target_kind, target_id, received_on)
         days, _, _ = self.policy(unit_id)
         deadline = add_working_days(received_on, days)
-        complaint = Complaint.file(
-            unit_id,
-            target_kind,
-            target_id,
-            department_id,
-            filed_by,
-            complainant,
-            content,
-            received_on,
-            deadline.due_on,
-            deadline.provisional,
-            today,
-        )
+        anonymous = complainant is None
+        ctx = current_context()
+        with acting(anonymous_filing(ctx) if anonymous else ctx):
+            complaint = Complaint.file(
+                unit_id,
+                target_kind,
+                target_id,
+                department_id,
+                filed_by,
+                complainant,
+                content,
+                received_on,
+                deadline.due_on,
+                deadline.provisional,
+                today,
+            )
+            if anonymous:
+                filer = {
+                    "actor_id": str(ctx.actor_id),
+                    "actor_role": ctx.actor_role.value,
+                    **(filer_details or {}),
+                }
+                public = self.disclosure_key().public_key()
+                complaint.seal_filer(seal(public, complaint.id, filer), key_id(public))
         return self.commit(
             complaint,
             result={"complaint_id": str(complaint.id), "deadline_on": deadline.due_on.isoformat()},
         )
+
+    def disclosure_key(self) -> X25519PrivateKey:
+        """The disclosure authority's key (see `services.feedback.anonymity`)."""
+        if self._disclosure_key is None:
+            self._disclosure_key = load_or_create_disclosure_key(self.disclosure_key_file)
+        return self._disclosure_key
+
+    def disclose_filer(
+        self, complaint_id: UUID, expected_version: int | None = None
+    ) -> tuple[Committed, dict[str, Any]]:
+        """Open an anonymous complaint's sealed filer, recording the opening first; refused
+        (nothing recorded) if the seal does not open with the key this service holds.
+        """
+        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        if complaint.sealed_filer is None:
+            complaint.disclose_filer()  # refuses, naming the rule
+        assert complaint.sealed_filer is not None
+        try:
+            filer = open_seal(self.disclosure_key(), complaint.id, complaint.sealed_filer)
+        except DisclosureKeyError:
+            raise ConflictError(
+                "feedback.disclosure_key_opens_seal",
+                "the seal does not open with the disclosure key this service holds "
+                "(KAOHE_DISCLOSURE_KEY_FILE): the authority's key was replaced or is missing",
+                field="complaint_id",
+            ) from None
+        complaint.disclose_filer()
+        return self.commit(complaint, result={"complaint_id": str(complaint.id)}), filer
 
     def assign_complaint(
         self, complaint_id: UUID, handler_id: UUID, expected_version: int | None = None

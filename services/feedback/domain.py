@@ -245,6 +245,17 @@ class Survey(KaoheAggregate):
 # -- praise ----------------------------------------------------------------------------------
 
 
+def check_praised_by(occurred_on: date, today: date) -> None:
+    """Praise records something that has happened: never a day after today."""
+    if occurred_on > today:
+        raise RuleViolatedError(
+            "feedback.praise_not_in_future",
+            f"praise is for what has happened, not for {occurred_on.isoformat()}, after today "
+            f"({today.isoformat()})",
+            field="occurred_on",
+        )
+
+
 class Praise(KaoheAggregate):
     """Praise (表扬) of a person or a department, with its source and what happened."""
 
@@ -303,6 +314,8 @@ class Complaint(KaoheAggregate):
         self.overdue = False
         self.late: bool | None = None
         self.satisfaction: Satisfaction | None = None
+        self.sealed_filer: str | None = None
+        self.disclosures = 0
 
     @classmethod
     def file(
@@ -341,6 +354,38 @@ class Complaint(KaoheAggregate):
             deadline_provisional,
             quarter_of(received_on),
         )
+
+    def seal_filer(self, sealed_filer: str, key_id: str) -> None:
+        """Keep an anonymous complaint's filer sealed for the disclosure authority."""
+        if not self.anonymous or self.sealed_filer is not None:
+            raise RuleViolatedError(
+                "feedback.seal_once_if_anonymous",
+                "only an anonymous complaint has its filer sealed, once, when it is filed",
+                field="complainant",
+            )
+        self._filer_sealed(sealed_filer, key_id)
+
+    @event("ComplaintFilerSealed")
+    def _filer_sealed(self, sealed_filer: str, key_id: str) -> None:
+        self.sealed_filer = sealed_filer
+
+    def disclose_filer(self) -> str:
+        """Record that the disclosure authority opens the seal (who, when and why are the
+        event's metadata); returns the seal to open.
+        """
+        if self.sealed_filer is None:
+            raise RuleViolatedError(
+                "feedback.filer_sealed",
+                "this complaint has no sealed filer: it is not anonymous, or it was filed before "
+                "filers were sealed (its filing event names the filer to the log's keepers only)",
+                field="complaint_id",
+            )
+        self._filer_disclosed(self.disclosures + 1)
+        return self.sealed_filer
+
+    @event("ComplaintFilerDisclosed")
+    def _filer_disclosed(self, disclosure: int) -> None:
+        self.disclosures = disclosure
 
     def check_status(self, *allowed: ComplaintStatus) -> None:
         """Each handling step follows the one before it."""

@@ -18,6 +18,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
+from kernel.text import Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -27,6 +28,7 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 from services.goals.application import Goals
 from services.goals.vocabulary import ReferenceKind, ServesKind
@@ -52,7 +54,7 @@ class GoalItemIn(Command):
 
 class ReferenceItemIn(Command):
     ref_id: str | None = None
-    title: Text
+    title: Title
     detail: str | None = None
 
 
@@ -60,7 +62,7 @@ class PublishReference(Command):
     kind: ReferenceKind
     department_id: UUID | None = None
     period: str
-    title: Text
+    title: Title
     items: list[ReferenceItemIn] = Field(min_length=1)
     reason: str | None = None
 
@@ -451,6 +453,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         goals_app = Goals.on_postgres(settings.database_url)
         goals_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(goals_app.org)
         app.state.goals = goals_app
         yield
         goals_app.org.close()

@@ -87,7 +87,7 @@ class ReferenceKind(StrEnum):
         return self in (ReferenceKind.DEPARTMENT_ANNUAL, ReferenceKind.DEPARTMENT_PHASE)
 
 
-PERIOD = re.compile(r"^(?P<year>20\d\d)(?:-Q(?P<quarter>[1-4]))?$")
+PERIOD = re.compile(r"^(?P<year>20[0-9][0-9])(?:-Q(?P<quarter>[1-4]))?$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Period:
     @classmethod
     def parse(cls, code: str, field: str = "period") -> Period:
         """The period a code names; a clear error for anything else."""
-        match = PERIOD.match(code)
+        match = PERIOD.fullmatch(code)
         if match is None:
             raise RuleViolatedError(
                 "goals.period_format",
@@ -130,13 +130,13 @@ class Period:
         return self.start <= day <= self.end
 
 
-MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
-WEEK = re.compile(r"^(20\d\d)-W(0[1-9]|[1-4]\d|5[0-3])$")
+MONTH = re.compile(r"^(20[0-9][0-9])-(0[1-9]|1[0-2])$")
+WEEK = re.compile(r"^(20[0-9][0-9])-W(0[1-9]|[1-4][0-9]|5[0-3])$")
 
 
 def check_month(code: str) -> str:
     """A month written `2026-04`."""
-    if MONTH.match(code) is None:
+    if MONTH.fullmatch(code) is None:
         raise RuleViolatedError(
             "goals.month_format", f"{code!r} is not a month: write it as 2026-04", field="month"
         )
@@ -145,7 +145,7 @@ def check_month(code: str) -> str:
 
 def week_span(code: str) -> tuple[date, date]:
     """The Monday and Sunday of an ISO week written `2026-W17`."""
-    match = WEEK.match(code)
+    match = WEEK.fullmatch(code)
     if match is None:
         raise RuleViolatedError(
             "goals.week_format", f"{code!r} is not an ISO week: write it as 2026-W17", field="week"

@@ -20,6 +20,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
+from kernel.text import Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -29,6 +30,7 @@ from kernel.web import (
     service_app,
 )
 from services.directory.application import Directory
+from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 from services.feedback.application import Feedback
 from services.feedback.reader import FeedbackLog
@@ -40,7 +42,7 @@ from services.reviews.vocabulary import Grade, SanctionKind
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Reason = Annotated[str, Field(min_length=2, max_length=4000)]
-QUARTER = r"^20\d\d-Q[1-4]$"
+QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 
 
 class OpenCycle(Command):
@@ -124,7 +126,7 @@ class SanctionIn(Command):
     person_id: UUID
     kind: SanctionKind
     decided_on: date
-    document: Text = Field(description="the decision document, e.g. 济机关纪〔2026〕3号")
+    document: Title = Field(description="the decision document, e.g. 济机关纪〔2026〕3号")
 
 
 def reviews(request: Request) -> Reviews:
@@ -438,6 +440,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         reviews_app = Reviews.on_postgres(settings.database_url)
         reviews_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
+        app.state.grants = GrantsInForce(reviews_app.org)
         reviews_app.goals = GoalsLog(Goals.on_postgres(settings.database_url, reader=True))
         reviews_app.feedback = FeedbackLog(Feedback.on_postgres(settings.database_url, reader=True))
         app.state.reviews = reviews_app

@@ -32,12 +32,12 @@ from services.reviews.vocabulary import (
 )
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/reviews")
-QUARTER = re.compile(r"^(20\d\d)-Q([1-4])$")
+QUARTER = re.compile(r"^(20[0-9][0-9])-Q([1-4])$")
 
 
 def quarter_span(quarter: str) -> tuple[date, date]:
     """The first and last day of a quarter written `2026-Q2`."""
-    match = QUARTER.match(quarter)
+    match = QUARTER.fullmatch(quarter)
     if match is None:
         raise RuleViolatedError(
             "reviews.quarter_format",

@@ -12,6 +12,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from kernel.errors import RuleViolatedError
+from kernel.text import is_visible
 from services.directory.vocabulary import PositionCategory
 from services.reviews.vocabulary import Grade, IndicatorSource, RaterRelation, Rounding
 
@@ -62,16 +63,18 @@ class Indicator:
     def from_dict(cls, d: dict[str, Any], field: str = "indicator") -> Indicator:
         """Parse and check one indicator."""
         code = str(d.get("code") or "")
-        if not CODE.match(code):
+        if not CODE.fullmatch(code):
             raise RuleViolatedError(
                 "reviews.indicator_code",
                 f"{code!r} is not an indicator code: upper-case letters, digits and _",
                 field=f"{field}.code",
             )
         name = str(d.get("name") or "").strip()
-        if not name:
+        if not is_visible(name):
             raise RuleViolatedError(
-                "reviews.indicator_name", "name the indicator", field=f"{field}.name"
+                "reviews.indicator_name",
+                "name the indicator with at least one visible character",
+                field=f"{field}.name",
             )
         weight = decimal(d.get("weight"), f"{field}.weight")
         if not Decimal(0) < weight <= HUNDRED:

@@ -17,9 +17,25 @@ import pytest
 
 from deploy.launcher import Running, running
 from kernel.auth import mint_token
+from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
 from tests.conftest import free_port
+
+APPOINT_PLATFORM_AUDITOR = """mutation($login: String!) {
+  appointPlatformAuditor(name: "纪检测试", login: $login, body: "纪检监察组", reason: "测试审计") {
+    personId } }"""
+
+REGISTER_OUTSIDERS = """mutation($code: String!) {
+  registerUnit(name: "另一单位", code: $code) { unit { id } } }"""
+ADD_OUTSIDER = """mutation($unit: ID!) {
+  addPerson(unitId: $unit, name: "外单位领导", login: "outsider", positionCategory: LEADER) {
+    person { id } } }"""
+ADD_OFFICER = """mutation($unit: ID!, $login: String!) {
+  addPerson(unitId: $unit, name: "考核办", login: $login, positionCategory: LEADER) {
+    person { id } } }"""
+GRANT_OFFICE = """mutation($unit: ID!, $person: ID!) {
+  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE) { position } }"""
 
 
 @dataclass
@@ -29,6 +45,7 @@ class System:
     settings: Settings
     database: str
     processes: Running | None = None
+    platform_auditor_id: UUID | None = None
 
     @property
     def graphql_url(self) -> str:
@@ -45,6 +62,7 @@ class System:
         person_id: UUID | None = None,
         tenant_id: UUID | None = None,
         ttl: timedelta = timedelta(hours=1),
+        scope: Scope | None = None,
     ) -> str:
         return mint_token(
             self.settings,
@@ -54,6 +72,47 @@ class System:
             name="测试",
             roles=roles,
             ttl=ttl,
+            scope=scope,
+        )
+
+    def platform_auditor(self) -> str:
+        """A platform-scope AUDITOR token (纪检) for an auditor the administrator appointed,
+        appointed at the first call: every request checks the appointment."""
+        if self.platform_auditor_id is None:
+            appointed = self.data(
+                self.token([Role.ADMIN]),
+                APPOINT_PLATFORM_AUDITOR,
+                login=f"auditor-{uuid4().hex[:8]}",
+            )
+            self.platform_auditor_id = UUID(appointed["appointPlatformAuditor"]["personId"])
+        return self.token([Role.AUDITOR], person_id=self.platform_auditor_id, scope=Scope.PLATFORM)
+
+    def outsider(self) -> str:
+        """An APPRAISEE token of a person of another unit (registered for the purpose): every
+        request checks that the token's person holds its roles in its unit."""
+        admin = self.token([Role.ADMIN])
+        code = f"E2E-OUT-{uuid4().hex[:6].upper()}"
+        unit = self.data(admin, REGISTER_OUTSIDERS, code=code)["registerUnit"]["unit"]["id"]
+        person = self.data(admin, ADD_OUTSIDER, unit=unit)["addPerson"]["person"]["id"]
+        return self.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit))
+
+    def officer(self, unit_id: str) -> UUID:
+        """A person of the unit added and granted APPRAISAL_OFFICE for the purpose: every
+        request checks that the token's person holds its roles."""
+        admin = self.token([Role.ADMIN])
+        login = f"officer-{uuid4().hex[:8]}"
+        officer = self.data(admin, ADD_OFFICER, unit=unit_id, login=login)["addPerson"]["person"][
+            "id"
+        ]
+        self.data(admin, GRANT_OFFICE, unit=unit_id, person=officer)
+        return UUID(officer)
+
+    def office(self, unit_id: str) -> str:
+        """An APPRAISAL_OFFICE token of the unit, for a new officer (see `officer`)."""
+        return self.token(
+            [Role.APPRAISEE, Role.APPRAISAL_OFFICE],
+            person_id=self.officer(unit_id),
+            tenant_id=UUID(unit_id),
         )
 
     def http(self, token: str | None, query: str, **variables: Any) -> httpx.Response:

@@ -106,7 +106,7 @@ def audited(system: System) -> AuditedUnit:
 
 
 def auditor(system: System) -> str:
-    return system.token([Role.AUDITOR])
+    return system.platform_auditor()
 
 
 def test_an_auditor_pages_through_a_units_trail_and_sees_every_event_once_in_order(

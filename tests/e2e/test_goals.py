@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 
@@ -639,6 +639,6 @@ def test_goal_sets_are_paged_with_stable_cursors(system: System, unit: Unit) -> 
 
 
 def test_another_units_member_cannot_read_this_units_goals(system: System, unit: Unit) -> None:
-    outsider = system.token([Role.APPRAISEE], tenant_id=uuid4())
+    outsider = system.outsider()
     error = system.error(outsider, GOAL_SETS, unit=unit.id)
     assert error["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"

@@ -33,7 +33,7 @@ from kernel.roles import Role
 from tests.e2e.conftest import System
 from tests.e2e.test_feedback import ASSIGN, FILE
 from tests.e2e.test_goals import COMPILE, DRAFT, EDIT, PUBLISH, QUARTER, goal
-from tests.receiver import DingTalkRobot, Receiver
+from tests.receiver import OUTBOUND_ALLOW, DingTalkRobot, Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,8 @@ SYSTEM_ENV = {
     "NATS_URL": NATS_URL,
     "KAOHE_WEBHOOK_RETRY_SCHEDULE": "0,0.1,0.2,0.3",
     "KAOHE_WEBHOOK_TIMEOUT_SECONDS": "1",
+    # The operator's allow-list names the test receivers' address (127.0.0.2), nothing else.
+    "KAOHE_OUTBOUND_ALLOW": OUTBOUND_ALLOW,
     "KAOHE_NATS_STREAM": STREAM,
     "KAOHE_NATS_SUBJECT_PREFIX": f"kaohee2e{STREAM[-8:].lower()}",
 }
@@ -75,6 +77,7 @@ class Unit:
     id: str
     office: str
     integration: str
+    appraisee: str
 
 
 def until(condition: Callable[[], bool], seconds: float = 60) -> None:
@@ -88,9 +91,15 @@ def make_unit(system: System, name: str) -> Unit:
     admin = system.token([Role.ADMIN])
     code = f"INT-{uuid4().hex[:6].upper()}"
     unit_id = system.data(admin, REGISTER, name=name, code=code)["registerUnit"]["unit"]["id"]
-    office = system.token([Role.APPRAISAL_OFFICE], tenant_id=UUID(unit_id))
+    # Every request checks the roles a token claims against the org chart: the office's
+    # token is for a person holding the role.
+    officer = system.officer(unit_id)
+    office = system.token(
+        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=officer, tenant_id=UUID(unit_id)
+    )
+    appraisee = system.token([Role.APPRAISEE], person_id=officer, tenant_id=UUID(unit_id))
     integration = system.token([Role.INTEGRATION], tenant_id=UUID(unit_id))
-    return Unit(unit_id, office, integration)
+    return Unit(unit_id, office, integration, appraisee)
 
 
 def open_departments(system: System, unit: Unit, n: int) -> None:
@@ -131,9 +140,12 @@ def test_an_integration_token_reads_its_own_units_events_and_no_other(
 ) -> None:
     ours, theirs = units
     events, _ = read_all(system, ours.integration)
-    assert [e["type"] for e in events] == ["kaohe.directory.Registered.v1"] + [
-        "kaohe.directory.DepartmentOpened.v1"
-    ] * 3
+    # make_unit's office holder joined and was granted the role before the departments opened.
+    assert [e["type"] for e in events] == [
+        "kaohe.directory.Registered.v1",
+        "kaohe.directory.PersonJoined.v1",
+        "kaohe.directory.OfficeRoleGranted.v1",
+    ] + ["kaohe.directory.DepartmentOpened.v1"] * 3
     assert {e["unit"] for e in events} == {ours.id}
     assert all(e["specversion"] == "1.0" and e["source"].endswith("/directory") for e in events)
     their_events, _ = read_all(system, theirs.integration)
@@ -170,8 +182,7 @@ def test_the_feed_refuses_whoever_may_not_read_it_naming_what_is_missing(
     system: System, units: tuple[Unit, Unit]
 ) -> None:
     ours, theirs = units
-    appraisee = system.token([Role.APPRAISEE], tenant_id=UUID(ours.id))
-    refused = feed(system, appraisee)
+    refused = feed(system, ours.appraisee)
     assert refused.status_code == 403
     assert refused.json()["error"]["missing_role"] == "INTEGRATION"
     other_unit = feed(system, ours.integration, unit=theirs.id)
@@ -181,7 +192,7 @@ def test_the_feed_refuses_whoever_may_not_read_it_naming_what_is_missing(
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "after"
     assert feed(system, "").status_code == 401
-    auditor = system.token([Role.AUDITOR])
+    auditor = system.platform_auditor()
     assert {e["unit"] for e in read_all(system, auditor, unit=theirs.id)[0]} == {theirs.id}
 
 
@@ -355,7 +366,7 @@ def test_a_killed_delivery_worker_resumes_with_no_gap_and_no_repeat_beyond_at_le
         expected = [e["id"] for e in read_all(system, unit.integration)[0]]
         until(lambda: set(receiver.accepted) >= set(expected))
         if NATS_URL:
-            every = read_all(system, system.token([Role.AUDITOR]))[0]
+            every = read_all(system, system.platform_auditor())[0]
             until(lambda: sum(map(len, jetstream_ids().values())) >= len(every))
             published = jetstream_ids()
             for service in {e["service"] for e in every}:
@@ -454,8 +465,7 @@ def test_a_websocket_without_a_valid_token_is_refused_and_a_reader_sees_only_wha
     assert socket.refused.rcvd is not None
     assert socket.refused.rcvd.code == 4403
 
-    appraisee = system.token([Role.APPRAISEE], tenant_id=UUID(unit.id))
-    refused = GraphQLSocket(system, appraisee)
+    refused = GraphQLSocket(system, unit.appraisee)
     refused.subscribe(EVENTS)
     answer = refused.next()
     refused.close()
@@ -475,7 +485,7 @@ def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projecte
     )
     person = added["addPerson"]["person"]["id"]
     staff = system.token([Role.APPRAISEE], person_id=UUID(person), tenant_id=UUID(unit.id))
-    _, before = read_all(system, system.token([Role.AUDITOR]))
+    _, before = read_all(system, system.platform_auditor())
     drafted = system.data(staff, DRAFT, unit=unit.id, period=QUARTER.code, items=[])
     goal_set = drafted["draftGoalSet"]["goalSet"]["id"]
 
@@ -491,7 +501,7 @@ def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projecte
 
     # Someone of another unit may not follow it.
     other = make_unit(system, "订阅丁单位")
-    outsider = GraphQLSocket(system, system.token([Role.APPRAISEE], tenant_id=UUID(other.id)))
+    outsider = GraphQLSocket(system, other.appraisee)
     outsider.subscribe(GOAL_SET_CHANGED, id=goal_set)
     answer = outsider.next()
     outsider.close()
@@ -516,7 +526,7 @@ def test_a_complaint_subscription_shows_the_complainant_only_to_whom_the_queries
         ]["id"]
         for n in ("zhaomin", "sunli")
     ]
-    _, before = read_all(system, system.token([Role.AUDITOR]))
+    _, before = read_all(system, system.platform_auditor())
     filed = system.data(
         unit.office,
         FILE,
@@ -580,3 +590,65 @@ def test_the_weekly_report_the_office_publishes_reaches_the_dingtalk_group_signe
     assert message["markdown"]["title"] == "公车服务科 工作周报"
     assert "**李强**" in message["markdown"]["text"]
     assert "下周重点: 冬季用车安全检查" in message["markdown"]["text"]
+
+
+def issues_urls(system: System) -> list[tuple[str, str]]:
+    """The URLs the probe subscribed (issue 13, finding 2) and the rule each breaks."""
+    gateway = system.settings.kaohe_gateway_port
+    directory = system.settings.kaohe_directory_port
+    return [
+        (f"http://127.0.0.1:{directory}/docs", "integrations.url_address"),
+        ("http://169.254.169.254/latest/meta-data/iam/", "integrations.url_address"),
+        (f"http://[::1]:{gateway}/graphql", "integrations.url_address"),
+        (f"http://0x7f000001:{directory}/", "integrations.url_address"),
+        (f"http://127.1:{directory}/", "integrations.url_address"),
+        (f"http://2130706433:{directory}/", "integrations.url_address"),
+        # An octal form the resolver reads is refused by httpx's URL parser first.
+        (f"http://0177.0.0.1:{directory}/", "integrations.url_host"),
+        (f"http://[::ffff:127.0.0.1]:{directory}/", "integrations.url_address"),
+        ("http://10.0.0.1/hook", "integrations.url_address"),
+        (f"http://localhost:{directory}/docs", "integrations.url_address"),
+        ("http://user:secret@127.0.0.2:9/hook", "integrations.url_credentials"),
+        ("file:///etc/passwd", "integrations.url_scheme"),
+    ]
+
+
+ALL_ATTEMPTS = """query($id: ID!) { webhookSubscription(id: $id) {
+  status disabledReason
+  attempts(first: 200) { statusCode responseSnippet error succeeded }
+  deadLetters { lastError } } }"""
+
+
+def test_no_url_of_kaohes_own_network_can_be_subscribed_to_as_a_webhook_or_a_robot(
+    system: System,
+) -> None:
+    unit = make_unit(system, "出站甲单位")
+    for url, rule in issues_urls(system):
+        refused = system.error(unit.office, SUBSCRIBE, unit=unit.id, url=url, after="k1.e30")
+        assert refused["extensions"]["code"] == "INVALID_INPUT", url
+        assert (refused["extensions"]["rule"], refused["extensions"]["field"]) == (rule, "url")
+        robot = system.error(unit.office, DINGTALK, unit=unit.id, url=url, secret="SECx")
+        assert robot["extensions"]["rule"] == rule, url
+        assert robot["extensions"]["field"] == "webhookUrl"
+    listed = system.data(
+        unit.office, "query($u: ID!) { webhookSubscriptions(unitId: $u) { id } }", u=unit.id
+    )
+    assert listed["webhookSubscriptions"] == []
+
+
+def test_a_receiver_answering_secrets_shows_the_office_its_status_line_only(
+    system: System,
+) -> None:
+    unit = make_unit(system, "出站乙单位")
+    secret = "INTERNAL-ONLY " + uuid4().hex
+    receiver = Receiver(plan=[500, 404], body=secret)
+    with receiver.running():
+        sub_id = subscribe(system, unit, receiver)
+        until(lambda: len(receiver.accepted) >= 1)
+    record = system.data(unit.office, ALL_ATTEMPTS, id=sub_id)["webhookSubscription"]
+    failed = [a for a in reversed(record["attempts"]) if not a["succeeded"]]
+    assert [a["responseSnippet"] for a in failed] == [
+        "HTTP 500 Internal Server Error",
+        "HTTP 404 Not Found",
+    ]
+    assert secret not in json.dumps(record)

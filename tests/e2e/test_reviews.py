@@ -211,7 +211,7 @@ def test_a_quarter_from_opening_to_acknowledged_talks(system: System, unit: Unit
     liu = unit.token("liu", Role.SUPERVISING_LEADER)
     chen = unit.token("chen", Role.PRINCIPAL_LEADER)
     sun = unit.token("sun")
-    auditor = system.token([Role.AUDITOR])
+    auditor = system.platform_auditor()
 
     # Given the office opens the fourth quarter's cycle with its configuration
     opened = system.data(office, OPEN_CYCLE, unit=unit.id)["openReviewCycle"]["cycle"]

@@ -340,7 +340,7 @@ def test_people_are_paged_with_stable_cursors(system: System, unit: Unit) -> Non
 
 
 def test_another_units_member_cannot_read_this_unit(system: System, unit: Unit) -> None:
-    outsider = system.token([Role.APPRAISEE], tenant_id=uuid4())
+    outsider = system.outsider()
     error = system.error(outsider, "query($id: ID!) { unit(id: $id) { name } }", id=unit.id)
     assert error["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
 

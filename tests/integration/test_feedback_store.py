@@ -107,6 +107,7 @@ def test_a_csv_import_records_the_valid_rows_and_reports_the_rest(
             "市教育局,,abc,\n"
             ",,80,\n"
             "市卫健委,,88,\n"
+            "市公安局,,NaN,\n"
         )
         committed, report = app.import_responses(survey, csv)
     assert committed is not None
@@ -116,5 +117,6 @@ def test_a_csv_import_records_the_valid_rows_and_reports_the_rest(
         (4, "feedback.respondent_outside_unit"),
         (5, "feedback.score_is_number"),
         (6, "feedback.respondent_agency"),
+        (8, "feedback.score_is_number"),
     ]
     assert len(app.get_survey(survey).responses) == 2

@@ -124,7 +124,13 @@ def test_a_quarter_goes_from_opening_to_an_acknowledged_talk(world: World, datab
             {"respondent_agency": "市财政局", "scores": {str(w.departments["vehicles"]): "92"}},
         )
         w.feedback.record_praise(
-            w.unit, TargetKind.PERSON, p["driver"], "市委办公室", "雪天保障准时", date(2025, 11, 5)
+            w.unit,
+            TargetKind.PERSON,
+            p["driver"],
+            "市委办公室",
+            "雪天保障准时",
+            date(2025, 11, 5),
+            today,
         )
         complaint = UUID(
             w.feedback.file_complaint(

@@ -12,18 +12,19 @@ from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import asyncpg
-import httpx
 import pytest
 
-from gateway.integrations import subscriptions
+from gateway.integrations import outbound, subscriptions
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import EventFilter, read_page
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, dispatch_once, run_webhooks
 from tests.integration.recorded import record_unit
-from tests.receiver import DingTalkRobot, Receiver
+from tests.receiver import DingTalkRobot, Receiver, allowing_receivers
 
-FAST = WebhookSettings(schedule=(0, 0.05, 0.1, 0.2), disable_after=3600, timeout=0.5)
+FAST = WebhookSettings(
+    schedule=(0, 0.05, 0.1, 0.2), disable_after=3600, timeout=0.5, policy=allowing_receivers()
+)
 OFFICE = uuid4()
 
 
@@ -64,7 +65,7 @@ async def deliver_until(pool: asyncpg.Pool, done: object, settings: WebhookSetti
     """Run delivery rounds until `done()` holds (or a generous minute has passed)."""
     assert callable(done)
     deadline = time.monotonic() + 60
-    async with httpx.AsyncClient() as http:
+    async with outbound.client(allowing_receivers()) as http:
         while not done() and time.monotonic() < deadline:
             await dispatch_once(pool, http, settings)
             await asyncio.sleep(0.05)
@@ -103,7 +104,13 @@ async def test_a_receiver_that_fails_for_a_while_gets_every_event_once_in_order(
     assert [a["status_code"] for a in recorded[:5]] == [500, None, 503, 502, 429]
     assert "timed out" in recorded[1]["error"]
     assert [a["attempt"] for a in recorded[:6]] == [1, 2, 3, 4, 5, 6]
-    assert all(len(a["response_snippet"] or "") <= 500 for a in recorded)
+    assert [a["response_snippet"] for a in recorded[:5]] == [
+        "HTTP 500 Internal Server Error",
+        None,
+        "HTTP 503 Service Unavailable",
+        "HTTP 502 Bad Gateway",
+        "HTTP 429 Too Many Requests",
+    ]
     sub = await subscription(pool, sub_id)
     assert sub["status"] == "ACTIVE"
     assert sub["failures"] == 0
@@ -127,7 +134,7 @@ async def test_a_receiver_failing_past_the_limit_is_disabled_and_its_event_dead_
             )
 
         deadline = time.monotonic() + 60
-        async with httpx.AsyncClient() as http:
+        async with outbound.client(allowing_receivers()) as http:
             while await status() != "DISABLED" and time.monotonic() < deadline:
                 await dispatch_once(pool, http, give_up)
                 await asyncio.sleep(0.05)
@@ -136,10 +143,10 @@ async def test_a_receiver_failing_past_the_limit_is_disabled_and_its_event_dead_
             f"SELECT * FROM {SCHEMA}.webhook_dead_letters WHERE subscription_id = $1", sub_id
         )
         assert [str(d["event_id"]) for d in dead] == [expected[0]]
-        assert "HTTP 500" in dead[0]["last_error"]
+        assert dead[0]["last_error"] == "HTTP 500 Internal Server Error"
         # Disabled: no further attempts, whatever is due.
         before = len(await attempts(pool, sub_id))
-        async with httpx.AsyncClient() as http:
+        async with outbound.client(allowing_receivers()) as http:
             await dispatch_once(pool, http, give_up)
         assert len(await attempts(pool, sub_id)) == before
 
@@ -284,3 +291,74 @@ async def test_a_webhook_worker_stopped_mid_delivery_resumes_with_no_gap(
     first_seen = list(dict.fromkeys(receiver.accepted))
     assert first_seen == expected
     assert len(receiver.accepted) - len(first_seen) <= 1
+
+
+SECRET = "root:x:0:0 INTERNAL-ONLY-7f3a"
+
+
+async def test_a_receiver_answering_a_secret_body_leaves_only_its_status_line_on_record(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    expected = await unit_event_ids(pool, unit)
+    receiver = Receiver(plan=[500, 404, 200], body=SECRET)
+    with receiver.running():
+        sub_id = await subscribe(pool, unit, receiver)
+        await deliver_until(pool, lambda: len(receiver.accepted) >= len(expected) - 1)
+    recorded = await attempts(pool, sub_id)
+    assert [a["response_snippet"] for a in recorded[:3]] == [
+        "HTTP 500 Internal Server Error",
+        "HTTP 404 Not Found",
+        "HTTP 200 OK",
+    ]
+    stored = await pool.fetch(
+        f"SELECT a::text FROM {SCHEMA}.webhook_attempts a WHERE subscription_id = $1", sub_id
+    )
+    assert not any("INTERNAL-ONLY" in row[0] for row in stored)
+
+
+async def test_a_redirect_is_a_failed_attempt_and_is_never_followed(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    unit = record_unit(database, people=1)
+    # Where the redirect points: the service on 127.0.0.1 (refused by the policy) and another
+    # receiver the allow-list admits (following the redirect would have reached it).
+    internal = Receiver(host="127.0.0.1")
+    elsewhere = Receiver()
+    receiver = Receiver(plan=["redirect", "redirect"], redirect_to=internal.url, body=SECRET)
+    with receiver.running(), internal.running(), elsewhere.running():
+        sub_id = await subscribe(pool, unit, receiver)
+        await deliver_until(pool, lambda: len(receiver.requests) >= 1)
+        receiver.redirect_to = elsewhere.url
+        await deliver_until(pool, lambda: len(receiver.requests) >= 3)
+    assert internal.requests == []
+    assert elsewhere.requests == []
+    recorded = await attempts(pool, sub_id)
+    assert [(a["status_code"], a["succeeded"]) for a in recorded[:2]] == [(302, False)] * 2
+    assert recorded[0]["response_snippet"] == "HTTP 302 Found"
+
+
+async def test_a_delivery_the_policy_refuses_dead_letters_the_event_and_disables_the_hook(
+    database: str, pool: asyncpg.Pool
+) -> None:
+    """A subscription from before the policy (or from outside GraphQL) to Kaohe's own address."""
+    unit = record_unit(database, people=1)
+    expected = await unit_event_ids(pool, unit)
+    internal = Receiver(host="127.0.0.1", body=SECRET)
+    with internal.running():
+        sub_id = await subscribe(pool, unit, internal)
+        async with outbound.client(allowing_receivers()) as http:
+            for _ in range(3):
+                await dispatch_once(pool, http, FAST)
+    assert internal.requests == []
+    sub = await subscription(pool, sub_id)
+    assert sub["status"] == "DISABLED"
+    assert "integrations.url_address" in sub["disabled_reason"]
+    recorded = await attempts(pool, sub_id)
+    assert len(recorded) == 1
+    assert recorded[0]["status_code"] is None
+    assert "loopback" in recorded[0]["error"]
+    dead = await pool.fetch(
+        f"SELECT * FROM {SCHEMA}.webhook_dead_letters WHERE subscription_id = $1", sub_id
+    )
+    assert [str(d["event_id"]) for d in dead] == [expected[0]]

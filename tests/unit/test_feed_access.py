@@ -1,4 +1,5 @@
-"""Who reads which events: an integration its own unit, auditors and administrators every unit."""
+"""Who reads which events: an integration and a unit's auditor their own unit, platform auditors
+and administrators every unit."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ from uuid import UUID, uuid4
 import pytest
 
 from gateway.integrations.api import feed_filter
-from kernel.context import Actor
+from kernel.context import Actor, Scope
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
 from tests.unit.test_integrations_envelope import OTHER_UNIT, UNIT, recorded
 
 
-def actor(*roles: Role, tenant: UUID | None = UNIT) -> Actor:
-    return Actor(person_id=uuid4(), tenant_id=tenant, login="x", name="x", roles=frozenset(roles))
+def actor(*roles: Role, tenant: UUID | None = UNIT, scope: Scope = Scope.UNIT) -> Actor:
+    return Actor(
+        person_id=uuid4(),
+        tenant_id=tenant,
+        login="x",
+        name="x",
+        roles=frozenset(roles),
+        scope=scope,
+    )
 
 
 def test_an_integration_reads_its_own_units_events_only() -> None:
@@ -37,13 +45,24 @@ def test_staff_are_refused_the_feed_naming_the_integration_role(role: Role) -> N
     assert refused.value.missing_role == "INTEGRATION"
 
 
+def test_a_units_auditor_reads_its_own_units_events_only() -> None:
+    only = feed_filter(actor(Role.APPRAISEE, Role.AUDITOR), None, None)
+    assert only.accepts(recorded(unit=UNIT))
+    assert not only.accepts(recorded(unit=OTHER_UNIT))
+    with pytest.raises(NotPermittedError) as refused:
+        feed_filter(actor(Role.AUDITOR), OTHER_UNIT, None)
+    assert refused.value.rule == "integrations.own_unit"
+
+
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN])
-def test_auditors_and_administrators_read_every_unit_or_the_one_they_name(role: Role) -> None:
-    everything = feed_filter(actor(role, tenant=None), None, None)
+def test_platform_auditors_and_administrators_read_every_unit_or_the_one_they_name(
+    role: Role,
+) -> None:
+    everything = feed_filter(actor(role, tenant=None, scope=Scope.PLATFORM), None, None)
     assert everything.accepts(recorded(unit=UNIT))
     assert everything.accepts(recorded(unit=OTHER_UNIT))
     assert everything.accepts(recorded("goals", unit=None))
-    one = feed_filter(actor(role, tenant=None), OTHER_UNIT, ["kaohe.goals.*"])
+    one = feed_filter(actor(role, tenant=None, scope=Scope.PLATFORM), OTHER_UNIT, ["kaohe.goals.*"])
     assert one.accepts(recorded(unit=OTHER_UNIT))
     assert not one.accepts(recorded(unit=UNIT))
     assert not one.accepts(recorded("feedback", unit=OTHER_UNIT))

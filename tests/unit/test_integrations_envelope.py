@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, from_json_bytes, sequence, to_json_bytes
 from gateway.integrations.feed import EventFilter, merge_page
+from gateway.integrations.scopes import FULL
 from kernel.errors import RuleViolatedError
 
 UNIT = UUID("11111111-1111-1111-1111-111111111111")
@@ -58,7 +59,7 @@ def recorded(
 
 def test_an_event_leaves_as_a_cloudevent_with_its_metadata_in_extensions() -> None:
     event = recorded(comment="同意")
-    parsed = from_json_bytes(to_json_bytes(event, "k1.abc"))
+    parsed = from_json_bytes(to_json_bytes(event, "k1.abc", FULL))
     assert parsed.get_specversion() == "1.0"
     assert parsed.get_type() == "kaohe.goals.Approved.v1"
     assert parsed.get_source() == f"/kaohe/units/{UNIT}/goals"

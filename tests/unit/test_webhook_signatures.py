@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from gateway.integrations.outbound import check_url
 from gateway.integrations.subscriptions import (
     check_types,
-    check_url,
     new_secret,
     new_signing_key,
     public_key,
@@ -26,18 +26,22 @@ from tests.unit.test_integrations_envelope import recorded
 
 def test_a_delivery_verifies_with_the_standardwebhooks_library() -> None:
     secret = new_secret()
-    body, headers = signed_request(secret, recorded(comment="同意"), "k1.e30", datetime.now(UTC))
+    body, headers = signed_request(
+        secret, recorded(relation="DIRECT_MANAGER"), "k1.e30", datetime.now(UTC)
+    )
     payload = Webhook(secret).verify(body, headers)
-    assert payload["data"] == {"comment": "同意"}
+    assert payload["data"] == {"relation": "DIRECT_MANAGER"}
     assert headers["webhook-id"] == payload["id"]
 
 
 @pytest.mark.parametrize("tamper", ["body", "id", "timestamp", "secret"])
 def test_a_tampered_delivery_is_rejected_by_the_verifier(tamper: str) -> None:
     secret = new_secret()
-    body, headers = signed_request(secret, recorded(comment="同意"), None, datetime.now(UTC))
+    body, headers = signed_request(
+        secret, recorded(relation="DIRECT_MANAGER"), None, datetime.now(UTC)
+    )
     if tamper == "body":
-        body = body.replace(b'"comment": "', b'"comment": "not ')
+        body = body.replace(b'"relation": "', b'"relation": "not ')
         assert b"not " in body
     elif tamper == "id":
         headers["webhook-id"] = "00000000-0000-0000-0000-000000000000"

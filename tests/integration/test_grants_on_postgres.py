@@ -1,0 +1,91 @@
+"""On the real directory log: a revoked office role is refused at the next request (the cache
+keyed by the log's position sees the revocation), and platform auditors are the administrator's
+to appoint, through the directory service's REST API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from fastapi.testclient import TestClient
+
+from kernel.auth import mint_token
+from kernel.context import Scope
+from kernel.roles import Role
+from kernel.settings import Settings
+from services.directory.api import create_app
+
+
+def bearer(
+    settings: Settings,
+    roles: list[Role],
+    *,
+    person_id: UUID | None = None,
+    tenant_id: UUID | None = None,
+    scope: Scope | None = None,
+) -> dict[str, str]:
+    token = mint_token(
+        settings,
+        person_id=person_id or uuid4(),
+        tenant_id=tenant_id,
+        login="x",
+        name="x",
+        roles=roles,
+        scope=scope,
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_grants_follow_the_directory_log_at_every_request(database: str, data_dir: Path) -> None:
+    settings = Settings(database_url=database, kaohe_data_dir=data_dir)
+    admin = bearer(settings, [Role.ADMIN])
+    with TestClient(create_app(settings)) as client:
+        unit = UUID(
+            client.post(
+                "/units", json={"name": "授权单位", "code": "GRANTS-PG"}, headers=admin
+            ).json()["unit_id"]
+        )
+        dept = client.post(
+            f"/units/{unit}/departments",
+            json={"name": "综合科", "category": "GENERAL"},
+            headers=admin,
+        ).json()["department_id"]
+        person = client.post(
+            f"/units/{unit}/people",
+            json={
+                "name": "王芳",
+                "login": "wangfang",
+                "position_category": "GENERAL",
+                "department_id": dept,
+            },
+            headers=admin,
+        ).json()["person_id"]
+        grant = {"person_id": person, "role": "APPRAISAL_OFFICE"}
+        assert client.post(f"/units/{unit}/office-roles", json=grant, headers=admin).is_success
+        office = bearer(settings, [Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=unit)
+        assert client.get(f"/units/{unit}", headers=office).status_code == 200
+        assert client.get(f"/units/{unit}", headers=office).status_code == 200
+
+        # The office cannot make an auditor of every unit; the administrator can.
+        appoint = {"name": "纪检甲", "login": "jijian", "body": "纪检监察组", "reason": "派驻监督"}
+        refused = client.post("/platform/auditors", json=appoint, headers=office)
+        assert refused.status_code == 403
+        assert refused.json()["error"]["rule"] == "directory.platform_auditor_by_admin"
+        assert refused.json()["error"]["missing_role"] == "ADMIN"
+        appointed = client.post("/platform/auditors", json=appoint, headers=admin)
+        assert appointed.status_code == 201
+        auditor = bearer(
+            settings,
+            [Role.AUDITOR],
+            person_id=UUID(appointed.json()["person_id"]),
+            scope=Scope.PLATFORM,
+        )
+        assert client.get(f"/units/{unit}", headers=auditor).status_code == 200
+
+        # The office revokes its own role: the very next request is refused.
+        revoked = client.post(f"/units/{unit}/office-roles/revocations", json=grant, headers=office)
+        assert revoked.status_code == 201
+        after = client.get(f"/units/{unit}", headers=office)
+        assert after.status_code == 401
+        assert after.json()["error"]["rule"] == "kernel.grant_in_force"
+        assert "APPRAISAL_OFFICE" in after.json()["error"]["message"]
