@@ -6,7 +6,9 @@ Python classes: a `{"_type_": ..., "_data_": ...}` wrapper decodes to its data.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 from datetime import date, datetime
 from typing import Any
@@ -99,6 +101,29 @@ def decode_state(state: bytes) -> dict[str, Any]:
     if type(data) is dict or type(data) is list:
         _unwrap_in(data)
     result: dict[str, Any] = data
+    return result
+
+
+def decode_or_evidence(state: bytes) -> dict[str, Any]:
+    """The event's state as `decode_state` reads it or, when the stored bytes are not a JSON
+    object (a poison event an old log or another writer left), the evidence of what is there:
+    `{"undecodable": {reason, sha256, bytes, base64}}`, for channels that show every event and
+    must never stop at one.
+    """
+    try:
+        decoded: Any = decode_state(state)
+        if not isinstance(decoded, dict):
+            raise TypeError(f"the state is a JSON {type(decoded).__name__}, not an object")
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        return {
+            "undecodable": {
+                "reason": f"{type(exc).__name__}: {str(exc)[:200]}",
+                "sha256": hashlib.sha256(state).hexdigest(),
+                "bytes": len(state),
+                "base64": base64.b64encode(state).decode(),
+            }
+        }
+    result: dict[str, Any] = decoded
     return result
 
 

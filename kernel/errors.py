@@ -5,6 +5,19 @@ The web layer maps them to one error shape (see `kernel.web`); the domain never 
 
 from __future__ import annotations
 
+# The keys of the one error body every Kaohe service answers with (`kernel.web.error_response`),
+# in their order: {"error": {...}}.
+ERROR_FIELDS = (
+    "status",
+    "code",
+    "message",
+    "rule",
+    "field",
+    "missing_role",
+    "missing_relation",
+    "details",
+)
+
 
 class DomainError(Exception):
     """A command was refused by a named rule."""

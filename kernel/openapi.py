@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from kernel.errors import ERROR_FIELDS
+
 BEARER = "bearer"
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -27,16 +29,7 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "error": {
             "type": "object",
-            "required": [
-                "status",
-                "code",
-                "message",
-                "rule",
-                "field",
-                "missing_role",
-                "missing_relation",
-                "details",
-            ],
+            "required": list(ERROR_FIELDS),
             "additionalProperties": False,
             "properties": {
                 "status": {"type": "integer", "minimum": 400, "maximum": 599},

@@ -7,7 +7,9 @@ session. Either way each session works in a database of its own, dropped at the 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -29,17 +31,23 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A URL of a running PostgreSQL: $DATABASE_URL, or an embedded server for this session."""
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
     saved = os.environ.get("KAOHE_PG_PORT")
     os.environ["KAOHE_PG_PORT"] = str(free_port())
+    # Not under pytest's own temporary root: as root, the server runs as the `kaohe` account,
+    # which may walk into its folder only while that root is searchable, and every pytest
+    # session that starts makes its root 0700 again (a second session on the machine would
+    # take the server's data folder away from it mid-run).
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-test-pg-"))
     try:
-        with database_url(tmp_path_factory.mktemp("embedded-pg")) as url:
+        with database_url(folder) as url:
             yield url
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
         if saved is None:
             os.environ.pop("KAOHE_PG_PORT", None)
         else:

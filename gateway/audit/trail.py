@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 import heapq
 import json
 from collections.abc import Iterable, Sequence
@@ -33,7 +32,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from gateway.log import decode_state, event_name
+from gateway.log import decode_or_evidence, event_name
 from kernel.verify import SERVICES
 from services.feedback.anonymity import anonymised_meta
 
@@ -136,17 +135,6 @@ class TrailEvent:
         return str(value) if value else None
 
 
-def _undecodable(state: bytes, exc: BaseException) -> dict[str, Any]:
-    return {
-        "undecodable": {
-            "reason": f"{type(exc).__name__}: {str(exc)[:200]}",
-            "sha256": hashlib.sha256(state).hexdigest(),
-            "bytes": len(state),
-            "base64": base64.b64encode(state).decode(),
-        }
-    }
-
-
 def _usable(meta: dict[str, Any]) -> bool:
     """Whether metadata reads as the kernel writes it (ids as UUIDs, a numeric version)."""
     try:
@@ -171,14 +159,7 @@ def trail_event(service: str, row: asyncpg.Record | dict[str, Any]) -> TrailEven
     """A trail event from a stored row (events joined with their chain hash, and the instant
     its page query read, if it did); whatever the stored bytes hold.
     """
-    state = bytes(row["state"])
-    try:
-        decoded: Any = decode_state(state)
-        if not isinstance(decoded, dict):
-            raise TypeError(f"the state is a JSON {type(decoded).__name__}, not an object")
-        data: dict[str, Any] = decoded
-    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
-        data = _undecodable(state, exc)
+    data = decode_or_evidence(bytes(row["state"]))
     meta = data.pop("meta", None) or {}
     keys = row.keys() if isinstance(row, asyncpg.Record) else row
     if "occurred_at" in keys:

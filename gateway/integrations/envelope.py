@@ -18,9 +18,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -38,6 +39,7 @@ ENVELOPE_KEYS = frozenset(
     {"meta", "timestamp", "originator_id", "originator_version", "originator_topic"}
 )
 _FORMAT = JSONFormat()
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,8 +69,10 @@ class RecordedEvent:
         own), the unit named in the payload, or for the directory, whose aggregate is the unit.
         """
         for value in (self.meta.get("tenant_id"), self.state.get("unit_id")):
-            if value:
-                return UUID(str(value))
+            with contextlib.suppress(ValueError):
+                # A malformed id (a poison event's) names no unit: only platform readers see it.
+                if value:
+                    return UUID(str(value))
         if self.service == "directory":
             return self.originator_id
         return None
@@ -76,7 +80,10 @@ class RecordedEvent:
     @property
     def schema_version(self) -> int:
         """The version of the event's schema (the event class's `class_version`)."""
-        return int(self.meta.get("schema_version", 1))
+        try:
+            return int(self.meta.get("schema_version", 1))
+        except (TypeError, ValueError):
+            return 1
 
     @property
     def type(self) -> str:
@@ -92,7 +99,11 @@ class RecordedEvent:
     @property
     def time(self) -> datetime:
         """When the event happened (the command's `now`)."""
-        return datetime.fromisoformat(str(self.state["timestamp"]))
+        try:
+            return datetime.fromisoformat(str(self.state["timestamp"]))
+        except (KeyError, ValueError):
+            # A poison event's bytes may not say: the epoch, rather than no envelope at all.
+            return UNKNOWN_TIME
 
     @property
     def data(self) -> dict[str, Any]:

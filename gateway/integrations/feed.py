@@ -22,7 +22,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent
-from gateway.log import decode_state, event_name
+from gateway.log import decode_or_evidence, event_name
 from kernel.verify import SERVICES
 
 # A connection of its own or one lent by a pool.
@@ -99,7 +99,7 @@ async def read_log(conn: Conn, service: str, after: int, limit: int) -> list[Rec
             originator_id=r["originator_id"],
             originator_version=r["originator_version"],
             name=event_name(r["topic"]),
-            state=decode_state(bytes(r["state"])),
+            state=decode_or_evidence(bytes(r["state"])),
             chain_hash=bytes(r["hash"]) if r["hash"] is not None else None,
         )
         for r in rows

@@ -60,7 +60,8 @@ def anonymised_meta(
     """An event's metadata as every read channel shows it: an anonymous complaint's filing
     with the pseudonym as its actor, its own correlation id and no causation; others as stored.
     """
-    meta: dict[str, Any] = dict(state.get("meta") or {})
+    stored = state.get("meta")
+    meta: dict[str, Any] = dict(stored) if isinstance(stored, dict) else {}
     if not hides_filer(service, name, state):
         return meta
     if meta.get("actor_id") == str(ANONYMOUS_FILER):

@@ -4,6 +4,7 @@ free ports and the session's database, and a client that speaks GraphQL with min
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -146,8 +147,10 @@ class System:
         return error
 
 
-@pytest.fixture(scope="module")
-def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[System]:
+@contextlib.contextmanager
+def started(database: str, data_dir: Path, env: dict[str, str]) -> Iterator[System]:
+    """Every process started as `make run` starts it, on free ports and `database`, with `env`
+    added to the processes' environment (restored afterwards)."""
     settings = Settings(
         database_url=database,
         kaohe_data_dir=data_dir,
@@ -159,10 +162,9 @@ def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Ite
         kaohe_integrations_port=free_port(),
     )
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
-    # No JetStream relay unless a module asks for one (it would publish to the developer's NATS).
+    # No JetStream relay unless asked for (it would publish to the developer's NATS).
     overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
-    # A test module may set more of the processes' environment (short webhook retries...).
-    overrides.update(getattr(request.module, "SYSTEM_ENV", {}))
+    overrides.update(env)
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
     try:
@@ -174,3 +176,10 @@ def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Ite
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def system(database: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[System]:
+    # A test module may set more of the processes' environment (short webhook retries...).
+    with started(database, data_dir, getattr(request.module, "SYSTEM_ENV", {})) as system:
+        yield system

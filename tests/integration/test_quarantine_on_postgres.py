@@ -32,6 +32,9 @@ from gateway.audit.replay import compare, differing, rebuild
 from gateway.audit.time_travel import AsOfPoint, as_of
 from gateway.audit.trail import TrailFilter, trail_page
 from gateway.freshness import Freshness
+from gateway.integrations.envelope import to_json
+from gateway.integrations.feed import read_log
+from gateway.integrations.scopes import FULL
 from gateway.projections.directory import DirectoryProjection
 from gateway.projections.runner import catch_up, create_read_schema
 from kernel.context import CommandContext, acting
@@ -503,3 +506,21 @@ async def test_time_travel_answers_a_record_whose_stream_holds_a_poison_event(
 
     assert "赵六" in names
     assert set_aside == [logs.poison["name"][1]]
+
+
+async def test_the_integration_feed_delivers_every_event_of_a_log_holding_poison(
+    own_database: str, logs: Logs
+) -> None:
+    # The relay, the webhooks and /events all read through read_log and the envelope: an
+    # event whose bytes are not JSON must leave as evidence, not stop every delivery after it.
+    conn = await asyncpg.connect(own_database)
+    try:
+        events = await read_log(conn, "feedback", 0, 1000)
+    finally:
+        await conn.close()
+    envelopes = {e.position: to_json(e, scope=FULL) for e in events}
+
+    _, not_json = logs.poison["not json"]
+    assert envelopes[not_json]["data"]["undecodable"]["bytes"] == len(b"\xff\xfe{not json")
+    assert envelopes[logs.poison["bad id"][1]]["type"].startswith("kaohe.feedback.")
+    assert logs.after["praise, other unit"][1] in envelopes

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from graphql import get_named_type, is_non_null_type
 
+from kernel.errors import ERROR_FIELDS
 from kernel.roles import Role
 from tests.security.conftest import Secured
 from tests.security.expected_failures import HOSTILE as XFAIL
@@ -134,16 +135,7 @@ def refusals(answer: httpx.Response) -> list[dict[str, Any]]:
     # A refusal before GraphQL runs (413, 429) is still in GraphQL's shape on /graphql.
     if answer.status_code != 200 and "errors" not in body:
         error = body["error"]
-        assert set(error) == {
-            "status",
-            "code",
-            "message",
-            "rule",
-            "field",
-            "missing_role",
-            "missing_relation",
-            "details",
-        }, body
+        assert set(error) == set(ERROR_FIELDS), body
         return [error]
     found = []
     for error in body.get("errors") or []:

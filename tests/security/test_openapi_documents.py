@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kernel.errors import ERROR_FIELDS
 from tests.security.documents import APPS, openapi
 
 REFUSALS = {"401", "403", "404", "409", "422"}
@@ -26,16 +27,7 @@ def test_every_operation_documents_its_refusals_security_and_command_headers(
     scheme = document["components"]["securitySchemes"]["bearer"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     error = document["components"]["schemas"]["Error"]
-    assert set(error["properties"]["error"]["required"]) == {
-        "status",
-        "code",
-        "message",
-        "rule",
-        "field",
-        "missing_role",
-        "missing_relation",
-        "details",
-    }
+    assert set(error["properties"]["error"]["required"]) == set(ERROR_FIELDS)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             where = f"{name}: {method.upper()} {path}"
