@@ -190,7 +190,8 @@ def test_a_platform_auditor_appointed_by_the_administrator_reads_every_unit(
     system: System, units: Units
 ) -> None:
     admin = system.token([Role.ADMIN])
-    appointed = system.data(admin, APPOINT, name="纪检甲", login="jijian")
+    # The platform is one per database, shared with the session's other modules: a login of its own.
+    appointed = system.data(admin, APPOINT, name="纪检甲", login=f"jijian-{uuid4().hex[:8]}")
     person = appointed["appointPlatformAuditor"]["personId"]
     auditor = system.token([Role.AUDITOR], person_id=UUID(person), scope=Scope.PLATFORM)
     assert {units.ours, units.theirs} <= {u["id"] for u in system.data(auditor, UNITS)["units"]}
@@ -298,8 +299,9 @@ def test_the_cli_mints_a_platform_auditors_token_only_for_a_recorded_one(
     assert refused.returncode == 2
     assert "not a platform auditor" in refused.stdout
     admin = system.token([Role.ADMIN])
-    system.data(admin, APPOINT, name="纪检乙", login="jijian2")
-    minted = kaohe_token(system, "jijian2", "--platform")
+    login = f"jijian2-{uuid4().hex[:8]}"
+    system.data(admin, APPOINT, name="纪检乙", login=login)
+    minted = kaohe_token(system, login, "--platform")
     assert minted.returncode == 0, minted.stdout + minted.stderr
     token = minted.stdout.strip()
     assert {units.ours, units.theirs} <= {u["id"] for u in system.data(token, UNITS)["units"]}

@@ -67,7 +67,8 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
         assert client.get(f"/units/{unit}", headers=office).status_code == 200
 
         # The office cannot make an auditor of every unit; the administrator can.
-        appoint = {"name": "纪检甲", "login": "jijian", "body": "纪检监察组", "reason": "派驻监督"}
+        login = f"jijian-{uuid4().hex[:8]}"  # the platform is shared by the session's modules
+        appoint = {"name": "纪检甲", "login": login, "body": "纪检监察组", "reason": "派驻监督"}
         refused = client.post("/platform/auditors", json=appoint, headers=office)
         assert refused.status_code == 403
         assert refused.json()["error"]["rule"] == "directory.platform_auditor_by_admin"
