@@ -169,10 +169,11 @@ async def create(
     outbound.check_url(url)
     kinds = check_types(types)
     granted = check_scope(scope, kind)
-    if kind is ReceiverKind.DINGTALK and not (secret or "").strip():
+    if kind is ReceiverKind.DINGTALK and not 1 <= len((secret or "").strip()) <= 200:
+        # DingTalk's secrets are 'SEC' and 64 hex digits; 200 leaves room, a megabyte does not.
         raise RuleViolatedError(
             "integrations.dingtalk_secret",
-            "secret: the robot's signing secret (加签, SEC...) is required",
+            "secret: the robot's signing secret (加签, SEC...) is required, at most 200 characters",
             field="secret",
         )
     cursor = (
