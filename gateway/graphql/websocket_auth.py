@@ -19,6 +19,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from gateway.graphql.context import Context
 from gateway.graphql.input_rules import document_error, unnamed_choice
 from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.roles import Role
 from kernel.web import check_grants
 
 
@@ -117,6 +118,17 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         """Execute the request's operation; refuse a document of several operations that does
         not name the one to run."""
+        context = kwargs.get("context")
+        if isinstance(context, Context) and context.actor.roles == {Role.INTEGRATION}:
+            # Queries answer with people's records whole; an integration's scope (event types,
+            # classes of personal fields) holds on the event channels, which redact by it.
+            raise RefusedRequest(
+                403,
+                "an integration reads events (GET /events, webhooks, JetStream, the events "
+                "subscription), within its scope; GraphQL queries and mutations are for people",
+                code="FORBIDDEN",
+                rule="gateway.integrations_read_events",
+            )
         data = kwargs.get("request_data")
         if unnamed_choice(getattr(data, "query", None), getattr(data, "operation_name", None)):
             raise RefusedRequest(
