@@ -101,7 +101,8 @@ def check_types(types: list[str] | None, field: str = "types") -> list[str] | No
         if not TYPE_PATTERN.fullmatch(kind):
             raise RuleViolatedError(
                 "integrations.event_type",
-                f"{field}: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "
+                # Quoted at most 80 characters: the message is no echo of a megabyte.
+                f"{field}: {kind[:80]!r} is neither an event type like kaohe.goals.Approved.v1 "
                 "nor a prefix like kaohe.goals.*",
                 field=field,
             )
