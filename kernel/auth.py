@@ -195,7 +195,16 @@ class TokenVerifier:
             raise AuthenticationError(f"no signing key for this token: {exc}") from None
         except jwt.InvalidTokenError as exc:
             raise AuthenticationError(f"invalid token: {exc}") from None
-        check_lifetime(claims, max_lifetime(self._settings), datetime.now(UTC))
+        except (UnicodeError, ValueError, TypeError, OverflowError):
+            # Text that is no JWT at all (a lone surrogate in a websocket's init payload...).
+            raise AuthenticationError("invalid token: it is not a signed JWT") from None
+        try:
+            check_lifetime(claims, max_lifetime(self._settings), datetime.now(UTC))
+        except (OverflowError, ValueError, OSError):
+            # A signed exp or iat no clock can hold (1e308).
+            raise AuthenticationError(
+                "the token's times (iat, exp) are not instants", "kernel.token_lifetime"
+            ) from None
         return actor_from_claims(claims)
 
 
@@ -208,7 +217,11 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
     request).
     """
     try:
-        roles = frozenset(Role(r) for r in claims.get("roles", []))
+        listed = claims.get("roles", [])
+        if not isinstance(listed, list):
+            msg = "roles: a list of role codes is expected"
+            raise ValueError(msg)
+        roles = frozenset(Role(r) for r in listed)
         tenant = claims.get("tenant")
         # Absent: the administrator's token is the platform's, anyone else's its unit's.
         default = Scope.PLATFORM if Role.ADMIN in roles else Scope.UNIT
@@ -221,9 +234,15 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
         if scope is Scope.PLATFORM and roles.isdisjoint(PLATFORM_READERS):
             msg = "scope: only ADMIN and AUDITOR tokens may be platform-wide"
             raise ValueError(msg)
+        try:
+            person_id = UUID(str(claims["sub"]))
+            unit_id = UUID(str(tenant)) if tenant else None
+        except ValueError:
+            msg = "sub and tenant: UUIDs are expected"
+            raise ValueError(msg) from None
         return Actor(
-            person_id=UUID(str(claims["sub"])),
-            tenant_id=UUID(str(tenant)) if tenant else None,
+            person_id=person_id,
+            tenant_id=unit_id,
             login=str(claims.get("login", "")),
             name=str(claims.get("name", "")),
             roles=roles,

@@ -27,6 +27,7 @@ from kernel.errors import RuleViolatedError
 
 TEXT_STORABLE = "kernel.text_storable"
 NAME_VISIBLE = "kernel.name_visible"
+REASON_VISIBLE = "kernel.reason_visible"
 IDEMPOTENCY_KEY = "kernel.idempotency_key"
 IDEMPOTENCY_KEY_MAX = 255
 
@@ -34,6 +35,11 @@ IDEMPOTENCY_KEY_MAX = 255
 # byte-order mark, bidi marks), separators (spaces, line and paragraph separators), and code
 # points no font draws (surrogates, unassigned).
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
+# Marks only decorate the character before them: a name of marks alone shows nothing.
+MARK_CATEGORIES = frozenset({"Mn", "Mc", "Me"})
+# Letters and symbols that fonts draw as blank space (Unicode's "default ignorable" fillers and
+# the Braille blank), which a name of only them would hide behind.
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u034f")
 
 
 def unstorable_char(text: str) -> str | None:
@@ -66,8 +72,13 @@ def check_storable(text: str, field: str) -> str:
 
 
 def is_visible(text: str) -> bool:
-    """Whether `text` shows at least one character (not only spaces, controls, format chars)."""
-    return any(unicodedata.category(char) not in INVISIBLE_CATEGORIES for char in text)
+    """Whether `text` shows at least one character (not only spaces, controls, format chars,
+    combining marks or blank-looking fillers)."""
+    return any(
+        char not in BLANK_LOOKING
+        and unicodedata.category(char) not in INVISIBLE_CATEGORIES | MARK_CATEGORIES
+        for char in text
+    )
 
 
 def check_name(text: str, field: str) -> str:
@@ -142,6 +153,21 @@ Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_visib
 
 Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_visible_name)]
 """A title of a document or a reference goal (`kernel.name_visible`)."""
+
+
+def _visible_reason(value: str) -> str:
+    if not is_visible(value):
+        raise PydanticCustomError(
+            REASON_VISIBLE,
+            "a reason must say something a reader can see, not only spaces, control or "
+            "invisible characters",
+        )
+    return value
+
+
+Reason = Annotated[str, Field(min_length=2, max_length=4000), AfterValidator(_visible_reason)]
+"""Why an act was done, recorded with it for whoever reads the record later
+(`kernel.reason_visible`)."""
 
 
 def idempotency_key_problem(key: str) -> str | None:

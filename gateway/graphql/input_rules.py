@@ -17,13 +17,14 @@ from uuid import uuid4
 
 import structlog
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from graphql.language import (
     ArgumentNode,
     DocumentNode,
     ListValueNode,
     Node,
     ObjectFieldNode,
+    OperationDefinitionNode,
     StringValueNode,
 )
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -104,6 +105,21 @@ class StorableArguments(SchemaExtension):
         yield
 
 
+def unnamed_choice(query: str | None, operation_name: str | None) -> bool:
+    """Whether a document holds several operations and the request does not say which to run:
+    the GraphQL spec refuses that (strawberry would run the first). Read with the token limit,
+    so a huge document costs no more here than the schema's own limit lets it."""
+    if operation_name or not query:
+        return False
+    try:
+        document = parse(query, max_tokens=4000)
+    except GraphQLError:
+        return False  # the schema's own parse refuses it, with its code
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    # An anonymous one among several is validation's to refuse (LoneAnonymousOperationRule).
+    return len(operations) > 1 and all(o.name is not None for o in operations)
+
+
 class ErrorShape(SchemaExtension):
     """Every error leaves with a `code`: a refusal by a domain rule as its REST twin would
     answer it, bad input that GraphQL itself refused as INVALID_INPUT, and anything unexpected
@@ -155,11 +171,14 @@ def shaped(error: GraphQLError) -> GraphQLError:
         )
     if not (error.extensions or {}).get("code") and not error.path:
         # Parsing, validation and variable coercion: the caller's document or variables.
-        rule = (
-            "graphql.syntax" if error.message.startswith("Syntax Error") else "graphql.validation"
-        )
-        return _with(error, error.message, {"code": "INVALID_INPUT", "status": 422, "rule": rule})
+        return _with(error, error.message, document_error(error.message))
     return error
+
+
+def document_error(message: str) -> dict[str, Any]:
+    """The extensions of a refusal of the GraphQL document itself (its syntax or validity)."""
+    rule = "graphql.syntax" if message.startswith("Syntax Error") else "graphql.validation"
+    return {"code": "INVALID_INPUT", "status": 422, "rule": rule}
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -19,7 +19,11 @@ from gateway.graphql.feedback_mutations import FeedbackMutation
 from gateway.graphql.feedback_queries import FeedbackQuery
 from gateway.graphql.goals_mutations import GoalsMutation
 from gateway.graphql.goals_queries import GoalsQuery
-from gateway.graphql.input_rules import SCALAR_OVERRIDES, ErrorShape, StorableArguments
+from gateway.graphql.input_rules import (
+    SCALAR_OVERRIDES,
+    ErrorShape,
+    StorableArguments,
+)
 from gateway.graphql.limits import GraphQLLimits, OperationGate
 from gateway.graphql.mutations import Mutation as DirectoryMutation
 from gateway.graphql.proof_queries import ProofQuery

@@ -17,7 +17,9 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.graphql.context import Context
+from gateway.graphql.input_rules import document_error, unnamed_choice
 from kernel.auth import AuthenticationError, TokenVerifier
+from kernel.roles import Role
 from kernel.web import check_grants
 
 
@@ -89,6 +91,53 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
             return request_error(
                 exc.status_code, exc.reason, code="BAD_REQUEST", rule="gateway.graphql_request"
             )
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The request's JSON, which must be an object (or a list: a batch, refused below)."""
+        decoded = super().decode_json(data)
+        if not isinstance(decoded, dict | list):
+            raise RefusedRequest(
+                400,
+                'the body must be a JSON object: {"query": ..., "variables": ...}',
+                code="INVALID_INPUT",
+                rule="gateway.graphql_request",
+            )
+        return decoded
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        """The result in GraphQL's shape; a refusal before execution (a syntax error, a limit of
+        the parser) gets its code too, as the schema's error shape gives every other one."""
+        data: Any = await super().process_result(request, result)
+        errors: list[dict[str, Any]] = data.get("errors") or []
+        for error in errors:
+            extensions: dict[str, Any] = error.setdefault("extensions", {})
+            if "code" not in extensions and "path" not in error:
+                extensions.update(document_error(str(error.get("message", ""))))
+        return data
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """Execute the request's operation; refuse a document of several operations that does
+        not name the one to run."""
+        context = kwargs.get("context")
+        if isinstance(context, Context) and context.actor.roles == {Role.INTEGRATION}:
+            # Queries answer with people's records whole; an integration's scope (event types,
+            # classes of personal fields) holds on the event channels, which redact by it.
+            raise RefusedRequest(
+                403,
+                "an integration reads events (GET /events, webhooks, JetStream, the events "
+                "subscription), within its scope; GraphQL queries and mutations are for people",
+                code="FORBIDDEN",
+                rule="gateway.integrations_read_events",
+            )
+        data = kwargs.get("request_data")
+        if unnamed_choice(getattr(data, "query", None), getattr(data, "operation_name", None)):
+            raise RefusedRequest(
+                422,
+                "the document holds several operations: say which to run in operationName",
+                code="INVALID_INPUT",
+                rule="graphql.operation_name",
+            )
+        return await super().execute_operation(*args, **kwargs)
 
     def _validate_batch_request(self, request_data: Any, protocol: Any) -> None:
         raise RefusedRequest(

@@ -67,9 +67,11 @@ class Cursor:
         except (binascii.Error, ValueError):
             raise _invalid("it does not decode", field) from None
         if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63
             for k, v in value.items()
         ):
+            # A position is a log's bigint: beyond it, PostgreSQL refuses the query (a 500, and
+            # a webhook worker restarting for ever on a subscription that starts there).
             raise _invalid("it does not hold positions", field)
         return cls(value)
 

@@ -264,7 +264,8 @@ CLASSIFICATION: Mapping[str, Mapping[str, frozenset[FieldClass]]] = {
         "unit_id": NONE,
     },
     "kaohe.reviews.CycleOpened.v1": {
-        "config": NONE,
+        # The locked configuration lists the participants by name.
+        "config": frozenset({_I}),
         "opened_on": NONE,
         "participants": NONE,
         "quarter": NONE,

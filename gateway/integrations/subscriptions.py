@@ -101,7 +101,8 @@ def check_types(types: list[str] | None, field: str = "types") -> list[str] | No
         if not TYPE_PATTERN.fullmatch(kind):
             raise RuleViolatedError(
                 "integrations.event_type",
-                f"{field}: {kind!r} is neither an event type like kaohe.goals.Approved.v1 "
+                # Quoted at most 80 characters: the message is no echo of a megabyte.
+                f"{field}: {kind[:80]!r} is neither an event type like kaohe.goals.Approved.v1 "
                 "nor a prefix like kaohe.goals.*",
                 field=field,
             )
@@ -169,10 +170,11 @@ async def create(
     outbound.check_url(url)
     kinds = check_types(types)
     granted = check_scope(scope, kind)
-    if kind is ReceiverKind.DINGTALK and not (secret or "").strip():
+    if kind is ReceiverKind.DINGTALK and not 1 <= len((secret or "").strip()) <= 200:
+        # DingTalk's secrets are 'SEC' and 64 hex digits; 200 leaves room, a megabyte does not.
         raise RuleViolatedError(
             "integrations.dingtalk_secret",
-            "secret: the robot's signing secret (加签, SEC...) is required",
+            "secret: the robot's signing secret (加签, SEC...) is required, at most 200 characters",
             field="secret",
         )
     cursor = (

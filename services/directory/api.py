@@ -20,7 +20,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
-from kernel.text import Name
+from kernel.text import Name, Reason
 from kernel.web import (
     Command,
     CurrentActor,
@@ -38,8 +38,6 @@ from services.directory.vocabulary import (
     PositionCategory,
     ServiceKind,
 )
-
-Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 
 
 def today_in_china() -> date:
@@ -81,27 +79,27 @@ class RemovePerson(Command):
 class AppointHead(Command):
     person_id: UUID
     effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class AssignSupervision(Command):
     leader_id: UUID
     department_ids: list[UUID] = Field(min_length=1)
     effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class AppointPrincipal(Command):
     person_id: UUID
     effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class ChangeOfficeRole(Command):
     person_id: UUID
     role: OfficeRole
     effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 def directory(request: Request) -> Directory:

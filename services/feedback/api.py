@@ -25,7 +25,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
 from kernel.store import Committed
-from kernel.text import Name, Title
+from kernel.text import Name, Reason, Title
 from kernel.waiting import pause
 from kernel.web import (
     Command,
@@ -45,7 +45,6 @@ from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
 log = structlog.get_logger("kaohe.feedback")
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 SYSTEM_ACTOR = UUID(int=1)  # the scheduler, acting for the office
 
@@ -54,7 +53,7 @@ class SetPolicy(Command):
     handling_days: int = Field(ge=1, le=60, description="complaint handling deadline, working days")
     scale_low: Decimal = Decimal(0)
     scale_high: Decimal = Decimal(100)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class OpenSurvey(Command):
@@ -68,7 +67,7 @@ class Response(Command):
     respondent_agency: Name = Field(description="the respondent's agency (another agency)")
     respondent: Name | None = None
     scores: dict[UUID, Decimal] = Field(min_length=1, description="department id -> score")
-    comment: str | None = None
+    comment: str | None = Field(default=None, max_length=2000)
 
 
 class ImportCsv(Command):
@@ -86,7 +85,9 @@ class PraiseIn(Command):
 class Complainant(Command):
     name: Name
     agency: Name
-    contact: str | None = Field(default=None, description="shown only to the office and auditors")
+    contact: str | None = Field(
+        default=None, max_length=200, description="shown only to the office and auditors"
+    )
 
 
 class ComplaintIn(Command):
@@ -107,7 +108,7 @@ class Respond(Command):
 
 class Resolve(Command):
     satisfaction: Satisfaction
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
     resolved_on: date | None = None
 
 

@@ -18,7 +18,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
-from kernel.text import Title
+from kernel.text import Reason, Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -34,7 +34,6 @@ from services.goals.application import Goals
 from services.goals.vocabulary import ReferenceKind, ServesKind
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 
 
 class ServesIn(Command):
@@ -44,7 +43,10 @@ class ServesIn(Command):
 
 
 class GoalItemIn(Command):
-    item_id: str | None = Field(default=None, description="keep an item's id across versions")
+    # An item id is indexed in the read model (at most about 8 KB a row): a short code.
+    item_id: str | None = Field(
+        default=None, max_length=64, description="keep an item's id across versions"
+    )
     what: Text = Field(description="what will be delivered")
     measure: Text = Field(description="the measure of done")
     due_on: date
@@ -53,9 +55,9 @@ class GoalItemIn(Command):
 
 
 class ReferenceItemIn(Command):
-    ref_id: str | None = None
+    ref_id: str | None = Field(default=None, max_length=64)
     title: Title
-    detail: str | None = None
+    detail: str | None = Field(default=None, max_length=4000)
 
 
 class PublishReference(Command):
@@ -64,7 +66,7 @@ class PublishReference(Command):
     period: str
     title: Title
     items: list[ReferenceItemIn] = Field(min_length=1)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class DraftGoalSet(Command):
@@ -81,7 +83,7 @@ class Empty(Command):
 
 
 class Decision(Command):
-    comment: str | None = None
+    comment: str | None = Field(default=None, max_length=2000)
 
 
 class Comments(Command):

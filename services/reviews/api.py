@@ -20,7 +20,7 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
-from kernel.text import Title
+from kernel.text import Reason, Title
 from kernel.web import (
     Command,
     CurrentActor,
@@ -41,7 +41,6 @@ from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade, SanctionKind
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Reason = Annotated[str, Field(min_length=2, max_length=4000)]
 QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
 
 
@@ -56,7 +55,7 @@ class OpenCycle(Command):
 
 class Reconfigure(Command):
     config: dict[str, Any]
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class Empty(Command):

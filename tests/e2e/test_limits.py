@@ -351,3 +351,39 @@ def test_an_operation_over_the_time_limit_is_stopped_and_its_turn_freed(
     # The one turn is free again.
     me = httpx.post(hasty, json={"query": ME}, headers=headers, timeout=60).json()
     assert me["data"]["me"]["unitId"] == unit.id
+
+
+# -- found attacking the merged system --
+
+
+@pytest.mark.parametrize("body", ['"hello"', "null", "123", "true"])
+def test_a_body_that_is_json_but_no_object_is_refused_in_graphqls_shape(
+    system: System, unit: Staffed, body: str
+) -> None:
+    answer = httpx.post(
+        system.graphql_url,
+        content=body,
+        headers={
+            "Authorization": f"Bearer {reader(system, unit)}",
+            "Content-Type": "application/json",
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["extensions"]["rule"] == "gateway.graphql_request"
+
+
+def test_a_syntax_error_carries_a_code_and_a_rule(system: System, unit: Staffed) -> None:
+    error = system.error(reader(system, unit), "{ me { ")
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert error["extensions"]["rule"] == "graphql.syntax"
+
+
+def test_several_named_operations_without_a_name_to_run_are_refused(
+    system: System, unit: Staffed
+) -> None:
+    body = system.graphql(
+        reader(system, unit), "query A { me { unitId } } query B { units { code } }"
+    )
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["rule"] == "graphql.operation_name"

@@ -3,7 +3,8 @@
 ALLOWED: it answered; EMPTY: nothing, no error; CODE:rule: refused so; REFUSED: any refusal or
 nothing; `a|b`: either (the auditor's proofs and checkpoints answer once the background worker
 has signed checkpoints, which depends on the time and on what ran before in the session's
-database). Operations with no
+database). An integration's token is refused every query and mutation
+(gateway.integrations_read_events: it reads events, within its scope). Operations with no
 argument naming a unit or a record (me, units, myApprovalQueue, auditKeys...) send the same
 request in both columns. CONFLICT:kernel.optimistic_concurrency: the command was decided against
 a version the record never had (its unit and role were checked first); see test_role_matrix.py.
@@ -22,7 +23,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "ALLOWED"),
         Role.SERVED_CADRE: ("EMPTY", "EMPTY"),
         Role.AUDITOR: ("ALLOWED", "ALLOWED"),
-        Role.INTEGRATION: ("EMPTY", "EMPTY"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.units": {
@@ -33,7 +37,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "ALLOWED"),
         Role.SERVED_CADRE: ("ALLOWED", "ALLOWED"),
         Role.AUDITOR: ("ALLOWED", "ALLOWED"),
-        Role.INTEGRATION: ("ALLOWED", "ALLOWED"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.unit": {
@@ -44,7 +51,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.department": {
@@ -55,7 +65,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.person": {
@@ -66,7 +79,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.people": {
@@ -77,7 +93,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.managers": {
@@ -88,7 +107,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.goalSets": {
@@ -99,7 +121,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.goalSet": {
@@ -110,7 +135,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.myApprovalQueue": {
@@ -121,7 +149,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "EMPTY"),
         Role.SERVED_CADRE: ("EMPTY", "EMPTY"),
         Role.AUDITOR: ("EMPTY", "EMPTY"),
-        Role.INTEGRATION: ("EMPTY", "EMPTY"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.goalHistory": {
@@ -132,7 +163,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.referenceGoals": {
@@ -143,7 +177,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.monthlySummaries": {
@@ -154,7 +191,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.weeklyReports": {
@@ -165,7 +205,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.feedbackPolicy": {
@@ -176,7 +219,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.surveys": {
@@ -187,7 +233,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.survey": {
@@ -198,7 +247,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.praise": {
@@ -209,7 +261,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.complaints": {
@@ -220,7 +275,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.complaint": {
@@ -231,7 +289,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.feedbackFacts": {
@@ -242,7 +303,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.reviewCycles": {
@@ -253,7 +317,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.reviewCycle": {
@@ -264,7 +331,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.personAppraisals": {
@@ -275,7 +345,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.sanctions": {
@@ -299,8 +372,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: (
-            "FORBIDDEN:reviews.sanctions_for_office",
-            "FORBIDDEN:gateway.read_own_unit",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -318,7 +391,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:reviews.year_for_office", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("FORBIDDEN:reviews.year_for_office", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "query.webhookSubscriptions": {
@@ -345,8 +421,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.AUDITOR: ("FORBIDDEN:integrations.office_manages_webhooks", "REFUSED"),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
@@ -374,8 +450,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.AUDITOR: ("FORBIDDEN:integrations.office_manages_webhooks", "REFUSED"),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
@@ -390,7 +466,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.SERVED_CADRE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.dossier": {
@@ -404,7 +483,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.SERVED_CADRE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.AUDITOR: ("ALLOWED", "REFUSED"),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.accessLog": {
@@ -418,7 +500,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.SERVED_CADRE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.AUDITOR: ("ALLOWED", "ALLOWED"),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.auditCheckpoints": {
@@ -432,7 +517,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.SERVED_CADRE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.AUDITOR: ("ALLOWED|EMPTY", "ALLOWED|EMPTY"),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.auditKeys": {
@@ -446,7 +534,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.SERVED_CADRE: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
         Role.AUDITOR: ("ALLOWED", "ALLOWED"),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.inclusionProof": {
@@ -463,7 +554,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "ALLOWED|NOT_FOUND:audit.proof_subject",
             "ALLOWED|NOT_FOUND:audit.proof_subject",
         ),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.consistencyProof": {
@@ -480,7 +574,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "ALLOWED|NOT_FOUND:audit.proof_subject",
             "ALLOWED|NOT_FOUND:audit.proof_subject",
         ),
-        Role.INTEGRATION: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:gateway.auditor_only", "FORBIDDEN:gateway.auditor_only"),
     },
     "query.goalSetAsOf": {
@@ -491,7 +588,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "EMPTY"),
         Role.SERVED_CADRE: ("EMPTY", "EMPTY"),
         Role.AUDITOR: ("EMPTY", "EMPTY"),
-        Role.INTEGRATION: ("EMPTY", "EMPTY"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.complaintAsOf": {
@@ -502,7 +602,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "EMPTY"),
         Role.SERVED_CADRE: ("EMPTY", "EMPTY"),
         Role.AUDITOR: ("EMPTY", "EMPTY"),
-        Role.INTEGRATION: ("EMPTY", "EMPTY"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.managersAsOf": {
@@ -513,7 +616,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "query.reviewCycleAsOf": {
@@ -524,7 +630,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.SERVED_CADRE: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
-        Role.INTEGRATION: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
     "mutation.registerUnit": {
@@ -538,7 +647,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("CONFLICT:directory.unit_code_unique", "CONFLICT:directory.unit_code_unique"),
     },
     "mutation.openDepartment": {
@@ -555,7 +667,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -575,7 +690,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -595,7 +713,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -615,7 +736,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -635,7 +759,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -655,7 +782,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -675,7 +805,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -695,7 +828,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -709,7 +845,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("NOT_FOUND:directory.person_exists", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("NOT_FOUND:directory.person_exists", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.editGoalSet": {
@@ -732,7 +871,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.submitGoalSet": {
@@ -755,7 +897,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.approveGoalSet": {
@@ -778,7 +923,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.returnGoalSet": {
@@ -801,7 +949,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.proposeGoalRevision": {
@@ -824,7 +975,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.approveGoalRevision": {
@@ -847,7 +1001,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.rejectGoalRevision": {
@@ -870,7 +1027,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.recordGoalProgress": {
@@ -893,7 +1053,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.completeGoalItem": {
@@ -916,7 +1079,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.dropGoalItem": {
@@ -939,7 +1105,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.publishReferenceGoals": {
@@ -950,7 +1119,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.submitMonthlySummary": {
@@ -961,7 +1133,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("NOT_FOUND:directory.person_exists", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("NOT_FOUND:directory.person_exists", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.amendMonthlySummary": {
@@ -984,7 +1159,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.compileWeeklyReport": {
@@ -998,7 +1176,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.publishWeeklyReport": {
@@ -1015,7 +1196,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.setFeedbackPolicy": {
@@ -1029,7 +1213,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.openSurvey": {
@@ -1046,7 +1233,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.recordSurveyResponse": {
@@ -1067,8 +1257,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("FORBIDDEN:feedback.office_or_served_cadre", "FORBIDDEN:kernel.same_unit"),
         Role.INTEGRATION: (
-            "FORBIDDEN:feedback.office_or_served_cadre",
-            "FORBIDDEN:kernel.same_unit",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
@@ -1083,7 +1273,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("RULE_VIOLATED:feedback.csv_columns", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.closeSurvey": {
@@ -1100,7 +1293,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.recordPraise": {
@@ -1114,7 +1310,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.fileComplaint": {
@@ -1135,8 +1334,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.SERVED_CADRE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("FORBIDDEN:feedback.office_or_served_cadre", "FORBIDDEN:kernel.same_unit"),
         Role.INTEGRATION: (
-            "FORBIDDEN:feedback.office_or_served_cadre",
-            "FORBIDDEN:kernel.same_unit",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
@@ -1154,7 +1353,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.respondToComplaint": {
@@ -1177,7 +1379,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("CONFLICT:kernel.optimistic_concurrency", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.resolveComplaint": {
@@ -1194,7 +1399,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.dismissComplaint": {
@@ -1211,7 +1419,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.checkOverdueComplaints": {
@@ -1225,7 +1436,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "ALLOWED"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("ALLOWED", "ALLOWED"),
     },
     "mutation.openReviewCycle": {
@@ -1242,7 +1456,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.reconfigureReviewCycle": {
@@ -1259,7 +1476,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.beginAppraisal": {
@@ -1276,7 +1496,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.submitSummary": {
@@ -1287,7 +1510,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("RULE_VIOLATED:reviews.cycle_step", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("RULE_VIOLATED:reviews.cycle_step", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.rateAppraisee": {
@@ -1307,7 +1533,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:kernel.same_unit",
         ),
         Role.AUDITOR: ("FORBIDDEN:reviews.whoever_manages_rates", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("FORBIDDEN:reviews.whoever_manages_rates", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.proposeGrades": {
@@ -1324,7 +1553,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.finaliseGrades": {
@@ -1341,7 +1573,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.publishResults": {
@@ -1358,7 +1593,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.fileObjection": {
@@ -1369,7 +1607,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("RULE_VIOLATED:reviews.cycle_step", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("RULE_VIOLATED:reviews.cycle_step", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.resolveObjection": {
@@ -1386,7 +1627,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.confirmResults": {
@@ -1403,7 +1647,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.recordFeedbackTalk": {
@@ -1430,8 +1677,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.AUDITOR: ("FORBIDDEN:reviews.supervising_leader_talks", "FORBIDDEN:kernel.same_unit"),
         Role.INTEGRATION: (
-            "FORBIDDEN:reviews.supervising_leader_talks",
-            "FORBIDDEN:kernel.same_unit",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
@@ -1443,7 +1690,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("RULE_VIOLATED:reviews.talk_first", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
         Role.AUDITOR: ("RULE_VIOLATED:reviews.talk_first", "FORBIDDEN:kernel.same_unit"),
-        Role.INTEGRATION: ("NOT_FOUND:reviews.participant", "FORBIDDEN:kernel.same_unit"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.same_unit", "FORBIDDEN:kernel.same_unit"),
     },
     "mutation.recordSanction": {
@@ -1457,7 +1707,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         Role.APPRAISAL_OFFICE: ("ALLOWED", "FORBIDDEN:kernel.same_unit"),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
     },
     "mutation.createWebhookSubscription": {
@@ -1487,8 +1740,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -1522,8 +1775,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -1557,8 +1810,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -1592,8 +1845,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -1630,8 +1883,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:integrations.office_manages_webhooks",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:integrations.office_manages_webhooks",
-            "FORBIDDEN:integrations.office_manages_webhooks",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "FORBIDDEN:integrations.office_manages_webhooks",
@@ -1662,8 +1915,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.AUDITOR: ("EMPTY", "FORBIDDEN:gateway.read_own_unit"),
         Role.INTEGRATION: (
-            "FORBIDDEN:gateway.quarantine_readers",
-            "FORBIDDEN:gateway.quarantine_readers",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: ("EMPTY", "EMPTY"),
     },
@@ -1681,7 +1934,10 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
         ),
         Role.SERVED_CADRE: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
         Role.AUDITOR: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
-        Role.INTEGRATION: ("FORBIDDEN:kernel.role_required", "FORBIDDEN:kernel.role_required"),
+        Role.INTEGRATION: (
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
+        ),
         Role.ADMIN: (
             "CONFLICT:kernel.optimistic_concurrency",
             "CONFLICT:kernel.optimistic_concurrency",
@@ -1717,8 +1973,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:directory.platform_auditor_by_admin",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:directory.platform_auditor_by_admin",
-            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         # The first probe appoints; a later one finds the login already appointed.
         Role.ADMIN: (
@@ -1756,8 +2012,8 @@ EXPECTED: dict[str, dict[Role, tuple[str, str]]] = {
             "FORBIDDEN:directory.platform_auditor_by_admin",
         ),
         Role.INTEGRATION: (
-            "FORBIDDEN:directory.platform_auditor_by_admin",
-            "FORBIDDEN:directory.platform_auditor_by_admin",
+            "FORBIDDEN:gateway.integrations_read_events",
+            "FORBIDDEN:gateway.integrations_read_events",
         ),
         Role.ADMIN: (
             "RULE_VIOLATED:directory.platform_auditor_held",

@@ -59,6 +59,10 @@ def outcome_of(op: Operation, answer: httpx.Response, foreign: Records | None = 
         error = body.get("error")
         if isinstance(error, dict):
             return f"{error.get('code')}:{error.get('rule')}"
+        # A refusal of the whole request on /graphql is in GraphQL's shape.
+        if errors := body.get("errors"):
+            extensions = errors[0].get("extensions") or {}
+            return f"{extensions.get('code')}:{extensions.get('rule')}"
         return f"HTTP {answer.status_code}"
     if errors := body.get("errors"):
         extensions = errors[0].get("extensions") or {}

@@ -23,6 +23,7 @@ from kernel.errors import RuleViolatedError
 from kernel.settings import Settings
 from kernel.text import (
     Name,
+    Reason,
     check_name,
     check_storable,
     escape_unstorable,
@@ -60,6 +61,18 @@ def test_any_text_without_them_is_accepted_unchanged(text: str) -> None:
 @settings(max_examples=50)
 @given(name=st.lists(INVISIBLE, max_size=8).map("".join))
 def test_names_of_only_invisible_characters_are_refused(name: str) -> None:
+    with pytest.raises(RuleViolatedError) as refused:
+        check_name(name, "name")
+    assert refused.value.rule == "kernel.name_visible"
+
+
+@pytest.mark.parametrize(
+    "name",
+    # Hangul fillers, the Braille blank, combining marks alone: drawn as nothing (an attack on
+    # the merged system created people named so).
+    ["\u3164", "\u2800", "\u115f", "\u0301\u0301", "\u3164\u2800 \u0301"],
+)
+def test_names_of_blank_looking_letters_or_marks_alone_are_refused(name: str) -> None:
     with pytest.raises(RuleViolatedError) as refused:
         check_name(name, "name")
     assert refused.value.rule == "kernel.name_visible"
@@ -244,3 +257,14 @@ def test_an_unknown_route_or_method_answers_in_the_error_shape(tmp_path: Path) -
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "NOT_FOUND")
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "METHOD_NOT_ALLOWED")
     assert wrong.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize("reason", ["\u200b\u200b", "  ", "\u3164\u3164"])
+def test_a_reason_nobody_can_read_is_refused(reason: str) -> None:
+    # A disclosure of an anonymous filer was recorded with the reason "\u200b\u200b".
+    class Act(Command):
+        reason: Reason
+
+    with pytest.raises(ValidationError) as refused:
+        Act(reason=reason)
+    assert refused.value.errors()[0]["type"] == "kernel.reason_visible"

@@ -188,3 +188,13 @@ def test_an_integration_token_carries_its_scope_as_a_claim(tmp_path: Path) -> No
         )
     )
     assert feed_scope(auditor) == FULL
+
+
+def test_a_cycles_configuration_naming_its_participants_is_identity() -> None:
+    # Found attacking the merged system: an integration with no scope read every participant's
+    # name in CycleOpened's config.
+    data = {"config": {"participants": [{"name": "徐芳"}]}, "quarter": "2026-Q1"}
+    shown, redacted = NO_PERSONAL_FIELDS.redact("kaohe.reviews.CycleOpened.v1", data)
+    assert shown["config"] is None
+    assert redacted == ["config"]
+    assert parse_scope(["fields:identity"]).redact("kaohe.reviews.CycleOpened.v1", data)[1] == []

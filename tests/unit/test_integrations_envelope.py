@@ -101,7 +101,17 @@ def test_a_cursor_reads_back_as_the_positions_it_was_made_from(positions: dict[s
     assert all(again.position(s) == p for s, p in positions.items())
 
 
-@pytest.mark.parametrize("text", ["abc", "k1.!!!", "k1.eyJhIjoiYiJ9", "k1.WzFd"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "k1.!!!",
+        "k1.eyJhIjoiYiJ9",
+        "k1.WzFd",
+        # {"directory": 99999999999999999999999}: beyond a log position's bigint.
+        "k1.eyJkaXJlY3RvcnkiOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5fQ",
+    ],
+)
 def test_a_cursor_kaohe_did_not_issue_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(RuleViolatedError) as refused:
         Cursor.decode(text)

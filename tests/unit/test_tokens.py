@@ -146,3 +146,32 @@ def test_platform_auditors_and_the_administrator_read_every_unit() -> None:
 def test_a_unit_scope_never_reads_another_unit_whatever_the_roles() -> None:
     for role in Role:
         assert not actor(role).reads_unit(OTHER)
+
+
+@pytest.mark.parametrize(
+    ("claims", "named"),
+    [
+        ({"exp": 1e308}, "iat, exp"),
+        ({"sub": "xx"}, "UUIDs"),
+        ({"tenant": "not-a-unit"}, "UUIDs"),
+        ({"roles": "APPRAISAL_OFFICE"}, "list of role codes"),
+    ],
+)
+def test_a_signed_token_with_a_malformed_claim_is_refused_in_plain_words(
+    settings: Settings, claims: dict[str, object], named: str
+) -> None:
+    # Found attacking the merged system: exp 1e308 answered 500, a bad sub quoted Python's
+    # 'badly formed hexadecimal UUID string', a roles string was read letter by letter.
+    now = int(datetime.now(UTC).timestamp())
+    refused = refusal(settings, signed(settings, **{"iat": now, "exp": now + 60, **claims}))
+    assert named in refused.reason
+    assert "hexadecimal" not in refused.reason
+
+
+@pytest.mark.parametrize("token", ["\ud800", "Bearer \udfff", "\x00"])
+def test_text_that_is_no_token_is_refused_as_such(settings: Settings, token: str) -> None:
+    # A lone surrogate in a websocket's connection_init dropped the connection with no reason.
+    assert (
+        "not a signed JWT" in refusal(settings, token).reason
+        or "invalid token" in refusal(settings, token).reason
+    )
