@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+import asyncpg
+
+from gateway.app import projections
+from gateway.projections.runner import catch_up, create_read_schema
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory
@@ -46,3 +50,15 @@ def record_unit(database: str, people: int = 3) -> UUID:
     finally:
         directory.close()
     return unit
+
+
+async def project_all(database: str, schema: str) -> None:
+    """Project every log recorded so far into the read schema `schema` (made if missing)."""
+    conn = await asyncpg.connect(database)
+    try:
+        await create_read_schema(conn, schema, projections(schema))
+        for projection in projections(schema):
+            if await projection.log.exists(conn):
+                await catch_up(conn, schema, projection)
+    finally:
+        await conn.close()

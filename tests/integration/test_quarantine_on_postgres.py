@@ -36,7 +36,6 @@ from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import read_log
 from gateway.integrations.scopes import FULL
 from gateway.projections.directory import DirectoryProjection
-from gateway.projections.runner import catch_up, create_read_schema
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory
@@ -45,6 +44,7 @@ from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, TargetKind
 from services.goals.application import Goals
+from tests.integration.recorded import project_all
 from tests.poison import NUL, last_version, stored, write_copy, write_raw
 
 FOUNDED = date(2025, 1, 1)
@@ -271,17 +271,6 @@ def quarantined_total(service: str) -> float:
     return (
         REGISTRY.get_sample_value("kaohe_projection_quarantined_total", {"service": service}) or 0
     )
-
-
-async def project_all(database: str, schema: str) -> None:
-    conn = await asyncpg.connect(database)
-    try:
-        await create_read_schema(conn, schema, projections(schema))
-        for projection in projections(schema):
-            if await projection.log.exists(conn):
-                await catch_up(conn, schema, projection)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="module")

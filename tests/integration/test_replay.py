@@ -15,7 +15,7 @@ import pytest
 
 from gateway.app import projections
 from gateway.audit.replay import TableComparison, compare, differing, rebuild, schema_exists, switch
-from gateway.projections.runner import catch_up, create_read_schema, run_projection
+from gateway.projections.runner import run_projection
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
@@ -23,6 +23,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
+from tests.integration.recorded import project_all
 
 
 def as_(person: UUID, role: Role) -> CommandContext:
@@ -91,14 +92,7 @@ def populated(database: str) -> Iterator[tuple[Directory, UUID, UUID]]:
 async def live(database: str, populated: object) -> str:
     """A live read schema of this test, projected up to the heads of the logs."""
     schema = f"live_{uuid4().hex[:8]}"
-    conn = await asyncpg.connect(database)
-    try:
-        await create_read_schema(conn, schema, projections(schema))
-        for projection in projections(schema):
-            if await projection.log.exists(conn):
-                await catch_up(conn, schema, projection)
-    finally:
-        await conn.close()
+    await project_all(database, schema)
     return schema
 
 
