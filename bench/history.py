@@ -6,7 +6,8 @@ recorded through Kaohe's store (chained, group-committed), in a schema of their 
 (`bench_history`), so the running gateway does not project them while other figures are
 measured. Replay rebuilds the directory read model from them into a fresh schema with the
 gateway's own projection and runner; its baseline is a raw scan of the same table in the same
-batches. Verification runs `kernel.verify` over them; its baseline is hashlib over the same bytes.
+batches. Verification runs `services.audit.verify` over them; its baseline is hashlib
+over the same bytes.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from uuid import uuid4
 import asyncpg
 import psycopg
 
+from gateway.directory.projection import DirectoryProjection
 from gateway.log import ServiceLog
-from gateway.projections.directory import DirectoryProjection
 from gateway.projections.runner import BATCH, catch_up, create_read_schema
 from kernel.chain import GENESIS
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
-from kernel.verify import verify_service
+from services.audit.verify import verify_service
 from services.directory.application import Directory
 from services.directory.domain import Unit
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
@@ -140,7 +141,7 @@ class _Verified:
 
 
 def verify(database: str) -> dict[str, Any]:
-    """`kernel.verify` over the generated log, beside sha256 chaining the same bytes alone."""
+    """`services.audit.verify` over the generated log, beside sha256 chaining the same bytes."""
     started = time.perf_counter()
     report = verify_service(database, "directory", schema=SCHEMA)
     verified = _Verified(report.events, report.ok, time.perf_counter() - started)

@@ -30,7 +30,8 @@ from gateway.projections.runner import PROJECTED_CHANNEL
 from kernel.auth import mint_token
 from kernel.calendar import china_date
 from kernel.roles import Role
-from kernel.verify import SERVICES, verify_service
+from kernel.store import SERVICES
+from services.audit.verify import verify_service
 
 LEVELS = (1, 8, 32)
 # Replay from a million events takes minutes to generate and rebuild; a run asks for it.

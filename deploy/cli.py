@@ -11,14 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import audit_commands, launcher
+from deploy import launcher
 from deploy.postgres import database_url
 from kernel.auth import max_lifetime, mint_token
 from kernel.calendar import china_date
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings, load_settings
-from kernel.verify import verify_all
+from services.audit import commands as audit_commands
+from services.audit.verify import verify_all
 from services.directory.application import Directory
 
 app = typer.Typer(

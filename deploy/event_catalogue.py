@@ -18,7 +18,7 @@ from pydantic import ConfigDict, create_model
 
 from gateway.integrations.envelope import ENVELOPE_KEYS, event_type
 from kernel.aggregate import KaoheAggregate
-from kernel.verify import SERVICES
+from kernel.store import SERVICES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "events"
 

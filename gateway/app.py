@@ -17,9 +17,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
-from gateway.audit import checkpointing
 from gateway.audit.access import AccessRecorder, create_access_log
+from gateway.directory.projection import DirectoryProjection
+from gateway.feedback.projection import FeedbackProjection
 from gateway.freshness import Freshness
+from gateway.goals.projection import GoalsProjection
 from gateway.graphql.context import Context
 from gateway.graphql.limits import GraphQLLimits
 from gateway.graphql.schema import build_schema
@@ -28,11 +30,8 @@ from gateway.integrations import outbound
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
-from gateway.projections.directory import DirectoryProjection
-from gateway.projections.feedback import FeedbackProjection
-from gateway.projections.goals import GoalsProjection
-from gateway.projections.reviews import ReviewsProjection
 from gateway.projections.runner import Projection, create_read_schema, run_projection
+from gateway.reviews.projection import ReviewsProjection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.limits import BodySizeLimit
@@ -40,6 +39,7 @@ from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
 from kernel.web import bearer_token, check_grants, get_actor, install_kernel
+from services.audit import signer as checkpointing
 from services.directory.application import Directory
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart

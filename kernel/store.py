@@ -37,6 +37,10 @@ from kernel.errors import ConflictError
 
 T = TypeVar("T")
 
+# The service logs, each in a schema of its own: the published contracts that the read side,
+# integrations and audit follow. A service joins by being listed here.
+SERVICES = ("directory", "goals", "feedback", "reviews")
+
 
 class EventMetaAsDict(Transcoding):
     """Stores `EventMeta` as a plain JSON object, readable by any consumer of the log."""

@@ -29,7 +29,7 @@ import structlog
 from asyncpg.pool import PoolConnectionProxy
 
 from kernel.chain import GENESIS, ChainVerifier, StoredRow, canonical_bytes, link
-from kernel.verify import ServiceReport
+from services.audit.verify import ServiceReport
 
 log = structlog.get_logger("kaohe.access")
 

@@ -25,7 +25,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from gateway.graphql.queries import manager_ids as managers_rule
+from gateway.directory.queries import manager_ids as managers_rule
 from gateway.log import LogEvent
 from gateway.projections import quarantine
 from gateway.projections.runner import Projection, apply_one_by_one
@@ -125,7 +125,7 @@ async def as_of(
             await transaction.rollback()
 
 
-# The org chart of `gateway.graphql.queries.managers_of`, over a given set of read tables; the
+# The org chart of `gateway.directory.queries.managers_of`, over a given set of read tables; the
 # rule itself is its `manager_ids`.
 IN_FORCE = "start_on <= $2 AND (end_on IS NULL OR $2 < end_on)"
 LATEST = "ORDER BY start_on DESC, id DESC LIMIT 1"

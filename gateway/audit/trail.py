@@ -33,7 +33,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from gateway.log import decode_or_evidence, event_name
-from kernel.verify import SERVICES
+from kernel.store import SERVICES
 from services.feedback.anonymity import anonymised_meta
 
 # Anything that runs a query: a pool, a connection, or a connection taken from a pool.

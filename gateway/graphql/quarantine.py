@@ -34,11 +34,10 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.freshness import Quarantine, incomplete_error
 from gateway.graphql.context import Context, forbidden
-from gateway.graphql.queries import parse_id
-from gateway.graphql.types import Info_
+from gateway.graphql.plumbing import Info_, parse_id
 from gateway.projections.quarantine import Quarantined
 from kernel.roles import Role
-from kernel.verify import SERVICES
+from kernel.store import SERVICES
 
 READERS = (Role.APPRAISAL_OFFICE, Role.AUDITOR, Role.ADMIN)
 
@@ -114,15 +113,14 @@ class QuarantineQuery:
 
 
 def service_of_module(module: str) -> str | None:
-    """The service whose read model a query module reads (`gateway.graphql.goals_queries`:
-    goals; the org chart's `gateway.graphql.queries`: directory); None for the others (audit,
-    time travel: derived from the logs themselves).
+    """The service whose read model a query module reads: a capability's read side is
+    `gateway.<service>.*` (`gateway.goals.queries`: goals); None for the others (audit, time
+    travel: derived from the logs themselves).
     """
-    name = module.rsplit(".", 1)[-1]
-    if name == "queries":
-        return "directory"
-    head = name.split("_", 1)[0]
-    return head if head in SERVICES and "time_travel" not in name else None
+    parts = module.split(".")
+    if len(parts) != 3 or parts[0] != "gateway" or parts[2] == "time_travel":
+        return None
+    return parts[1] if parts[1] in SERVICES else None
 
 
 @functools.lru_cache(maxsize=4)

@@ -14,29 +14,29 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from gateway.graphql.audit_queries import AuditQuery
-from gateway.graphql.feedback_mutations import FeedbackMutation
-from gateway.graphql.feedback_queries import FeedbackQuery
-from gateway.graphql.goals_mutations import GoalsMutation
-from gateway.graphql.goals_queries import GoalsQuery
+from gateway.audit.as_of import TimeTravelQuery
+from gateway.audit.proofs import ProofQuery
+from gateway.audit.queries import AuditQuery
+from gateway.directory.mutations import Mutation as DirectoryMutation
+from gateway.directory.queries import Query as DirectoryQuery
+from gateway.feedback.mutations import FeedbackMutation
+from gateway.feedback.queries import FeedbackQuery
+from gateway.goals.mutations import GoalsMutation
+from gateway.goals.queries import GoalsQuery
 from gateway.graphql.input_rules import (
     SCALAR_OVERRIDES,
     ErrorShape,
     StorableArguments,
 )
 from gateway.graphql.limits import GraphQLLimits, OperationGate
-from gateway.graphql.mutations import Mutation as DirectoryMutation
-from gateway.graphql.proof_queries import ProofQuery
 from gateway.graphql.quarantine import QuarantineErrors, QuarantineQuery
-from gateway.graphql.queries import Query as DirectoryQuery
 from gateway.graphql.record_reads import RecordReads
-from gateway.graphql.reviews_mutations import ReviewsMutation
-from gateway.graphql.reviews_queries import ReviewsQuery
-from gateway.graphql.reviews_time_travel import ReviewsTimeTravelQuery
-from gateway.graphql.reviews_year import ReviewsYearQuery
 from gateway.graphql.subscriptions import Subscription
-from gateway.graphql.time_travel import TimeTravelQuery
-from gateway.graphql.webhook_operations import WebhookMutation, WebhookQuery
+from gateway.integrations.operations import WebhookMutation, WebhookQuery
+from gateway.reviews.mutations import ReviewsMutation
+from gateway.reviews.queries import ReviewsQuery
+from gateway.reviews.time_travel import ReviewsTimeTravelQuery
+from gateway.reviews.year import ReviewsYearQuery
 from kernel.settings import Settings
 
 

@@ -20,17 +20,16 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from gateway.graphql.feedback_types import Complaint
-from gateway.graphql.goals_types import GoalSet
-from gateway.graphql.queries import parse_id
-from gateway.graphql.reviews_queries import ReviewCycle
-from gateway.graphql.types import Info_
-from gateway.graphql.webhook_types import graphql_error
+from gateway.feedback.types import Complaint
+from gateway.goals.types import GoalSet
+from gateway.graphql.plumbing import Info_, parse_id
 from gateway.integrations.api import feed_filter, feed_scope
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json
 from gateway.integrations.feed import EventFilter, LogWatcher, read_page
 from gateway.integrations.subscriptions import end_of_logs
+from gateway.integrations.types import graphql_error
+from gateway.reviews.queries import ReviewCycle
 from kernel.auth import AuthenticationError
 from kernel.context import Actor
 from kernel.errors import DomainError, NotFoundError

@@ -23,7 +23,7 @@ from asyncpg.pool import PoolConnectionProxy
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent
 from gateway.log import decode_or_evidence, event_name
-from kernel.verify import SERVICES
+from kernel.store import SERVICES
 
 # A connection of its own or one lent by a pool.
 Conn = asyncpg.Connection | PoolConnectionProxy
@@ -33,7 +33,7 @@ SCAN = 1000
 
 
 def services() -> tuple[str, ...]:
-    """The service logs integrations carry (a service joins by being listed in kernel.verify)."""
+    """The service logs integrations carry (`kernel.store.SERVICES`)."""
     return SERVICES
 
 

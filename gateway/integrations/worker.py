@@ -18,13 +18,13 @@ import nats.errors
 import structlog
 from fastapi import FastAPI, Request
 
-from gateway.audit.checkpointing import run_checkpointer
 from gateway.integrations.feed import services
 from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, run_webhooks
 from kernel.settings import Settings, load_settings
 from kernel.waiting import pause
+from services.audit.signer import run_checkpointer
 
 log = structlog.get_logger("kaohe.integrations")
 

@@ -21,9 +21,9 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kernel import tlog
 from kernel.roles import Role
-from kernel.tlog import (
+from services.audit import tlog
+from services.audit.tlog import (
     PublicKey,
     canonical_bytes,
     chain_link,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from kernel.roles import Role
-from kernel.tlog import PublicKey, open_checkpoint
+from services.audit.tlog import PublicKey, open_checkpoint
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,7 @@ from gateway.integrations.feed import EventFilter, read_page
 from gateway.integrations.scopes import FULL
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
-from kernel.verify import verify_service
+from services.audit.verify import verify_service
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind

@@ -17,8 +17,9 @@ import psycopg
 import pytest
 from psycopg.sql import SQL, Identifier
 
-from kernel.checkpoint_keys import active_key, published_keys, rotate_key
-from kernel.checkpoints import (
+from kernel.context import CommandContext, acting
+from kernel.roles import Role
+from services.audit.checkpoints import (
     CheckpointRefusedError,
     ProofError,
     Signer,
@@ -29,11 +30,10 @@ from kernel.checkpoints import (
     prove_inclusion,
     verify_checkpoints,
 )
-from kernel.context import CommandContext, acting
-from kernel.export import export_bundle
-from kernel.roles import Role
-from kernel.tlog import Checkpoint, PublicKey, sign_note, verify_bundle
-from kernel.verify import verify_service
+from services.audit.export import export_bundle
+from services.audit.keys import active_key, published_keys, rotate_key
+from services.audit.tlog import Checkpoint, PublicKey, sign_note, verify_bundle
+from services.audit.verify import verify_service
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind

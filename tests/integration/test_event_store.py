@@ -16,7 +16,7 @@ from kernel.context import CommandContext, acting
 from kernel.errors import ConflictError
 from kernel.roles import Role
 from kernel.store import Committed, IdempotencyClaim, idempotent
-from kernel.verify import CANONICAL_SQL, verify_service
+from services.audit.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 

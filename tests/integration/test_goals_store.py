@@ -15,7 +15,7 @@ from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from kernel.store import IdempotencyClaim, idempotent
-from kernel.verify import verify_service
+from services.audit.verify import verify_service
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory

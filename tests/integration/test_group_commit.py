@@ -19,7 +19,7 @@ from psycopg.sql import SQL, Identifier
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from kernel.store import IdempotencyClaim, PendingWrite, idempotent
-from kernel.verify import verify_service
+from services.audit.verify import verify_service
 from services.directory.application import Directory
 from services.directory.domain import Unit
 

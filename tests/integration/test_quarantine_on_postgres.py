@@ -31,11 +31,11 @@ from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.replay import compare, differing, rebuild
 from gateway.audit.time_travel import AsOfPoint, as_of
 from gateway.audit.trail import TrailFilter, trail_page
+from gateway.directory.projection import DirectoryProjection
 from gateway.freshness import Freshness
 from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import read_log
 from gateway.integrations.scopes import FULL
-from gateway.projections.directory import DirectoryProjection
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory

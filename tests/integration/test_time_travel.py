@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from gateway.audit.replay import rebuild
 from gateway.audit.time_travel import AsOfPoint, as_of
-from gateway.projections.goals import GoalsProjection
+from gateway.goals.projection import GoalsProjection
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.errors import DomainError

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.audit.access import AccessedRecord, AccessRead, canonical_read, chain_hash
-from gateway.graphql.time_travel import AsOfInput, point_of
+from gateway.audit.as_of import AsOfInput, point_of
 from kernel.calendar import CHINA
 from kernel.chain import GENESIS
 

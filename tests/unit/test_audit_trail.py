@@ -23,7 +23,7 @@ from gateway.audit.trail import (
     merge_pages,
     start_after,
 )
-from kernel.verify import SERVICES
+from kernel.store import SERVICES
 
 instants = st.datetimes(
     min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)

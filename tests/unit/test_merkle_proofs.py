@@ -12,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kernel import chain, tlog
-from kernel.tlog import (
+from kernel import chain
+from services.audit import tlog
+from services.audit.tlog import (
     EMPTY_ROOT,
     Checkpoint,
     NoteError,

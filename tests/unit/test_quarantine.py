@@ -151,12 +151,12 @@ def test_a_trail_shows_metadata_that_does_not_read_in_the_payload() -> None:
 @pytest.mark.parametrize(
     ("module", "service"),
     [
-        ("gateway.graphql.queries", "directory"),
-        ("gateway.graphql.goals_queries", "goals"),
-        ("gateway.graphql.feedback_queries", "feedback"),
-        ("gateway.graphql.reviews_year", "reviews"),
-        ("gateway.graphql.reviews_time_travel", None),
-        ("gateway.graphql.audit_queries", None),
+        ("gateway.directory.queries", "directory"),
+        ("gateway.goals.queries", "goals"),
+        ("gateway.feedback.queries", "feedback"),
+        ("gateway.reviews.year", "reviews"),
+        ("gateway.reviews.time_travel", None),
+        ("gateway.audit.queries", None),
     ],
 )
 def test_each_query_module_reads_one_service(module: str, service: str | None) -> None:

@@ -1,0 +1,252 @@
+"""GraphQL queries over the projected org chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+
+from gateway.directory.types import (
+    Department,
+    DepartmentConnection,
+    DepartmentEdge,
+    Managers,
+    Person,
+    PersonConnection,
+    PersonEdge,
+    RoleInfo,
+    Unit,
+    load_person,
+    term_holder,
+)
+from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from kernel.calendar import china_date
+from services.directory.vocabulary import PositionCategory
+
+
+async def department_page(
+    info: Info_, unit_id: UUID, first: int, after: str | None
+) -> DepartmentConnection:
+    """A keyset page of a unit's departments, ordered by name."""
+    ctx = info.context
+    ctx.ensure_unit(unit_id)
+    size = page_size(first)
+    key = after_key(after)
+    table = ctx.table("departments")
+    rows = await ctx.pool.fetch(
+        f"SELECT * FROM {table} WHERE unit_id = $1 "
+        "AND ($2::text IS NULL OR (name, id) > ($2::text, $3::uuid)) ORDER BY name, id LIMIT $4",
+        unit_id,
+        key[0] if key else None,
+        UUID(key[1]) if key else None,
+        size + 1,
+    )
+    total = await ctx.pool.fetchval(f"SELECT count(*) FROM {table} WHERE unit_id = $1", unit_id)
+    edges = [
+        DepartmentEdge(cursor=encode_cursor(r["name"], r["id"]), node=Department.from_row(r))
+        for r in rows[:size]
+    ]
+    return DepartmentConnection(
+        edges=edges, page_info=page_info(rows, size, edges), total_count=total
+    )
+
+
+async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
+    """The department a person belonged to on a date."""
+    value: UUID | None = await info.context.loaders.department_on.load((person_id, on))
+    return value
+
+
+def manager_ids(
+    person_id: UUID,
+    person_row: Any,
+    department_id: UUID | None,
+    head: UUID | None,
+    supervisor: UUID | None,
+    principal: UUID | None,
+    supervises: bool,
+) -> tuple[UUID | None, UUID | None, UUID | None]:
+    """The head, supervising leader and principal leader who manage a person, by the same rule
+    as the directory's domain: a leader (who supervises departments, or a leader outside any
+    department) has neither head nor supervising leader; nobody manages themself.
+    """
+    is_leader = supervises or (
+        department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
+    )
+
+    def other(pid: UUID | None) -> UUID | None:
+        return pid if pid != person_id else None
+
+    head_id = None if is_leader else other(head)
+    supervisor_id = None if is_leader else other(supervisor)
+    return head_id, supervisor_id, other(principal)
+
+
+def managers_from(
+    on: date,
+    person: Person,
+    department: Department | None,
+    ids: tuple[UUID | None, UUID | None, UUID | None],
+    people: Mapping[UUID, Person | None],
+) -> Managers:
+    """`Managers` from `manager_ids` and the people they name."""
+    head_id, supervisor_id, principal_id = ids
+
+    def named(pid: UUID | None) -> Person | None:
+        return people.get(pid) if pid is not None else None
+
+    return Managers(
+        on=on,
+        person=person,
+        department=department,
+        department_head=named(head_id),
+        supervising_leader=named(supervisor_id),
+        principal_leader=named(principal_id),
+        direct_manager=named(head_id or supervisor_id or principal_id),
+    )
+
+
+async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Managers:
+    """Who managed a person at an instant, by the same rule as the directory's domain."""
+    ctx = info.context
+    on = china_date(at)
+    person_row = await ctx.loaders.person.load(person_id)
+    if person_row is None:
+        raise GraphQLError(
+            f"no person {person_id}",
+            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
+        )
+    ctx.ensure_unit(person_row["unit_id"])
+    department_id = await department_of(info, person_id, on)
+    head = supervisor = None
+    if department_id is not None:
+        head = await term_holder(info, "department_heads", "person_id", department_id, at)
+        supervisor = await term_holder(info, "supervisions", "leader_id", department_id, at)
+    principal = await ctx.loaders.principal_on.load((person_row["unit_id"], on))
+    supervises = bool(await ctx.loaders.supervises_on.load((person_id, on)))
+    ids = manager_ids(person_id, person_row, department_id, head, supervisor, principal, supervises)
+    department_row = await ctx.loaders.department.load(department_id) if department_id else None
+    named = [pid for pid in ids if pid is not None]
+    rows = await ctx.loaders.person.load_many(named)
+    return managers_from(
+        on,
+        Person.from_row(person_row),
+        Department.from_row(department_row) if department_row else None,
+        ids,
+        {pid: Person.from_row(r) if r else None for pid, r in zip(named, rows, strict=True)},
+    )
+
+
+@strawberry.type(description="The caller, as their token and the org chart say")
+class Me:
+    person: Person | None = strawberry.field(
+        description="The caller's record, if they are a person of a unit"
+    )
+    roles: list[RoleInfo] = strawberry.field(
+        description="Roles the token grants, with Chinese labels"
+    )
+    unit_id: strawberry.ID | None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller: their person record and roles")
+    async def me(self, info: Info_) -> Me:
+        actor = info.context.actor
+        return Me(
+            person=await load_person(info, actor.person_id),
+            roles=[RoleInfo.of(r) for r in sorted(actor.roles)],
+            unit_id=strawberry.ID(str(actor.tenant_id)) if actor.tenant_id else None,
+        )
+
+    @strawberry.field(
+        description="Units the caller may see: their own; every unit for the administrator "
+        "and platform auditors"
+    )
+    async def units(self, info: Info_) -> list[Unit]:
+        ctx = info.context
+        if ctx.sees_every_unit():
+            rows = await ctx.pool.fetch(f"SELECT * FROM {ctx.table('units')} ORDER BY code")
+        else:
+            rows = await ctx.pool.fetch(
+                f"SELECT * FROM {ctx.table('units')} WHERE id = $1",
+                ctx.actor.tenant_id,
+            )
+        return [Unit.from_row(r) for r in rows]
+
+    @strawberry.field(description="One unit")
+    async def unit(self, info: Info_, id: strawberry.ID) -> Unit | None:  # noqa: A002 - GraphQL's name
+        unit_id = parse_id(id, "id")
+        info.context.ensure_unit(unit_id)
+        row = await info.context.loaders.unit.load(unit_id)
+        return Unit.from_row(row) if row else None
+
+    @strawberry.field(description="One department")
+    async def department(self, info: Info_, id: strawberry.ID) -> Department | None:  # noqa: A002
+        row = await info.context.loaders.department.load(parse_id(id, "id"))
+        if row is None:
+            return None
+        info.context.ensure_unit(row["unit_id"])
+        return Department.from_row(row)
+
+    @strawberry.field(description="One person")
+    async def person(self, info: Info_, id: strawberry.ID) -> Person | None:  # noqa: A002
+        row = await info.context.loaders.person.load(parse_id(id, "id"))
+        if row is None:
+            return None
+        info.context.ensure_unit(row["unit_id"])
+        return Person.from_row(row)
+
+    @strawberry.field(
+        description="People of a unit, by name, filtered by department (at an instant) or name"
+    )
+    async def people(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        department_id: strawberry.ID | None = None,
+        name_contains: str | None = None,
+        at: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> PersonConnection:
+        ctx = info.context
+        unit = parse_id(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        size = page_size(first)
+        key = after_key(after)
+        department = parse_id(department_id, "departmentId") if department_id else None
+        filters = (
+            f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
+            "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "
+            f"{ctx.table('memberships')} m WHERE m.person_id = p.id AND m.department_id = $2 "
+            "AND m.start_on <= $3 AND (m.end_on IS NULL OR $3 < m.end_on))) "
+            "AND ($4::text IS NULL OR strpos(p.name, $4) > 0 OR strpos(p.login, $4) > 0)"
+        )
+        args = (unit, department, china_date(at), name_contains)
+        rows = await ctx.pool.fetch(
+            f"SELECT p.* {filters} AND ($5::text IS NULL OR (p.name, p.id) > ($5::text, $6::uuid)) "
+            "ORDER BY p.name, p.id LIMIT $7",
+            *args,
+            key[0] if key else None,
+            UUID(key[1]) if key else None,
+            size + 1,
+        )
+        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        edges = [
+            PersonEdge(cursor=encode_cursor(r["name"], r["id"]), node=Person.from_row(r))
+            for r in rows[:size]
+        ]
+        return PersonConnection(
+            edges=edges, page_info=page_info(rows, size, edges), total_count=total
+        )
+
+    @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
+    async def managers(
+        self, info: Info_, person_id: strawberry.ID, at: datetime | None = None
+    ) -> Managers:
+        return await managers_of(info, parse_id(person_id, "personId"), at)

@@ -1,0 +1,431 @@
+"""GraphQL mutations of feedback: forwarded to the feedback service with the caller's token,
+Idempotency-Key and If-Match, answered once the feedback projection shows the change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
+from gateway.graphql.plumbing import (
+    IdempotencyKey,
+    Info_,
+    forward,
+    parse_id,
+    projected_row,
+    projected_up_to,
+)
+from gateway.log import FEEDBACK_LOG
+from services.feedback.vocabulary import Satisfaction as SatisfactionCode
+from services.feedback.vocabulary import TargetKind as TargetKindCode
+
+EXPECTED = (
+    "The version of the survey or complaint this change was decided against (If-Match): "
+    "stale is refused with CONFLICT"
+)
+ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
+
+
+@strawberry.input(description="The score a respondent gives one surveyed department")
+class SurveyScoreInput:
+    department_id: strawberry.ID
+    score: Decimal = strawberry.field(description="Within the survey's scale")
+
+
+@strawberry.input(description="Who complains (leave it out for an anonymous complaint)")
+class ComplainantInput:
+    name: str
+    agency: str = strawberry.field(description="The complainant's agency")
+    contact: str | None = strawberry.field(
+        default=None, description="Shown only to 考核办, auditors and administrators"
+    )
+
+
+@strawberry.type(description="The result of setting the unit's feedback policy")
+class FeedbackPolicyPayload:
+    policy: FeedbackPolicy
+    position: int = strawberry.field(description="The feedback log position of the change")
+
+
+@strawberry.type(description="The result of a change to a survey")
+class SurveyPayload:
+    survey: Survey
+    position: int
+
+
+@strawberry.type(description="The result of recording a survey response")
+class SurveyResponsePayload:
+    survey: Survey
+    response_ids: list[strawberry.ID]
+    position: int
+
+
+@strawberry.type(description="A CSV row the import refused, with the rule it broke")
+class SurveyImportRejection:
+    line: int = strawberry.field(description="The line of the CSV, the header being line 1")
+    rule: str | None
+    field: str | None
+    message: str
+
+
+@strawberry.type(description="The result of importing a survey platform's CSV export")
+class SurveyImportPayload:
+    survey: Survey
+    accepted: int = strawberry.field(description="Rows recorded")
+    rejected: list[SurveyImportRejection] = strawberry.field(description="Rows refused")
+    position: int
+
+
+@strawberry.type(description="The result of recording praise")
+class PraisePayload:
+    praise: Praise
+    position: int
+
+
+@strawberry.type(description="The result of a change to a complaint")
+class ComplaintPayload:
+    complaint: Complaint
+    position: int
+
+
+@strawberry.type(description="The result of an overdue check")
+class OverdueCheckPayload:
+    flagged: list[Complaint] = strawberry.field(
+        description="The complaints flagged overdue by this check (of the units the caller reads)"
+    )
+    position: int = strawberry.field(description="The feedback log position after the check")
+
+
+async def to_feedback(
+    info: Info_,
+    path: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    expected_version: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """A command for the feedback service."""
+    url = info.context.settings.feedback_url
+    return await forward(info, "feedback", url, path, body, idempotency_key, expected_version)
+
+
+async def _survey(info: Info_, survey_id: str) -> Survey:
+    return Survey.from_row(await projected_row(info, "surveys", survey_id))
+
+
+async def _complaint(
+    info: Info_,
+    complaint_id: strawberry.ID,
+    tail: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    expected_version: int | None,
+) -> ComplaintPayload:
+    """A command on an existing complaint, answered with the complaint as projected."""
+    path = f"/complaints/{parse_id(complaint_id, 'complaintId')}{tail}"
+    result, position = await to_feedback(info, path, body, idempotency_key, expected_version)
+    row = await projected_row(info, "complaints", result["complaint_id"])
+    complaint = Complaint.from_row(row, info.context.sees_identities())
+    return ComplaintPayload(complaint=complaint, position=position)
+
+
+@strawberry.type
+class FeedbackMutation:
+    @strawberry.mutation(
+        description="Set the unit's complaint handling deadline (working days) and survey scale "
+        "from now on (考核办)"
+    )
+    async def set_feedback_policy(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        handling_days: int,
+        scale_low: Annotated[
+            Decimal | None, strawberry.argument(description="The lowest score (default 0)")
+        ] = None,
+        scale_high: Annotated[
+            Decimal | None, strawberry.argument(description="The highest score (default 100)")
+        ] = None,
+        reason: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> FeedbackPolicyPayload:
+        unit = parse_id(unit_id, "unitId")
+        body = {
+            "handling_days": handling_days,
+            "scale_low": str(scale_low) if scale_low is not None else None,
+            "scale_high": str(scale_high) if scale_high is not None else None,
+            "reason": reason,
+        }
+        _, position = await to_feedback(info, f"/units/{unit}/policy", body, idempotency_key)
+        ctx = info.context
+        row = await ctx.pool.fetchrow(
+            f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1", unit
+        )
+        assert row is not None, "projected before answering"
+        return FeedbackPolicyPayload(policy=FeedbackPolicy.from_row(row), position=position)
+
+    @strawberry.mutation(
+        description="Open a quarter's satisfaction survey of the service departments, on the "
+        "policy's scale (考核办); all service departments unless departmentIds are given"
+    )
+    async def open_survey(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        quarter: str,
+        department_ids: list[strawberry.ID] | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SurveyPayload:
+        body = {
+            "quarter": quarter,
+            "department_ids": [str(d) for d in department_ids] if department_ids else None,
+        }
+        result, position = await to_feedback(
+            info, f"/units/{parse_id(unit_id, 'unitId')}/surveys", body, idempotency_key
+        )
+        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+
+    @strawberry.mutation(
+        description="Record one respondent's scores (考核办, or the served cadre themself); a "
+        "respondent works for another agency"
+    )
+    async def record_survey_response(
+        self,
+        info: Info_,
+        survey_id: strawberry.ID,
+        respondent_agency: str,
+        scores: list[SurveyScoreInput],
+        respondent: str | None = None,
+        comment: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SurveyResponsePayload:
+        body = {
+            "respondent_agency": respondent_agency,
+            "respondent": respondent,
+            "scores": {str(s.department_id): str(s.score) for s in scores},
+            "comment": comment,
+        }
+        result, position = await to_feedback(
+            info, f"/surveys/{parse_id(survey_id, 'surveyId')}/responses", body, idempotency_key
+        )
+        return SurveyResponsePayload(
+            survey=await _survey(info, result["survey_id"]),
+            response_ids=[strawberry.ID(r) for r in result.get("response_ids") or []],
+            position=position,
+        )
+
+    @strawberry.mutation(
+        description="Import a survey platform's CSV export (考核办): a respondent_agency column, "
+        "optional respondent and comment, one column per department named as in the survey. "
+        "Valid rows are recorded together; refused rows are reported by line. When no row is "
+        "valid nothing is recorded and the error's details list the rows"
+    )
+    async def import_survey_responses(
+        self,
+        info: Info_,
+        survey_id: strawberry.ID,
+        csv: str,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SurveyImportPayload:
+        result, position = await to_feedback(
+            info,
+            f"/surveys/{parse_id(survey_id, 'surveyId')}/imports",
+            {"csv": csv},
+            idempotency_key,
+        )
+        return SurveyImportPayload(
+            survey=await _survey(info, result["survey_id"]),
+            accepted=int(result["accepted"]),
+            rejected=[
+                SurveyImportRejection(
+                    line=int(r["line"]),
+                    rule=r.get("rule"),
+                    field=r.get("field"),
+                    message=r["message"],
+                )
+                for r in result.get("rejected") or []
+            ],
+            position=position,
+        )
+
+    @strawberry.mutation(
+        description="Close the survey: each department's result is fixed, and no more responses "
+        "are accepted (考核办)"
+    )
+    async def close_survey(
+        self,
+        info: Info_,
+        survey_id: strawberry.ID,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> SurveyPayload:
+        result, position = await to_feedback(
+            info,
+            f"/surveys/{parse_id(survey_id, 'surveyId')}/closure",
+            {},
+            idempotency_key,
+            expected_version,
+        )
+        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+
+    @strawberry.mutation(description="Record praise (表扬) of a person or a department (考核办)")
+    async def record_praise(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        target_kind: TargetKindCode,
+        target_id: strawberry.ID,
+        source: str,
+        what_happened: str,
+        occurred_on: date,
+        idempotency_key: IdempotencyKey = None,
+    ) -> PraisePayload:
+        body = {
+            "target_kind": target_kind,
+            "target_id": str(target_id),
+            "source": source,
+            "what_happened": what_happened,
+            "occurred_on": occurred_on,
+        }
+        result, position = await to_feedback(
+            info, f"/units/{parse_id(unit_id, 'unitId')}/praise", body, idempotency_key
+        )
+        row = await projected_row(info, "praise", result["praise_id"])
+        return PraisePayload(praise=Praise.from_row(row), position=position)
+
+    @strawberry.mutation(
+        description="File a complaint (投诉) about a person or a department: a served cadre "
+        "themself, or 考核办 on their behalf. Without a complainant it is anonymous. Its "
+        "deadline is the policy's working days after receipt (receivedOn, default today)"
+    )
+    async def file_complaint(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        target_kind: TargetKindCode,
+        target_id: strawberry.ID,
+        content: str,
+        complainant: ComplainantInput | None = None,
+        received_on: date | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> ComplaintPayload:
+        body = {
+            "target_kind": target_kind,
+            "target_id": str(target_id),
+            "complainant": complainant,
+            "content": content,
+            "received_on": received_on,
+        }
+        result, position = await to_feedback(
+            info, f"/units/{parse_id(unit_id, 'unitId')}/complaints", body, idempotency_key
+        )
+        row = await projected_row(info, "complaints", result["complaint_id"])
+        complaint = Complaint.from_row(row, info.context.sees_identities())
+        return ComplaintPayload(complaint=complaint, position=position)
+
+    @strawberry.mutation(description="Assign (or reassign) a complaint to its handler (考核办)")
+    async def assign_complaint(
+        self,
+        info: Info_,
+        complaint_id: strawberry.ID,
+        handler_id: strawberry.ID,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> ComplaintPayload:
+        return await _complaint(
+            info,
+            complaint_id,
+            "/assignment",
+            {"handler_id": str(handler_id)},
+            idempotency_key,
+            expected_version,
+        )
+
+    @strawberry.mutation(description="Respond to a complaint (the person it is assigned to)")
+    async def respond_to_complaint(
+        self,
+        info: Info_,
+        complaint_id: strawberry.ID,
+        response: str,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> ComplaintPayload:
+        return await _complaint(
+            info,
+            complaint_id,
+            "/responses",
+            {"response": response},
+            idempotency_key,
+            expected_version,
+        )
+
+    @strawberry.mutation(
+        description="Resolve an assigned complaint with the complainant's satisfaction "
+        "(考核办); resolved after the deadline it is late"
+    )
+    async def resolve_complaint(
+        self,
+        info: Info_,
+        complaint_id: strawberry.ID,
+        satisfaction: SatisfactionCode,
+        resolved_on: date | None = None,
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> ComplaintPayload:
+        return await _complaint(
+            info,
+            complaint_id,
+            "/resolution",
+            {"satisfaction": satisfaction, "resolved_on": resolved_on, "note": note},
+            idempotency_key,
+            expected_version,
+        )
+
+    @strawberry.mutation(
+        description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)"
+    )
+    async def dismiss_complaint(
+        self,
+        info: Info_,
+        complaint_id: strawberry.ID,
+        reason: str,
+        idempotency_key: IdempotencyKey = None,
+        expected_version: ExpectedVersion = None,
+    ) -> ComplaintPayload:
+        return await _complaint(
+            info,
+            complaint_id,
+            "/dismissal",
+            {"reason": reason},
+            idempotency_key,
+            expected_version,
+        )
+
+    @strawberry.mutation(
+        description="Flag every complaint still open after its deadline, once (考核办; it also "
+        "runs on a schedule). Running it again flags nothing new"
+    )
+    async def check_overdue_complaints(self, info: Info_) -> OverdueCheckPayload:
+        ctx = info.context
+        result, _ = await forward(
+            info, "feedback", ctx.settings.feedback_url, "/complaints/overdue-check", {}, None
+        )
+        # The check answers without positions: wait for the log as it stands after it.
+        position = await FEEDBACK_LOG.last_position(ctx.pool)
+        await projected_up_to(info, "feedback", position)
+        ids = [UUID(c) for c in result.get("flagged") or []]
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('complaints')} WHERE id = ANY($1::uuid[]) "
+            "ORDER BY received_on, id",
+            ids,
+        )
+        sees = ctx.sees_identities()
+        readable = [r for r in rows if ctx.sees_every_unit() or r["unit_id"] == ctx.actor.tenant_id]
+        return OverdueCheckPayload(
+            flagged=[Complaint.from_row(r, sees) for r in readable], position=position
+        )

@@ -1,0 +1,645 @@
+"""GraphQL types of feedback from those served (服务对象): satisfaction surveys (满意度调查) and
+their fixed results, praise (表扬), complaints (投诉) with their handling, and the facts per
+department and person that the reviews read. Each code carries its Chinese label beside it.
+
+Who complained, and who responded to a survey, is shown only to 考核办, auditors and
+administrators: for everyone else those fields are null. An anonymous complaint has no
+complainant at all.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from gateway.directory.types import Department, Person, load_person
+from gateway.goals.types import load_department
+from gateway.graphql.plumbing import Info_, PageInfo
+from kernel.roles import Role as RoleCode
+from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
+from services.feedback.vocabulary import FiledBy as FiledByCode
+from services.feedback.vocabulary import Satisfaction as SatisfactionCode
+from services.feedback.vocabulary import SurveyStatus as SurveyStatusCode
+from services.feedback.vocabulary import TargetKind as TargetKindCode
+
+
+class ResponseSource(StrEnum):
+    """How a survey response was recorded."""
+
+    FORM = "FORM"
+    CSV_IMPORT = "CSV_IMPORT"
+
+    @property
+    def label(self) -> str:
+        """The Chinese term."""
+        return {"FORM": "表单录入", "CSV_IMPORT": "问卷平台导入"}[self.value]
+
+
+class ComplaintEvent(StrEnum):
+    """What happened to a complaint: the events of the feedback log, by name."""
+
+    ComplaintFiled = "ComplaintFiled"
+    ComplaintAssigned = "ComplaintAssigned"
+    ComplaintResponded = "ComplaintResponded"
+    ComplaintResolved = "ComplaintResolved"
+    ComplaintDismissed = "ComplaintDismissed"
+    ComplaintBecameOverdue = "ComplaintBecameOverdue"
+
+    @property
+    def label(self) -> str:
+        """The Chinese term."""
+        return {
+            "ComplaintFiled": "受理投诉",
+            "ComplaintAssigned": "交办",
+            "ComplaintResponded": "答复",
+            "ComplaintResolved": "办结",
+            "ComplaintDismissed": "查无实据",
+            "ComplaintBecameOverdue": "超期未办结",
+        }[self.value]
+
+
+strawberry.enum(SurveyStatusCode, description="Whether a survey is open for responses or closed")
+strawberry.enum(
+    TargetKindCode, description="Praise and complaints concern a person or a department"
+)
+strawberry.enum(ComplaintStatusCode, description="Where a complaint stands in its handling")
+strawberry.enum(SatisfactionCode, description="The complainant's verdict on the handling")
+strawberry.enum(FiledByCode, description="Who put a complaint on record")
+strawberry.enum(ResponseSource, description="How a survey response was recorded")
+strawberry.enum(ComplaintEvent, description="What happened to a complaint (the log's event names)")
+
+
+def _loads(value: Any) -> Any:
+    """A jsonb column as read by asyncpg (text), as plain values."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _id(value: Any) -> strawberry.ID | None:
+    return strawberry.ID(str(value)) if value else None
+
+
+def _uuid(value: strawberry.ID | None) -> UUID | None:
+    return UUID(value) if value else None
+
+
+@strawberry.type(description="The unit's feedback policy: the complaint deadline and survey scale")
+class FeedbackPolicy:
+    unit_id: strawberry.ID
+    handling_days: int = strawberry.field(
+        description="Working days (Chinese calendar) a complaint has to be resolved"
+    )
+    scale_low: Decimal = strawberry.field(description="The lowest score a survey accepts")
+    scale_high: Decimal = strawberry.field(description="The highest score a survey accepts")
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> FeedbackPolicy:
+        return cls(
+            unit_id=strawberry.ID(str(row["unit_id"])),
+            handling_days=row["handling_days"],
+            scale_low=row["scale_low"],
+            scale_high=row["scale_high"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+        )
+
+
+@strawberry.type(description="A service department a survey asks about")
+class SurveyDepartment:
+    department_id: strawberry.ID
+    name: str = strawberry.field(description="The department's name when the survey opened")
+
+    @strawberry.field(description="The department")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+
+@strawberry.type(description="One bin of a result's distribution: scores from `from` to `to`")
+class SurveyResultBin:
+    from_: Decimal = strawberry.field(name="from")
+    to: Decimal
+    count: int
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> SurveyResultBin:
+        return cls(from_=Decimal(str(d["from"])), to=Decimal(str(d["to"])), count=int(d["count"]))
+
+
+@strawberry.type(description="A department's satisfaction result, fixed when the survey closed")
+class SurveyResult:
+    department_id: strawberry.ID
+    name: str
+    count: int = strawberry.field(description="How many respondents scored the department")
+    mean: Decimal | None = strawberry.field(
+        description="The mean score, rounded half up to 2 places (see Survey.rule)"
+    )
+    distribution: list[SurveyResultBin]
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> SurveyResult:
+        return cls(
+            department_id=strawberry.ID(str(row["department_id"])),
+            name=row["name"],
+            count=row["count"],
+            mean=row["mean"],
+            distribution=[SurveyResultBin.from_json(b) for b in _loads(row["distribution"])],
+        )
+
+    @strawberry.field(description="The department")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+
+@strawberry.type(description="The score a respondent gave one department")
+class SurveyScore:
+    department_id: strawberry.ID
+    score: Decimal
+
+    @strawberry.field(description="The department")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+
+@strawberry.type(description="One respondent's scores")
+class SurveyResponse:
+    response_id: strawberry.ID
+    respondent_agency: str | None = strawberry.field(
+        description="The respondent's agency: null unless the caller is 考核办, an auditor or "
+        "an administrator"
+    )
+    respondent: str | None = strawberry.field(
+        description="The respondent: null unless the caller is 考核办, an auditor or an "
+        "administrator"
+    )
+    scores: list[SurveyScore]
+    comment: str | None
+    source: ResponseSource
+    recorded_at: datetime
+
+    @strawberry.field(description="The source's Chinese label")
+    def source_label(self) -> str:
+        return ResponseSource(self.source).label
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record, sees_identities: bool) -> SurveyResponse:
+        return cls(
+            response_id=strawberry.ID(str(row["response_id"])),
+            respondent_agency=row["respondent_agency"] if sees_identities else None,
+            respondent=row["respondent"] if sees_identities else None,
+            scores=[
+                SurveyScore(department_id=strawberry.ID(d), score=Decimal(str(s)))
+                for d, s in _loads(row["scores"]).items()
+            ],
+            comment=row["comment"],
+            source=ResponseSource(row["source"]),
+            recorded_at=row["recorded_at"],
+        )
+
+
+@strawberry.type(
+    description="A quarter's satisfaction survey (满意度调查) of the service departments"
+)
+class Survey:
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    quarter: str = strawberry.field(description="2026-Q3")
+    status: SurveyStatusCode
+    scale_low: Decimal
+    scale_high: Decimal
+    opened_at: datetime
+    closed_at: datetime | None
+    rule: str | None = strawberry.field(description="How the results were computed (when closed)")
+    version: int = strawberry.field(description="The survey's version; send it as expectedVersion")
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Survey:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            unit_id=strawberry.ID(str(row["unit_id"])),
+            quarter=row["quarter"],
+            status=SurveyStatusCode(row["status"]),
+            scale_low=row["scale_low"],
+            scale_high=row["scale_high"],
+            opened_at=row["opened_at"],
+            closed_at=row["closed_at"],
+            rule=row["rule"],
+            version=row["version"],
+            updated_at=row["updated_at"],
+        )
+
+    @strawberry.field(description="The status's Chinese label, e.g. 已结束")
+    def status_label(self) -> str:
+        return SurveyStatusCode(self.status).label
+
+    @strawberry.field(description="The service departments surveyed")
+    async def departments(self, info: Info_) -> list[SurveyDepartment]:
+        rows = await info.context.loaders.survey_departments.load(UUID(self.id))
+        return [
+            SurveyDepartment(department_id=strawberry.ID(str(r["department_id"])), name=r["name"])
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="Each department's result, fixed at closing (empty while open; a department "
+        "nobody scored has none)"
+    )
+    async def results(self, info: Info_) -> list[SurveyResult]:
+        rows = await info.context.loaders.survey_results.load(UUID(self.id))
+        return [SurveyResult.from_row(r) for r in rows]
+
+    @strawberry.field(description="How many responses are recorded")
+    async def response_count(self, info: Info_) -> int:
+        return await info.context.loaders.survey_response_count.load(UUID(self.id))
+
+    @strawberry.field(description="The responses, in the order recorded")
+    async def responses(self, info: Info_) -> list[SurveyResponse]:
+        rows = await info.context.loaders.survey_responses.load(UUID(self.id))
+        sees = info.context.sees_identities()
+        return [SurveyResponse.from_row(r, sees) for r in rows]
+
+
+async def _target_name(info: Info_, kind: TargetKindCode, target_id: strawberry.ID) -> str | None:
+    if kind is TargetKindCode.PERSON:
+        person = await load_person(info, UUID(target_id))
+        return person.name if person else None
+    department = await load_department(info, target_id)
+    return department.name if department else None
+
+
+@strawberry.type(description="Praise (表扬) of a person or a department")
+class Praise:
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    target_kind: TargetKindCode
+    target_id: strawberry.ID
+    department_id: strawberry.ID | None = strawberry.field(
+        description="The department praised, or the person's department when it happened"
+    )
+    source: str = strawberry.field(description="Who praised, e.g. 市委办公室 感谢信")
+    what_happened: str
+    occurred_on: date
+    quarter: str = strawberry.field(description="The quarter it happened in, 2026-Q3")
+    recorded_at: datetime
+    recorded_by_id: strawberry.ID | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Praise:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            unit_id=strawberry.ID(str(row["unit_id"])),
+            target_kind=TargetKindCode(row["target_kind"]),
+            target_id=strawberry.ID(str(row["target_id"])),
+            department_id=_id(row["department_id"]),
+            source=row["source"],
+            what_happened=row["what_happened"],
+            occurred_on=row["occurred_on"],
+            quarter=row["quarter"],
+            recorded_at=row["recorded_at"],
+            recorded_by_id=_id(row["recorded_by"]),
+        )
+
+    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
+    def target_kind_label(self) -> str:
+        return TargetKindCode(self.target_kind).label
+
+    @strawberry.field(description="The name of the person or department praised")
+    async def target_name(self, info: Info_) -> str | None:
+        return await _target_name(info, self.target_kind, self.target_id)
+
+    @strawberry.field(description="The person praised (targetKind PERSON)")
+    async def target_person(self, info: Info_) -> Person | None:
+        if self.target_kind is not TargetKindCode.PERSON:
+            return None
+        return await load_person(info, UUID(self.target_id))
+
+    @strawberry.field(description="The department praised, or the person's department then")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+    @strawberry.field(description="Who recorded it")
+    async def recorded_by(self, info: Info_) -> Person | None:
+        return await load_person(info, _uuid(self.recorded_by_id))
+
+
+@strawberry.type
+class PraiseEdge:
+    cursor: str
+    node: Praise
+
+
+@strawberry.type(description="A page of praise, latest first")
+class PraiseConnection:
+    edges: list[PraiseEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(
+    description="Who complained. Each field is null unless the caller is 考核办, an auditor or "
+    "an administrator"
+)
+class Complainant:
+    name: str | None
+    agency: str | None
+    contact: str | None
+
+
+@strawberry.type(description="One step in a complaint's handling")
+class ComplaintHistoryEntry:
+    position: int = strawberry.field(description="The feedback log position of the event")
+    event: ComplaintEvent
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="Who acted; withheld on filing by a served cadre unless the caller sees "
+        "complainants, and always on an anonymous complaint's filing"
+    )
+    actor_role: RoleCode | None
+    text: str | None = strawberry.field(
+        description="The complaint's content, the response, the resolution note or the reason"
+    )
+    handler_id: strawberry.ID | None = strawberry.field(description="Whom it was assigned to")
+    satisfaction: SatisfactionCode | None
+    on: date | None = strawberry.field(
+        description="The date the step is about: received, resolved, dismissed, found overdue"
+    )
+    at: datetime
+
+    @strawberry.field(description="The event's Chinese label, e.g. 办结")
+    def event_label(self) -> str:
+        return ComplaintEvent(self.event).label
+
+    @strawberry.field(description="The actor role's Chinese label")
+    def actor_role_label(self) -> str | None:
+        return RoleCode(self.actor_role).label if self.actor_role else None
+
+    @strawberry.field(description="The satisfaction's Chinese label")
+    def satisfaction_label(self) -> str | None:
+        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
+
+    @strawberry.field(description="Who acted")
+    async def actor(self, info: Info_) -> Person | None:
+        return await load_person(info, _uuid(self.actor_id))
+
+    @strawberry.field(description="Whom it was assigned to")
+    async def handler(self, info: Info_) -> Person | None:
+        return await load_person(info, _uuid(self.handler_id))
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record, hide_actor: bool) -> ComplaintHistoryEntry:
+        return cls(
+            position=row["position"],
+            event=ComplaintEvent(row["event"]),
+            actor_id=None if hide_actor else _id(row["actor_id"]),
+            actor_role=RoleCode(row["actor_role"]) if row["actor_role"] else None,
+            text=row["text"],
+            handler_id=_id(row["handler_id"]),
+            satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
+            on=row["on_date"],
+            at=row["at"],
+        )
+
+
+@strawberry.type(description="A complaint (投诉) and its handling against a working-day deadline")
+class Complaint:
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    status: ComplaintStatusCode
+    target_kind: TargetKindCode
+    target_id: strawberry.ID
+    department_id: strawberry.ID | None = strawberry.field(
+        description="The department complained about, or the person's department then"
+    )
+    filed_by: FiledByCode
+    anonymous: bool
+    complainant: Complainant | None = strawberry.field(
+        description="Null for an anonymous complaint; otherwise its fields are null unless the "
+        "caller is 考核办, an auditor or an administrator"
+    )
+    content: str
+    received_on: date
+    deadline_on: date = strawberry.field(
+        description="The last day to resolve it: the policy's working days after receipt"
+    )
+    deadline_provisional: bool = strawberry.field(
+        description="True when the official holiday calendar for that year was not yet known"
+    )
+    quarter: str = strawberry.field(description="The quarter it was received in, 2026-Q3")
+    handler_id: strawberry.ID | None
+    response: str | None = strawberry.field(description="The handler's latest response")
+    responded_at: datetime | None
+    resolved_on: date | None
+    satisfaction: SatisfactionCode | None
+    late: bool | None = strawberry.field(description="Resolved after the deadline (when resolved)")
+    resolution_note: str | None
+    overdue: bool = strawberry.field(
+        description="Flagged overdue: it was still open after its deadline (stays true)"
+    )
+    overdue_on: date | None = strawberry.field(description="When it was found overdue")
+    dismissed_reason: str | None
+    dismissed_on: date | None
+    filed_at: datetime
+    updated_at: datetime
+    version: int = strawberry.field(
+        description="The complaint's version; send it as expectedVersion"
+    )
+    hide_filer: strawberry.Private[bool]
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record, sees_identities: bool) -> Complaint:
+        anonymous = bool(row["anonymous"])
+        complainant = None
+        if not anonymous:
+            complainant = Complainant(
+                name=row["complainant_name"] if sees_identities else None,
+                agency=row["complainant_agency"] if sees_identities else None,
+                contact=row["complainant_contact"] if sees_identities else None,
+            )
+        by_cadre = row["filed_by"] == FiledByCode.SERVED_CADRE.value
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            unit_id=strawberry.ID(str(row["unit_id"])),
+            status=ComplaintStatusCode(row["status"]),
+            target_kind=TargetKindCode(row["target_kind"]),
+            target_id=strawberry.ID(str(row["target_id"])),
+            department_id=_id(row["department_id"]),
+            filed_by=FiledByCode(row["filed_by"]),
+            anonymous=anonymous,
+            complainant=complainant,
+            content=row["content"],
+            received_on=row["received_on"],
+            deadline_on=row["deadline_on"],
+            deadline_provisional=row["deadline_provisional"],
+            quarter=row["quarter"],
+            handler_id=_id(row["handler_id"]),
+            response=row["response"],
+            responded_at=row["responded_at"],
+            resolved_on=row["resolved_on"],
+            satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
+            late=row["late"],
+            resolution_note=row["resolution_note"],
+            overdue=row["overdue"],
+            overdue_on=row["overdue_on"],
+            dismissed_reason=row["dismissed_reason"],
+            dismissed_on=row["dismissed_on"],
+            filed_at=row["filed_at"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+            hide_filer=by_cadre and (anonymous or not sees_identities),
+        )
+
+    @strawberry.field(description="The status's Chinese label, e.g. 已办结")
+    def status_label(self) -> str:
+        return ComplaintStatusCode(self.status).label
+
+    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
+    def target_kind_label(self) -> str:
+        return TargetKindCode(self.target_kind).label
+
+    @strawberry.field(description="Who filed it: 服务对象本人 or 考核办代为登记")
+    def filed_by_label(self) -> str:
+        return FiledByCode(self.filed_by).label
+
+    @strawberry.field(description="The satisfaction's Chinese label: 满意 or 不满意")
+    def satisfaction_label(self) -> str | None:
+        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
+
+    @strawberry.field(description="The name of the person or department complained about")
+    async def target_name(self, info: Info_) -> str | None:
+        return await _target_name(info, self.target_kind, self.target_id)
+
+    @strawberry.field(description="The person complained about (targetKind PERSON)")
+    async def target_person(self, info: Info_) -> Person | None:
+        if self.target_kind is not TargetKindCode.PERSON:
+            return None
+        return await load_person(info, UUID(self.target_id))
+
+    @strawberry.field(description="The department complained about, or the person's then")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+    @strawberry.field(description="Whom it is assigned to")
+    async def handler(self, info: Info_) -> Person | None:
+        return await load_person(info, _uuid(self.handler_id))
+
+    @strawberry.field(description="Every step of its handling, oldest first")
+    async def history(self, info: Info_) -> list[ComplaintHistoryEntry]:
+        rows = await info.context.loaders.complaint_history.load(UUID(self.id))
+        return [
+            ComplaintHistoryEntry.from_row(
+                r, hide_actor=self.hide_filer and r["event"] == ComplaintEvent.ComplaintFiled
+            )
+            for r in rows
+        ]
+
+
+@strawberry.type
+class ComplaintEdge:
+    cursor: str
+    node: Complaint
+
+
+@strawberry.type(description="A page of complaints, latest received first")
+class ComplaintConnection:
+    edges: list[ComplaintEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="A department's satisfaction result in the quarter's closed survey")
+class SatisfactionResult:
+    survey_id: strawberry.ID
+    mean: Decimal | None
+    count: int = strawberry.field(description="How many respondents scored the department")
+
+
+@strawberry.type(
+    description="The quarter's feedback about one department or person, as the reviews read it"
+)
+class FeedbackFacts:
+    subject_kind: TargetKindCode = strawberry.field(description="DEPARTMENT or PERSON")
+    subject_id: strawberry.ID
+    name: str
+    department_id: strawberry.ID | None = strawberry.field(
+        description="The department itself, or the person's department in their latest feedback"
+    )
+    satisfaction: SatisfactionResult | None = strawberry.field(
+        description="A department's result in the quarter's survey: null until the survey is "
+        "closed, when nobody scored it, and for people"
+    )
+    praise_count: int
+    complaints: int = strawberry.field(description="Complaints received in the quarter")
+    handled_on_time: int = strawberry.field(description="Resolved by the deadline")
+    handled_properly: int = strawberry.field(description="Resolved, the complainant satisfied")
+    late: int = strawberry.field(description="Resolved after the deadline")
+    dissatisfied: int = strawberry.field(description="Resolved, the complainant dissatisfied")
+    dismissed: int = strawberry.field(description="Dismissed as unfounded (查无实据)")
+    open: int = strawberry.field(description="Not yet resolved or dismissed")
+    overdue: int = strawberry.field(
+        description="Still open and flagged past the deadline (once resolved they count as late)"
+    )
+
+    @strawberry.field(description="The subject kind's Chinese label: 科室 or 个人")
+    def subject_kind_label(self) -> str:
+        return TargetKindCode(self.subject_kind).label
+
+    @strawberry.field(description="The person (subjectKind PERSON)")
+    async def person(self, info: Info_) -> Person | None:
+        if self.subject_kind is not TargetKindCode.PERSON:
+            return None
+        return await load_person(info, UUID(self.subject_id))
+
+    @strawberry.field(description="The department, or the person's department")
+    async def department(self, info: Info_) -> Department | None:
+        return await load_department(info, self.department_id)
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> FeedbackFacts:
+        satisfaction = None
+        if row["survey_id"] is not None and row["result_count"]:
+            satisfaction = SatisfactionResult(
+                survey_id=strawberry.ID(str(row["survey_id"])),
+                mean=row["mean"],
+                count=row["result_count"],
+            )
+        return cls(
+            subject_kind=TargetKindCode(row["kind"]),
+            subject_id=strawberry.ID(str(row["subject_id"])),
+            name=row["name"],
+            department_id=_id(row["department_id"]),
+            satisfaction=satisfaction,
+            praise_count=row["praise_count"],
+            complaints=row["complaints"],
+            handled_on_time=row["handled_on_time"],
+            handled_properly=row["handled_properly"],
+            late=row["late"],
+            dissatisfied=row["dissatisfied"],
+            dismissed=row["dismissed"],
+            open=row["open"],
+            overdue=row["overdue"],
+        )
+
+
+@strawberry.type
+class FeedbackFactsEdge:
+    cursor: str
+    node: FeedbackFacts
+
+
+@strawberry.type(description="A page of feedback facts: departments first, then people, by name")
+class FeedbackFactsConnection:
+    edges: list[FeedbackFactsEdge]
+    page_info: PageInfo
+    total_count: int
+    quarter: str
+    survey: Survey | None = strawberry.field(
+        description="The quarter's survey, if opened: the quarter's appraisal starts once it is "
+        "closed"
+    )

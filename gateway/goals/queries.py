@@ -1,0 +1,235 @@
+"""GraphQL queries over the projected goals. Goal sets (quarterly and annual), reference goals,
+monthly summaries and published weekly reports are visible to the whole unit.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from gateway.audit.access import AccessedRecord
+from gateway.directory.queries import managers_of
+from gateway.goals.types import (
+    GoalSet,
+    GoalSetConnection,
+    GoalSetEdge,
+    MonthlySummary,
+    ReferenceGoals,
+    WeeklyReport,
+    WeeklyReportStatus,
+)
+from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from kernel.calendar import china_date
+from kernel.roles import Role
+from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
+from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
+
+AWAITING_DECISION = (GoalSetStatusCode.SUBMITTED.value, GoalSetStatusCode.REVISION_PROPOSED.value)
+
+
+def _in_force(alias: str, on: str) -> str:
+    """A term of `alias` in force on the date parameter `on`."""
+    return f"{alias}.start_on <= {on} AND ({alias}.end_on IS NULL OR {on} < {alias}.end_on)"
+
+
+@strawberry.type
+class GoalsQuery:
+    @strawberry.field(
+        description="Goal sets of a unit, newest period first, filtered by person, department "
+        "(when drafted), period or status"
+    )
+    async def goal_sets(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID | None = None,
+        department_id: strawberry.ID | None = None,
+        period: str | None = None,
+        status: GoalSetStatusCode | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> GoalSetConnection:
+        ctx = info.context
+        unit = parse_id(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        size = page_size(first)
+        key = after_key(after)
+        filters = (
+            f"FROM {ctx.table('goal_sets')} WHERE unit_id = $1 "
+            "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::uuid IS NULL OR department_id = $3) "
+            "AND ($4::text IS NULL OR period = $4) AND ($5::text IS NULL OR status = $5)"
+        )
+        args = (
+            unit,
+            parse_id(person_id, "personId") if person_id else None,
+            parse_id(department_id, "departmentId") if department_id else None,
+            period,
+            status.value if status else None,
+        )
+        rows = await ctx.pool.fetch(
+            f"SELECT * {filters} AND ($6::text IS NULL OR (period, id) < ($6::text, $7::uuid)) "
+            "ORDER BY period DESC, id DESC LIMIT $8",
+            *args,
+            key[0] if key else None,
+            UUID(key[1]) if key else None,
+            size + 1,
+        )
+        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+        for r in rows[:size]:
+            ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.GOAL_SET, "goalSets")
+        edges = [
+            GoalSetEdge(cursor=encode_cursor(r["period"], r["id"]), node=GoalSet.from_row(r))
+            for r in rows[:size]
+        ]
+        return GoalSetConnection(
+            edges=edges, page_info=page_info(rows, size, edges), total_count=total
+        )
+
+    @strawberry.field(description="One goal set")
+    async def goal_set(self, info: Info_, id: strawberry.ID) -> GoalSet | None:  # noqa: A002 - GraphQL's name
+        row = await info.context.loaders.goal_set.load(parse_id(id, "id"))
+        if row is None:
+            return None
+        info.context.ensure_unit(row["unit_id"])
+        info.context.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
+        return GoalSet.from_row(row)
+
+    @strawberry.field(
+        description="Goal sets awaiting the caller's decision (submitted, or a revision "
+        "proposed) because the caller is the person's direct manager now, oldest first"
+    )
+    async def my_approval_queue(self, info: Info_) -> list[GoalSet]:
+        ctx = info.context
+        unit_id = ctx.actor.tenant_id
+        if unit_id is None:
+            return []
+        # Narrow to the people the caller heads, supervises or leads now; the decision itself is
+        # the directory's rule, applied by managers_of exactly as the queries answer it.
+        rows = await ctx.pool.fetch(
+            f"SELECT g.* FROM {ctx.table('goal_sets')} g WHERE g.unit_id = $1 "
+            "AND g.status = ANY($4::text[]) AND ("
+            f"EXISTS (SELECT 1 FROM {ctx.table('principal_leaders')} l WHERE l.unit_id = $1 "
+            f"AND l.person_id = $2 AND {_in_force('l', '$3')}) "
+            f"OR EXISTS (SELECT 1 FROM {ctx.table('memberships')} m "
+            f"LEFT JOIN {ctx.table('department_heads')} h ON h.department_id = m.department_id "
+            f"AND h.person_id = $2 AND {_in_force('h', '$3')} "
+            f"LEFT JOIN {ctx.table('supervisions')} s ON s.department_id = m.department_id "
+            f"AND s.leader_id = $2 AND {_in_force('s', '$3')} "
+            f"WHERE m.person_id = g.person_id AND {_in_force('m', '$3')} "
+            "AND (h.id IS NOT NULL OR s.id IS NOT NULL))) "
+            "ORDER BY g.updated_at, g.id",
+            unit_id,
+            ctx.actor.person_id,
+            china_date(),
+            list(AWAITING_DECISION),
+        )
+        queue = []
+        for row in rows:
+            managers = await managers_of(info, row["person_id"], None)
+            manager = managers.direct_manager
+            if manager is not None and UUID(manager.id) == ctx.actor.person_id:
+                ctx.viewed(
+                    row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "myApprovalQueue"
+                )
+                queue.append(GoalSet.from_row(row))
+        return queue
+
+    @strawberry.field(description="A person's goal sets over the years, oldest period first")
+    async def goal_history(self, info: Info_, person_id: strawberry.ID) -> list[GoalSet]:
+        ctx = info.context
+        person = parse_id(person_id, "personId")
+        person_row = await ctx.loaders.person.load(person)
+        if person_row is None:
+            return []
+        ctx.ensure_unit(person_row["unit_id"])
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('goal_sets')} WHERE person_id = $1 ORDER BY period, id",
+            person,
+        )
+        if rows:
+            ctx.viewed(person, person_row["unit_id"], AccessedRecord.GOAL_SET, "goalHistory")
+        return [GoalSet.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Reference goals of a unit (工作要点, 专项业务规划, department goals), "
+        "by period, kind and department"
+    )
+    async def reference_goals(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        kind: ReferenceKindCode | None = None,
+        department_id: strawberry.ID | None = None,
+        period: str | None = None,
+    ) -> list[ReferenceGoals]:
+        ctx = info.context
+        unit = parse_id(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('reference_goals')} WHERE unit_id = $1 "
+            "AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR department_id = $3) "
+            "AND ($4::text IS NULL OR period = $4) ORDER BY period, kind, title, id",
+            unit,
+            kind.value if kind else None,
+            parse_id(department_id, "departmentId") if department_id else None,
+            period,
+        )
+        return [ReferenceGoals.from_row(r) for r in rows]
+
+    @strawberry.field(description="Monthly summaries (月小结) of a unit, by month and person")
+    async def monthly_summaries(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        person_id: strawberry.ID | None = None,
+        month: str | None = None,
+    ) -> list[MonthlySummary]:
+        ctx = info.context
+        unit = parse_id(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('monthly_summaries')} WHERE unit_id = $1 "
+            "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::text IS NULL OR month = $3) "
+            "ORDER BY month, person_id",
+            unit,
+            parse_id(person_id, "personId") if person_id else None,
+            month,
+        )
+        for r in rows:
+            ctx.viewed(
+                r["person_id"], r["unit_id"], AccessedRecord.MONTHLY_SUMMARY, "monthlySummaries"
+            )
+        return [MonthlySummary.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Weekly reports of a unit, by week and department. Published reports are "
+        "for all staff; compiled ones only for 考核办 (and auditors and administrators)"
+    )
+    async def weekly_reports(
+        self,
+        info: Info_,
+        unit_id: strawberry.ID,
+        week: str | None = None,
+        department_id: strawberry.ID | None = None,
+    ) -> list[WeeklyReport]:
+        ctx = info.context
+        unit = parse_id(unit_id, "unitId")
+        ctx.ensure_unit(unit)
+        # Past ensure_unit, an auditor is this unit's or the platform's.
+        sees_drafts = (
+            ctx.sees_every_unit()
+            or ctx.actor.has(Role.APPRAISAL_OFFICE)
+            or ctx.actor.has(Role.AUDITOR)
+        )
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('weekly_reports')} WHERE unit_id = $1 "
+            "AND ($2::text IS NULL OR week = $2) AND ($3::uuid IS NULL OR department_id = $3) "
+            "AND ($4 OR status = $5) ORDER BY week DESC, department_id",
+            unit,
+            week,
+            parse_id(department_id, "departmentId") if department_id else None,
+            sees_drafts,
+            WeeklyReportStatus.PUBLISHED.value,
+        )
+        return [WeeklyReport.from_row(r) for r in rows]

@@ -1,0 +1,225 @@
+"""The GraphQL plumbing every capability's read side shares: the request's `Info_`, ids and years
+as arguments, keyset pagination and its cursors, and forwarding a command to the service that owns
+it, answered once the projections show the change (read-your-writes)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, Protocol
+from uuid import UUID
+
+import asyncpg
+import httpx
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from gateway.graphql.context import Context
+from kernel.dates import YEAR_PLAUSIBLE, year_problem
+from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem, storable_problem
+
+Info_ = Info[Context, None]
+
+
+def encode_cursor(*key: Any) -> str:
+    """An opaque, stable cursor from a sort key."""
+    return base64.urlsafe_b64encode(json.dumps([str(k) for k in key]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[str]:
+    """The sort key inside a cursor; a malformed cursor is a clear error."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError(f"after: {cursor!r} is not a cursor this API issued") from None
+    if not isinstance(key, list):
+        raise ValueError(f"after: {cursor!r} is not a cursor this API issued")
+    return [str(k) for k in key]
+
+
+@strawberry.type(description="Pagination state of a connection")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+MAX_PAGE = 200
+
+
+def parse_id(value: str, field: str) -> UUID:
+    """An id argument as a UUID; anything else is refused naming the argument."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise GraphQLError(
+            f"{field}: {value!r} is not a UUID",
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": "uuid"},
+        ) from None
+
+
+def parse_year(value: int, field: str = "year") -> int:
+    """A year argument within the years Kaohe holds records for (`kernel.year_plausible`)."""
+    if (problem := year_problem(value)) is not None:
+        raise GraphQLError(
+            f"{field}: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": field,
+                "rule": YEAR_PLAUSIBLE,
+            },
+        )
+    return value
+
+
+def page_size(first: int) -> int:
+    """The page size asked for, within bounds."""
+    if not 1 <= first <= MAX_PAGE:
+        raise GraphQLError(
+            f"first: must be between 1 and {MAX_PAGE}, got {first}",
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": "first", "rule": "range"},
+        )
+    return first
+
+
+def after_key(after: str | None) -> tuple[str, str] | None:
+    """The (sort value, id) a cursor carries; a malformed cursor names the argument."""
+    if after is None:
+        return None
+    try:
+        name, row_id = decode_cursor(after)
+        UUID(row_id)  # a forged cursor must not reach SQL (nor show ValueError's text)
+        if storable_problem(name) is not None:
+            raise ValueError(name)
+    except ValueError:
+        raise GraphQLError(
+            f"after: {after!r} is not a cursor this API issued",
+            extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
+        ) from None
+    return name, row_id
+
+
+class Edge(Protocol):
+    """What a page needs of an edge."""
+
+    @property
+    def cursor(self) -> str: ...
+
+
+def page_info(rows: list[Any], size: int, edges: Sequence[Edge]) -> PageInfo:
+    """Pages are fetched one row long: the extra row says whether there is a next page."""
+    return PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None)
+
+
+IDEMPOTENCY = "A key that makes a retry answer the first result and record nothing twice"
+
+
+IdempotencyKey = Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)]
+
+
+def _service_error(service: str, response: httpx.Response) -> GraphQLError:
+    """A service's refusal as a GraphQL error: its own error shape passed on as it is; anything
+    else (an answer of the HTTP server itself, such as 414 for a path too long) as a refusal
+    with a code, never the answer's own text."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("code"):
+        extensions = {k: v for k, v in error.items() if k != "message"}
+        return GraphQLError(str(error.get("message") or ""), extensions=extensions)
+    status = response.status_code
+    refused = status < 500
+    return GraphQLError(
+        f"the {service} service refused the request (HTTP {status})"
+        if refused
+        else f"the {service} service failed (HTTP {status}); try again later",
+        extensions={
+            "code": "INVALID_INPUT" if refused else "SERVICE_UNAVAILABLE",
+            "status": 422 if refused else 503,
+            "rule": "gateway.service_answer",
+        },
+    )
+
+
+def _json(value: Any) -> Any:
+    """Command bodies as JSON: dates as ISO strings, inputs (dataclasses) as objects."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _json(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+async def forward(
+    info: Info_,
+    service: str,
+    base_url: str,
+    path: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    expected_version: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Send a command to the service that owns it; wait until its positions are projected."""
+    ctx = info.context
+    if idempotency_key is not None and (problem := idempotency_key_problem(idempotency_key)):
+        # Checked here too: a header that is not ASCII cannot even be sent on to the service.
+        raise GraphQLError(
+            f"idempotencyKey: {problem}",
+            extensions={
+                "code": "INVALID_INPUT",
+                "status": 422,
+                "field": "idempotencyKey",
+                "rule": IDEMPOTENCY_KEY,
+            },
+        )
+    payload = {k: _json(v) for k, v in body.items() if v is not None}
+    try:
+        response = await ctx.http.post(
+            base_url + path,
+            json=payload,
+            headers=ctx.forward_headers(idempotency_key, expected_version),
+        )
+    except httpx.HTTPError as exc:
+        raise GraphQLError(
+            f"the {service} service is unreachable: {exc}",
+            extensions={"code": "SERVICE_UNAVAILABLE", "status": 503},
+        ) from None
+    if response.status_code >= 400:
+        raise _service_error(service, response)
+    result: dict[str, Any] = response.json()
+    position = max(result.get("positions") or [0])
+    await projected_up_to(info, service, position)
+    return result, position
+
+
+async def projected_row(info: Info_, table: str, row_id: str) -> asyncpg.Record:
+    """The read row a command has just written, once its projection has caught up."""
+    ctx = info.context
+    row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", UUID(row_id))
+    assert row is not None, "projected before answering"
+    return row
+
+
+async def projected_up_to(info: Info_, service: str, position: int) -> None:
+    """Wait until the projection of `service` has reached `position` (read-your-writes)."""
+    ctx = info.context
+    try:
+        await ctx.freshness.wait_for(service, position, ctx.settings.kaohe_read_your_writes_timeout)
+    except TimeoutError:
+        raise GraphQLError(
+            f"the {service} service recorded the change at position {position}, but the read "
+            "side has not caught up yet: read it again shortly (a retry with the same "
+            "idempotencyKey records nothing twice)",
+            extensions={"code": "NOT_YET_READABLE", "status": 504, "position": position},
+        ) from None
+    ctx.forget_loaded()

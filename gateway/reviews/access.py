@@ -1,0 +1,126 @@
+"""Who sees what of a cycle's appraisals (DOMAIN.md, DESIGN.md "Security"):
+
+- the appraisal office (考核办), the principal leader (主要负责人) of the unit, auditors and
+  administrators see every participant in full;
+- a department head or supervising leader sees in full the people they manage today;
+- an appraisee sees their own summary, and the rest of their appraisal once the results are
+  published;
+- after publication (结果公示) the unit's members see each participant's grade, nothing else;
+- before publication nobody else sees anything of a participant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+
+from gateway.directory.types import IN_FORCE
+from gateway.graphql.context import forbidden
+from gateway.graphql.plumbing import Info_
+from gateway.reviews.types import View
+from kernel.calendar import china_date
+from kernel.roles import Role
+from services.reviews.scoring import out_of_line
+from services.reviews.vocabulary import CycleStatus, Grade
+
+
+async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:
+    """The people a department head or supervising leader manages today."""
+    ctx = info.context
+    rows = await ctx.pool.fetch(
+        f"SELECT DISTINCT m.person_id FROM {ctx.table('memberships')} m "
+        "WHERE m.start_on <= $2 AND (m.end_on IS NULL OR $2 < m.end_on) "
+        "AND m.person_id <> $1 AND m.department_id IN ("
+        f"SELECT department_id FROM {ctx.table('department_heads')} "
+        f"WHERE person_id = $1 AND {IN_FORCE} "
+        f"UNION SELECT department_id FROM {ctx.table('supervisions')} "
+        f"WHERE leader_id = $1 AND {IN_FORCE})",
+        actor_id,
+        china_date(),
+    )
+    return {r["person_id"] for r in rows}
+
+
+def sees_whole_cycle(info: Info_, unit_id: UUID) -> bool:
+    """The office, the principal leader and auditors of the unit, platform auditors and
+    administrators see every participant."""
+    ctx = info.context
+    if ctx.sees_every_unit():
+        return True
+    if ctx.actor.tenant_id != unit_id:
+        return False
+    # The unit's own auditors (granted by its office) read the whole of their unit.
+    return (
+        ctx.actor.has(Role.APPRAISAL_OFFICE)
+        or ctx.actor.has(Role.PRINCIPAL_LEADER)
+        or ctx.actor.has(Role.AUDITOR)
+    )
+
+
+def require_whole_unit(info: Info_, unit_id: UUID, what: str, rule: str) -> None:
+    """Refuse, naming the missing role, unless the caller sees every participant of the unit."""
+    info.context.ensure_unit(unit_id)
+    if not sees_whole_cycle(info, unit_id):
+        raise forbidden(
+            f"{what} is for the appraisal office (考核办), the principal leader and auditors",
+            rule=rule,
+            missing_role=Role.APPRAISAL_OFFICE.value,
+        )
+
+
+async def unit_viewer(info: Info_, unit_id: UUID) -> Callable[[UUID, str], View | None]:
+    """The caller's view of each participant of the unit's cycles, given the cycle's status
+    (None: nothing at all).
+    """
+    ctx = info.context
+    ctx.ensure_unit(unit_id)
+    if sees_whole_cycle(info, unit_id):
+        return lambda _person, _status: View.FULL
+    managed = await managed_by(info, ctx.actor.person_id)
+    me = ctx.actor.person_id
+
+    def view(person_id: UUID, status: str) -> View | None:
+        if person_id in managed:
+            return View.FULL
+        if person_id == me:
+            return View.OWN
+        published = status in (CycleStatus.PUBLISHED.value, CycleStatus.CONFIRMED.value)
+        return View.PUBLISHED if published else None
+
+    return view
+
+
+async def viewer(info: Info_, unit_id: UUID, status: str) -> Callable[[UUID], View | None]:
+    """The caller's view of each participant of one cycle of the unit in the status."""
+    view = await unit_viewer(info, unit_id)
+    return lambda person_id: view(person_id, status)
+
+
+def out_of_line_of(rows: Iterable[asyncpg.Record]) -> dict[UUID, UUID]:
+    """Over a cycle's participant rows (live or as of a past point): each participant whose
+    grade is above that of a peer in the unit with a higher composite score, mapped to that
+    peer; their grade needs a written justification. Final grades and scores count once there.
+    """
+    grades: dict[UUID, Grade] = {}
+    scores: dict[UUID, Decimal | None] = {}
+    for r in rows:
+        if grade := r["final_grade"] or r["grade"]:
+            grades[r["person_id"]] = Grade(grade)
+        scores[r["person_id"]] = (
+            r["final_score"] if r["final_score"] is not None else r["composite"]
+        )
+    return out_of_line(grades, scores)
+
+
+async def out_of_line_in(info: Info_, cycle_id: UUID) -> dict[UUID, UUID]:
+    """`out_of_line_of` the cycle's participants as projected now."""
+    ctx = info.context
+    rows = await ctx.pool.fetch(
+        f"SELECT person_id, grade, final_grade, composite, final_score "
+        f"FROM {ctx.table('review_participants')} WHERE cycle_id = $1",
+        cycle_id,
+    )
+    return out_of_line_of(rows)

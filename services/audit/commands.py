@@ -1,0 +1,230 @@
+"""`kaohe audit checkpoint | rotate-key | keys | prove | consistency | export`: signed checkpoints,
+Merkle proofs and the offline bundle, for auditors (审计/纪检).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deploy.postgres import database_url
+from kernel.settings import load_settings
+from kernel.store import SERVICES
+from services.audit.checkpoints import (
+    CheckpointRefusedError,
+    ProofError,
+    checkpoint_service,
+    prove_consistency,
+    prove_inclusion,
+    signer_from,
+    verify_checkpoints,
+)
+from services.audit.export import export_bundle
+from services.audit.keys import published_keys, rotate_key
+
+ServiceOption = Annotated[str, typer.Option(help=f"One of {', '.join(SERVICES)}")]
+
+
+def _service(value: str) -> str:
+    if value not in SERVICES:
+        known = ", ".join(SERVICES)
+        raise typer.BadParameter(f"{value!r} is not one of {known}", param_hint="--service")
+    return value
+
+
+def checkpoint_reports(url: str) -> tuple[Table, bool]:
+    """Check every service's signed checkpoints against the keys and the log: a table of the
+    verdicts, and whether all are sound.
+    """
+    settings = load_settings()
+    signer = signer_from(settings)
+    keys = signer.public_keys()
+    table = Table("service", "checkpoints", "latest size", "verdict")
+    ok = True
+    for service in SERVICES:
+        report = verify_checkpoints(url, service, keys, signer.origin_prefix)
+        latest = str(report.latest.tree_size) if report.latest else "-"
+        if report.ok:
+            verdict = "[green]signed and consistent[/green]" if report.checkpoints else "none yet"
+        else:
+            ok = False
+            problems = "\n".join(f"FORGED OR BROKEN: {p}" for p in report.problems)
+            verdict = f"[red]{problems}[/red]"
+        table.add_row(service, str(report.checkpoints), latest, verdict)
+    return table, ok
+
+
+def register(audit: typer.Typer, console: Console) -> None:
+    """Add the checkpoint, proof and export commands to the `kaohe audit` group."""
+
+    @audit.command("checkpoint")
+    def checkpoint(
+        service: Annotated[str | None, typer.Option(help="Only this service")] = None,
+    ) -> None:
+        """Sign and record a checkpoint of each service log that grew since its last one."""
+        settings = load_settings()
+        signer = signer_from(settings)
+        table = Table("service", "size", "root hash", "key id", "outcome")
+        refused = False
+        with database_url(settings.kaohe_data_dir) as url:
+            for name in [_service(service)] if service else SERVICES:
+                try:
+                    outcome = checkpoint_service(url, name, signer)
+                except CheckpointRefusedError as exc:
+                    refused = True
+                    table.add_row(name, "-", "-", "-", f"[red]REFUSED: {exc.reason}[/red]")
+                    continue
+                latest = outcome.latest
+                what = "[green]signed[/green]" if outcome.signed else "unchanged"
+                if latest is None:
+                    table.add_row(name, "0", "-", "-", "empty log: nothing to sign")
+                else:
+                    table.add_row(
+                        name,
+                        str(latest.tree_size),
+                        latest.root_hash.hex()[:16],
+                        latest.key_id,
+                        what,
+                    )
+        console.print(table)
+        if refused:
+            raise typer.Exit(1)
+
+    @audit.command("rotate-key")
+    def rotate() -> None:
+        """Retire the checkpoint signing key and create the next; retired keys stay published."""
+        settings = load_settings()
+        new, retired = rotate_key(settings.key_dir, settings.kaohe_checkpoint_key_name)
+        for key in retired:
+            console.print(f"retired {key.key_id} (created {key.created:%Y-%m-%d %H:%M})")
+        console.print(f"active  {new.key_id}: {new.as_json()['verifier_key']}")
+
+    @audit.command("keys")
+    def keys() -> None:
+        """Print every checkpoint public key (the same JSON as GET /audit/keys)."""
+        settings = load_settings()
+        published = [k.as_json() for k in published_keys(settings.key_dir)]
+        print(json.dumps({"keys": published}, indent=2))
+
+    @audit.command("prove")
+    def prove(
+        service: ServiceOption,
+        position: Annotated[int, typer.Option(help="The event's position in the service log")],
+        checkpoint: Annotated[
+            int | None, typer.Option(help="The checkpoint's tree size (default: the latest)")
+        ] = None,
+    ) -> None:
+        """Prove one event is in a signed checkpoint (RFC 9162 inclusion proof) and verify it."""
+        settings = load_settings()
+        keys = signer_from(settings).public_keys()
+        with database_url(settings.kaohe_data_dir) as url:
+            try:
+                result = prove_inclusion(url, _service(service), position, keys, checkpoint)
+            except ProofError as exc:
+                console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2) from None
+        console.print(
+            f"service {result.service}, position {result.position}, leaf {result.leaf_index}"
+        )
+        console.print(f"leaf hash {result.leaf_hash.hex()}")
+        console.print(f"checkpoint (tree size {result.checkpoint.tree_size}):")
+        print(result.checkpoint.note, end="")
+        console.print("inclusion proof:")
+        for node in result.path:
+            print(f"  {node.hex()}")
+        if result.problem:
+            console.print(f"[red]DOES NOT VERIFY: {result.problem}[/red]")
+            raise typer.Exit(1)
+        console.print("[green]verified: the event is in the signed log[/green]")
+
+    @audit.command("consistency")
+    def consistency(
+        service: ServiceOption,
+        old: Annotated[int | None, typer.Option(help="The older checkpoint's tree size")] = None,
+        new: Annotated[int | None, typer.Option(help="The newer checkpoint's tree size")] = None,
+    ) -> None:
+        """Prove a newer checkpoint extends an older one (RFC 9162 consistency proof); by
+        default the latest two.
+        """
+        settings = load_settings()
+        keys = signer_from(settings).public_keys()
+        with database_url(settings.kaohe_data_dir) as url:
+            try:
+                result = prove_consistency(url, _service(service), keys, old, new)
+            except ProofError as exc:
+                console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2) from None
+        console.print(
+            f"{result.service}: checkpoint {result.old.tree_size} -> {result.new.tree_size}"
+        )
+        for node in result.path:
+            print(f"  {node.hex()}")
+        if result.problem:
+            console.print(f"[red]DOES NOT VERIFY: {result.problem}[/red]")
+            raise typer.Exit(1)
+        console.print("[green]verified: the newer log extends the older, nothing rewritten[/green]")
+
+    @audit.command("export")
+    def export(
+        unit: Annotated[str, typer.Option(help="The unit's code or id")],
+        out: Annotated[Path, typer.Option(help="A new folder, or a file ending in .zip")],
+        start: Annotated[
+            str, typer.Option("--from", help="First day, YYYY-MM-DD (China date)")
+        ] = "2000-01-01",
+        end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (China date)")] = (
+            "2999-12-31"
+        ),
+    ) -> None:
+        """Write a self-contained bundle of a unit's events, with proofs, checkpoints and keys."""
+        settings = load_settings()
+        first, last = _date(start, "--from"), _date(end, "--to")
+        if last < first:
+            raise typer.BadParameter("must not be before --from", param_hint="--to")
+        with database_url(settings.kaohe_data_dir) as url:
+            unit_id = _unit(url, unit)
+            try:
+                summary = export_bundle(url, unit_id, first, last, out, signer_from(settings))
+            except CheckpointRefusedError as exc:
+                console.print(f"[red]export refused: {exc}[/red]")
+                raise typer.Exit(1) from None
+            except FileExistsError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--out") from None
+        counts = ", ".join(f"{s} {n}" for s, n in summary.event_counts.items())
+        console.print(f"wrote {summary.out}: {counts} events")
+        verifier = (
+            "verify_bundle.py (in the archive)"
+            if out.suffix == ".zip"
+            else (f"{summary.out}/verify_bundle.py")
+        )
+        console.print(f"check it offline: python {verifier} {summary.out}")
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        message = f"{value!r} is not a date like 2026-03-31"
+        raise typer.BadParameter(message, param_hint=option) from None
+
+
+def _unit(url: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        pass
+    with psycopg.connect(url) as conn:
+        exists = conn.execute("SELECT to_regclass('gateway.units')").fetchone()
+        row = None
+        if exists is not None and exists[0] is not None:
+            row = conn.execute("SELECT id FROM gateway.units WHERE code = %s", (value,)).fetchone()
+    if row is None:
+        raise typer.BadParameter(f"no unit with code or id {value!r}", param_hint="--unit")
+    return UUID(str(row[0]))
