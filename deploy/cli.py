@@ -30,7 +30,7 @@ app.add_typer(audit, name="audit")
 events = typer.Typer(help="Integrators' tools: the event catalogue.", no_args_is_help=True)
 app.add_typer(events, name="events")
 console = Console()
-audit_commands.register(audit, console)
+audit_commands.register(audit, console, database_url)
 
 
 @app.command()

@@ -5,6 +5,8 @@ Merkle proofs and the offline bundle, for auditors (审计/纪检).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +17,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy.postgres import database_url
 from kernel.settings import load_settings
 from kernel.store import SERVICES
 from services.audit.checkpoints import (
@@ -62,7 +63,11 @@ def checkpoint_reports(url: str) -> tuple[Table, bool]:
     return table, ok
 
 
-def register(audit: typer.Typer, console: Console) -> None:
+def register(
+    audit: typer.Typer,
+    console: Console,
+    database_url: Callable[[Path], AbstractContextManager[str]],
+) -> None:
     """Add the checkpoint, proof and export commands to the `kaohe audit` group."""
 
     @audit.command("checkpoint")
