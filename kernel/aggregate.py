@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.utils import get_topic, register_topic
 
 from kernel.context import EventMeta, current_context
 
@@ -47,3 +49,34 @@ def _stamp(event_class: type, kwargs: dict[str, Any]) -> None:
     ctx = current_context()
     kwargs.setdefault("meta", ctx.meta(getattr(event_class, "class_version", 1)))
     kwargs.setdefault("timestamp", ctx.now)
+
+
+A = TypeVar("A", bound=type[KaoheAggregate])
+
+
+def stored_as(module: str) -> Callable[[A], A]:
+    """Keep an aggregate's stored topics in `module` wherever the class is defined.
+
+    The store records each event's topic (`module:Class.Event`) and, in the created event, the
+    aggregate's (`module:Class`); both are read back to rebuild aggregates, hash-chained and shown
+    to auditors. A class moved to another module keeps writing and reading the topics its log
+    already holds through the library's explicit topics (`TOPIC`), so one log never mixes two
+    names for one event. `module` must export the class, so a topic also resolves in a process
+    that has not imported the class's own module.
+    """
+
+    def keep(aggregate: A) -> A:
+        classes: list[Any] = [aggregate] + [
+            value
+            for value in vars(aggregate).values()
+            if isinstance(value, type) and issubclass(value, CanMutateAggregate)
+        ]
+        for cls in classes:
+            topic = f"{module}:{cls.__qualname__}"
+            cls.TOPIC = topic
+            register_topic(topic, cls)
+            if get_topic(cls) != topic:
+                raise RuntimeError(f"{cls.__qualname__} was stored as {get_topic(cls)} already")
+        return aggregate
+
+    return keep
