@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
@@ -51,21 +50,18 @@ def _stamp(event_class: type, kwargs: dict[str, Any]) -> None:
     kwargs.setdefault("timestamp", ctx.now)
 
 
-A = TypeVar("A", bound=type[KaoheAggregate])
-
-
-def stored_as(module: str) -> Callable[[A], A]:
-    """Keep an aggregate's stored topics in `module` wherever the class is defined.
+def keep_topics(module: str, *aggregates: type[KaoheAggregate]) -> None:
+    """Keep the aggregates' stored topics in `module` (their package) wherever each is defined.
 
     The store records each event's topic (`module:Class.Event`) and, in the created event, the
     aggregate's (`module:Class`); both are read back to rebuild aggregates, hash-chained and shown
     to auditors. A class moved to another module keeps writing and reading the topics its log
     already holds through the library's explicit topics (`TOPIC`), so one log never mixes two
-    names for one event. `module` must export the class, so a topic also resolves in a process
-    that has not imported the class's own module.
+    names for one event. `module` must export the classes, so a topic also resolves in a process
+    that has not imported the class's own module. Call it in the package's `__init__` after
+    importing the aggregates: Python runs it before any module of the package can be used.
     """
-
-    def keep(aggregate: A) -> A:
+    for aggregate in aggregates:
         classes: list[Any] = [aggregate] + [
             value
             for value in vars(aggregate).values()
@@ -77,6 +73,3 @@ def stored_as(module: str) -> Callable[[A], A]:
             register_topic(topic, cls)
             if get_topic(cls) != topic:
                 raise RuntimeError(f"{cls.__qualname__} was stored as {get_topic(cls)} already")
-        return aggregate
-
-    return keep

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ import pytest
 from kernel.context import CommandContext, acting
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
+from kernel.store import Committed
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
@@ -31,7 +31,7 @@ from services.reviews.domain import Sanction
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
 from tests.integration.recorded import project_all
-from tests.poison import write_raw
+from tests.poison import stored, write_copy
 
 FOUNDED = date(2025, 1, 1)
 TODAY = datetime.now(UTC)
@@ -329,65 +329,45 @@ STORED_TOPIC = "services.reviews.domain:Sanction.SanctionRecorded"
 STORED_AGGREGATE_TOPIC = "services.reviews.domain:Sanction"
 
 
-def topics_of(database: str, originator_id: UUID) -> list[str]:
-    with psycopg.connect(database) as conn:
-        rows = conn.execute(
-            "SELECT topic FROM reviews.reviews_events WHERE originator_id = %s "
-            "ORDER BY originator_version",
-            (originator_id,),
-        ).fetchall()
-    return [topic for (topic,) in rows]
+def record_sanction(w: World, kind: SanctionKind, decided_on: date, document: str) -> Committed:
+    with acting(as_(w.people["head_g"], Role.APPRAISAL_OFFICE)):
+        return w.reviews.record_sanction(
+            w.unit, w.people["clerk"], kind, decided_on, document, TODAY.date()
+        )
 
 
 def test_new_events_are_stored_under_the_topics_the_log_already_holds(
     world: World, database: str
 ) -> None:
-    w, p = world, world.people
-    with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE)):
-        opened = w.reviews.open_cycle(w.unit, "2025-Q3", CycleConfig(), TODAY.date())
-        sanction = w.reviews.record_sanction(
-            w.unit,
-            p["clerk"],
-            SanctionKind.DEMERIT,
-            date(2025, 9, 1),
-            "济机关纪〔2025〕7号",
-            TODAY.date(),
-        )
-    assert topics_of(database, UUID(opened.result["cycle_id"])) == [
-        "services.reviews.domain:Cycle.CycleOpened"
+    with acting(as_(world.people["head_g"], Role.APPRAISAL_OFFICE)):
+        opened = world.reviews.open_cycle(world.unit, "2025-Q3", CycleConfig(), TODAY.date())
+    recorded = record_sanction(world, SanctionKind.DEMERIT, date(2025, 9, 1), "济机关纪〔2025〕7号")
+    assert [stored(database, "reviews", n)[2] for n in opened.positions + recorded.positions] == [
+        "services.reviews.domain:Cycle.CycleOpened",
+        STORED_TOPIC,
     ]
-    assert topics_of(database, UUID(sanction.result["sanction_id"])) == [STORED_TOPIC]
 
 
 def test_an_event_recorded_under_the_old_topic_reads_back_and_projects(
     world: World, database: str
 ) -> None:
     # Given a sanction written into the log as the service wrote it before the split
-    w, p = world, world.people
-    with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE)):
-        recorded = w.reviews.record_sanction(
-            w.unit,
-            p["clerk"],
-            SanctionKind.WARNING,
-            date(2025, 10, 8),
-            "济机关纪〔2025〕9号",
-            TODAY.date(),
-        )
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT state FROM reviews.reviews_events WHERE originator_id = %s",
-            (UUID(recorded.result["sanction_id"]),),
-        ).fetchone()
-    assert row is not None
-    state = json.loads(bytes(row[0]))
-    state.update(originator_topic=STORED_AGGREGATE_TOPIC, document="济机关纪〔2024〕3号")
+    recorded = record_sanction(
+        world, SanctionKind.WARNING, date(2025, 10, 8), "济机关纪〔2025〕9号"
+    )
     old = uuid4()
-    write_raw(
-        database, "reviews", old, 1, STORED_TOPIC, json.dumps(state, ensure_ascii=False).encode()
+    write_copy(
+        database,
+        "reviews",
+        recorded.positions[0],
+        {"originator_topic": STORED_AGGREGATE_TOPIC, "document": "济机关纪〔2024〕3号"},
+        originator_id=old,
+        version=1,
+        topic=STORED_TOPIC,
     )
 
     # When the application reads it, and the gateway projects the log
-    sanction: Sanction = w.reviews.repository.get(old)
+    sanction: Sanction = world.reviews.repository.get(old)
     schema = f"topics_{uuid4().hex[:8]}"
     asyncio.run(asyncio.wait_for(project_all(database, schema), 60))
 
@@ -401,4 +381,4 @@ def test_an_event_recorded_under_the_old_topic_reads_back_and_projects(
             "WHERE id = %s",
             (old,),
         ).fetchone()
-    assert projected == (p["clerk"], "WARNING", "济机关纪〔2024〕3号", date(2026, 4, 8))
+    assert projected == (world.people["clerk"], "WARNING", "济机关纪〔2024〕3号", date(2026, 4, 8))

@@ -66,3 +66,18 @@ def test_a_stored_topic_resolves_in_a_process_that_has_not_imported_its_class() 
         "services.reviews.domain.appraisal:Appraisal.Rated",
         "services.reviews.domain.sanction:Sanction.SanctionRecorded",
     ]
+
+
+def test_an_aggregate_imported_from_its_own_module_records_its_packages_topics() -> None:
+    script = (
+        "from eventsourcing.utils import get_topic\n"
+        "from services.reviews.domain.sanction import Sanction\n"
+        "print(get_topic(Sanction), get_topic(Sanction.SanctionRecorded))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == [
+        "services.reviews.domain:Sanction",
+        "services.reviews.domain:Sanction.SanctionRecorded",
+    ]

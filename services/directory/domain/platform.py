@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
 from services.directory.domain.unit import Term, Unit, _end_open, active_holder
@@ -33,7 +33,6 @@ class PlatformAuditor:
         return active_holder(self.terms, on) == self.id
 
 
-@stored_as("services.directory.domain")
 class Platform(KaoheAggregate):
     """The platform itself: what no unit decides. Its administrator (系统管理员), and only they,
     appoints and revokes platform-wide auditors (纪检), who read every unit; a unit's office

@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, RuleViolatedError
 from kernel.roles import Role
 from services.directory.vocabulary import (
@@ -131,7 +131,6 @@ def _end_open(terms: list[Term], on: date) -> None:
             term.end = on
 
 
-@stored_as("services.directory.domain")
 class Unit(KaoheAggregate):
     """A unit (单位, the tenant) and its org chart over time."""
 

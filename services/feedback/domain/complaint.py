@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
 from services.feedback.domain.shared import quarter_of
 from services.feedback.vocabulary import (
@@ -28,7 +28,6 @@ def check_reason(reason: str | None, field: str = "reason") -> str:
     return reason.strip()
 
 
-@stored_as("services.feedback.domain")
 class Complaint(KaoheAggregate):
     """A complaint (投诉) and its handling against a deadline in working days."""
 

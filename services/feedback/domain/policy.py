@@ -7,12 +7,11 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.feedback.domain.shared import NAMESPACE
 
 
-@stored_as("services.feedback.domain")
 class FeedbackPolicy(KaoheAggregate):
     """The unit's feedback configuration: the complaint handling deadline in working days and
     the survey scale. Absent, the defaults apply (5 working days; 0 to 100).

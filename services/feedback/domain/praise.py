@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.feedback.vocabulary import (
     TargetKind,
@@ -25,7 +25,6 @@ def check_praised_by(occurred_on: date, today: date) -> None:
         )
 
 
-@stored_as("services.feedback.domain")
 class Praise(KaoheAggregate):
     """Praise (表扬) of a person or a department, with its source and what happened."""
 

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.feedback.domain.shared import NAMESPACE
 from services.feedback.vocabulary import (
@@ -48,7 +48,6 @@ class Scale:
         return min(int((score - self.low) / self.width), last)
 
 
-@stored_as("services.feedback.domain")
 class Survey(KaoheAggregate):
     """A quarter's satisfaction survey of the city's cadres about the service departments."""
 

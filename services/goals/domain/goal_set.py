@@ -11,7 +11,7 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
 from services.directory.domain import Managers
 from services.goals.domain.shared import NAMESPACE, check_owner, check_reason
@@ -175,7 +175,6 @@ class ItemProgress:
     notes: list[str] = dataclasses.field(default_factory=list)
 
 
-@stored_as("services.goals.domain")
 class GoalSet(KaoheAggregate):
     """One person's goals for a period (季目标 or 年度目标), through approvals and revisions."""
 

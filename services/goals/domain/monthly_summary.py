@@ -6,11 +6,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from services.goals.domain.shared import NAMESPACE, check_owner, check_reason
 
 
-@stored_as("services.goals.domain")
 class MonthlySummary(KaoheAggregate):
     """A person's monthly summary (月小结): submitted once, amended only by new versions."""
 

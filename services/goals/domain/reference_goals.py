@@ -9,7 +9,7 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.goals.domain.shared import NAMESPACE, check_reason
 from services.goals.vocabulary import (
@@ -18,7 +18,6 @@ from services.goals.vocabulary import (
 )
 
 
-@stored_as("services.goals.domain")
 class ReferenceGoals(KaoheAggregate):
     """Published, versioned reference goals: the unit's work priorities (工作要点) and special plans
     (专项业务规划), a department's annual and phase goals.

@@ -9,12 +9,11 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.goals.domain.shared import NAMESPACE
 
 
-@stored_as("services.goals.domain")
 class WeeklyReport(KaoheAggregate):
     """A department's weekly progress, compiled by the appraisal office and published to all."""
 

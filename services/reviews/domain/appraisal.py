@@ -12,7 +12,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
 from services.reviews.domain.shared import NAMESPACE, check_not_future, check_owner, check_text
 from services.reviews.scheme import HUNDRED, Indicator
@@ -29,7 +29,6 @@ class Rating:
     opinion: str
 
 
-@stored_as("services.reviews.domain")
 class Appraisal(KaoheAggregate):
     """One participant's quarter: their summary, their managers' ratings, the feedback talk."""
 

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
 from services.directory.vocabulary import PositionCategory
 from services.reviews.domain.shared import (
@@ -71,7 +71,6 @@ class Objection:
     status: ObjectionStatus = ObjectionStatus.OPEN
 
 
-@stored_as("services.reviews.domain")
 class Cycle(KaoheAggregate):
     """One unit's appraisal of one quarter (季度平时考核), from opening to confirmed results."""
 

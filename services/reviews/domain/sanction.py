@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from kernel.aggregate import KaoheAggregate, stored_as
+from kernel.aggregate import KaoheAggregate
 from services.reviews.domain.shared import check_not_future, check_text
 from services.reviews.vocabulary import SanctionKind
 
@@ -33,7 +33,6 @@ def sanction_ends(kind: SanctionKind, decided_on: date) -> date:
     return date(year, month, day)
 
 
-@stored_as("services.reviews.domain")
 class Sanction(KaoheAggregate):
     """A disciplinary sanction (处分) recorded by the appraisal office; it bars the person from the
     annual top grade for its period.
