@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +28,7 @@ import structlog
 from asyncpg.pool import PoolConnectionProxy
 
 from kernel.chain import GENESIS, ChainVerifier, StoredRow, canonical_bytes, link
+from kernel.labels import Labelled
 from services.audit.verify import ServiceReport
 
 log = structlog.get_logger("kaohe.access")
@@ -67,25 +67,14 @@ FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[],
 """
 
 
-class AccessedRecord(StrEnum):
+class AccessedRecord(Labelled):
     """What kind of appraisal record was read; `label` is the Chinese term."""
 
-    GOAL_SET = "GOAL_SET"
-    MONTHLY_SUMMARY = "MONTHLY_SUMMARY"
-    FEEDBACK = "FEEDBACK"
-    DOSSIER = "DOSSIER"
-    APPRAISAL = "APPRAISAL"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term users read."""
-        return {
-            AccessedRecord.GOAL_SET: "目标",
-            AccessedRecord.MONTHLY_SUMMARY: "月小结",
-            AccessedRecord.FEEDBACK: "表扬与投诉",
-            AccessedRecord.DOSSIER: "考核档案",
-            AccessedRecord.APPRAISAL: "季度考核",
-        }[self]
+    GOAL_SET = "GOAL_SET", "目标"
+    MONTHLY_SUMMARY = "MONTHLY_SUMMARY", "月小结"
+    FEEDBACK = "FEEDBACK", "表扬与投诉"
+    DOSSIER = "DOSSIER", "考核档案"
+    APPRAISAL = "APPRAISAL", "季度考核"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +21,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.plumbing import Info_, PageInfo
+from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 from services.feedback.vocabulary import FiledBy as FiledByCode
@@ -30,39 +30,22 @@ from services.feedback.vocabulary import SurveyStatus as SurveyStatusCode
 from services.feedback.vocabulary import TargetKind as TargetKindCode
 
 
-class ResponseSource(StrEnum):
+class ResponseSource(Labelled):
     """How a survey response was recorded."""
 
-    FORM = "FORM"
-    CSV_IMPORT = "CSV_IMPORT"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"FORM": "表单录入", "CSV_IMPORT": "问卷平台导入"}[self.value]
+    FORM = "FORM", "表单录入"
+    CSV_IMPORT = "CSV_IMPORT", "问卷平台导入"
 
 
-class ComplaintEvent(StrEnum):
+class ComplaintEvent(Labelled):
     """What happened to a complaint: the events of the feedback log, by name."""
 
-    ComplaintFiled = "ComplaintFiled"
-    ComplaintAssigned = "ComplaintAssigned"
-    ComplaintResponded = "ComplaintResponded"
-    ComplaintResolved = "ComplaintResolved"
-    ComplaintDismissed = "ComplaintDismissed"
-    ComplaintBecameOverdue = "ComplaintBecameOverdue"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "ComplaintFiled": "受理投诉",
-            "ComplaintAssigned": "交办",
-            "ComplaintResponded": "答复",
-            "ComplaintResolved": "办结",
-            "ComplaintDismissed": "查无实据",
-            "ComplaintBecameOverdue": "超期未办结",
-        }[self.value]
+    ComplaintFiled = "ComplaintFiled", "受理投诉"
+    ComplaintAssigned = "ComplaintAssigned", "交办"
+    ComplaintResponded = "ComplaintResponded", "答复"
+    ComplaintResolved = "ComplaintResolved", "办结"
+    ComplaintDismissed = "ComplaintDismissed", "查无实据"
+    ComplaintBecameOverdue = "ComplaintBecameOverdue", "超期未办结"
 
 
 strawberry.enum(SurveyStatusCode, description="Whether a survey is open for responses or closed")

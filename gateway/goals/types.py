@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +15,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.graphql.plumbing import Info_, PageInfo
 from kernel.calendar import CHINA
+from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
 from services.goals.vocabulary import ItemStatus as ItemStatusCode
@@ -23,16 +23,11 @@ from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
 from services.goals.vocabulary import ServesKind as ServesKindCode
 
 
-class PeriodKind(StrEnum):
+class PeriodKind(Labelled):
     """A goal set's period: a quarter (2026-Q2) or a year (2026)."""
 
-    QUARTER = "QUARTER"
-    YEAR = "YEAR"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"QUARTER": "季度", "YEAR": "年度"}[self.value]
+    QUARTER = "QUARTER", "季度"
+    YEAR = "YEAR", "年度"
 
     @classmethod
     def of(cls, period: str) -> PeriodKind:
@@ -40,62 +35,35 @@ class PeriodKind(StrEnum):
         return cls.YEAR if len(period) == 4 else cls.QUARTER
 
 
-class GoalSetEvent(StrEnum):
+class GoalSetEvent(Labelled):
     """What happened to a goal set: the events of the goals log, by name."""
 
-    Drafted = "Drafted"
-    Edited = "Edited"
-    Submitted = "Submitted"
-    Returned = "Returned"
-    Approved = "Approved"
-    RevisionProposed = "RevisionProposed"
-    RevisionApproved = "RevisionApproved"
-    RevisionRejected = "RevisionRejected"
-    ProgressRecorded = "ProgressRecorded"
-    ItemCompleted = "ItemCompleted"
-    ItemDropped = "ItemDropped"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "Drafted": "起草",
-            "Edited": "修改",
-            "Submitted": "提交审核",
-            "Returned": "退回修改",
-            "Approved": "审核确定",
-            "RevisionProposed": "申请调整",
-            "RevisionApproved": "调整确定",
-            "RevisionRejected": "调整未同意",
-            "ProgressRecorded": "报告进度",
-            "ItemCompleted": "目标完成",
-            "ItemDropped": "目标取消",
-        }[self.value]
+    Drafted = "Drafted", "起草"
+    Edited = "Edited", "修改"
+    Submitted = "Submitted", "提交审核"
+    Returned = "Returned", "退回修改"
+    Approved = "Approved", "审核确定"
+    RevisionProposed = "RevisionProposed", "申请调整"
+    RevisionApproved = "RevisionApproved", "调整确定"
+    RevisionRejected = "RevisionRejected", "调整未同意"
+    ProgressRecorded = "ProgressRecorded", "报告进度"
+    ItemCompleted = "ItemCompleted", "目标完成"
+    ItemDropped = "ItemDropped", "目标取消"
 
 
-class ProgressKind(StrEnum):
+class ProgressKind(Labelled):
     """A progress record in a weekly report."""
 
-    PROGRESS = "PROGRESS"
-    COMPLETED = "COMPLETED"
-    DROPPED = "DROPPED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"PROGRESS": "进度", "COMPLETED": "完成", "DROPPED": "取消"}[self.value]
+    PROGRESS = "PROGRESS", "进度"
+    COMPLETED = "COMPLETED", "完成"
+    DROPPED = "DROPPED", "取消"
 
 
-class WeeklyReportStatus(StrEnum):
+class WeeklyReportStatus(Labelled):
     """Whether a weekly report is compiled only, or published to all staff."""
 
-    COMPILED = "COMPILED"
-    PUBLISHED = "PUBLISHED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"COMPILED": "已汇总", "PUBLISHED": "已发布"}[self.value]
+    COMPILED = "COMPILED", "已汇总"
+    PUBLISHED = "PUBLISHED", "已发布"
 
 
 strawberry.enum(GoalSetStatusCode, description="Where a goal set stands in its approval")

@@ -27,9 +27,9 @@ import httpx
 from gateway.integrations.envelope import RecordedEvent
 from gateway.integrations.outbound import sanitised
 from kernel.calendar import china_date
+from services.reviews.vocabulary import Grade
 
 DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1", "kaohe.reviews.ResultsPublished.v1"]
-GRADE_LABELS = {"GOOD": "好", "FAIRLY_GOOD": "较好", "AVERAGE": "一般", "POOR": "较差"}
 KIND_LABELS = {"COMPLETED": "完成", "DROPPED": "取消", "PROGRESS": "进展"}
 ERRMSG_LIMIT = 60
 
@@ -92,8 +92,7 @@ def _publication(event: RecordedEvent) -> tuple[str, str]:
     for department, names in sorted(departments.items()):
         lines.append(f"- {department}: {'、'.join(sorted(names))}")
     counts = [
-        f"{label} {sum(1 for r in results if r.get('grade') == code)} 人"
-        for code, label in GRADE_LABELS.items()
+        f"{grade.label} {sum(1 for r in results if r.get('grade') == grade)} 人" for grade in Grade
     ]
     lines += ["", f"参加考核 {len(results)} 人: {'，'.join(counts)}"]
     return title, "\n".join(lines)

@@ -18,33 +18,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from typing import Any
 
 from kernel.errors import RuleViolatedError
+from kernel.labels import Labelled
 
 
-class FieldClass(StrEnum):
+class FieldClass(Labelled):
     """A class of personal fields; `label` is the Chinese term."""
 
-    IDENTITY = "identity"
-    CONTACT = "contact"
-    OPINIONS = "opinions"
-    SCORES = "scores"
-    SANCTIONS = "sanctions"
-    WORK = "work"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term users read."""
-        return {
-            "identity": "人员身份(姓名、登录名、匿名投诉人的密封身份)",
-            "contact": "外部人员身份与联系方式(投诉人、表扬来源、问卷答卷人)",
-            "opinions": "评价与意见(投诉内容、答复、评语、异议理由、谈话记录)",
-            "scores": "评分与等次",
-            "sanctions": "处分",
-            "work": "本人工作记录(目标、进展、月小结、周报)",
-        }[self.value]
+    IDENTITY = "identity", "人员身份(姓名、登录名、匿名投诉人的密封身份)"
+    CONTACT = "contact", "外部人员身份与联系方式(投诉人、表扬来源、问卷答卷人)"
+    OPINIONS = "opinions", "评价与意见(投诉内容、答复、评语、异议理由、谈话记录)"
+    SCORES = "scores", "评分与等次"
+    SANCTIONS = "sanctions", "处分"
+    WORK = "work", "本人工作记录(目标、进展、月小结、周报)"
 
 
 # A field nobody classified yet: only FULL scopes (auditors, administrators) see it.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-from enum import StrEnum
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -24,49 +23,33 @@ from gateway.integrations.feed import Conn, services
 from gateway.integrations.scopes import Scope, parse_scope
 from gateway.integrations.store import SCHEMA, WEBHOOKS_CHANNEL
 from kernel.errors import NotFoundError, RuleViolatedError
+from kernel.labels import Labelled
 
 TYPE_PATTERN = re.compile(
     r"^kaohe\.[a-z_]+\.[A-Za-z]+\.v[0-9]+$|^kaohe\.([a-z_]+\.([A-Za-z]+)?)?\*$"
 )
 
 
-class SubscriptionStatus(StrEnum):
+class SubscriptionStatus(Labelled):
     """Where a subscription stands; `label` is the Chinese term."""
 
-    ACTIVE = "ACTIVE"
-    PAUSED = "PAUSED"
-    DISABLED = "DISABLED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term users read."""
-        return {"ACTIVE": "启用", "PAUSED": "已暂停", "DISABLED": "已停用(投递持续失败)"}[
-            self.value
-        ]
+    ACTIVE = "ACTIVE", "启用"
+    PAUSED = "PAUSED", "已暂停"
+    DISABLED = "DISABLED", "已停用(投递持续失败)"
 
 
-class ReceiverKind(StrEnum):
+class ReceiverKind(Labelled):
     """What receives a subscription's events; `label` is the Chinese term."""
 
-    STANDARD = "STANDARD"
-    DINGTALK = "DINGTALK"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term users read."""
-        return {"STANDARD": "标准 Webhook", "DINGTALK": "钉钉群机器人"}[self.value]
+    STANDARD = "STANDARD", "标准 Webhook"
+    DINGTALK = "DINGTALK", "钉钉群机器人"
 
 
-class AttemptKind(StrEnum):
+class AttemptKind(Labelled):
     """Why an attempt was made; `label` is the Chinese term."""
 
-    DELIVERY = "DELIVERY"
-    REDELIVERY = "REDELIVERY"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term users read."""
-        return {"DELIVERY": "投递", "REDELIVERY": "重新投递"}[self.value]
+    DELIVERY = "DELIVERY", "投递"
+    REDELIVERY = "REDELIVERY", "重新投递"
 
 
 def new_secret() -> str:

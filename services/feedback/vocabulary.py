@@ -2,52 +2,31 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from kernel.labels import Labelled
 
 
-class SurveyStatus(StrEnum):
+class SurveyStatus(Labelled):
     """A satisfaction survey (满意度调查) is open for responses, then closed for good."""
 
-    OPEN = "OPEN"
-    CLOSED = "CLOSED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"OPEN": "进行中", "CLOSED": "已结束"}[self.value]
+    OPEN = "OPEN", "进行中"
+    CLOSED = "CLOSED", "已结束"
 
 
-class TargetKind(StrEnum):
+class TargetKind(Labelled):
     """Praise and complaints concern a person or a department."""
 
-    PERSON = "PERSON"
-    DEPARTMENT = "DEPARTMENT"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"PERSON": "个人", "DEPARTMENT": "科室"}[self.value]
+    PERSON = "PERSON", "个人"
+    DEPARTMENT = "DEPARTMENT", "科室"
 
 
-class ComplaintStatus(StrEnum):
+class ComplaintStatus(Labelled):
     """Where a complaint (投诉) stands in its handling."""
 
-    FILED = "FILED"
-    ASSIGNED = "ASSIGNED"
-    RESPONDED = "RESPONDED"
-    RESOLVED = "RESOLVED"
-    DISMISSED = "DISMISSED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "FILED": "已受理",
-            "ASSIGNED": "已交办",
-            "RESPONDED": "已答复",
-            "RESOLVED": "已办结",
-            "DISMISSED": "查无实据",
-        }[self.value]
+    FILED = "FILED", "已受理"
+    ASSIGNED = "ASSIGNED", "已交办"
+    RESPONDED = "RESPONDED", "已答复"
+    RESOLVED = "RESOLVED", "已办结"
+    DISMISSED = "DISMISSED", "查无实据"
 
     @property
     def is_open(self) -> bool:
@@ -55,25 +34,15 @@ class ComplaintStatus(StrEnum):
         return self in (ComplaintStatus.FILED, ComplaintStatus.ASSIGNED, ComplaintStatus.RESPONDED)
 
 
-class Satisfaction(StrEnum):
+class Satisfaction(Labelled):
     """The complainant's verdict on how the complaint was handled."""
 
-    SATISFIED = "SATISFIED"
-    DISSATISFIED = "DISSATISFIED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"SATISFIED": "满意", "DISSATISFIED": "不满意"}[self.value]
+    SATISFIED = "SATISFIED", "满意"
+    DISSATISFIED = "DISSATISFIED", "不满意"
 
 
-class FiledBy(StrEnum):
+class FiledBy(Labelled):
     """Who put the complaint on record."""
 
-    SERVED_CADRE = "SERVED_CADRE"
-    OFFICE_ON_BEHALF = "OFFICE_ON_BEHALF"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"SERVED_CADRE": "服务对象本人", "OFFICE_ON_BEHALF": "考核办代为登记"}[self.value]
+    SERVED_CADRE = "SERVED_CADRE", "服务对象本人"
+    OFFICE_ON_BEHALF = "OFFICE_ON_BEHALF", "考核办代为登记"

@@ -5,81 +5,45 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, timedelta
-from enum import StrEnum
 
 from kernel.errors import RuleViolatedError
+from kernel.labels import Labelled
 
 
-class GoalSetStatus(StrEnum):
+class GoalSetStatus(Labelled):
     """Where a goal set stands in its approval."""
 
-    DRAFT = "DRAFT"
-    SUBMITTED = "SUBMITTED"
-    RETURNED = "RETURNED"
-    APPROVED = "APPROVED"
-    REVISION_PROPOSED = "REVISION_PROPOSED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "DRAFT": "草稿",
-            "SUBMITTED": "待审核",
-            "RETURNED": "已退回",
-            "APPROVED": "已确定",
-            "REVISION_PROPOSED": "调整待审核",
-        }[self.value]
+    DRAFT = "DRAFT", "草稿"
+    SUBMITTED = "SUBMITTED", "待审核"
+    RETURNED = "RETURNED", "已退回"
+    APPROVED = "APPROVED", "已确定"
+    REVISION_PROPOSED = "REVISION_PROPOSED", "调整待审核"
 
 
-class ItemStatus(StrEnum):
+class ItemStatus(Labelled):
     """Where one goal item stands."""
 
-    ACTIVE = "ACTIVE"
-    COMPLETED = "COMPLETED"
-    DROPPED = "DROPPED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"ACTIVE": "进行中", "COMPLETED": "已完成", "DROPPED": "已取消"}[self.value]
+    ACTIVE = "ACTIVE", "进行中"
+    COMPLETED = "COMPLETED", "已完成"
+    DROPPED = "DROPPED", "已取消"
 
 
-class ServesKind(StrEnum):
+class ServesKind(Labelled):
     """What a goal item serves (its basis, 目标依据)."""
 
-    DEPARTMENT_GOAL = "DEPARTMENT_GOAL"
-    WORK_PRIORITY = "WORK_PRIORITY"
-    SPECIAL_PLAN = "SPECIAL_PLAN"
-    JOB_DUTY = "JOB_DUTY"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "DEPARTMENT_GOAL": "科室目标",
-            "WORK_PRIORITY": "工作要点",
-            "SPECIAL_PLAN": "专项业务规划",
-            "JOB_DUTY": "岗位职责",
-        }[self.value]
+    DEPARTMENT_GOAL = "DEPARTMENT_GOAL", "科室目标"
+    WORK_PRIORITY = "WORK_PRIORITY", "工作要点"
+    SPECIAL_PLAN = "SPECIAL_PLAN", "专项业务规划"
+    JOB_DUTY = "JOB_DUTY", "岗位职责"
 
 
-class ReferenceKind(StrEnum):
+class ReferenceKind(Labelled):
     """The unit's and departments' published goals that personal goals derive from."""
 
-    WORK_PRIORITIES = "WORK_PRIORITIES"
-    SPECIAL_PLAN = "SPECIAL_PLAN"
-    DEPARTMENT_ANNUAL = "DEPARTMENT_ANNUAL"
-    DEPARTMENT_PHASE = "DEPARTMENT_PHASE"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "WORK_PRIORITIES": "年度工作要点",
-            "SPECIAL_PLAN": "专项业务规划",
-            "DEPARTMENT_ANNUAL": "科室年度目标",
-            "DEPARTMENT_PHASE": "科室阶段目标",
-        }[self.value]
+    WORK_PRIORITIES = "WORK_PRIORITIES", "年度工作要点"
+    SPECIAL_PLAN = "SPECIAL_PLAN", "专项业务规划"
+    DEPARTMENT_ANNUAL = "DEPARTMENT_ANNUAL", "科室年度目标"
+    DEPARTMENT_PHASE = "DEPARTMENT_PHASE", "科室阶段目标"
 
     @property
     def by_department(self) -> bool:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from kernel.labels import Labelled
 
 
-class Grade(StrEnum):
+class Grade(Labelled):
     """Ordinary (quarterly) appraisal grades (平时考核等次), best first."""
 
-    GOOD = "GOOD"
-    FAIRLY_GOOD = "FAIRLY_GOOD"
-    AVERAGE = "AVERAGE"
-    POOR = "POOR"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"GOOD": "好", "FAIRLY_GOOD": "较好", "AVERAGE": "一般", "POOR": "较差"}[self.value]
+    GOOD = "GOOD", "好"
+    FAIRLY_GOOD = "FAIRLY_GOOD", "较好"
+    AVERAGE = "AVERAGE", "一般"
+    POOR = "POOR", "较差"
 
     @property
     def rank(self) -> int:
@@ -28,119 +23,63 @@ class Grade(StrEnum):
         return self.rank < other.rank
 
 
-class AnnualGrade(StrEnum):
+class AnnualGrade(Labelled):
     """Annual appraisal grades (年度考核等次)."""
 
-    EXCELLENT = "EXCELLENT"
-    COMPETENT = "COMPETENT"
-    BASICALLY_COMPETENT = "BASICALLY_COMPETENT"
-    INCOMPETENT = "INCOMPETENT"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "EXCELLENT": "优秀",
-            "COMPETENT": "称职",
-            "BASICALLY_COMPETENT": "基本称职",
-            "INCOMPETENT": "不称职",
-        }[self.value]
+    EXCELLENT = "EXCELLENT", "优秀"
+    COMPETENT = "COMPETENT", "称职"
+    BASICALLY_COMPETENT = "BASICALLY_COMPETENT", "基本称职"
+    INCOMPETENT = "INCOMPETENT", "不称职"
 
 
-class CycleStatus(StrEnum):
+class CycleStatus(Labelled):
     """Where a quarter's appraisal cycle stands."""
 
-    OPENED = "OPENED"
-    APPRAISING = "APPRAISING"
-    FINALISED = "FINALISED"
-    PUBLISHED = "PUBLISHED"
-    CONFIRMED = "CONFIRMED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "OPENED": "已开启",
-            "APPRAISING": "考核中",
-            "FINALISED": "已定等",
-            "PUBLISHED": "公示中",
-            "CONFIRMED": "已确认",
-        }[self.value]
+    OPENED = "OPENED", "已开启"
+    APPRAISING = "APPRAISING", "考核中"
+    FINALISED = "FINALISED", "已定等"
+    PUBLISHED = "PUBLISHED", "公示中"
+    CONFIRMED = "CONFIRMED", "已确认"
 
 
-class RaterRelation(StrEnum):
+class RaterRelation(Labelled):
     """The relation by which someone rates an appraisee (谁管理谁认定)."""
 
-    DEPARTMENT_HEAD = "DEPARTMENT_HEAD"
-    SUPERVISING_LEADER = "SUPERVISING_LEADER"
-    PRINCIPAL_LEADER = "PRINCIPAL_LEADER"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "DEPARTMENT_HEAD": "科室负责人",
-            "SUPERVISING_LEADER": "分管领导",
-            "PRINCIPAL_LEADER": "主要负责人",
-        }[self.value]
+    DEPARTMENT_HEAD = "DEPARTMENT_HEAD", "科室负责人"
+    SUPERVISING_LEADER = "SUPERVISING_LEADER", "分管领导"
+    PRINCIPAL_LEADER = "PRINCIPAL_LEADER", "主要负责人"
 
 
-class IndicatorSource(StrEnum):
+class IndicatorSource(Labelled):
     """Where an indicator's score comes from."""
 
-    RATED = "RATED"
-    FEEDBACK = "FEEDBACK"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"RATED": "领导评鉴", "FEEDBACK": "服务对象评价"}[self.value]
+    RATED = "RATED", "领导评鉴"
+    FEEDBACK = "FEEDBACK", "服务对象评价"
 
 
-class Rounding(StrEnum):
+class Rounding(Labelled):
     """How a quota percentage of the participants becomes a number of people."""
 
-    FLOOR = "FLOOR"
-    HALF_UP = "HALF_UP"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"FLOOR": "向下取整", "HALF_UP": "四舍五入"}[self.value]
+    FLOOR = "FLOOR", "向下取整"
+    HALF_UP = "HALF_UP", "四舍五入"
 
 
-class ObjectionStatus(StrEnum):
+class ObjectionStatus(Labelled):
     """Where an objection (异议/复核) stands."""
 
-    OPEN = "OPEN"
-    UPHELD = "UPHELD"
-    REJECTED = "REJECTED"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {"OPEN": "待处理", "UPHELD": "已采纳", "REJECTED": "未采纳"}[self.value]
+    OPEN = "OPEN", "待处理"
+    UPHELD = "UPHELD", "已采纳"
+    REJECTED = "REJECTED", "未采纳"
 
 
-class SanctionKind(StrEnum):
+class SanctionKind(Labelled):
     """Disciplinary sanctions (政务处分) that bar a person from the annual top grade."""
 
-    WARNING = "WARNING"
-    DEMERIT = "DEMERIT"
-    MAJOR_DEMERIT = "MAJOR_DEMERIT"
-    DEMOTION = "DEMOTION"
-    REMOVAL = "REMOVAL"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "WARNING": "警告",
-            "DEMERIT": "记过",
-            "MAJOR_DEMERIT": "记大过",
-            "DEMOTION": "降级",
-            "REMOVAL": "撤职",
-        }[self.value]
+    WARNING = "WARNING", "警告"
+    DEMERIT = "DEMERIT", "记过"
+    MAJOR_DEMERIT = "MAJOR_DEMERIT", "记大过"
+    DEMOTION = "DEMOTION", "降级"
+    REMOVAL = "REMOVAL", "撤职"
 
 
 ENUMS = (

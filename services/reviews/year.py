@@ -12,11 +12,11 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from kernel.errors import RuleViolatedError
+from kernel.labels import Labelled
 from services.reviews.domain import sanction_ends
 from services.reviews.scheme import HUNDRED
 from services.reviews.scoring import cents
@@ -124,21 +124,12 @@ class SanctionPeriod:
 # -- the annual candidate list ---------------------------------------------------------------------
 
 
-class Disqualifier(StrEnum):
+class Disqualifier(Labelled):
     """Why someone is not an annual top-grade candidate."""
 
-    POOR_QUARTER = "POOR_QUARTER"
-    SANCTIONED = "SANCTIONED"
-    NO_TOP_QUARTER = "NO_TOP_QUARTER"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "POOR_QUARTER": "有较差等次季度",
-            "SANCTIONED": "处分期内",
-            "NO_TOP_QUARTER": "无好等次季度",
-        }[self.value]
+    POOR_QUARTER = "POOR_QUARTER", "有较差等次季度"
+    SANCTIONED = "SANCTIONED", "处分期内"
+    NO_TOP_QUARTER = "NO_TOP_QUARTER", "无好等次季度"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,6 +4,7 @@ a whole quarter from opening to the acknowledged talk, and summaries on approved
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ import pytest
 from kernel.context import CommandContext, acting
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
+from kernel.store import Committed
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
@@ -25,8 +27,11 @@ from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 from services.goals.application import Goals
 from services.goals.reader import GoalsLog
 from services.reviews.application import Reviews
+from services.reviews.domain import Sanction
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
+from tests.integration.recorded import project_all
+from tests.poison import stored, write_copy
 
 FOUNDED = date(2025, 1, 1)
 TODAY = datetime.now(UTC)
@@ -316,3 +321,64 @@ def test_a_summary_reports_on_each_approved_goal_of_the_quarter(world: World) ->
     assert appraisal.summary is not None
     assert appraisal.summary["goal_set_version"] == 1
     assert appraisal.summary["reports"][0]["what"] == "完成公文办理"
+
+
+# Topics as the reviews log holds them since its first event, when every aggregate was defined in
+# services/reviews/domain.py; the aggregates now live in modules of their own.
+STORED_TOPIC = "services.reviews.domain:Sanction.SanctionRecorded"
+STORED_AGGREGATE_TOPIC = "services.reviews.domain:Sanction"
+
+
+def record_sanction(w: World, kind: SanctionKind, decided_on: date, document: str) -> Committed:
+    with acting(as_(w.people["head_g"], Role.APPRAISAL_OFFICE)):
+        return w.reviews.record_sanction(
+            w.unit, w.people["clerk"], kind, decided_on, document, TODAY.date()
+        )
+
+
+def test_new_events_are_stored_under_the_topics_the_log_already_holds(
+    world: World, database: str
+) -> None:
+    with acting(as_(world.people["head_g"], Role.APPRAISAL_OFFICE)):
+        opened = world.reviews.open_cycle(world.unit, "2025-Q3", CycleConfig(), TODAY.date())
+    recorded = record_sanction(world, SanctionKind.DEMERIT, date(2025, 9, 1), "济机关纪〔2025〕7号")
+    assert [stored(database, "reviews", n)[2] for n in opened.positions + recorded.positions] == [
+        "services.reviews.domain:Cycle.CycleOpened",
+        STORED_TOPIC,
+    ]
+
+
+def test_an_event_recorded_under_the_old_topic_reads_back_and_projects(
+    world: World, database: str
+) -> None:
+    # Given a sanction written into the log as the service wrote it before the split
+    recorded = record_sanction(
+        world, SanctionKind.WARNING, date(2025, 10, 8), "济机关纪〔2025〕9号"
+    )
+    old = uuid4()
+    write_copy(
+        database,
+        "reviews",
+        recorded.positions[0],
+        {"originator_topic": STORED_AGGREGATE_TOPIC, "document": "济机关纪〔2024〕3号"},
+        originator_id=old,
+        version=1,
+        topic=STORED_TOPIC,
+    )
+
+    # When the application reads it, and the gateway projects the log
+    sanction: Sanction = world.reviews.repository.get(old)
+    schema = f"topics_{uuid4().hex[:8]}"
+    asyncio.run(asyncio.wait_for(project_all(database, schema), 60))
+
+    # Then both see the sanction as it was recorded
+    assert isinstance(sanction, Sanction)
+    assert (sanction.kind, sanction.document) == (SanctionKind.WARNING, "济机关纪〔2024〕3号")
+    assert sanction.ends_on == date(2026, 4, 8)
+    with psycopg.connect(database) as conn:
+        projected = conn.execute(
+            f"SELECT person_id, kind, document, ends_on FROM {schema}.review_sanctions "
+            "WHERE id = %s",
+            (old,),
+        ).fetchone()
+    assert projected == (world.people["clerk"], "WARNING", "济机关纪〔2024〕3号", date(2026, 4, 8))

@@ -1,8 +1,5 @@
-"""Goals (确定目标): reference goals, personal goal sets and their approval and revision,
-progress, monthly summaries (月小结) and weekly progress reports.
-
-Pure: the date (`today`, China time) and the org-chart facts (`Managers`) come in with each
-command; who acted and when comes from the kernel's command context.
+"""A person's goal set (确定目标) for a quarter or a year: its items and what each serves, approval
+by whoever manages the person on the day, revisions, and the progress reported on each item.
 """
 
 from __future__ import annotations
@@ -10,35 +7,20 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
 from services.directory.domain import Managers
+from services.goals.domain.shared import NAMESPACE, check_owner, check_reason
 from services.goals.vocabulary import (
     GoalSetStatus,
     ItemStatus,
     Period,
-    ReferenceKind,
     ServesKind,
 )
-
-NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/goals")
-
-
-# -- relations -------------------------------------------------------------------------------
-
-
-def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
-    """People draft, submit and report on their own goals only."""
-    if actor_id != person_id:
-        raise NotPermittedError(
-            "goals.own_goals_only",
-            f"only the person whose {what} it is may do this",
-            missing_relation="OWNER",
-        )
 
 
 def manager_relation(actor_id: UUID, managers: Managers) -> str:
@@ -63,13 +45,6 @@ def manager_relation(actor_id: UUID, managers: Managers) -> str:
     if actor_id == managers.supervising_leader:
         return "SUPERVISING_LEADER"
     return "PRINCIPAL_LEADER"
-
-
-def check_reason(reason: str | None, field: str = "reason") -> str:
-    """Rules that ask for a reason get a real one."""
-    if reason is None or len(reason.strip()) < 2:
-        raise RuleViolatedError("goals.reason_required", "give the reason", field=field)
-    return reason.strip()
 
 
 # -- goal items ------------------------------------------------------------------------------
@@ -459,153 +434,3 @@ class GoalSet(KaoheAggregate):
     def _revision_rejected(self, rejected_by: UUID, relation: str, reason: str) -> None:
         self.status = GoalSetStatus.APPROVED
         self.proposal = None
-
-
-# -- reference goals, monthly summaries, weekly reports --------------------------------------
-
-
-class ReferenceGoals(KaoheAggregate):
-    """Published, versioned reference goals: the unit's work priorities (工作要点) and special plans
-    (专项业务规划), a department's annual and phase goals.
-    """
-
-    @staticmethod
-    def create_id(
-        unit_id: UUID, kind: ReferenceKind, department_id: UUID | None, period: str
-    ) -> UUID:
-        """One document per unit (or department), kind and period."""
-        return uuid5(NAMESPACE, f"reference/{unit_id}/{kind.value}/{department_id}/{period}")
-
-    @event("Published")
-    def __init__(
-        self,
-        unit_id: UUID,
-        kind: ReferenceKind,
-        department_id: UUID | None,
-        period: str,
-        title: str,
-        items: list[dict[str, Any]],
-    ) -> None:
-        self.unit_id = unit_id
-        self.kind = ReferenceKind(kind)
-        self.department_id = department_id
-        self.period = period
-        self.title = title
-        self.items = items
-        self.revision = 1
-
-    @staticmethod
-    def check_document(
-        kind: ReferenceKind, department_id: UUID | None, period: str, items: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """Department goals name their department; others none; items have titles."""
-        Period.parse(period)
-        if kind.by_department and department_id is None:
-            raise RuleViolatedError(
-                "goals.department_goals_name_department",
-                f"{kind.label} belong to a department: give department_id",
-                field="department_id",
-            )
-        if not kind.by_department and department_id is not None:
-            raise RuleViolatedError(
-                "goals.unit_goals_have_no_department",
-                f"{kind.label} are the unit's: give no department_id",
-                field="department_id",
-            )
-        if not items:
-            raise RuleViolatedError("goals.not_empty", "publish at least one item", field="items")
-        return [{**d, "ref_id": d.get("ref_id") or str(uuid4())} for d in items]
-
-    def revise(self, title: str, items: list[dict[str, Any]], reason: str) -> None:
-        """Publish a new version; the old one stays in the history."""
-        checked = self.check_document(self.kind, self.department_id, self.period, items)
-        self._revised(title, checked, check_reason(reason))
-
-    @event("Revised")
-    def _revised(self, title: str, items: list[dict[str, Any]], reason: str) -> None:
-        self.title = title
-        self.items = items
-        self.revision += 1
-
-
-class MonthlySummary(KaoheAggregate):
-    """A person's monthly summary (月小结): submitted once, amended only by new versions."""
-
-    @staticmethod
-    def create_id(unit_id: UUID, person_id: UUID, month: str) -> UUID:
-        """One summary per person and month."""
-        return uuid5(NAMESPACE, f"monthly/{unit_id}/{person_id}/{month}")
-
-    @event("SummarySubmitted")
-    def __init__(
-        self, unit_id: UUID, person_id: UUID, department_id: UUID | None, month: str, text: str
-    ) -> None:
-        self.unit_id = unit_id
-        self.person_id = person_id
-        self.department_id = department_id
-        self.month = month
-        self.texts = [text]
-
-    def amend(self, actor_id: UUID, text: str, reason: str) -> None:
-        """A new version; the earlier ones stay on record."""
-        check_owner(actor_id, self.person_id, "monthly summary")
-        self._amended(text, check_reason(reason))
-
-    @event("SummaryAmended")
-    def _amended(self, text: str, reason: str) -> None:
-        self.texts.append(text)
-
-
-class WeeklyReport(KaoheAggregate):
-    """A department's weekly progress, compiled by the appraisal office and published to all."""
-
-    @staticmethod
-    def create_id(unit_id: UUID, department_id: UUID, week: str) -> UUID:
-        """One report per department and ISO week."""
-        return uuid5(NAMESPACE, f"weekly/{unit_id}/{department_id}/{week}")
-
-    @event("WeeklyReportCompiled")
-    def __init__(
-        self,
-        unit_id: UUID,
-        department_id: UUID,
-        week: str,
-        entries: list[dict[str, Any]],
-        free_text: str,
-    ) -> None:
-        self.unit_id = unit_id
-        self.department_id = department_id
-        self.week = week
-        self.entries = entries
-        self.free_text = free_text
-        self.published = False
-
-    def recompile(self, entries: list[dict[str, Any]], free_text: str) -> None:
-        """Compile again before publishing (new progress came in)."""
-        self.check_unpublished()
-        self._recompiled(entries, free_text)
-
-    @event("WeeklyReportRecompiled")
-    def _recompiled(self, entries: list[dict[str, Any]], free_text: str) -> None:
-        self.entries = entries
-        self.free_text = free_text
-
-    def check_unpublished(self) -> None:
-        """A published report is on record as published."""
-        if self.published:
-            raise RuleViolatedError(
-                "goals.report_published",
-                f"the report for {self.week} is already published",
-                field="week",
-            )
-
-    def publish(self, department_name: str) -> None:
-        """Publish to all staff; the event carries the whole report for integrations."""
-        self.check_unpublished()
-        self._published(department_name, self.entries, self.free_text)
-
-    @event("WeeklyReportPublished")
-    def _published(
-        self, department_name: str, entries: list[dict[str, Any]], free_text: str
-    ) -> None:
-        self.published = True
