@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from services.directory.managers import ManagerRelation
+
 
 class Grade(StrEnum):
     """Ordinary (quarterly) appraisal grades (平时考核等次), best first."""
@@ -68,21 +70,9 @@ class CycleStatus(StrEnum):
         }[self.value]
 
 
-class RaterRelation(StrEnum):
-    """The relation by which someone rates an appraisee (谁管理谁认定)."""
-
-    DEPARTMENT_HEAD = "DEPARTMENT_HEAD"
-    SUPERVISING_LEADER = "SUPERVISING_LEADER"
-    PRINCIPAL_LEADER = "PRINCIPAL_LEADER"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return {
-            "DEPARTMENT_HEAD": "科室负责人",
-            "SUPERVISING_LEADER": "分管领导",
-            "PRINCIPAL_LEADER": "主要负责人",
-        }[self.value]
+# The relation by which someone rates an appraisee (谁管理谁认定) is the directory's one type of
+# the manager relation; reviews keep their name for it (the GraphQL enum is `RaterRelation`).
+RaterRelation = ManagerRelation
 
 
 class IndicatorSource(StrEnum):
