@@ -13,6 +13,7 @@ term row.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -37,36 +38,10 @@ from services.directory.vocabulary import DepartmentCategory, PositionCategory
 START = date(2025, 1, 1)
 
 
-@dataclasses.dataclass(frozen=True)
-class Move:
-    person: int
-    department: int
-
-
-@dataclasses.dataclass(frozen=True)
-class AppointHead:
-    """Appoint the person head of the department they belong to on the day."""
-
-    person: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Supervise:
-    leader: int
-    departments: tuple[int, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class Principal:
-    leader: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Leave:
-    person: int
-
-
-Step = Move | AppointHead | Supervise | Principal | Leave
+# A step: what happens, to whom (an index into the leaders for "supervise" and "principal", else
+# into everyone), and to which departments ("move" takes the first).
+KINDS = ("move", "head", "supervise", "principal", "leave")
+Step = tuple[str, int, tuple[int, ...]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,15 +58,9 @@ def charts(draw: st.DrawFn) -> Chart:
     department = st.integers(0, departments - 1)
     leaders = tuple(draw(st.lists(st.none() | department, min_size=1, max_size=3)))
     staff = tuple(draw(st.lists(department, min_size=1, max_size=4)))
-    people = st.integers(0, len(leaders) + len(staff) - 1)  # leaders first, then staff
-    leader = st.integers(0, len(leaders) - 1)
-    step: st.SearchStrategy[Step] = st.one_of(
-        st.builds(Move, people, department),
-        st.builds(AppointHead, people),
-        st.builds(Supervise, leader, st.lists(department, min_size=1, max_size=2).map(tuple)),
-        st.builds(Principal, leader),
-        st.builds(Leave, people),
-    )
+    step = st.tuples(
+        st.sampled_from(KINDS), st.integers(0, 99), st.lists(department, min_size=1, max_size=2)
+    ).map(lambda t: (t[0], t[1], tuple(t[2])))
     return Chart(
         departments=departments,
         leaders=leaders,
@@ -145,27 +114,36 @@ def play(directory: Directory, chart: Chart) -> Played:
         for gap, step in chart.steps:
             day += timedelta(days=gap)
             days |= {day - timedelta(days=1), day}
-            try:
-                match step:
-                    case Move(person=p, department=d):
-                        directory.move_person(unit_id, people[p], departments[d], day)
-                    case AppointHead(person=p):
-                        unit = directory.get_unit(unit_id)
-                        current = unit.department_of(people[p], day)
-                        if current is not None:
-                            directory.appoint_department_head(unit_id, current, people[p], day)
-                    case Supervise(leader=i, departments=ds):
-                        directory.assign_supervising_leader(
-                            unit_id, leaders[i], [departments[d] for d in ds], day
-                        )
-                    case Principal(leader=i):
-                        directory.appoint_principal_leader(unit_id, leaders[i], day)
-                    case Leave(person=p):
-                        directory.remove_person(unit_id, people[p], day)
-            except DomainError:
-                pass
+            with contextlib.suppress(DomainError):
+                take(directory, unit_id, step, day, people, leaders, departments)
         days.add(day + timedelta(days=1))
     return Played(unit_id, directory.get_unit(unit_id), people, sorted(days))
+
+
+def take(
+    directory: Directory,
+    unit_id: UUID,
+    step: Step,
+    day: date,
+    people: list[UUID],
+    leaders: list[UUID],
+    departments: list[UUID],
+) -> None:
+    """Record one step on `day`."""
+    kind, n, targets = step
+    person, leader = people[n % len(people)], leaders[n % len(leaders)]
+    if kind == "move":
+        directory.move_person(unit_id, person, departments[targets[0]], day)
+    elif kind == "head":
+        current = directory.get_unit(unit_id).department_of(person, day)
+        if current is not None:
+            directory.appoint_department_head(unit_id, current, person, day)
+    elif kind == "supervise":
+        directory.assign_supervising_leader(unit_id, leader, [departments[d] for d in targets], day)
+    elif kind == "principal":
+        directory.appoint_principal_leader(unit_id, leader, day)
+    else:
+        directory.remove_person(unit_id, person, day)
 
 
 async def check_twins(scratch: Scratch, played: Played) -> None:
