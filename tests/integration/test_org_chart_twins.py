@@ -49,6 +49,7 @@ class Chart:
     departments: int
     leaders: tuple[int | None, ...]  # each unit leader's department, if any
     staff: tuple[int, ...]  # each member of staff's department
+    principal: bool  # whether leader 0 is the principal leader from the start
     steps: tuple[tuple[int, Step], ...]  # (days after the previous step, step)
 
 
@@ -65,6 +66,7 @@ def charts(draw: st.DrawFn) -> Chart:
         departments=departments,
         leaders=leaders,
         staff=staff,
+        principal=draw(st.booleans()),
         steps=tuple(draw(st.lists(st.tuples(st.integers(0, 45), step), max_size=12))),
     )
 
@@ -109,6 +111,19 @@ def play(directory: Directory, chart: Chart) -> Played:
         leaders = [add(f"领导{i}", PositionCategory.LEADER, d) for i, d in enumerate(chart.leaders)]
         staff = [add(f"科员{i}", PositionCategory.GENERAL, d) for i, d in enumerate(chart.staff)]
         people = [*leaders, *staff]
+        # From the start each department has a supervising leader and, as its head, its last
+        # member (staff, when it has any): unit leaders in departments with a head are common.
+        for d, department in enumerate(departments):
+            directory.assign_supervising_leader(
+                unit_id, leaders[d % len(leaders)], [department], START
+            )
+            members = [
+                p for p, w in zip(people, [*chart.leaders, *chart.staff], strict=True) if w == d
+            ]
+            if members:
+                directory.appoint_department_head(unit_id, department, members[-1], START)
+        if chart.principal:
+            directory.appoint_principal_leader(unit_id, leaders[0], START)
         day = START
         days = {START - timedelta(days=1), START}
         for gap, step in chart.steps:
