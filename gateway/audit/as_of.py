@@ -272,13 +272,7 @@ class TimeTravelQuery:
         instant = at or point.instant or datetime.now(CHINA)
         async with as_of_scratch(ctx.pool, DirectoryProjection, live["unit_id"], point) as scratch:
             ids = await manager_ids(scratch, person, china_date(instant))
-            wanted = [person]
-            if ids is not None:
-                wanted += [
-                    i
-                    for i in (ids.department_head, ids.supervising_leader, ids.principal_leader)
-                    if i is not None
-                ]
+            wanted = [person, *(ids.named if ids is not None else [])]
             rows = await scratch.conn.fetch(
                 f"SELECT * FROM {scratch.table('people')} WHERE id = ANY($1::uuid[])", wanted
             )

@@ -38,6 +38,7 @@ import asyncpg
 
 from gateway.audit.trail import Db, TrailEvent, log_exists, trail_event
 from gateway.log import decode_state
+from services.directory.terms import overlaps_sql
 
 PERSON_KEYS = ("person_id", "leader_id")
 DEPARTMENT_KEYS = ("department_id", "from_department_id", "to_department_id")
@@ -346,7 +347,7 @@ async def subject_of(conn: Db, schema: str, person_id: UUID, quarter: Quarter) -
     rows = await conn.fetch(
         f"SELECT DISTINCT d.id, d.name FROM {schema}.memberships m "
         f"JOIN {schema}.departments d ON d.id = m.department_id WHERE m.person_id = $1 "
-        "AND m.start_on <= $3 AND (m.end_on IS NULL OR m.end_on > $2)",
+        f"AND {overlaps_sql('m', '$2', '$3')}",
         person_id,
         quarter.start,
         quarter.end,

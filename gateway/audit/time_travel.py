@@ -25,11 +25,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from gateway.directory.queries import manager_ids as managers_rule
 from gateway.log import LogEvent
 from gateway.projections import quarantine
 from gateway.projections.runner import Projection, apply_one_by_one
 from gateway.projections.writer import ProjectionWriter
+from services.directory.managers import Managers, managers_from_row, managers_sql
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,71 +125,8 @@ async def as_of(
             await transaction.rollback()
 
 
-# The org chart of `gateway.directory.queries.managers_of`, over a given set of read tables; the
-# rule itself is its `manager_ids`.
-IN_FORCE = "start_on <= $2 AND (end_on IS NULL OR $2 < end_on)"
-LATEST = "ORDER BY start_on DESC, id DESC LIMIT 1"
-
-
-@dataclasses.dataclass(frozen=True)
-class ManagerIds:
-    """Who managed a person on a date, as ids."""
-
-    department_id: UUID | None
-    department_head: UUID | None
-    supervising_leader: UUID | None
-    principal_leader: UUID | None
-
-    @property
-    def direct_manager(self) -> UUID | None:
-        """The head for staff, the supervising leader for a head, the principal for a leader."""
-        return self.department_head or self.supervising_leader or self.principal_leader
-
-
-async def manager_ids(scratch: Scratch, person_id: UUID, on: date) -> ManagerIds | None:
-    """Who managed a person on a date, by the org chart in the scratch tables."""
-    conn, t = scratch.conn, scratch.table
-    person = await conn.fetchrow(f"SELECT * FROM {t('people')} WHERE id = $1", person_id)
-    if person is None:
-        return None
-
-    async def one(sql: str, key: UUID) -> UUID | None:
-        value: UUID | None = await conn.fetchval(sql, key, on)
-        return value
-
-    department = await one(
-        f"SELECT department_id FROM {t('memberships')} WHERE person_id = $1 AND {IN_FORCE} "
-        + LATEST,
-        person_id,
-    )
-    head = supervisor = None
-    if department is not None:
-        head = await one(
-            f"SELECT person_id FROM {t('department_heads')} WHERE department_id = $1 "
-            f"AND {IN_FORCE} {LATEST}",
-            department,
-        )
-        supervisor = await one(
-            f"SELECT leader_id FROM {t('supervisions')} WHERE department_id = $1 "
-            f"AND {IN_FORCE} {LATEST}",
-            department,
-        )
-    principal = await one(
-        f"SELECT person_id FROM {t('principal_leaders')} WHERE unit_id = $1 "
-        f"AND {IN_FORCE} {LATEST}",
-        person["unit_id"],
-    )
-    supervises = await conn.fetchval(
-        f"SELECT EXISTS (SELECT 1 FROM {t('supervisions')} WHERE leader_id = $1 AND {IN_FORCE})",
-        person_id,
-        on,
-    )
-    head, supervisor, principal = managers_rule(
-        person_id, person, department, head, supervisor, principal, bool(supervises)
-    )
-    return ManagerIds(
-        department_id=department,
-        department_head=head,
-        supervising_leader=supervisor,
-        principal_leader=principal,
-    )
+async def manager_ids(scratch: Scratch, person_id: UUID, on: date) -> Managers | None:
+    """Who managed a person on a date, by the org chart in the scratch tables (the directory's
+    rule, in its SQL twin)."""
+    row = await scratch.conn.fetchrow(managers_sql(scratch.table, "$1", "$2"), person_id, on)
+    return managers_from_row(row, on) if row is not None else None

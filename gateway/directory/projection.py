@@ -1,5 +1,6 @@
 """The org chart read model: units, departments, people and their terms, projected from the
-directory log. Terms are half-open date spans [start_on, end_on).
+directory log. Terms are half-open date spans [start_on, end_on): whether one is in force is
+`services.directory.terms`'s rule, which renders the SQL every reader of these tables uses.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from uuid import UUID
 
 from gateway.log import DIRECTORY_LOG, LogEvent, date_or_none, uuid_or_none
 from gateway.projections.writer import ProjectionWriter
+from services.directory.terms import in_force_sql
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.units (
@@ -264,9 +266,9 @@ class DirectoryProjection:
     async def _end_terms(self, w: ProjectionWriter, table: str, end: date, **keys: Any) -> None:
         where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))
         await w.execute(
-            # As the domain does: every term in force after the date ends on it.
+            # As the domain's `end_open`: every term in force on the date ends on it.
             f"UPDATE {self.schema}.{table} SET end_on = $1 "
-            f"WHERE start_on <= $1 AND (end_on IS NULL OR end_on > $1) AND {where}",
+            f"WHERE {in_force_sql(None, '$1')} AND {where}",
             end,
             *keys.values(),
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -25,7 +24,9 @@ from gateway.directory.types import (
 )
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
-from services.directory.vocabulary import PositionCategory
+from services.directory.managers import Managers as ManagersRule
+from services.directory.managers import leads, managers_by_rule
+from services.directory.terms import in_force_sql
 
 
 async def department_page(
@@ -61,52 +62,25 @@ async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
     return value
 
 
-def manager_ids(
-    person_id: UUID,
-    person_row: Any,
-    department_id: UUID | None,
-    head: UUID | None,
-    supervisor: UUID | None,
-    principal: UUID | None,
-    supervises: bool,
-) -> tuple[UUID | None, UUID | None, UUID | None]:
-    """The head, supervising leader and principal leader who manage a person, by the same rule
-    as the directory's domain: a leader (who supervises departments, or a leader outside any
-    department) has neither head nor supervising leader; nobody manages themself.
-    """
-    is_leader = supervises or (
-        department_id is None and person_row["position_category"] == PositionCategory.LEADER.value
-    )
-
-    def other(pid: UUID | None) -> UUID | None:
-        return pid if pid != person_id else None
-
-    head_id = None if is_leader else other(head)
-    supervisor_id = None if is_leader else other(supervisor)
-    return head_id, supervisor_id, other(principal)
-
-
 def managers_from(
-    on: date,
     person: Person,
     department: Department | None,
-    ids: tuple[UUID | None, UUID | None, UUID | None],
+    managers: ManagersRule,
     people: Mapping[UUID, Person | None],
 ) -> Managers:
-    """`Managers` from `manager_ids` and the people they name."""
-    head_id, supervisor_id, principal_id = ids
+    """The GraphQL `Managers` of the directory's rule, with the people it names."""
 
     def named(pid: UUID | None) -> Person | None:
         return people.get(pid) if pid is not None else None
 
     return Managers(
-        on=on,
+        on=managers.on,
         person=person,
         department=department,
-        department_head=named(head_id),
-        supervising_leader=named(supervisor_id),
-        principal_leader=named(principal_id),
-        direct_manager=named(head_id or supervisor_id or principal_id),
+        department_head=named(managers.department_head),
+        supervising_leader=named(managers.supervising_leader),
+        principal_leader=named(managers.principal_leader),
+        direct_manager=named(managers.direct_manager),
     )
 
 
@@ -128,15 +102,22 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
         supervisor = await term_holder(info, "supervisions", "leader_id", department_id, at)
     principal = await ctx.loaders.principal_on.load((person_row["unit_id"], on))
     supervises = bool(await ctx.loaders.supervises_on.load((person_id, on)))
-    ids = manager_ids(person_id, person_row, department_id, head, supervisor, principal, supervises)
+    ruled = managers_by_rule(
+        person_id,
+        on,
+        department_id=department_id,
+        head=head,
+        supervisor=supervisor,
+        principal=principal,
+        is_leader=leads(supervises, department_id, person_row["position_category"]),
+    )
     department_row = await ctx.loaders.department.load(department_id) if department_id else None
-    named = [pid for pid in ids if pid is not None]
+    named = ruled.named
     rows = await ctx.loaders.person.load_many(named)
     return managers_from(
-        on,
         Person.from_row(person_row),
         Department.from_row(department_row) if department_row else None,
-        ids,
+        ruled,
         {pid: Person.from_row(r) if r else None for pid, r in zip(named, rows, strict=True)},
     )
 
@@ -224,7 +205,7 @@ class Query:
             f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
             "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "
             f"{ctx.table('memberships')} m WHERE m.person_id = p.id AND m.department_id = $2 "
-            "AND m.start_on <= $3 AND (m.end_on IS NULL OR $3 < m.end_on))) "
+            f"AND {in_force_sql('m', '$3')})) "
             "AND ($4::text IS NULL OR strpos(p.name, $4) > 0 OR strpos(p.login, $4) > 0)"
         )
         args = (unit, department, china_date(at), name_contains)

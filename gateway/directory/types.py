@@ -14,6 +14,8 @@ from strawberry.types.nodes import SelectedField, Selection
 from gateway.graphql.plumbing import Info_, PageInfo
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
+from services.directory.managers import leads, managers_by_rule
+from services.directory.terms import in_force_sql, latest_first_sql
 from services.directory.vocabulary import (
     DepartmentCategory as DepartmentCategoryCode,
 )
@@ -26,10 +28,6 @@ from services.directory.vocabulary import (
 from services.directory.vocabulary import (
     ServiceKind as ServiceKindCode,
 )
-
-# A term [start_on, end_on) in force on the date $2, and the latest such term.
-IN_FORCE = "start_on <= $2 AND (end_on IS NULL OR $2 < end_on)"
-LATEST = "ORDER BY start_on DESC, id DESC LIMIT 1"
 
 strawberry.enum(DepartmentCategoryCode, description="科室类别: department category")
 strawberry.enum(ServiceKindCode, description="服务类别: the service a service department runs")
@@ -79,7 +77,7 @@ class Unit:
         ctx = info.context
         person_id = await ctx.pool.fetchval(
             f"SELECT person_id FROM {ctx.table('principal_leaders')} WHERE unit_id = $1 "
-            f"AND {IN_FORCE} {LATEST}",
+            f"AND {in_force_sql(None, '$2')} ORDER BY {latest_first_sql()} LIMIT 1",
             UUID(self.id),
             china_date(at),
         )
@@ -131,8 +129,8 @@ class Department:
         ctx = info.context
         rows = await ctx.pool.fetch(
             f"SELECT p.* FROM {ctx.table('memberships')} m JOIN {ctx.table('people')} p "
-            "ON p.id = m.person_id WHERE m.department_id = $1 AND m.start_on <= $2 "
-            "AND (m.end_on IS NULL OR $2 < m.end_on) ORDER BY p.name, p.id",
+            f"ON p.id = m.person_id WHERE m.department_id = $1 AND {in_force_sql('m', '$2')} "
+            "ORDER BY p.name, p.id",
             UUID(self.id),
             on := china_date(at),
         )
@@ -151,7 +149,7 @@ class Department:
     ) -> None:
         # Every member shares the department's head, supervising leader and principal leader:
         # their managers are worked out together, not by a round of loaders per member.
-        from gateway.directory.queries import manager_ids, managers_from
+        from gateway.directory.queries import managers_from
 
         loaders = info.context.loaders
         info.context.ensure_unit(UUID(self.unit_id))
@@ -161,13 +159,19 @@ class Department:
         principal = await loaders.principal_on.load((UUID(self.unit_id), on))
         supervising = await loaders.supervises_on.load_many([(r["id"], on) for r in rows])
         department_row = await loaders.department.load(department)
-        ids = {
-            r["id"]: manager_ids(
-                r["id"], r, department, head, supervisor, principal, bool(supervises)
+        ruled = {
+            r["id"]: managers_by_rule(
+                r["id"],
+                on,
+                department_id=department,
+                head=head,
+                supervisor=supervisor,
+                principal=principal,
+                is_leader=leads(bool(supervises), department, r["position_category"]),
             )
             for r, supervises in zip(rows, supervising, strict=True)
         }
-        named = list({pid for trio in ids.values() for pid in trio if pid is not None})
+        named = list({pid for m in ruled.values() for pid in m.named})
         found = {
             pid: Person.from_row(r) if r else None
             for pid, r in zip(named, await loaders.person.load_many(named), strict=True)
@@ -176,7 +180,7 @@ class Department:
         for person, r in zip(people, rows, strict=True):
             person.managers_on = (
                 on,
-                managers_from(on, person, department_node, ids[r["id"]], found),
+                managers_from(person, department_node, ruled[r["id"]], found),
             )
 
 

@@ -9,7 +9,6 @@ from uuid import UUID
 import strawberry
 
 from gateway.audit.access import AccessedRecord
-from gateway.directory.queries import managers_of
 from gateway.goals.types import (
     GoalSet,
     GoalSetConnection,
@@ -22,15 +21,11 @@ from gateway.goals.types import (
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
 from kernel.roles import Role
+from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
 
 AWAITING_DECISION = (GoalSetStatusCode.SUBMITTED.value, GoalSetStatusCode.REVISION_PROPOSED.value)
-
-
-def _in_force(alias: str, on: str) -> str:
-    """A term of `alias` in force on the date parameter `on`."""
-    return f"{alias}.start_on <= {on} AND ({alias}.end_on IS NULL OR {on} < {alias}.end_on)"
 
 
 @strawberry.type
@@ -104,20 +99,11 @@ class GoalsQuery:
         unit_id = ctx.actor.tenant_id
         if unit_id is None:
             return []
-        # Narrow to the people the caller heads, supervises or leads now; the decision itself is
-        # the directory's rule, applied by managers_of exactly as the queries answer it.
+        # Only the direct manager now decides (谁管理谁认定): the directory's rule, in its SQL twin.
         rows = await ctx.pool.fetch(
-            f"SELECT g.* FROM {ctx.table('goal_sets')} g WHERE g.unit_id = $1 "
-            "AND g.status = ANY($4::text[]) AND ("
-            f"EXISTS (SELECT 1 FROM {ctx.table('principal_leaders')} l WHERE l.unit_id = $1 "
-            f"AND l.person_id = $2 AND {_in_force('l', '$3')}) "
-            f"OR EXISTS (SELECT 1 FROM {ctx.table('memberships')} m "
-            f"LEFT JOIN {ctx.table('department_heads')} h ON h.department_id = m.department_id "
-            f"AND h.person_id = $2 AND {_in_force('h', '$3')} "
-            f"LEFT JOIN {ctx.table('supervisions')} s ON s.department_id = m.department_id "
-            f"AND s.leader_id = $2 AND {_in_force('s', '$3')} "
-            f"WHERE m.person_id = g.person_id AND {_in_force('m', '$3')} "
-            "AND (h.id IS NOT NULL OR s.id IS NOT NULL))) "
+            f"SELECT g.* FROM {ctx.table('goal_sets')} g "
+            f"CROSS JOIN LATERAL ({managers_sql(ctx.table, 'g.person_id', '$3')}) r "
+            "WHERE g.unit_id = $1 AND g.status = ANY($4::text[]) AND r.direct_manager = $2 "
             "ORDER BY g.updated_at, g.id",
             unit_id,
             ctx.actor.person_id,
@@ -126,13 +112,8 @@ class GoalsQuery:
         )
         queue = []
         for row in rows:
-            managers = await managers_of(info, row["person_id"], None)
-            manager = managers.direct_manager
-            if manager is not None and UUID(manager.id) == ctx.actor.person_id:
-                ctx.viewed(
-                    row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "myApprovalQueue"
-                )
-                queue.append(GoalSet.from_row(row))
+            ctx.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "myApprovalQueue")
+            queue.append(GoalSet.from_row(row))
         return queue
 
     @strawberry.field(description="A person's goal sets over the years, oldest period first")

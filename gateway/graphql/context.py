@@ -20,6 +20,7 @@ from gateway.freshness import Freshness
 from kernel.context import Actor
 from kernel.roles import Role
 from kernel.settings import Settings
+from services.directory.terms import in_force_sql, latest_first_sql
 
 
 def forbidden(
@@ -205,8 +206,8 @@ def _in_force(
         for on in {d for _, d in keys}:
             rows = await pool.fetch(
                 f"SELECT DISTINCT ON ({key}) {key} AS key, {value} AS value FROM {table} "
-                f"WHERE {key} = ANY($1::uuid[]) AND start_on <= $2 "
-                f"AND (end_on IS NULL OR $2 < end_on) ORDER BY {key}, start_on DESC, id DESC",
+                f"WHERE {key} = ANY($1::uuid[]) AND {in_force_sql(None, '$2')} "
+                f"ORDER BY {key}, {latest_first_sql()}",
                 list({i for i, d in keys if d == on}),
                 on,
             )

@@ -17,12 +17,12 @@ from uuid import UUID
 
 import asyncpg
 
-from gateway.directory.types import IN_FORCE
 from gateway.graphql.context import forbidden
 from gateway.graphql.plumbing import Info_
 from gateway.reviews.types import View
 from kernel.calendar import china_date
 from kernel.roles import Role
+from services.directory.managers import managed_by_sql
 from services.reviews.scoring import out_of_line
 from services.reviews.vocabulary import CycleStatus, Grade
 
@@ -30,17 +30,7 @@ from services.reviews.vocabulary import CycleStatus, Grade
 async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:
     """The people a department head or supervising leader manages today."""
     ctx = info.context
-    rows = await ctx.pool.fetch(
-        f"SELECT DISTINCT m.person_id FROM {ctx.table('memberships')} m "
-        "WHERE m.start_on <= $2 AND (m.end_on IS NULL OR $2 < m.end_on) "
-        "AND m.person_id <> $1 AND m.department_id IN ("
-        f"SELECT department_id FROM {ctx.table('department_heads')} "
-        f"WHERE person_id = $1 AND {IN_FORCE} "
-        f"UNION SELECT department_id FROM {ctx.table('supervisions')} "
-        f"WHERE leader_id = $1 AND {IN_FORCE})",
-        actor_id,
-        china_date(),
-    )
+    rows = await ctx.pool.fetch(managed_by_sql(ctx.table, "$1", "$2"), actor_id, china_date())
     return {r["person_id"] for r in rows}
 
 

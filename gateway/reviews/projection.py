@@ -18,10 +18,10 @@ import asyncpg
 
 from gateway.log import REVIEWS_LOG, LogEvent, as_json, date_or_none, uuid_or_none
 from gateway.projections.writer import ProjectionWriter
+from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory
 from services.reviews.scheme import CycleConfig
 from services.reviews.scoring import composite
-from services.reviews.vocabulary import RaterRelation
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS {schema}.review_cycles (
@@ -366,14 +366,14 @@ class ReviewsProjection:
             "opinion": d["opinion"],
             "at": e.timestamp.isoformat(),
         }
-        required = tuple(RaterRelation(r) for r in d["required"])
+        required = tuple(ManagerRelation(r) for r in d["required"])
         config = CycleConfig.from_dict(_loads(row["config"]))
         result = composite(
             config,
             PositionCategory(row["position_category"]),
             required,
             {
-                RaterRelation(r): {c: Decimal(s) for c, s in v["scores"].items()}
+                ManagerRelation(r): {c: Decimal(s) for c, s in v["scores"].items()}
                 for r, v in ratings.items()
             },
             row["feedback_score"],

@@ -21,6 +21,7 @@ from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
 from gateway.graphql.plumbing import Info_, PageInfo
+from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.reviews.scheme import CycleConfig
 from services.reviews.scheme import FeedbackFormula as FormulaParameters
@@ -28,7 +29,6 @@ from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
 from services.reviews.vocabulary import IndicatorSource as IndicatorSourceCode
 from services.reviews.vocabulary import ObjectionStatus as ObjectionStatusCode
-from services.reviews.vocabulary import RaterRelation as RaterRelationCode
 from services.reviews.vocabulary import Rounding as RoundingCode
 from services.reviews.vocabulary import SanctionKind as SanctionKindCode
 
@@ -36,7 +36,9 @@ strawberry.enum(
     GradeCode, description="平时考核等次: 好 GOOD, 较好 FAIRLY_GOOD, 一般 AVERAGE, 较差 POOR"
 )
 strawberry.enum(CycleStatusCode, description="Where a quarter's cycle stands")
-strawberry.enum(RaterRelationCode, description="How a rater manages the appraisee")
+strawberry.enum(
+    ManagerRelation, name="RaterRelation", description="How a rater manages the appraisee"
+)
 strawberry.enum(IndicatorSourceCode, description="Where an indicator's score comes from")
 strawberry.enum(RoundingCode, description="How the quota percentage becomes a number of people")
 strawberry.enum(ObjectionStatusCode, description="Where an objection (异议) stands")
@@ -104,7 +106,7 @@ class GradeBand:
 
 @strawberry.type(description="A rater relation's weight in the composite")
 class RaterWeight:
-    relation: RaterRelationCode
+    relation: ManagerRelation
     relation_label: str
     weight: Decimal
 
@@ -221,7 +223,7 @@ class IndicatorScore:
 
 @strawberry.type(description="A rating (领导评鉴) by someone who manages the appraisee")
 class Rating:
-    relation: RaterRelationCode
+    relation: ManagerRelation
     relation_label: str
     rater_id: strawberry.ID
     scores: list[IndicatorScore]
@@ -252,7 +254,7 @@ class Derivation:
     lines: list[DerivationLine]
     rater_weights: list[RaterWeight]
     score: Decimal | None
-    missing: list[RaterRelationCode] = strawberry.field(description="Ratings still awaited")
+    missing: list[ManagerRelation] = strawberry.field(description="Ratings still awaited")
     rule: str = strawberry.field(description="The rule in words")
 
     @classmethod
@@ -269,8 +271,8 @@ class Derivation:
                     source_label=IndicatorSourceCode(line["source"]).label,
                     rater_scores=[
                         RaterWeight(
-                            relation=RaterRelationCode(r),
-                            relation_label=RaterRelationCode(r).label,
+                            relation=ManagerRelation(r),
+                            relation_label=ManagerRelation(r).label,
                             weight=Decimal(s),
                         )
                         for r, s in line["scores"].items()
@@ -284,14 +286,14 @@ class Derivation:
             ],
             rater_weights=[
                 RaterWeight(
-                    relation=RaterRelationCode(r),
-                    relation_label=RaterRelationCode(r).label,
+                    relation=ManagerRelation(r),
+                    relation_label=ManagerRelation(r).label,
                     weight=Decimal(w),
                 )
                 for r, w in d["rater_weights"].items()
             ],
             score=Decimal(d["score"]) if d.get("score") is not None else None,
-            missing=[RaterRelationCode(m) for m in d.get("missing", [])],
+            missing=[ManagerRelation(m) for m in d.get("missing", [])],
             rule="each indicator's score is the raters' scores weighted by their relation's "
             "weight (or the feedback formula's score); the composite is the sum of weight x "
             "score / 100, rounded half up to 2 places once, at the end",
@@ -338,7 +340,7 @@ class Shortcoming:
 @strawberry.type(description="The feedback talk (谈心谈话) after confirmation")
 class Talk:
     leader_id: strawberry.ID
-    relation: RaterRelationCode
+    relation: ManagerRelation
     grade: GradeCode
     grade_label: str
     held_on: date
@@ -357,7 +359,7 @@ class Talk:
 
 
 # What a missing rating is called, by relation (the progress view names it per participant).
-_RATING_BY = {r.value: f"rating by {r.value} ({r.label})" for r in RaterRelationCode}
+_RATING_BY = {r.value: f"rating by {r.value} ({r.label})" for r in ManagerRelation}
 
 
 def missing_of(
@@ -398,7 +400,7 @@ class Appraisal:
     position_category: PositionCategoryCode
     position_category_label: str
     summary: Summary | None
-    required_raters: list[RaterRelationCode] | None = strawberry.field(
+    required_raters: list[ManagerRelation] | None = strawberry.field(
         description="Whose ratings the composite waits for"
     )
     ratings: list[Rating] | None
@@ -475,11 +477,11 @@ class Appraisal:
             )
             if sees_summary and summary
             else None,
-            required_raters=[RaterRelationCode(r) for r in row["required"]] if full else None,
+            required_raters=[ManagerRelation(r) for r in row["required"]] if full else None,
             ratings=[
                 Rating(
-                    relation=RaterRelationCode(r),
-                    relation_label=RaterRelationCode(r).label,
+                    relation=ManagerRelation(r),
+                    relation_label=ManagerRelation(r).label,
                     rater_id=strawberry.ID(v["rater_id"]),
                     scores=[
                         IndicatorScore(code=c, score=Decimal(s)) for c, s in v["scores"].items()
@@ -504,7 +506,7 @@ class Appraisal:
             out_of_line_with=_id(out_of_line_with) if full else None,
             talk=Talk(
                 leader_id=strawberry.ID(talk["leader_id"]),
-                relation=RaterRelationCode(talk["relation"]),
+                relation=ManagerRelation(talk["relation"]),
                 grade=GradeCode(talk["grade"]),
                 grade_label=GradeCode(talk["grade"]).label,
                 held_on=date.fromisoformat(talk["held_on"]),

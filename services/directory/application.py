@@ -14,7 +14,8 @@ from eventsourcing.application import AggregateNotFoundError
 from kernel.errors import ConflictError, NotFoundError, stale_version
 from kernel.roles import Role
 from kernel.store import Committed, ServiceApplication
-from services.directory.domain import PLATFORM_ID, Managers, Platform, Unit, unit_id_for
+from services.directory.domain import PLATFORM_ID, Platform, Unit, unit_id_for
+from services.directory.managers import Managers
 from services.directory.vocabulary import (
     DepartmentCategory,
     OfficeRole,

@@ -14,7 +14,8 @@ from uuid import UUID
 
 from kernel.roles import Role
 from services.directory.application import Directory
-from services.directory.domain import Managers, Unit
+from services.directory.domain import Unit
+from services.directory.managers import Managers
 
 T = TypeVar("T")
 

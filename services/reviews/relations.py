@@ -7,11 +7,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from kernel.errors import NotPermittedError
-from services.directory.domain import Managers
-from services.reviews.vocabulary import RaterRelation
+from services.directory.managers import ManagerRelation, Managers
 
 
-def required_raters(managers: Managers) -> tuple[RaterRelation, ...]:
+def required_raters(managers: Managers) -> tuple[ManagerRelation, ...]:
     """The relations whose ratings a person's composite needs: the department head and the
     supervising leader where the person has them; the principal leader for the unit's deputy
     leaders, who have neither. A leader who heads a department they also supervise rates its
@@ -19,11 +18,11 @@ def required_raters(managers: Managers) -> tuple[RaterRelation, ...]:
     """
     relations = []
     if managers.department_head is not None:
-        relations.append(RaterRelation.DEPARTMENT_HEAD)
+        relations.append(ManagerRelation.DEPARTMENT_HEAD)
     if managers.supervising_leader not in (None, managers.department_head):
-        relations.append(RaterRelation.SUPERVISING_LEADER)
+        relations.append(ManagerRelation.SUPERVISING_LEADER)
     if not relations and managers.principal_leader is not None:
-        relations.append(RaterRelation.PRINCIPAL_LEADER)
+        relations.append(ManagerRelation.PRINCIPAL_LEADER)
     return tuple(relations)
 
 
@@ -31,7 +30,7 @@ def _wanted(managers: Managers) -> str:
     return " or ".join(r.value for r in required_raters(managers)) or "DEPARTMENT_HEAD"
 
 
-def rater_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
+def rater_relation(actor_id: UUID, managers: Managers) -> ManagerRelation:
     """The relation by which `actor_id` rates the person on that day; refused, naming the
     missing relation, for the person themself and for anyone who does not manage them.
     """
@@ -42,12 +41,7 @@ def rater_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
             missing_relation=_wanted(managers),
         )
     for relation in required_raters(managers):
-        holder = {
-            RaterRelation.DEPARTMENT_HEAD: managers.department_head,
-            RaterRelation.SUPERVISING_LEADER: managers.supervising_leader,
-            RaterRelation.PRINCIPAL_LEADER: managers.principal_leader,
-        }[relation]
-        if holder == actor_id:
+        if managers.holder(relation) == actor_id:
             return relation
     raise NotPermittedError(
         "reviews.whoever_manages_rates",
@@ -57,20 +51,20 @@ def rater_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
     )
 
 
-def talk_relation(actor_id: UUID, managers: Managers) -> RaterRelation:
+def talk_relation(actor_id: UUID, managers: Managers) -> ManagerRelation:
     """The supervising leader holds the feedback talk (谈心谈话); for the unit's deputy leaders,
     who have no supervising leader, the principal leader does.
     """
     if managers.supervising_leader is not None:
         if actor_id == managers.supervising_leader:
-            return RaterRelation.SUPERVISING_LEADER
-        wanted = RaterRelation.SUPERVISING_LEADER
+            return ManagerRelation.SUPERVISING_LEADER
+        wanted = ManagerRelation.SUPERVISING_LEADER
     elif managers.department_head is None and managers.principal_leader is not None:
         if actor_id == managers.principal_leader:
-            return RaterRelation.PRINCIPAL_LEADER
-        wanted = RaterRelation.PRINCIPAL_LEADER
+            return ManagerRelation.PRINCIPAL_LEADER
+        wanted = ManagerRelation.PRINCIPAL_LEADER
     else:
-        wanted = RaterRelation.SUPERVISING_LEADER
+        wanted = ManagerRelation.SUPERVISING_LEADER
     raise NotPermittedError(
         "reviews.supervising_leader_talks",
         f"the feedback talk is held by the person's supervising leader (分管领导) on "

@@ -13,8 +13,9 @@ from typing import Any
 
 from kernel.errors import RuleViolatedError
 from kernel.text import is_visible
+from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory
-from services.reviews.vocabulary import Grade, IndicatorSource, RaterRelation, Rounding
+from services.reviews.vocabulary import Grade, IndicatorSource, Rounding
 
 HUNDRED = Decimal(100)
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
@@ -158,8 +159,8 @@ DEFAULT_BANDS = (
     (Grade.POOR, Decimal(0)),
 )
 DEFAULT_RATER_WEIGHTS = {
-    RaterRelation.DEPARTMENT_HEAD: Decimal(50),
-    RaterRelation.SUPERVISING_LEADER: Decimal(50),
+    ManagerRelation.DEPARTMENT_HEAD: Decimal(50),
+    ManagerRelation.SUPERVISING_LEADER: Decimal(50),
 }
 
 
@@ -172,7 +173,7 @@ class CycleConfig:
         default_factory=lambda: dict(DEFAULT_INDIVIDUAL)
     )
     bands: tuple[tuple[Grade, Decimal], ...] = DEFAULT_BANDS
-    rater_weights: dict[RaterRelation, Decimal] = dataclasses.field(
+    rater_weights: dict[ManagerRelation, Decimal] = dataclasses.field(
         default_factory=lambda: dict(DEFAULT_RATER_WEIGHTS)
     )
     quota_percent: Decimal = Decimal(40)
@@ -202,7 +203,7 @@ class CycleConfig:
         mode = ROUND_FLOOR if self.quota_rounding is Rounding.FLOOR else ROUND_HALF_UP
         return int(exact.to_integral_value(rounding=mode))
 
-    def rater_weight(self, relation: RaterRelation) -> Decimal:
+    def rater_weight(self, relation: ManagerRelation) -> Decimal:
         """A rater's weight; the principal leader rates alone (the unit's deputies), so any
         positive weight will do for them.
         """
@@ -273,7 +274,7 @@ class CycleConfig:
             weights = {}
             for key, value in d["rater_weights"].items():
                 try:
-                    relation = RaterRelation(key)
+                    relation = ManagerRelation(key)
                 except ValueError:
                     raise RuleViolatedError(
                         "reviews.rater_relation",

@@ -10,9 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
+from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory
 from services.reviews.scheme import HUNDRED, CycleConfig, FeedbackFormula
-from services.reviews.vocabulary import Grade, IndicatorSource, RaterRelation
+from services.reviews.vocabulary import Grade, IndicatorSource
 
 CENT = Decimal("0.01")
 
@@ -118,7 +119,7 @@ class IndicatorLine:
     name: str
     weight: Decimal
     source: IndicatorSource
-    scores: dict[RaterRelation, Decimal]  # rated: each rater's score
+    scores: dict[ManagerRelation, Decimal]  # rated: each rater's score
     score: Decimal | None  # the indicator's score (raters' weighted mean, or the formula's)
     contribution: Decimal | None  # weight x score / 100
 
@@ -140,9 +141,9 @@ class Composite:
     """A composite score (综合得分) with each step of its derivation."""
 
     lines: tuple[IndicatorLine, ...]
-    rater_weights: dict[RaterRelation, Decimal]
+    rater_weights: dict[ManagerRelation, Decimal]
     score: Decimal | None  # None while a required rating is missing
-    missing: tuple[RaterRelation, ...]
+    missing: tuple[ManagerRelation, ...]
 
     def as_dict(self) -> dict[str, Any]:
         """The recorded form."""
@@ -157,8 +158,8 @@ class Composite:
 def composite(
     config: CycleConfig,
     category: PositionCategory,
-    required: tuple[RaterRelation, ...],
-    ratings: Mapping[RaterRelation, Mapping[str, Decimal]],
+    required: tuple[ManagerRelation, ...],
+    ratings: Mapping[ManagerRelation, Mapping[str, Decimal]],
     feedback: Decimal | None,
 ) -> Composite:
     """The composite score: for each indicator, its score (the required raters' scores weighted by
@@ -172,7 +173,7 @@ def composite(
     lines = []
     exact: list[Decimal] = []
     for indicator in config.indicators_for(category):
-        scores: dict[RaterRelation, Decimal] = {}
+        scores: dict[ManagerRelation, Decimal] = {}
         score: Decimal | None = None
         if indicator.source is IndicatorSource.FEEDBACK:
             score = feedback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kernel.labels import Labelled
+from services.directory.managers import ManagerRelation
 
 
 class Grade(Labelled):
@@ -42,12 +43,9 @@ class CycleStatus(Labelled):
     CONFIRMED = "CONFIRMED", "已确认"
 
 
-class RaterRelation(Labelled):
-    """The relation by which someone rates an appraisee (谁管理谁认定)."""
-
-    DEPARTMENT_HEAD = "DEPARTMENT_HEAD", "科室负责人"
-    SUPERVISING_LEADER = "SUPERVISING_LEADER", "分管领导"
-    PRINCIPAL_LEADER = "PRINCIPAL_LEADER", "主要负责人"
+# The relation by which someone rates an appraisee (谁管理谁认定) is the directory's one type of
+# the manager relation; reviews keep their name for it (the GraphQL enum is `RaterRelation`).
+RaterRelation = ManagerRelation
 
 
 class IndicatorSource(Labelled):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kernel.context import CommandContext, acting
 from kernel.errors import DomainError, NotPermittedError, RuleViolatedError
 from kernel.roles import Role
-from services.directory.domain import Managers
+from services.directory.managers import Managers
 from services.goals.domain import GoalSet, MonthlySummary, WeeklyReport, check_items, with_ids
 from services.goals.vocabulary import ItemStatus, Period
 

@@ -101,3 +101,12 @@ class TestEveryCode:
             and "label" in vars(obj)
         ]
         assert copies == []
+
+
+def test_a_manager_relation_reads_as_the_role_of_the_same_name() -> None:
+    from kernel.roles import Role
+    from services.directory.managers import ManagerRelation
+
+    for relation in ManagerRelation:
+        assert relation.role is Role(relation.value)
+        assert relation.label == relation.role.label

@@ -19,7 +19,8 @@ from kernel.aggregate import KaoheAggregate
 from kernel.context import CommandContext, EventMeta, acting
 from kernel.errors import DomainError, NotFoundError, NotPermittedError, RuleViolatedError
 from kernel.roles import Role
-from services.directory.domain import Managers, Unit
+from services.directory.domain import Unit
+from services.directory.managers import Managers
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
 from services.reviews.domain import (
     Appraisal,

@@ -13,7 +13,8 @@ import pytest
 from kernel.context import CommandContext
 from kernel.roles import Role
 from services.directory.application import Directory
-from services.directory.domain import Managers, Unit
+from services.directory.domain import Unit
+from services.directory.managers import Managers
 from services.directory.vocabulary import (
     DepartmentCategory,
     OfficeRole,

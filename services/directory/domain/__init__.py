@@ -10,7 +10,9 @@ process.
 
 from kernel.aggregate import keep_topics
 from services.directory.domain.platform import PLATFORM_ID, Platform, PlatformAuditor
-from services.directory.domain.unit import ORG_CHART_ROLES, Managers, Term, Unit, unit_id_for
+from services.directory.domain.unit import ORG_CHART_ROLES, Unit, unit_id_for
+from services.directory.managers import Managers
+from services.directory.terms import Term
 
 keep_topics(__name__, Unit, Platform)
 

@@ -13,7 +13,8 @@ from eventsourcing.domain import event
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
-from services.directory.domain.unit import Term, Unit, _end_open, active_holder
+from services.directory.domain.unit import Unit
+from services.directory.terms import Term, active_holder, end_open
 
 PLATFORM_ID = uuid5(NAMESPACE_URL, "https://kaohe.invalid/platform")
 
@@ -119,4 +120,4 @@ class Platform(KaoheAggregate):
 
     @event("PlatformAuditorRevoked")
     def _auditor_revoked(self, person_id: UUID, effective_on: date) -> None:
-        _end_open(self.auditors[person_id].terms, effective_on)
+        end_open(self.auditors[person_id].terms, effective_on)

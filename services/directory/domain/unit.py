@@ -2,7 +2,9 @@
 
 One `Unit` aggregate per unit (tenant): every rule about who belongs where and who manages whom
 is decided against one consistent history. Changes take effect on a calendar date (China time);
-terms are half-open date spans [start, end).
+terms are half-open date spans [start, end). The rules the aggregate applies to its history live
+beside their SQL twins: a term in force in `services.directory.terms`, who manages whom in
+`services.directory.managers`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from eventsourcing.domain import event
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, RuleViolatedError
 from kernel.roles import Role
+from services.directory.managers import Managers, leads, managers_by_rule
+from services.directory.terms import Term, active_holder, end_open, in_force
 from services.directory.vocabulary import (
     DepartmentCategory,
     OfficeRole,
@@ -44,19 +48,6 @@ def unit_id_for(code: str) -> UUID:
 
 
 @dataclasses.dataclass
-class Term:
-    """Someone (or some department) holding a place from `start` until `end` (exclusive)."""
-
-    holder: UUID
-    start: date
-    end: date | None = None
-
-    def covers(self, on: date) -> bool:
-        """Whether the term is in force on `on`."""
-        return self.start <= on and (self.end is None or on < self.end)
-
-
-@dataclasses.dataclass
 class Department:
     """A department (科室) of the unit."""
 
@@ -80,55 +71,7 @@ class Person:
 
     def active_on(self, on: date) -> bool:
         """Whether the person belongs to the unit on `on`."""
-        return self.joined_on <= on and (self.left_on is None or on < self.left_on)
-
-
-@dataclasses.dataclass(frozen=True)
-class Managers:
-    """Who manages a person on a date: "whoever manages, rates" (谁管理谁认定)."""
-
-    person_id: UUID
-    on: date
-    department_id: UUID | None
-    department_head: UUID | None
-    supervising_leader: UUID | None
-    principal_leader: UUID | None
-
-    @property
-    def direct_manager(self) -> UUID | None:
-        """Department head for staff, supervising leader for a head, principal for a leader."""
-        return self.department_head or self.supervising_leader or self.principal_leader
-
-    def role_of(self, someone: UUID) -> Role:
-        """The role `someone` acts in toward the person: their relation on that date, or
-        APPRAISEE when they manage them not at all (the rule refusing them names the relation).
-        """
-        if someone == self.department_head:
-            return Role.DEPARTMENT_HEAD
-        if someone == self.supervising_leader:
-            return Role.SUPERVISING_LEADER
-        if someone == self.principal_leader:
-            return Role.PRINCIPAL_LEADER
-        return Role.APPRAISEE
-
-    def manages(self, someone: UUID) -> bool:
-        """Whether `someone` is among the person's managers on that date."""
-        return someone != self.person_id and someone in (
-            self.department_head,
-            self.supervising_leader,
-        )
-
-
-def active_holder(terms: list[Term], on: date) -> UUID | None:
-    """The holder of the term in force on `on`, if any."""
-    return next((t.holder for t in reversed(terms) if t.covers(on)), None)
-
-
-def _end_open(terms: list[Term], on: date) -> None:
-    """End on `on` every term still in force after it."""
-    for term in terms:
-        if term.start <= on and (term.end is None or term.end > on):
-            term.end = on
+        return in_force(self.joined_on, self.left_on, on)
 
 
 class Unit(KaoheAggregate):
@@ -200,29 +143,25 @@ class Unit(KaoheAggregate):
         return any(self.supervisor_of(d, on) == person_id for d in self.departments)
 
     def managers_of(self, person_id: UUID, on: date) -> Managers:
-        """Who manages the person on `on`. Nobody manages themself."""
-        self.person(person_id)
+        """Who manages the person on `on` (the rule: `services.directory.managers`)."""
+        person = self.person(person_id)
         department_id = self.department_of(person_id, on)
         head = supervisor = None
         if department_id is not None:
             head = self.head_of(department_id, on)
             supervisor = self.supervisor_of(department_id, on)
-        principal = self.principal_on(on)
-
-        def other(pid: UUID | None) -> UUID | None:
-            return pid if pid != person_id else None
-
-        is_leader = self.supervises_anything(person_id, on) or (
-            department_id is None
-            and self.people[person_id].position_category is PositionCategory.LEADER
-        )
-        return Managers(
-            person_id=person_id,
-            on=on,
+        return managers_by_rule(
+            person_id,
+            on,
             department_id=department_id,
-            department_head=other(head) if not is_leader else None,
-            supervising_leader=other(supervisor) if not is_leader else None,
-            principal_leader=other(principal),
+            head=head,
+            supervisor=supervisor,
+            principal=self.principal_on(on),
+            is_leader=leads(
+                self.supervises_anything(person_id, on),
+                department_id,
+                person.position_category.value,
+            ),
         )
 
     def roles_of(self, person_id: UUID, on: date) -> list[Role]:
@@ -460,11 +399,11 @@ class Unit(KaoheAggregate):
         to_department_id: UUID,
         effective_on: date,
     ) -> None:
-        _end_open(self.memberships[person_id], effective_on)
+        end_open(self.memberships[person_id], effective_on)
         self.memberships[person_id].append(Term(to_department_id, effective_on))
         if from_department_id is not None:
             heads = self.heads.get(from_department_id, [])
-            _end_open([t for t in heads if t.holder == person_id], effective_on)
+            end_open([t for t in heads if t.holder == person_id], effective_on)
 
     def remove_person(self, person_id: UUID, effective_on: date) -> None:
         """A person leaves the unit on `effective_on`; every term they hold ends then."""
@@ -478,7 +417,7 @@ class Unit(KaoheAggregate):
     @event("PersonLeft")
     def _person_left(self, person_id: UUID, effective_on: date) -> None:
         self.people[person_id].left_on = effective_on
-        _end_open(self.memberships[person_id], effective_on)
+        end_open(self.memberships[person_id], effective_on)
         every_term = [
             *self.heads.values(),
             *self.supervisors.values(),
@@ -486,7 +425,7 @@ class Unit(KaoheAggregate):
             *(h for holders in self.office_roles.values() for h in holders.values()),
         ]
         for terms in every_term:
-            _end_open([t for t in terms if t.holder == person_id], effective_on)
+            end_open([t for t in terms if t.holder == person_id], effective_on)
 
     def appoint_department_head(
         self, department_id: UUID, person_id: UUID, effective_on: date
@@ -515,7 +454,7 @@ class Unit(KaoheAggregate):
         ends_on: date | None = None,
     ) -> None:
         terms = self.heads.setdefault(department_id, [])
-        _end_open(terms, effective_on)
+        end_open(terms, effective_on)
         terms.append(Term(person_id, effective_on, ends_on))
 
     def assign_supervising_leader(
@@ -555,7 +494,7 @@ class Unit(KaoheAggregate):
     ) -> None:
         for department_id in department_ids:
             terms = self.supervisors.setdefault(department_id, [])
-            _end_open(terms, effective_on)
+            end_open(terms, effective_on)
             terms.append(Term(leader_id, effective_on, ends_on))
 
     def appoint_principal_leader(self, person_id: UUID, effective_on: date) -> None:
@@ -570,7 +509,7 @@ class Unit(KaoheAggregate):
     def _principal_leader_appointed(
         self, person_id: UUID, effective_on: date, ends_on: date | None = None
     ) -> None:
-        _end_open(self.principals, effective_on)
+        end_open(self.principals, effective_on)
         self.principals.append(Term(person_id, effective_on, ends_on))
 
     def grant_office_role(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
@@ -610,4 +549,4 @@ class Unit(KaoheAggregate):
 
     @event("OfficeRoleRevoked")
     def _office_role_revoked(self, person_id: UUID, role: OfficeRole, effective_on: date) -> None:
-        _end_open(self.office_roles[OfficeRole(role)][person_id], effective_on)
+        end_open(self.office_roles[OfficeRole(role)][person_id], effective_on)

@@ -13,7 +13,7 @@ from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
-from services.directory.domain import Managers
+from services.directory.managers import ManagerRelation, Managers
 from services.goals.domain.shared import NAMESPACE, check_owner, check_reason
 from services.goals.vocabulary import (
     GoalSetStatus,
@@ -23,9 +23,10 @@ from services.goals.vocabulary import (
 )
 
 
-def manager_relation(actor_id: UUID, managers: Managers) -> str:
+def manager_relation(actor_id: UUID, managers: Managers) -> ManagerRelation:
     """The relation by which `actor_id` decides on the person's goals: their direct manager at
-    that instant (谁管理谁认定). Refused, naming the missing relation, for anyone else.
+    that instant (谁管理谁认定, DOMAIN.md "The quarterly cycle", step 1; the direct manager is
+    `services.directory.managers`'s). Refused, naming the missing relation, for anyone else.
     """
     if actor_id == managers.person_id:
         raise NotPermittedError(
@@ -40,11 +41,9 @@ def manager_relation(actor_id: UUID, managers: Managers) -> str:
             "goals (the department head for staff, the supervising leader for a head)",
             missing_relation="DIRECT_MANAGER",
         )
-    if actor_id == managers.department_head:
-        return "DEPARTMENT_HEAD"
-    if actor_id == managers.supervising_leader:
-        return "SUPERVISING_LEADER"
-    return "PRINCIPAL_LEADER"
+    relation = managers.relation_of(actor_id)
+    assert relation is not None  # the direct manager is one of the person's managers
+    return relation
 
 
 # -- goal items ------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ class ApprovedVersion:
     number: int
     items: tuple[GoalItem, ...]
     approved_by: UUID
-    relation: str
+    relation: ManagerRelation
     comment: str | None
 
 
@@ -276,7 +275,7 @@ class GoalSet(KaoheAggregate):
 
     def _manager_step(
         self, actor_id: UUID, managers: Managers, today: date, allowed: GoalSetStatus
-    ) -> str:
+    ) -> ManagerRelation:
         self.check_open(self.period_of, today)
         self.check_status(allowed)
         return manager_relation(actor_id, managers)
@@ -392,7 +391,9 @@ class GoalSet(KaoheAggregate):
     ) -> None:
         self.status = GoalSetStatus.APPROVED
         self.versions.append(
-            ApprovedVersion(version_number, tuple(self.items), approved_by, relation, comment)
+            ApprovedVersion(
+                version_number, tuple(self.items), approved_by, ManagerRelation(relation), comment
+            )
         )
 
     def return_for_changes(
@@ -421,7 +422,13 @@ class GoalSet(KaoheAggregate):
         self.items = list(self.proposal)
         self.status = GoalSetStatus.APPROVED
         self.versions.append(
-            ApprovedVersion(version_number, tuple(self.proposal), approved_by, relation, comment)
+            ApprovedVersion(
+                version_number,
+                tuple(self.proposal),
+                approved_by,
+                ManagerRelation(relation),
+                comment,
+            )
         )
         self.proposal = None
 
