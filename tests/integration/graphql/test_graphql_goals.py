@@ -1,0 +1,162 @@
+"""Goal sets over GraphQL, in process: the driver's approved then revised (two versions, the
+second in force), the clerk's awaiting his new head; lists, versions at an instant, history,
+the approval queue, and the refusals.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from tests.integration.graphql.client import Gql
+from tests.integration.graphql.world import QUARTER
+
+GOAL_SETS = """query($unit: ID!, $person: ID, $period: String, $status: GoalSetStatus,
+  $first: Int!, $after: String) {
+  goalSets(unitId: $unit, personId: $person, period: $period, status: $status, first: $first,
+    after: $after) {
+    totalCount edges { cursor node { id status person { name } } }
+    pageInfo { hasNextPage endCursor } } }"""
+GOAL_SET = """query($id: ID!, $at: DateTime) { goalSet(id: $id) {
+  period periodKind status statusLabel version currentVersionNumber department { name }
+  items { itemId what status percent }
+  versions { versionNumber relation relationLabel comment approvedBy { name }
+    items { itemId } }
+  versionInForce(at: $at) { versionNumber }
+  pendingRevision { reason }
+  history { event eventLabel actorRole actor { name } text percent versionNumber } } }"""
+
+
+async def test_a_units_goal_sets_for_the_quarter_filtered_by_status_and_person(
+    gql: Gql,
+) -> None:
+    unit, people = str(gql.world.unit), gql.world.people
+
+    async def found(**filters: object) -> list[tuple[str, str]]:
+        page = (await gql.data(gql.office, GOAL_SETS, unit=unit, first=50, **filters))["goalSets"]
+        assert page["totalCount"] == len(page["edges"])
+        return sorted((e["node"]["person"]["name"], e["node"]["status"]) for e in page["edges"])
+
+    assert await found(period=QUARTER) == [("司机甲", "APPROVED"), ("科员乙", "SUBMITTED")]
+    assert await found(status="SUBMITTED") == [("科员乙", "SUBMITTED")]
+    assert await found(person=str(people["driver"])) == [("司机甲", "APPROVED")]
+    assert await found(period="2019-Q1") == []
+
+
+async def test_goal_sets_page_with_cursors(gql: Gql) -> None:
+    unit = str(gql.world.unit)
+    first = (await gql.data(gql.office, GOAL_SETS, unit=unit, first=1))["goalSets"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = (
+        await gql.data(
+            gql.office, GOAL_SETS, unit=unit, first=1, after=first["pageInfo"]["endCursor"]
+        )
+    )["goalSets"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    ids = {e["node"]["id"] for e in first["edges"] + rest["edges"]}
+    assert ids == {str(g) for g in gql.world.goal_sets.values()}
+
+
+async def test_a_revised_goal_set_has_two_versions_the_second_in_force(gql: Gql) -> None:
+    driver = (await gql.data(gql.office, GOAL_SET, id=str(gql.world.goal_sets["driver"])))[
+        "goalSet"
+    ]
+    assert (driver["period"], driver["periodKind"]) == (QUARTER, "QUARTER")
+    assert driver["status"] == "APPROVED"
+    assert driver["currentVersionNumber"] == 2
+    assert driver["department"]["name"] == "公车科"
+    versions = driver["versions"]
+    assert [v["versionNumber"] for v in versions] == [1, 2]
+    assert [[i["itemId"] for i in v["items"]] for v in versions] == [["a", "b"], ["a", "c"]]
+    assert {(v["relation"], v["approvedBy"]["name"]) for v in versions} == {
+        ("DEPARTMENT_HEAD", "公车科长")
+    }
+    assert [v["comment"] for v in versions] == ["同意", "同意调整"]
+    assert driver["versionInForce"] == {"versionNumber": 2}
+    assert driver["pendingRevision"] is None
+    assert [i["itemId"] for i in driver["items"]] == ["a", "c"]
+
+
+async def test_no_version_was_in_force_before_the_approval(gql: Gql) -> None:
+    before = gql.world.before_approval.isoformat()
+    driver = (
+        await gql.data(gql.office, GOAL_SET, id=str(gql.world.goal_sets["driver"]), at=before)
+    )["goalSet"]
+    assert driver["versionInForce"] is None
+
+
+async def test_a_goal_sets_history_in_log_order_with_its_actors(gql: Gql) -> None:
+    driver = (await gql.data(gql.office, GOAL_SET, id=str(gql.world.goal_sets["driver"])))[
+        "goalSet"
+    ]
+    history = driver["history"]
+    assert [h["event"] for h in history] == [
+        "Drafted",
+        "Submitted",
+        "Approved",
+        "ProgressRecorded",
+        "RevisionProposed",
+        "RevisionApproved",
+    ]
+    assert {h["actor"]["name"] for h in history if h["event"].startswith(("Approved", "Rev"))} >= {
+        "公车科长"
+    }
+    progress = next(h for h in history if h["event"] == "ProgressRecorded")
+    assert (progress["percent"], progress["text"], progress["actor"]["name"]) == (
+        40,
+        "进行中",
+        "司机甲",
+    )
+
+
+async def test_the_approval_queue_holds_what_awaits_the_direct_manager_only(gql: Gql) -> None:
+    query = "{ myApprovalQueue { id status person { name } } }"
+    queue = (
+        await gql.data(
+            gql.as_(
+                "head_v",
+            ),
+            query,
+        )
+    )["myApprovalQueue"]
+    assert [(g["person"]["name"], g["status"]) for g in queue] == [("科员乙", "SUBMITTED")]
+    # His old head, and the leader who supervises both departments, are not his direct manager.
+    assert (await gql.data(gql.as_("head_g"), query))["myApprovalQueue"] == []
+    assert (await gql.data(gql.as_("leader"), query))["myApprovalQueue"] == []
+
+
+async def test_a_persons_goal_history_and_an_unknown_persons(gql: Gql) -> None:
+    query = "query($p: ID!) { goalHistory(personId: $p) { period status } }"
+    history = await gql.data(gql.office, query, p=str(gql.world.people["driver"]))
+    assert history["goalHistory"] == [{"period": QUARTER, "status": "APPROVED"}]
+    assert (await gql.data(gql.office, query, p=str(uuid4())))["goalHistory"] == []
+
+
+async def test_an_unknown_goal_set_is_null_and_a_malformed_id_refused(gql: Gql) -> None:
+    assert (await gql.data(gql.office, GOAL_SET, id=str(uuid4())))["goalSet"] is None
+    error = await gql.error(gql.office, GOAL_SET, id="goal-set-1")
+    assert (error["extensions"]["field"], error["extensions"]["rule"]) == ("id", "uuid")
+
+
+async def test_an_unknown_status_is_refused_as_invalid_input(gql: Gql) -> None:
+    error = await gql.error(
+        gql.office, GOAL_SETS, unit=str(gql.world.unit), first=5, status="FINISHED"
+    )
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+
+
+async def test_another_units_caller_is_refused_the_goal_sets(gql: Gql) -> None:
+    outsider = gql.as_("outsider")
+    for query, variables in (
+        (GOAL_SETS, {"unit": str(gql.world.unit), "first": 5}),
+        (GOAL_SET, {"id": str(gql.world.goal_sets["driver"])}),
+        (
+            "query($p: ID!) { goalHistory(personId: $p) { period } }",
+            {"p": str(gql.world.people["driver"])},
+        ),
+    ):
+        error = await gql.error(outsider, query, **variables)
+        assert error["extensions"]["code"] == "FORBIDDEN", query
+        assert error["extensions"]["rule"] == "gateway.read_own_unit"
+        assert error["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
+    # Their own approval queue is empty, not someone else's.
+    assert (await gql.data(outsider, "{ myApprovalQueue { id } }"))["myApprovalQueue"] == []

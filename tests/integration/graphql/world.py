@@ -1,0 +1,371 @@
+"""The records the in-process GraphQL tests read: one unit's org chart with a history, a
+quarter appraised and published, goal sets in force and revised, praise and complaints (named,
+anonymous), and a second unit whose person is the outsider. Recorded by the real service
+applications in process, each command inside `acting(...)` as the services' APIs run them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from kernel.calendar import china_date
+from kernel.context import CommandContext, acting
+from kernel.roles import Role
+from services.directory.application import Directory
+from services.directory.reader import OrgChart
+from services.directory.vocabulary import (
+    DepartmentCategory,
+    OfficeRole,
+    PositionCategory,
+    ServiceKind,
+)
+from services.feedback.application import Feedback
+from services.feedback.reader import FeedbackLog
+from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
+from services.goals.application import Goals
+from services.goals.reader import GoalsLog
+from services.reviews.application import Reviews
+from services.reviews.scheme import CycleConfig
+from services.reviews.vocabulary import Grade
+
+FOUNDED = date(2025, 1, 1)
+# The quarter appraised and published (2025-Q4), and the reorganisation after it: the clerk
+# moves from the general office to the vehicles department.
+APPRAISED = "2025-Q4"
+MOVED_ON = date(2026, 4, 1)
+TODAY = china_date()
+QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
+COMPLAINANT = {"name": "赵先生", "agency": "市财政局", "contact": "0537-1234567"}
+
+
+@dataclasses.dataclass
+class World:
+    """What was recorded, by the names the tests use."""
+
+    unit: UUID
+    other_unit: UUID
+    people: dict[str, UUID]
+    departments: dict[str, UUID]
+    cycle: UUID
+    goal_sets: dict[str, UUID]
+    complaints: dict[str, UUID]
+    praise: UUID
+    anonymous_filer: UUID
+    platform_auditor: UUID
+    # Instants between the steps, for questions "as it was at".
+    before_approval: datetime
+    started_at: datetime
+
+
+def as_(person: UUID, role: Role, unit: UUID | None = None) -> CommandContext:
+    return CommandContext(
+        actor_id=person, actor_role=role, now=datetime.now(UTC), tenant_id=unit, reason="测试"
+    )
+
+
+def goal_items(*ids: str) -> list[dict[str, Any]]:
+    q = (TODAY.month - 1) // 3 + 1
+    quarter_end = date(TODAY.year, 12, 31) if q == 4 else date(TODAY.year, 3 * q + 1, 1)
+    quarter_end -= timedelta(days=0 if q == 4 else 1)
+    return [
+        {
+            "item_id": i,
+            "what": f"目标{i}",
+            "measure": "按期完成",
+            "due_on": quarter_end.isoformat(),
+            "weight": None,
+            "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "岗位职责"}],
+        }
+        for i in ids
+    ]
+
+
+def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
+    scores = {**RATED, **({"SERVICE_QUALITY": "90"} if service else {"COMPETENCE": "85"})}
+    return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
+
+
+class Recorder:
+    """The four service applications on one database, deciding with each other's logs."""
+
+    def __init__(self, database: str, disclosure_key: Any) -> None:
+        self.directory = Directory.on_postgres(database)
+        self.goals = Goals.on_postgres(database)
+        self.goals.org = OrgChart(self.directory)
+        self.feedback = Feedback.on_postgres(database)
+        self.feedback.org = OrgChart(self.directory)
+        self.feedback.disclosure_key_file = disclosure_key
+        self.reviews = Reviews.on_postgres(database)
+        self.reviews.org = OrgChart(self.directory)
+        self.reviews.goals = GoalsLog(self.goals)
+        self.reviews.feedback = FeedbackLog(self.feedback)
+        self.people: dict[str, UUID] = {}
+        self.departments: dict[str, UUID] = {}
+
+    def close(self) -> None:
+        for app in (self.reviews, self.feedback, self.goals, self.directory):
+            app.close()
+
+    def record(self) -> World:
+        started_at = datetime.now(UTC)
+        unit = self.org_chart()
+        other_unit, outsider = self.other_unit()
+        self.people["outsider"] = outsider
+        cycle = self.appraised_quarter(unit)
+        self.reorganise(unit)
+        goal_sets, before_approval = self.goal_sets(unit)
+        complaints, praise, filer = self.feedback_of_the_quarter(unit)
+        with acting(as_(uuid4(), Role.ADMIN)):
+            platform_auditor = UUID(
+                self.directory.appoint_platform_auditor(
+                    Role.ADMIN, "纪检测试", f"gql-{uuid4().hex[:8]}", "纪检监察组", FOUNDED
+                ).result["person_id"]
+            )
+        return World(
+            unit=unit,
+            other_unit=other_unit,
+            people=self.people,
+            departments=self.departments,
+            cycle=cycle,
+            goal_sets=goal_sets,
+            complaints=complaints,
+            praise=praise,
+            anonymous_filer=filer,
+            platform_auditor=platform_auditor,
+            before_approval=before_approval,
+            started_at=started_at,
+        )
+
+    def org_chart(self) -> UUID:
+        """The reviews store test's unit: two departments, two leaders, their heads and staff;
+        the general office's head is also the appraisal office (考核办)."""
+        d, p = self.directory, self.people
+        with acting(as_(uuid4(), Role.ADMIN)):
+            unit = UUID(
+                d.register_unit("图测中心", f"G-{uuid4().hex[:6].upper()}").result["unit_id"]
+            )
+        with acting(as_(uuid4(), Role.APPRAISAL_OFFICE, unit)):
+            for key, name, category, kind in (
+                ("vehicles", "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES),
+                ("general", "综合科", DepartmentCategory.GENERAL, None),
+            ):
+                self.departments[key] = UUID(
+                    d.open_department(unit, name, category, kind, FOUNDED).result["department_id"]
+                )
+            for key, name, position, department in (
+                ("principal", "主任", PositionCategory.LEADER, None),
+                ("leader", "副主任", PositionCategory.LEADER, None),
+                ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
+                ("driver", "司机甲", PositionCategory.SERVICE, "vehicles"),
+                ("head_g", "综合科长", PositionCategory.GENERAL, "general"),
+                ("clerk", "科员乙", PositionCategory.GENERAL, "general"),
+            ):
+                p[key] = self.person(unit, name, key, position, department, FOUNDED)
+            d.appoint_principal_leader(unit, p["principal"], FOUNDED)
+            d.assign_supervising_leader(unit, p["leader"], list(self.departments.values()), FOUNDED)
+            for department, head in (("vehicles", "head_v"), ("general", "head_g")):
+                d.appoint_department_head(unit, self.departments[department], p[head], FOUNDED)
+            d.grant_office_role(unit, p["head_g"], OfficeRole.APPRAISAL_OFFICE, FOUNDED)
+        return unit
+
+    def person(
+        self,
+        unit: UUID,
+        name: str,
+        key: str,
+        position: PositionCategory,
+        department: str | None,
+        joined: date,
+    ) -> UUID:
+        added = self.directory.add_person(
+            unit,
+            name,
+            f"{key}-{uuid4().hex[:6]}",
+            position,
+            self.departments.get(department or ""),
+            joined,
+        )
+        return UUID(added.result["person_id"])
+
+    def other_unit(self) -> tuple[UUID, UUID]:
+        with acting(as_(uuid4(), Role.ADMIN)):
+            unit = UUID(
+                self.directory.register_unit("另一单位", f"H-{uuid4().hex[:6].upper()}").result[
+                    "unit_id"
+                ]
+            )
+            outsider = self.person(
+                unit, "外单位领导", "outsider", PositionCategory.LEADER, None, FOUNDED
+            )
+        return unit, outsider
+
+    def appraised_quarter(self, unit: UUID) -> UUID:
+        """2025-Q4 from opening to publication, as the reviews store test records it."""
+        w, p, today = self, self.people, TODAY
+        office = as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)
+        with acting(office):
+            cycle = UUID(
+                w.reviews.open_cycle(unit, APPRAISED, CycleConfig(), today).result["cycle_id"]
+            )
+            survey = UUID(w.feedback.open_survey(unit, APPRAISED, None).result["survey_id"])
+            w.feedback.record_response(
+                survey,
+                {
+                    "respondent_agency": "市财政局",
+                    "scores": {str(self.departments["vehicles"]): "92"},
+                },
+            )
+            w.feedback.record_praise(
+                unit,
+                TargetKind.PERSON,
+                p["driver"],
+                "市委办公室",
+                "雪天保障准时",
+                date(2025, 11, 5),
+                today,
+            )
+            w.feedback.close_survey(survey)
+            w.reviews.begin_appraisal(cycle)
+        for key in ("leader", "head_v", "driver", "head_g", "clerk"):
+            with acting(as_(p[key], Role.APPRAISEE, unit)):
+                w.reviews.submit_summary(cycle, p[key], p[key], [], ["完成本季度日常工作"])
+        for rater, person, service, overrides in (
+            ("head_v", "driver", True, {}),
+            ("leader", "driver", True, {"SERVICE_QUALITY": "80"}),
+            ("head_g", "clerk", False, {"COMPETENCE": "60", "GOAL_DELIVERY": "70"}),
+            ("leader", "clerk", False, {"COMPETENCE": "60", "GOAL_DELIVERY": "70"}),
+            ("leader", "head_v", True, {}),
+            ("leader", "head_g", False, {}),
+            ("principal", "leader", False, {}),
+        ):
+            with acting(as_(p[rater], Role.DEPARTMENT_HEAD, unit)):
+                w.reviews.rate(
+                    cycle, p[person], p[rater], rated(service, **overrides), "认真负责", today
+                )
+        with acting(office):
+            w.reviews.propose_grades(cycle, {}, today)
+            w.reviews.propose_grades(
+                cycle,
+                {p["head_g"]: (Grade.FAIRLY_GOOD, None), p["leader"]: (Grade.FAIRLY_GOOD, None)},
+                today,
+            )
+        with acting(as_(p["principal"], Role.PRINCIPAL_LEADER, unit)):
+            w.reviews.finalise(cycle, p["principal"], today)
+        with acting(office):
+            w.reviews.publish(cycle, date(2026, 1, 5), today)
+        return cycle
+
+    def reorganise(self, unit: UUID) -> None:
+        """After the appraised quarter: the clerk moves to the vehicles department, and the unit's
+        auditor (纪检, granted by the office) joins the general office."""
+        d, p = self.directory, self.people
+        with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)):
+            d.move_person(unit, p["clerk"], self.departments["vehicles"], MOVED_ON)
+            p["auditor"] = self.person(
+                unit, "审计员", "auditor", PositionCategory.GENERAL, "general", date(2026, 1, 1)
+            )
+            d.grant_office_role(unit, p["auditor"], OfficeRole.AUDITOR, date(2026, 1, 1))
+
+    def goal_sets(self, unit: UUID) -> tuple[dict[str, UUID], datetime]:
+        """The driver's goal set approved, then revised (two versions); the clerk's submitted to
+        his new head."""
+        g, p = self.goals, self.people
+        with acting(as_(p["driver"], Role.APPRAISEE, unit)):
+            driver = UUID(
+                g.draft_goal_set(
+                    unit, p["driver"], QUARTER, goal_items("a", "b"), datetime.now(UTC)
+                ).result["goal_set_id"]
+            )
+            g.submit_goal_set(driver, p["driver"], datetime.now(UTC))
+        before_approval = datetime.now(UTC)
+        with acting(as_(p["head_v"], Role.DEPARTMENT_HEAD, unit)):
+            g.decide(driver, p["head_v"], "approve", "同意", datetime.now(UTC))
+        with acting(as_(p["driver"], Role.APPRAISEE, unit)):
+            g.record_progress(driver, p["driver"], "a", 40, "进行中", datetime.now(UTC))
+            g.propose_revision(
+                driver, p["driver"], goal_items("a", "c"), "任务调整", datetime.now(UTC)
+            )
+        with acting(as_(p["head_v"], Role.DEPARTMENT_HEAD, unit)):
+            g.decide(driver, p["head_v"], "approve_revision", "同意调整", datetime.now(UTC))
+        with acting(as_(p["clerk"], Role.APPRAISEE, unit)):
+            clerk = UUID(
+                g.draft_goal_set(
+                    unit, p["clerk"], QUARTER, goal_items("x"), datetime.now(UTC)
+                ).result["goal_set_id"]
+            )
+            g.submit_goal_set(clerk, p["clerk"], datetime.now(UTC))
+        return {"driver": driver, "clerk": clerk}, before_approval
+
+    def feedback_of_the_quarter(self, unit: UUID) -> tuple[dict[str, UUID], UUID, UUID]:
+        """This quarter: praise of the driver; a complaint about him filed by the office on a
+        named complainant's behalf and resolved; an anonymous one about the vehicles department
+        filed by a served cadre; a named one a served cadre filed about the clerk."""
+        f, p = self.feedback, self.people
+        with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)):
+            praise = UUID(
+                f.record_praise(
+                    unit,
+                    TargetKind.PERSON,
+                    p["driver"],
+                    "市委办公室",
+                    "会议保障及时",
+                    TODAY,
+                    TODAY,
+                ).result["praise_id"]
+            )
+            named = UUID(
+                f.file_complaint(
+                    unit,
+                    TargetKind.PERSON,
+                    p["driver"],
+                    FiledBy.OFFICE_ON_BEHALF,
+                    COMPLAINANT,
+                    "接站迟到",
+                    TODAY,
+                    TODAY,
+                ).result["complaint_id"]
+            )
+            f.assign_complaint(named, p["head_v"])
+            f.resolve_complaint(named, Satisfaction.SATISFIED, TODAY, None, TODAY)
+        filer = uuid4()
+        with acting(as_(filer, Role.SERVED_CADRE, unit)):
+            anonymous = UUID(
+                f.file_complaint(
+                    unit,
+                    TargetKind.DEPARTMENT,
+                    self.departments["vehicles"],
+                    FiledBy.SERVED_CADRE,
+                    None,
+                    "车辆脏乱",
+                    TODAY,
+                    TODAY,
+                    {"login": "cadre", "name": "匿名者"},
+                ).result["complaint_id"]
+            )
+            by_cadre = UUID(
+                f.file_complaint(
+                    unit,
+                    TargetKind.PERSON,
+                    p["clerk"],
+                    FiledBy.SERVED_CADRE,
+                    {"name": "钱女士", "agency": "市审计局", "contact": None},
+                    "材料报送迟缓",
+                    TODAY,
+                    TODAY,
+                ).result["complaint_id"]
+            )
+        complaints = {"named": named, "anonymous": anonymous, "by_cadre": by_cadre}
+        return complaints, praise, filer
+
+
+def record_world(database: str, disclosure_key: Any) -> World:
+    recorder = Recorder(database, disclosure_key)
+    try:
+        return recorder.record()
+    finally:
+        recorder.close()
