@@ -112,9 +112,7 @@ async def test_the_approval_queue_holds_what_awaits_the_direct_manager_only(gql:
     query = "{ myApprovalQueue { id status person { name } } }"
     queue = (
         await gql.data(
-            gql.as_(
-                "head_v",
-            ),
+            gql.as_("head_v"),
             query,
         )
     )["myApprovalQueue"]
