@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
+from kernel.store import ServiceApplication, ensure_schema, postgres_env
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import (
@@ -59,6 +60,7 @@ class World:
     platform_auditor: UUID
     # Instants between the steps, for questions "as it was at".
     before_approval: datetime
+    before_move: datetime
     started_at: datetime
 
 
@@ -90,17 +92,27 @@ def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
     return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
 
 
+App = TypeVar("App", bound=ServiceApplication)
+
+
+def on_postgres(cls: type[App], database: str) -> App:
+    """`cls.on_postgres`, holding one connection (two when busy) instead of four: the commands
+    here run one at a time, and the server's hundred connections are shared."""
+    ensure_schema(database, cls.schema)
+    return cls(env=postgres_env(database, cls.schema, 1, 1))
+
+
 class Recorder:
     """The four service applications on one database, deciding with each other's logs."""
 
     def __init__(self, database: str, disclosure_key: Any) -> None:
-        self.directory = Directory.on_postgres(database)
-        self.goals = Goals.on_postgres(database)
+        self.directory = on_postgres(Directory, database)
+        self.goals = on_postgres(Goals, database)
         self.goals.org = OrgChart(self.directory)
-        self.feedback = Feedback.on_postgres(database)
+        self.feedback = on_postgres(Feedback, database)
         self.feedback.org = OrgChart(self.directory)
         self.feedback.disclosure_key_file = disclosure_key
-        self.reviews = Reviews.on_postgres(database)
+        self.reviews = on_postgres(Reviews, database)
         self.reviews.org = OrgChart(self.directory)
         self.reviews.goals = GoalsLog(self.goals)
         self.reviews.feedback = FeedbackLog(self.feedback)
@@ -117,6 +129,7 @@ class Recorder:
         other_unit, outsider = self.other_unit()
         self.people["outsider"] = outsider
         cycle = self.appraised_quarter(unit)
+        before_move = datetime.now(UTC)
         self.reorganise(unit)
         goal_sets, before_approval = self.goal_sets(unit)
         complaints, praise, filer = self.feedback_of_the_quarter(unit)
@@ -138,6 +151,7 @@ class Recorder:
             anonymous_filer=filer,
             platform_auditor=platform_auditor,
             before_approval=before_approval,
+            before_move=before_move,
             started_at=started_at,
         )
 
@@ -202,6 +216,8 @@ class Recorder:
             outsider = self.person(
                 unit, "外单位领导", "outsider", PositionCategory.LEADER, None, FOUNDED
             )
+            # The other unit's office, for the refusals that need an office of another unit.
+            self.directory.grant_office_role(unit, outsider, OfficeRole.APPRAISAL_OFFICE, FOUNDED)
         return unit, outsider
 
     def appraised_quarter(self, unit: UUID) -> UUID:

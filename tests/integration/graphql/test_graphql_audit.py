@@ -1,0 +1,223 @@
+"""The audit read side over GraphQL, in process: the trail over the raw service logs, a person's
+dossier for a quarter, the access log of who read whose records, and records as they stood at a
+past instant; for auditors (the unit's own, confined to it; the platform's, every unit), refused
+to everyone else naming the missing role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.feedback.anonymity import ANONYMOUS_FILER
+from tests.integration.graphql.client import Gql
+from tests.integration.graphql.world import QUARTER
+
+TRAIL = """query($services: [String!], $unit: ID, $stream: ID, $actor: ID, $first: Int!,
+  $after: String, $from: DateTime) {
+  auditTrail(services: $services, unitId: $unit, streamId: $stream, actorId: $actor,
+    first: $first, after: $after, from: $from) {
+    edges { cursor node { service position stream eventType unitId actorId
+      actorRole { code } payload } }
+    pageInfo { hasNextPage endCursor } } }"""
+DOSSIER = """query($person: ID!, $quarter: String!) {
+  dossier(personId: $person, quarter: $quarter) {
+  person { name } quarter departments { name } entries { why event { service eventType } } } }"""
+ACCESS = """query($viewer: ID, $subject: ID, $first: Int!, $after: String) {
+  accessLog(viewerId: $viewer, subjectId: $subject, first: $first, after: $after) {
+    edges { cursor node { viewerId subjectId record recordLabel query viewer { name }
+      subject { name } viewerRoles { code } } }
+    pageInfo { hasNextPage endCursor } } }"""
+GOAL_SET = "query($id: ID!) { goalSet(id: $id) { status } }"
+
+
+async def trail(gql: Gql, token: str, **variables: Any) -> list[dict[str, Any]]:
+    found = (await gql.data(token, TRAIL, first=200, **variables))["auditTrail"]
+    return [e["node"] for e in found["edges"]]
+
+
+async def test_a_units_auditor_reads_the_goal_sets_events_in_order(gql: Gql) -> None:
+    stream = str(gql.world.goal_sets["driver"])
+    events = await trail(gql, gql.auditor, services=["goals"], stream=stream)
+    assert [e["stream"] for e in events] == [stream] * len(events)
+    assert [e["eventType"].rsplit(".", 1)[-1] for e in events] == [
+        "Drafted",
+        "Submitted",
+        "Approved",
+        "ProgressRecorded",
+        "RevisionProposed",
+        "RevisionApproved",
+    ]
+    positions = [e["position"] for e in events]
+    assert positions == sorted(positions)
+    assert events[2]["actorId"] == str(gql.world.people["head_v"])
+    assert events[2]["actorRole"]["code"] == "DEPARTMENT_HEAD"
+
+
+async def test_a_units_auditor_is_confined_to_their_unit(gql: Gql) -> None:
+    w = gql.world
+    events = await trail(gql, gql.auditor, services=["directory"])
+    # The directory records a unit's org chart in one stream, the unit's.
+    assert {e["stream"] for e in events} == {str(w.unit)}
+    error = await gql.error(gql.auditor, TRAIL, first=5, unit=str(w.other_unit))
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["extensions"]["rule"] == "gateway.read_own_unit"
+    assert error["extensions"]["missing_relation"] == "MEMBER_OF_UNIT"
+
+
+async def test_a_platform_auditor_reads_any_unit(gql: Gql) -> None:
+    other = str(gql.world.other_unit)
+    events = await trail(gql, gql.platform_auditor, services=["directory"], unit=other)
+    assert {e["stream"] for e in events} == {other}
+
+
+async def test_the_trail_pages_forward_with_cursors(gql: Gql) -> None:
+    unit = str(gql.world.unit)
+    seen: list[tuple[str, int]] = []
+    after = None
+    for _ in range(4):
+        page = (await gql.data(gql.auditor, TRAIL, unit=unit, first=5, after=after))["auditTrail"]
+        seen += [(e["node"]["service"], e["node"]["position"]) for e in page["edges"]]
+        assert page["pageInfo"]["hasNextPage"] is True
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == 20
+    every = [(e["service"], e["position"]) for e in await trail(gql, gql.auditor, unit=unit)]
+    assert every[:20] == seen
+
+
+async def test_an_anonymous_filing_shows_the_pseudonym_not_the_filer(gql: Gql) -> None:
+    complaint = str(gql.world.complaints["anonymous"])
+    events = await trail(gql, gql.platform_auditor, services=["feedback"], stream=complaint)
+    assert events[0]["actorId"] == str(ANONYMOUS_FILER)
+    assert str(gql.world.anonymous_filer) not in str(events)
+    by_filer = await trail(
+        gql, gql.platform_auditor, services=["feedback"], actor=str(gql.world.anonymous_filer)
+    )
+    # The named filing by the same cadre is theirs; the anonymous one is not.
+    assert complaint not in {e["stream"] for e in by_filer}
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "rule"),
+    [
+        ({"services": ["payroll"]}, "services", "known_service"),
+        ({"after": "bm90LWEtY3Vyc29y"}, "after", "cursor"),
+        ({"from": "2026-01-01T00:00:00"}, "from", "instant_with_offset"),
+        ({"stream": "stream-1"}, "streamId", "uuid"),
+    ],
+)
+async def test_bad_trail_arguments_are_refused_naming_the_argument(
+    gql: Gql, variables: dict[str, Any], field: str, rule: str
+) -> None:
+    error = await gql.error(gql.auditor, TRAIL, first=5, **variables)
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert (error["extensions"]["field"], error["extensions"]["rule"]) == (field, rule)
+
+
+async def test_anyone_but_an_auditor_is_refused_the_audit_queries(gql: Gql) -> None:
+    driver = str(gql.world.people["driver"])
+    for token in (gql.office, gql.admin, gql.as_("driver")):
+        for query, variables in (
+            (TRAIL, {"first": 5}),
+            (DOSSIER, {"person": driver, "quarter": QUARTER}),
+            (ACCESS, {"first": 5}),
+        ):
+            error = await gql.error(token, query, **variables)
+            assert error["extensions"]["code"] == "FORBIDDEN", query
+            assert error["extensions"]["rule"] == "gateway.auditor_only"
+            assert error["extensions"]["missing_role"] == "AUDITOR"
+
+
+async def test_a_persons_dossier_for_the_quarter_and_its_read_recorded(gql: Gql) -> None:
+    w = gql.world
+    driver = str(w.people["driver"])
+    dossier = (await gql.data(gql.auditor, DOSSIER, person=driver, quarter=QUARTER))["dossier"]
+    assert dossier["person"]["name"] == "司机甲"
+    assert dossier["quarter"] == QUARTER
+    assert [d["name"] for d in dossier["departments"]] == ["公车科"]
+    services = {e["event"]["service"] for e in dossier["entries"]}
+    assert {"goals", "feedback"} <= services
+    types = [e["event"]["eventType"].rsplit(".", 1)[-1] for e in dossier["entries"]]
+    assert "RevisionApproved" in types
+    assert all(e["why"] for e in dossier["entries"])
+    logged = (
+        await gql.data(
+            gql.auditor, ACCESS, viewer=str(w.people["auditor"]), subject=driver, first=50
+        )
+    )["accessLog"]["edges"]
+    assert ("DOSSIER", "dossier") in {(e["node"]["record"], e["node"]["query"]) for e in logged}
+
+
+async def test_a_dossier_of_another_units_person_is_refused_to_a_units_auditor(
+    gql: Gql,
+) -> None:
+    outsider = str(gql.world.people["outsider"])
+    error = await gql.error(gql.auditor, DOSSIER, person=outsider, quarter=QUARTER)
+    assert error["extensions"]["rule"] == "gateway.read_own_unit"
+
+
+async def test_reading_someone_elses_goal_set_is_in_the_access_log_and_ones_own_is_not(
+    gql: Gql,
+) -> None:
+    w = gql.world
+    head, driver = w.people["head_v"], w.people["driver"]
+    goal_set = str(w.goal_sets["driver"])
+    await gql.data(gql.as_("head_v"), GOAL_SET, id=goal_set)
+    await gql.data(gql.as_("driver"), GOAL_SET, id=goal_set)
+    by_head = (
+        await gql.data(gql.auditor, ACCESS, viewer=str(head), subject=str(driver), first=50)
+    )["accessLog"]["edges"]
+    read = next(e["node"] for e in by_head if e["node"]["query"] == "goalSet")
+    assert (read["record"], read["recordLabel"]) == ("GOAL_SET", "目标")
+    assert (read["viewer"]["name"], read["subject"]["name"]) == ("公车科长", "司机甲")
+    assert {r["code"] for r in read["viewerRoles"]} == {"APPRAISEE"}
+    own = await gql.data(gql.auditor, ACCESS, viewer=str(driver), subject=str(driver), first=5)
+    assert own["accessLog"]["edges"] == []
+
+
+async def test_the_access_log_pages_latest_first(gql: Gql) -> None:
+    goal_set = str(gql.world.goal_sets["driver"])
+    for _ in range(3):
+        await gql.data(gql.as_("head_v"), GOAL_SET, id=goal_set)
+    head = str(gql.world.people["head_v"])
+    first = (await gql.data(gql.auditor, ACCESS, viewer=head, first=2))["accessLog"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = (
+        await gql.data(
+            gql.auditor, ACCESS, viewer=head, first=50, after=first["pageInfo"]["endCursor"]
+        )
+    )["accessLog"]
+    cursors = [e["cursor"] for e in first["edges"] + rest["edges"]]
+    assert len(cursors) == len(set(cursors)) >= 3
+
+
+async def test_a_goal_set_as_it_stood_before_its_approval(gql: Gql) -> None:
+    query = """query($id: ID!, $at: DateTime!) { goalSetAsOf(id: $id, asOf: {instant: $at}) {
+      asOf { service position } goalSet { status currentVersionNumber } } }"""
+    then = (
+        await gql.data(
+            gql.auditor,
+            query,
+            id=str(gql.world.goal_sets["driver"]),
+            at=gql.world.before_approval.isoformat(),
+        )
+    )["goalSetAsOf"]
+    assert then["asOf"]["service"] == "goals"
+    assert then["goalSet"] == {"status": "SUBMITTED", "currentVersionNumber": None}
+
+
+async def test_managers_as_the_org_chart_was_recorded_before_the_move(gql: Gql) -> None:
+    query = """query($p: ID!, $at: DateTime!) {
+      managersAsOf(personId: $p, asOf: {instant: $at}, at: null) {
+        asOf { service } directManager { name } } }"""
+    clerk = str(gql.world.people["clerk"])
+    then = (await gql.data(gql.office, query, p=clerk, at=gql.world.before_move.isoformat()))[
+        "managersAsOf"
+    ]
+    assert then["asOf"]["service"] == "directory"
+    assert then["directManager"]["name"] == "综合科长"
+    outsider = await gql.error(
+        gql.as_("outsider"), query, p=clerk, at=gql.world.before_move.isoformat()
+    )
+    assert outsider["extensions"]["rule"] == "gateway.read_own_unit"
