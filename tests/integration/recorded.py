@@ -1,18 +1,36 @@
-"""Recording real events for the integration tests: a unit's org chart, built in the directory."""
+"""Recording real events for the integration tests: a unit's org chart, built in the directory;
+the unit whose quarter the reviews tests appraise; goal items due this quarter; projecting it all.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
 from gateway.app import projections
 from gateway.projections.runner import catch_up, create_read_schema
+from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory
-from services.directory.vocabulary import DepartmentCategory, PositionCategory
+from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
+
+FOUNDED = date(2025, 1, 1)
+TODAY = china_date()
+QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+QUARTER_END = (
+    date(TODAY.year, 12, 31)
+    if QUARTER.endswith("4")
+    else date(TODAY.year, 3 * ((TODAY.month - 1) // 3 + 1) + 1, 1) - timedelta(days=1)
+)
+# The scores a rater gives unless told otherwise (service staff are rated on service quality,
+# the others on competence).
+RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
 
 
 def record_unit(database: str, people: int = 3) -> UUID:
@@ -62,3 +80,74 @@ async def project_all(database: str, schema: str) -> None:
                 await catch_up(conn, schema, projection)
     finally:
         await conn.close()
+
+
+def goal_items(*ids: str) -> list[dict[str, Any]]:
+    """Goal items with these ids, due at the end of this quarter, serving a job duty."""
+    return [
+        {
+            "item_id": i,
+            "what": f"目标{i}",
+            "measure": "按期完成",
+            "due_on": QUARTER_END.isoformat(),
+            "weight": None,
+            "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "岗位职责"}],
+        }
+        for i in ids
+    ]
+
+
+def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
+    """A rating's scores: `RATED`, with `overrides`."""
+    scores = {**RATED, **({"SERVICE_QUALITY": "90"} if service else {"COMPETENCE": "85"})}
+    return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
+
+
+@dataclasses.dataclass
+class AppraisedUnit:
+    """A unit as `record_appraised_unit` built it: ids by the keys the tests use."""
+
+    unit: UUID
+    people: dict[str, UUID]
+    departments: dict[str, UUID]
+
+
+def record_appraised_unit(directory: Directory, name: str, code: str) -> AppraisedUnit:
+    """The unit the reviews tests appraise, founded on `FOUNDED` (call it inside `acting`): a
+    service department (vehicles) and the general office, each with a head and one member; a
+    principal leader, and a leader who supervises both departments."""
+    unit = UUID(directory.register_unit(name, code).result["unit_id"])
+    departments = {
+        key: UUID(
+            directory.open_department(unit, title, category, kind, FOUNDED).result["department_id"]
+        )
+        for key, title, category, kind in (
+            ("vehicles", "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES),
+            ("general", "综合科", DepartmentCategory.GENERAL, None),
+        )
+    }
+    people = {
+        key: UUID(
+            directory.add_person(
+                unit,
+                title,
+                f"{key}-{uuid4().hex[:6]}",
+                position,
+                departments.get(department or ""),
+                FOUNDED,
+            ).result["person_id"]
+        )
+        for key, title, position, department in (
+            ("principal", "主任", PositionCategory.LEADER, None),
+            ("leader", "副主任", PositionCategory.LEADER, None),
+            ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
+            ("driver", "司机甲", PositionCategory.SERVICE, "vehicles"),
+            ("head_g", "综合科长", PositionCategory.GENERAL, "general"),
+            ("clerk", "科员乙", PositionCategory.GENERAL, "general"),
+        )
+    }
+    directory.appoint_principal_leader(unit, people["principal"], FOUNDED)
+    directory.assign_supervising_leader(unit, people["leader"], list(departments.values()), FOUNDED)
+    directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
+    directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
+    return AppraisedUnit(unit, people, departments)

@@ -20,7 +20,7 @@ from kernel.roles import Role
 from kernel.store import Committed
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
-from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
+from services.directory.vocabulary import PositionCategory
 from services.feedback.application import Feedback
 from services.feedback.reader import FeedbackLog
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
@@ -30,10 +30,9 @@ from services.reviews.application import Reviews
 from services.reviews.domain import Sanction
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
-from tests.integration.recorded import project_all
+from tests.integration.recorded import project_all, rated, record_appraised_unit
 from tests.poison import stored, write_copy
 
-FOUNDED = date(2025, 1, 1)
 TODAY = datetime.now(UTC)
 
 
@@ -65,56 +64,11 @@ def world(database: str) -> Iterator[World]:
     reviews.org = OrgChart(directory)
     reviews.goals = GoalsLog(goals)
     reviews.feedback = FeedbackLog(feedback)
-    people: dict[str, UUID] = {}
-    departments: dict[str, UUID] = {}
     with acting(as_(uuid4(), Role.APPRAISAL_OFFICE)):
-        unit = UUID(
-            directory.register_unit("测试中心", f"R-{uuid4().hex[:6].upper()}").result["unit_id"]
-        )
-        for key, name, category, kind in (
-            ("vehicles", "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES),
-            ("general", "综合科", DepartmentCategory.GENERAL, None),
-        ):
-            departments[key] = UUID(
-                directory.open_department(unit, name, category, kind, FOUNDED).result[
-                    "department_id"
-                ]
-            )
-        for key, name, position, department in (
-            ("principal", "主任", PositionCategory.LEADER, None),
-            ("leader", "副主任", PositionCategory.LEADER, None),
-            ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
-            ("driver", "司机甲", PositionCategory.SERVICE, "vehicles"),
-            ("head_g", "综合科长", PositionCategory.GENERAL, "general"),
-            ("clerk", "科员乙", PositionCategory.GENERAL, "general"),
-        ):
-            people[key] = UUID(
-                directory.add_person(
-                    unit,
-                    name,
-                    f"{key}-{uuid4().hex[:4]}",
-                    position,
-                    departments.get(department or ""),
-                    FOUNDED,
-                ).result["person_id"]
-            )
-        directory.appoint_principal_leader(unit, people["principal"], FOUNDED)
-        directory.assign_supervising_leader(
-            unit, people["leader"], list(departments.values()), FOUNDED
-        )
-        directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
-        directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
-    yield World(directory, goals, feedback, reviews, unit, people, departments)
+        built = record_appraised_unit(directory, "测试中心", f"R-{uuid4().hex[:6].upper()}")
+    yield World(directory, goals, feedback, reviews, built.unit, built.people, built.departments)
     for app in (reviews, feedback, goals, directory):
         app.close()
-
-
-RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
-
-
-def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
-    scores = {**RATED, **({"SERVICE_QUALITY": "90"} if service else {"COMPETENCE": "85"})}
-    return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
 
 
 def test_a_quarter_goes_from_opening_to_an_acknowledged_talk(world: World, database: str) -> None:

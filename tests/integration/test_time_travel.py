@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from gateway.audit.replay import rebuild
 from gateway.audit.time_travel import AsOfPoint, as_of
 from gateway.goals.projection import GoalsProjection
-from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.errors import DomainError
 from kernel.roles import Role
@@ -27,14 +26,8 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
+from tests.integration.recorded import QUARTER, TODAY, goal_items
 
-TODAY = china_date()
-QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
-QUARTER_END = (
-    date(TODAY.year, 12, 31)
-    if QUARTER.endswith("4")
-    else date(TODAY.year, 3 * ((TODAY.month - 1) // 3 + 1) + 1, 1) - timedelta(days=1)
-)
 OPERATIONS = (
     "edit",
     "submit",
@@ -47,20 +40,6 @@ OPERATIONS = (
     "complete",
     "drop",
 )
-
-
-def items(*ids: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "item_id": i,
-            "what": f"目标{i}",
-            "measure": "按期完成",
-            "due_on": QUARTER_END.isoformat(),
-            "weight": None,
-            "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "岗位职责"}],
-        }
-        for i in ids
-    ]
 
 
 class Org:
@@ -108,7 +87,7 @@ class Org:
         goals, now = self.goals, datetime.now(UTC)
         with acting(self.context(staff, Role.APPRAISEE)):
             goal_set = UUID(
-                goals.draft_goal_set(self.unit, staff, QUARTER, items("a", "b"), now).result[
+                goals.draft_goal_set(self.unit, staff, QUARTER, goal_items("a", "b"), now).result[
                     "goal_set_id"
                 ]
             )
@@ -125,13 +104,13 @@ class Org:
     def apply(self, goal_set: UUID, staff: UUID, operation: str, n: int) -> None:
         goals, now = self.goals, datetime.now(UTC)
         if operation == "edit":
-            goals.edit_goal_set(goal_set, staff, items("a", "b", f"e{n}"), now)
+            goals.edit_goal_set(goal_set, staff, goal_items("a", "b", f"e{n}"), now)
         elif operation == "submit":
             goals.submit_goal_set(goal_set, staff, now)
         elif operation in {"approve", "return", "approve_revision", "reject_revision"}:
             goals.decide(goal_set, self.head, operation, f"意见{n}", now)
         elif operation == "propose":
-            goals.propose_revision(goal_set, staff, items("a", f"r{n}"), f"调整{n}", now)
+            goals.propose_revision(goal_set, staff, goal_items("a", f"r{n}"), f"调整{n}", now)
         elif operation == "progress":
             goals.record_progress(goal_set, staff, "a", 10 * (n % 10), f"进度{n}", now)
         elif operation == "complete":

@@ -6,6 +6,8 @@ still grants, the pool on the projected read schema, the freshness tracker and t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -26,32 +28,23 @@ from services.directory.grants import GrantsInForce
 from tests.integration.graphql.world import World
 
 
+@dataclasses.dataclass(kw_only=True)
 class Gql:
     """Speaks GraphQL to the schema in process, as the caller a token names."""
 
-    def __init__(
-        self,
-        *,
-        schema: strawberry.Schema,
-        settings: Settings,
-        pool: asyncpg.Pool,
-        read_schema: str,
-        freshness: Freshness,
-        http: httpx.AsyncClient,
-        access: AccessRecorder,
-        grants: GrantsInForce,
-        world: World,
-    ) -> None:
-        self.schema = schema
-        self.settings = settings
-        self.pool = pool
-        self.read_schema = read_schema
-        self.freshness = freshness
-        self.http = http
-        self.access = access
-        self.grants = grants
-        self.world = world
-        self.verifier = TokenVerifier(settings)
+    schema: strawberry.Schema
+    settings: Settings
+    pool: asyncpg.Pool
+    read_schema: str
+    freshness: Freshness
+    http: httpx.AsyncClient
+    access: AccessRecorder
+    grants: GrantsInForce
+    world: World
+
+    @functools.cached_property
+    def verifier(self) -> TokenVerifier:
+        return TokenVerifier(self.settings)
 
     def token(
         self,
@@ -129,3 +122,56 @@ class Gql:
         assert result.errors, result.data
         formatted: dict[str, Any] = dict(result.errors[0].formatted)
         return formatted
+
+    async def pages(
+        self, token: str, query: str, path: str, **variables: Any
+    ) -> list[list[dict[str, Any]]]:
+        """The edges of each page of the connection at `path` (dotted, like `unit.departments`),
+        following `endCursor` in `$after` until no page is left."""
+        found: list[list[dict[str, Any]]] = []
+        after = None
+        while True:
+            page: Any = await self.data(token, query, after=after, **variables)
+            for key in path.split("."):
+                page = page[key]
+            found.append(page["edges"])
+            if not page["pageInfo"]["hasNextPage"]:
+                return found
+            after = page["pageInfo"]["endCursor"]
+
+
+def refused(
+    error: dict[str, Any],
+    rule: str,
+    *,
+    missing_relation: str | None = None,
+    missing_role: str | None = None,
+) -> None:
+    """`error` is a refusal (403) by `rule`, naming the relation or role the caller lacks."""
+    extensions = error["extensions"]
+    assert (extensions["code"], extensions["status"], extensions["rule"]) == (
+        "FORBIDDEN",
+        403,
+        rule,
+    ), error
+    if missing_relation is not None:
+        assert extensions["missing_relation"] == missing_relation, error
+    if missing_role is not None:
+        assert extensions["missing_role"] == missing_role, error
+
+
+def invalid(error: dict[str, Any], field: str, rule: str) -> None:
+    """`error` refuses bad input (422), naming the argument and the rule."""
+    extensions = error["extensions"]
+    assert (extensions["code"], extensions["status"]) == ("INVALID_INPUT", 422), error
+    assert (extensions["field"], extensions["rule"]) == (field, rule), error
+
+
+async def outsider_refused(gql: Gql, queries: list[tuple[str, dict[str, Any]]]) -> None:
+    """Each query is refused to the person of the other unit: not a member of this one."""
+    for query, variables in queries:
+        refused(
+            await gql.error(gql.as_("outsider"), query, **variables),
+            "gateway.read_own_unit",
+            missing_relation="MEMBER_OF_UNIT",
+        )

@@ -7,22 +7,18 @@ applications in process, each command inside `acting(...)` as the services' APIs
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from kernel.store import ServiceApplication, ensure_schema, postgres_env
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import (
-    DepartmentCategory,
     OfficeRole,
     PositionCategory,
-    ServiceKind,
 )
 from services.feedback.application import Feedback
 from services.feedback.reader import FeedbackLog
@@ -32,15 +28,28 @@ from services.goals.reader import GoalsLog
 from services.reviews.application import Reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade
+from tests.integration.recorded import (
+    FOUNDED,
+    QUARTER,
+    TODAY,
+    goal_items,
+    rated,
+    record_appraised_unit,
+)
 
-FOUNDED = date(2025, 1, 1)
 # The quarter appraised and published (2025-Q4), and the reorganisation after it: the clerk
 # moves from the general office to the vehicles department.
 APPRAISED = "2025-Q4"
 MOVED_ON = date(2026, 4, 1)
-TODAY = china_date()
-QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
-RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
+# What the driver's goal set went through, in order (`Recorder.goal_sets`).
+DRIVER_GOAL_SET_EVENTS = [
+    "Drafted",
+    "Submitted",
+    "Approved",
+    "ProgressRecorded",
+    "RevisionProposed",
+    "RevisionApproved",
+]
 COMPLAINANT = {"name": "赵先生", "agency": "市财政局", "contact": "0537-1234567"}
 
 
@@ -55,41 +64,17 @@ class World:
     cycle: UUID
     goal_sets: dict[str, UUID]
     complaints: dict[str, UUID]
-    praise: UUID
     anonymous_filer: UUID
     platform_auditor: UUID
     # Instants between the steps, for questions "as it was at".
     before_approval: datetime
     before_move: datetime
-    started_at: datetime
 
 
 def as_(person: UUID, role: Role, unit: UUID | None = None) -> CommandContext:
     return CommandContext(
         actor_id=person, actor_role=role, now=datetime.now(UTC), tenant_id=unit, reason="测试"
     )
-
-
-def goal_items(*ids: str) -> list[dict[str, Any]]:
-    q = (TODAY.month - 1) // 3 + 1
-    quarter_end = date(TODAY.year, 12, 31) if q == 4 else date(TODAY.year, 3 * q + 1, 1)
-    quarter_end -= timedelta(days=0 if q == 4 else 1)
-    return [
-        {
-            "item_id": i,
-            "what": f"目标{i}",
-            "measure": "按期完成",
-            "due_on": quarter_end.isoformat(),
-            "weight": None,
-            "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "岗位职责"}],
-        }
-        for i in ids
-    ]
-
-
-def rated(service: bool, **overrides: str) -> dict[str, Decimal]:
-    scores = {**RATED, **({"SERVICE_QUALITY": "90"} if service else {"COMPETENCE": "85"})}
-    return {k: Decimal(v) for k, v in {**scores, **overrides}.items()}
 
 
 App = TypeVar("App", bound=ServiceApplication)
@@ -124,7 +109,6 @@ class Recorder:
             app.close()
 
     def record(self) -> World:
-        started_at = datetime.now(UTC)
         unit = self.org_chart()
         other_unit, outsider = self.other_unit()
         self.people["outsider"] = outsider
@@ -132,7 +116,7 @@ class Recorder:
         before_move = datetime.now(UTC)
         self.reorganise(unit)
         goal_sets, before_approval = self.goal_sets(unit)
-        complaints, praise, filer = self.feedback_of_the_quarter(unit)
+        complaints, filer = self.feedback_of_the_quarter(unit)
         with acting(as_(uuid4(), Role.ADMIN)):
             platform_auditor = UUID(
                 self.directory.appoint_platform_auditor(
@@ -147,45 +131,25 @@ class Recorder:
             cycle=cycle,
             goal_sets=goal_sets,
             complaints=complaints,
-            praise=praise,
             anonymous_filer=filer,
             platform_auditor=platform_auditor,
             before_approval=before_approval,
             before_move=before_move,
-            started_at=started_at,
         )
 
     def org_chart(self) -> UUID:
-        """The reviews store test's unit: two departments, two leaders, their heads and staff;
-        the general office's head is also the appraisal office (考核办)."""
-        d, p = self.directory, self.people
-        with acting(as_(uuid4(), Role.ADMIN)):
-            unit = UUID(
-                d.register_unit("图测中心", f"G-{uuid4().hex[:6].upper()}").result["unit_id"]
+        """The reviews tests' unit (`record_appraised_unit`), the general office's head also
+        its appraisal office (考核办)."""
+        with acting(as_(uuid4(), Role.APPRAISAL_OFFICE)):
+            built = record_appraised_unit(
+                self.directory, "图测中心", f"G-{uuid4().hex[:6].upper()}"
             )
-        with acting(as_(uuid4(), Role.APPRAISAL_OFFICE, unit)):
-            for key, name, category, kind in (
-                ("vehicles", "公车科", DepartmentCategory.SERVICE, ServiceKind.VEHICLES),
-                ("general", "综合科", DepartmentCategory.GENERAL, None),
-            ):
-                self.departments[key] = UUID(
-                    d.open_department(unit, name, category, kind, FOUNDED).result["department_id"]
-                )
-            for key, name, position, department in (
-                ("principal", "主任", PositionCategory.LEADER, None),
-                ("leader", "副主任", PositionCategory.LEADER, None),
-                ("head_v", "公车科长", PositionCategory.SERVICE, "vehicles"),
-                ("driver", "司机甲", PositionCategory.SERVICE, "vehicles"),
-                ("head_g", "综合科长", PositionCategory.GENERAL, "general"),
-                ("clerk", "科员乙", PositionCategory.GENERAL, "general"),
-            ):
-                p[key] = self.person(unit, name, key, position, department, FOUNDED)
-            d.appoint_principal_leader(unit, p["principal"], FOUNDED)
-            d.assign_supervising_leader(unit, p["leader"], list(self.departments.values()), FOUNDED)
-            for department, head in (("vehicles", "head_v"), ("general", "head_g")):
-                d.appoint_department_head(unit, self.departments[department], p[head], FOUNDED)
-            d.grant_office_role(unit, p["head_g"], OfficeRole.APPRAISAL_OFFICE, FOUNDED)
-        return unit
+            self.directory.grant_office_role(
+                built.unit, built.people["head_g"], OfficeRole.APPRAISAL_OFFICE, FOUNDED
+            )
+        self.people.update(built.people)
+        self.departments.update(built.departments)
+        return built.unit
 
     def person(
         self,
@@ -317,22 +281,14 @@ class Recorder:
             g.submit_goal_set(clerk, p["clerk"], datetime.now(UTC))
         return {"driver": driver, "clerk": clerk}, before_approval
 
-    def feedback_of_the_quarter(self, unit: UUID) -> tuple[dict[str, UUID], UUID, UUID]:
+    def feedback_of_the_quarter(self, unit: UUID) -> tuple[dict[str, UUID], UUID]:
         """This quarter: praise of the driver; a complaint about him filed by the office on a
         named complainant's behalf and resolved; an anonymous one about the vehicles department
         filed by a served cadre; a named one a served cadre filed about the clerk."""
         f, p = self.feedback, self.people
         with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)):
-            praise = UUID(
-                f.record_praise(
-                    unit,
-                    TargetKind.PERSON,
-                    p["driver"],
-                    "市委办公室",
-                    "会议保障及时",
-                    TODAY,
-                    TODAY,
-                ).result["praise_id"]
+            f.record_praise(
+                unit, TargetKind.PERSON, p["driver"], "市委办公室", "会议保障及时", TODAY, TODAY
             )
             named = UUID(
                 f.file_complaint(
@@ -376,7 +332,7 @@ class Recorder:
                 ).result["complaint_id"]
             )
         complaints = {"named": named, "anonymous": anonymous, "by_cadre": by_cadre}
-        return complaints, praise, filer
+        return complaints, filer
 
 
 def record_world(database: str, disclosure_key: Any) -> World:
