@@ -6,6 +6,7 @@ to everyone else naming the missing role.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -201,3 +202,62 @@ async def test_managers_as_the_org_chart_was_recorded_before_the_move(gql: Gql) 
         gql.as_("outsider"), query, p=clerk, at=gql.world.before_move.isoformat()
     )
     refused(outsider, "gateway.read_own_unit", missing_relation="MEMBER_OF_UNIT")
+
+
+COMPLAINT_AS_OF = """query($id: ID!, $at: DateTime!) {
+  complaintAsOf(id: $id, asOf: {instant: $at}) { asOf { service }
+    complaint { status anonymous complainant { name } history { event actorId } } } }"""
+
+
+async def test_a_complaint_as_it_stood_hides_the_filer_by_the_same_rules(gql: Gql) -> None:
+    w = gql.world
+    now = datetime.now(UTC).isoformat()
+    filer = str(w.anonymous_filer)
+    office = await gql.data(gql.office, COMPLAINT_AS_OF, id=str(w.complaints["by_cadre"]), at=now)
+    assert office["complaintAsOf"]["asOf"]["service"] == "feedback"
+    then = office["complaintAsOf"]["complaint"]
+    assert (then["status"], then["complainant"]["name"]) == ("FILED", "钱女士")
+    assert then["history"][0]["actorId"] == filer
+    staff = await gql.data(
+        gql.as_("head_v"), COMPLAINT_AS_OF, id=str(w.complaints["by_cadre"]), at=now
+    )
+    assert staff["complaintAsOf"]["complaint"]["complainant"] == {"name": None}
+    assert staff["complaintAsOf"]["complaint"]["history"][0]["actorId"] is None
+    for token in (gql.platform_auditor, gql.office):
+        anonymous = await gql.data(
+            token, COMPLAINT_AS_OF, id=str(w.complaints["anonymous"]), at=now
+        )
+        assert anonymous["complaintAsOf"]["complaint"]["anonymous"] is True
+        assert filer not in str(anonymous)
+
+
+async def test_a_cycle_as_it_stood_before_its_publication(gql: Gql) -> None:
+    cycle = str(gql.world.cycle)
+    events = await trail(gql, gql.auditor, services=["reviews"], stream=cycle)
+    assert events[-1]["eventType"].endswith("ResultsPublished")
+    query = """query($id: ID!, $position: Int!) {
+      reviewCycleAsOf(id: $id, asOf: {position: $position}) {
+        asOf { position } status appraisals { name grade } } }"""
+    before = events[-2]["position"]
+    then = (await gql.data(gql.office, query, id=cycle, position=before))["reviewCycleAsOf"]
+    assert (then["asOf"]["position"], then["status"]) == (before, "FINALISED")
+    assert {a["name"]: a["grade"] for a in then["appraisals"]}["科员乙"] == "AVERAGE"
+    now = await gql.data(gql.office, query, id=cycle, position=events[-1]["position"])
+    assert now["reviewCycleAsOf"]["status"] == "PUBLISHED"
+
+
+async def test_checkpoints_and_keys_are_for_auditors(gql: Gql) -> None:
+    query = "{ auditCheckpoints { service } auditKeys { keyId } }"
+    # Nothing was signed here: the signer runs beside the gateway (end-to-end tests).
+    assert await gql.data(gql.auditor, query) == {"auditCheckpoints": [], "auditKeys": []}
+    refused(await gql.error(gql.office, query), "gateway.auditor_only", missing_role="AUDITOR")
+
+
+async def test_quarantined_events_are_for_the_office_auditors_and_administrators(
+    gql: Gql,
+) -> None:
+    query = "{ quarantinedEvents { service position } }"
+    for token in (gql.office, gql.auditor, gql.admin):
+        assert (await gql.data(token, query))["quarantinedEvents"] == []
+    error = await gql.error(gql.as_("driver"), query)
+    refused(error, "gateway.quarantine_readers", missing_role="APPRAISAL_OFFICE")

@@ -140,3 +140,51 @@ async def test_another_units_caller_is_refused_the_goal_sets(gql: Gql) -> None:
     # Their own approval queue is empty, not someone else's.
     queue = await gql.data(gql.as_("outsider"), "{ myApprovalQueue { id } }")
     assert queue["myApprovalQueue"] == []
+
+
+REFERENCE = """query($unit: ID!, $kind: ReferenceKind, $dept: ID, $period: String) {
+  referenceGoals(unitId: $unit, kind: $kind, departmentId: $dept, period: $period) {
+    kind kindLabel period title revision department { name } items { title } } }"""
+SUMMARIES = """query($unit: ID!, $person: ID, $month: String) {
+  monthlySummaries(unitId: $unit, personId: $person, month: $month) {
+    month text version person { name } department { name } versions { version text reason } } }"""
+
+
+async def test_reference_goals_of_the_unit_and_of_a_department(gql: Gql) -> None:
+    unit = str(gql.world.unit)
+    every = (await gql.data(gql.as_("clerk"), REFERENCE, unit=unit))["referenceGoals"]
+    assert {(d["kind"], d["title"]) for d in every} == {
+        ("WORK_PRIORITIES", "年度工作要点"),
+        ("DEPARTMENT_PHASE", "公车科季度目标"),
+    }
+    vehicles = str(gql.world.departments["vehicles"])
+    (department,) = (await gql.data(gql.office, REFERENCE, unit=unit, dept=vehicles))[
+        "referenceGoals"
+    ]
+    assert (department["period"], department["department"]["name"]) == (QUARTER, "公车科")
+    assert [i["title"] for i in department["items"]] == ["派车零差错"]
+    (priorities,) = (await gql.data(gql.office, REFERENCE, unit=unit, kind="WORK_PRIORITIES"))[
+        "referenceGoals"
+    ]
+    assert [i["title"] for i in priorities["items"]] == ["节能降耗", "公车改革"]
+    assert priorities["revision"] == 1
+
+
+async def test_a_monthly_summary_with_its_amended_versions(gql: Gql) -> None:
+    summaries = (
+        await gql.data(
+            gql.as_("head_v"),
+            SUMMARIES,
+            unit=str(gql.world.unit),
+            person=str(gql.world.people["driver"]),
+        )
+    )["monthlySummaries"]
+    (summary,) = summaries
+    assert (summary["person"]["name"], summary["department"]["name"]) == ("司机甲", "公车科")
+    assert (summary["text"], summary["version"]) == ("完成派车任务三十次", 2)
+    assert [(v["version"], v["text"], v["reason"]) for v in summary["versions"]] == [
+        (1, "完成派车任务", None),
+        (2, "完成派车任务三十次", "补充数量"),
+    ]
+    other_month = await gql.data(gql.office, SUMMARIES, unit=str(gql.world.unit), month="2019-01")
+    assert other_month["monthlySummaries"] == []

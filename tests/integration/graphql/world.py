@@ -25,6 +25,7 @@ from services.feedback.reader import FeedbackLog
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 from services.goals.application import Goals
 from services.goals.reader import GoalsLog
+from services.goals.vocabulary import ReferenceKind
 from services.reviews.application import Reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade
@@ -187,8 +188,12 @@ class Recorder:
     def appraised_quarter(self, unit: UUID) -> UUID:
         """2025-Q4 from opening to publication, as the reviews store test records it."""
         w, p, today = self, self.people, TODAY
-        office = as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)
-        with acting(office):
+
+        def office() -> CommandContext:
+            # A context of its own for each step, as each request gets: the trail orders by time.
+            return as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)
+
+        with acting(office()):
             cycle = UUID(
                 w.reviews.open_cycle(unit, APPRAISED, CycleConfig(), today).result["cycle_id"]
             )
@@ -227,7 +232,7 @@ class Recorder:
                 w.reviews.rate(
                     cycle, p[person], p[rater], rated(service, **overrides), "认真负责", today
                 )
-        with acting(office):
+        with acting(office()):
             w.reviews.propose_grades(cycle, {}, today)
             w.reviews.propose_grades(
                 cycle,
@@ -236,7 +241,7 @@ class Recorder:
             )
         with acting(as_(p["principal"], Role.PRINCIPAL_LEADER, unit)):
             w.reviews.finalise(cycle, p["principal"], today)
-        with acting(office):
+        with acting(office()):
             w.reviews.publish(cycle, date(2026, 1, 5), today)
         return cycle
 
@@ -279,7 +284,46 @@ class Recorder:
                 ).result["goal_set_id"]
             )
             g.submit_goal_set(clerk, p["clerk"], datetime.now(UTC))
+        self.reference_goals_and_a_summary(unit)
         return {"driver": driver, "clerk": clerk}, before_approval
+
+    def reference_goals_and_a_summary(self, unit: UUID) -> None:
+        """The year's work priorities (the office's), the vehicles department's goals for the
+        quarter (its head's), and the driver's monthly summary, amended once."""
+        g, p, now = self.goals, self.people, datetime.now(UTC)
+        with acting(as_(p["head_g"], Role.APPRAISAL_OFFICE, unit)):
+            g.publish_reference(
+                unit,
+                p["head_g"],
+                True,
+                ReferenceKind.WORK_PRIORITIES,
+                None,
+                str(TODAY.year),
+                "年度工作要点",
+                [{"title": "节能降耗"}, {"title": "公车改革"}],
+                None,
+                now,
+            )
+        with acting(as_(p["head_v"], Role.DEPARTMENT_HEAD, unit)):
+            g.publish_reference(
+                unit,
+                p["head_v"],
+                False,
+                ReferenceKind.DEPARTMENT_PHASE,
+                self.departments["vehicles"],
+                QUARTER,
+                "公车科季度目标",
+                [{"title": "派车零差错"}],
+                None,
+                now,
+            )
+        with acting(as_(p["driver"], Role.APPRAISEE, unit)):
+            summary = UUID(
+                g.submit_monthly_summary(
+                    unit, p["driver"], f"{TODAY:%Y-%m}", "完成派车任务", now
+                ).result["summary_id"]
+            )
+            g.amend_monthly_summary(summary, p["driver"], "完成派车任务三十次", "补充数量")
 
     def feedback_of_the_quarter(self, unit: UUID) -> tuple[dict[str, UUID], UUID]:
         """This quarter: praise of the driver; a complaint about him filed by the office on a
