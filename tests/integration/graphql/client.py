@@ -126,15 +126,15 @@ class Gql:
     async def pages(
         self, token: str, query: str, path: str, **variables: Any
     ) -> list[list[dict[str, Any]]]:
-        """The edges of each page of the connection at `path` (dotted, like `unit.departments`),
-        following `endCursor` in `$after` until no page is left."""
+        """The edges (or nodes) of each page of the connection at `path` (dotted, like
+        `unit.departments`), following `endCursor` in `$after` until no page is left."""
         found: list[list[dict[str, Any]]] = []
         after = None
         while True:
             page: Any = await self.data(token, query, after=after, **variables)
             for key in path.split("."):
                 page = page[key]
-            found.append(page["edges"])
+            found.append(page["edges"] if "edges" in page else page["nodes"])
             if not page["pageInfo"]["hasNextPage"]:
                 return found
             after = page["pageInfo"]["endCursor"]

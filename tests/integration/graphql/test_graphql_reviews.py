@@ -35,7 +35,8 @@ async def test_a_units_cycles_and_one_by_unit_and_quarter(gql: Gql) -> None:
     cycles = (
         await gql.data(gql.office, "query($u: ID!) { reviewCycles(unitId: $u) { id } }", u=unit)
     )["reviewCycles"]
-    assert cycles == [{"id": str(gql.world.cycle)}]
+    # Latest quarter first: this quarter's, opened only, then the appraised one.
+    assert cycles == [{"id": str(gql.world.open_cycle)}, {"id": str(gql.world.cycle)}]
     cycle = (await gql.data(gql.office, CYCLE, unit=unit, quarter=APPRAISED))["reviewCycle"]
     assert (cycle["id"], cycle["quarter"], cycle["status"]) == (
         str(gql.world.cycle),
@@ -93,6 +94,38 @@ async def test_a_head_sees_in_full_those_they_manage_today(gql: Gql) -> None:
         None,
         None,
     )
+
+
+async def test_before_publication_staff_see_their_own_and_those_they_manage_only(
+    gql: Gql,
+) -> None:
+    async def names(token: str) -> dict[str, Any]:
+        found = (await gql.data(token, APPRAISALS, id=str(gql.world.open_cycle)))["reviewCycle"]
+        return {a["name"]: a for a in found["appraisals"]["nodes"]}
+
+    # The principal leader is appraised by the level above; the auditor joined this year.
+    every = await names(gql.office)
+    assert set(every) == {"副主任", "公车科长", "司机甲", "综合科长", "科员乙", "审计员"}
+    own = await names(gql.as_("driver"))
+    assert list(own) == ["司机甲"]
+    assert (own["司机甲"]["grade"], own["司机甲"]["ratings"]) == (None, None)
+    assert set(await names(gql.as_("head_v", Role.DEPARTMENT_HEAD))) == {
+        "公车科长",
+        "司机甲",
+        "科员乙",
+    }
+
+
+async def test_appraisals_page_with_cursors(gql: Gql) -> None:
+    query = """query($id: ID!, $first: Int!, $after: String) { reviewCycle(id: $id) {
+      appraisals(first: $first, after: $after) { nodes { name }
+        pageInfo { hasNextPage endCursor } } } }"""
+    pages = await gql.pages(
+        gql.office, query, "reviewCycle.appraisals", id=str(gql.world.cycle), first=2
+    )
+    assert [len(page) for page in pages] == [2, 2, 1]
+    names = [a["name"] for page in pages for a in page]
+    assert sorted(names) == sorted({"副主任", "公车科长", "司机甲", "综合科长", "科员乙"})
 
 
 async def test_appraisals_filtered_by_person(gql: Gql) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from kernel.context import CommandContext, acting
@@ -63,6 +64,7 @@ class World:
     people: dict[str, UUID]
     departments: dict[str, UUID]
     cycle: UUID
+    open_cycle: UUID  # this quarter's, opened only
     goal_sets: dict[str, UUID]
     complaints: dict[str, UUID]
     anonymous_filer: UUID
@@ -91,7 +93,7 @@ def on_postgres(cls: type[App], database: str) -> App:
 class Recorder:
     """The four service applications on one database, deciding with each other's logs."""
 
-    def __init__(self, database: str, disclosure_key: Any) -> None:
+    def __init__(self, database: str, disclosure_key: Path) -> None:
         self.directory = on_postgres(Directory, database)
         self.goals = on_postgres(Goals, database)
         self.goals.org = OrgChart(self.directory)
@@ -118,6 +120,10 @@ class Recorder:
         self.reorganise(unit)
         goal_sets, before_approval = self.goal_sets(unit)
         complaints, filer = self.feedback_of_the_quarter(unit)
+        with acting(as_(self.people["head_g"], Role.APPRAISAL_OFFICE, unit)):
+            open_cycle = UUID(
+                self.reviews.open_cycle(unit, QUARTER, CycleConfig(), TODAY).result["cycle_id"]
+            )
         with acting(as_(uuid4(), Role.ADMIN)):
             platform_auditor = UUID(
                 self.directory.appoint_platform_auditor(
@@ -130,6 +136,7 @@ class Recorder:
             people=self.people,
             departments=self.departments,
             cycle=cycle,
+            open_cycle=open_cycle,
             goal_sets=goal_sets,
             complaints=complaints,
             anonymous_filer=filer,
@@ -379,7 +386,7 @@ class Recorder:
         return complaints, filer
 
 
-def record_world(database: str, disclosure_key: Any) -> World:
+def record_world(database: str, disclosure_key: Path) -> World:
     recorder = Recorder(database, disclosure_key)
     try:
         return recorder.record()
