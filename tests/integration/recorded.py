@@ -19,8 +19,11 @@ from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
+from services.feedback.application import Feedback
+from services.feedback.vocabulary import TargetKind
 
 FOUNDED = date(2025, 1, 1)
+APPRAISED = "2025-Q4"  # the quarter the reviews tests appraise
 TODAY = china_date()
 QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
 QUARTER_END = (
@@ -151,3 +154,23 @@ def record_appraised_unit(directory: Directory, name: str, code: str) -> Apprais
     directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
     directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
     return AppraisedUnit(unit, people, departments)
+
+
+def record_survey_and_praise(feedback: Feedback, unit: AppraisedUnit, today: date) -> UUID:
+    """The appraised quarter's survey opened, one respondent scoring the vehicles department 92,
+    and the driver praised (call it inside `acting`); returns the survey's id, still open."""
+    survey = UUID(feedback.open_survey(unit.unit, APPRAISED, None).result["survey_id"])
+    feedback.record_response(
+        survey,
+        {"respondent_agency": "市财政局", "scores": {str(unit.departments["vehicles"]): "92"}},
+    )
+    feedback.record_praise(
+        unit.unit,
+        TargetKind.PERSON,
+        unit.people["driver"],
+        "市委办公室",
+        "雪天保障准时",
+        date(2025, 11, 5),
+        today,
+    )
+    return survey

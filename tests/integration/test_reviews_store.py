@@ -30,7 +30,14 @@ from services.reviews.application import Reviews
 from services.reviews.domain import Sanction
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus, Grade, SanctionKind
-from tests.integration.recorded import project_all, rated, record_appraised_unit
+from tests.integration.recorded import (
+    APPRAISED,
+    AppraisedUnit,
+    project_all,
+    rated,
+    record_appraised_unit,
+    record_survey_and_praise,
+)
 from tests.poison import stored, write_copy
 
 TODAY = datetime.now(UTC)
@@ -74,22 +81,11 @@ def world(database: str) -> Iterator[World]:
 def test_a_quarter_goes_from_opening_to_an_acknowledged_talk(world: World, database: str) -> None:
     w, p = world, world.people
     office = as_(p["head_g"], Role.APPRAISAL_OFFICE)
-    quarter, today = "2025-Q4", TODAY.date()
+    today = TODAY.date()
     with acting(office):
-        opened = w.reviews.open_cycle(w.unit, quarter, CycleConfig(), today)
-        survey = UUID(w.feedback.open_survey(w.unit, quarter, None).result["survey_id"])
-        w.feedback.record_response(
-            survey,
-            {"respondent_agency": "市财政局", "scores": {str(w.departments["vehicles"]): "92"}},
-        )
-        w.feedback.record_praise(
-            w.unit,
-            TargetKind.PERSON,
-            p["driver"],
-            "市委办公室",
-            "雪天保障准时",
-            date(2025, 11, 5),
-            today,
+        opened = w.reviews.open_cycle(w.unit, APPRAISED, CycleConfig(), today)
+        survey = record_survey_and_praise(
+            w.feedback, AppraisedUnit(w.unit, w.people, w.departments), today
         )
         complaint = UUID(
             w.feedback.file_complaint(

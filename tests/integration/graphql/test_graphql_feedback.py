@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from tests.integration.graphql.client import Gql, invalid, outsider_refused
-from tests.integration.graphql.world import APPRAISED, COMPLAINANT
-from tests.integration.recorded import QUARTER
+from tests.integration.graphql.world import COMPLAINANT
+from tests.integration.recorded import APPRAISED, QUARTER
 
 COMPLAINT = """query($id: ID!) { complaint(id: $id) {
   id status statusLabel targetKind targetName department { name } filedBy anonymous

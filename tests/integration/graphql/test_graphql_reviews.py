@@ -10,7 +10,7 @@ from typing import Any
 
 from kernel.roles import Role
 from tests.integration.graphql.client import Gql, invalid, outsider_refused, refused
-from tests.integration.graphql.world import APPRAISED
+from tests.integration.recorded import APPRAISED
 
 CYCLE = """query($unit: ID!, $quarter: String!) {
   reviewCycle(unitId: $unit, quarter: $quarter) { id quarter status statusLabel

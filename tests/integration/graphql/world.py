@@ -31,17 +31,19 @@ from services.reviews.application import Reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade
 from tests.integration.recorded import (
+    APPRAISED,
     FOUNDED,
     QUARTER,
     TODAY,
+    AppraisedUnit,
     goal_items,
     rated,
     record_appraised_unit,
+    record_survey_and_praise,
 )
 
-# The quarter appraised and published (2025-Q4), and the reorganisation after it: the clerk
-# moves from the general office to the vehicles department.
-APPRAISED = "2025-Q4"
+# After the appraised quarter (APPRAISED, published) the clerk moves from the general office to
+# the vehicles department.
 MOVED_ON = date(2026, 4, 1)
 # What the driver's goal set went through, in order (`Recorder.goal_sets`).
 DRIVER_GOAL_SET_EVENTS = [
@@ -204,24 +206,8 @@ class Recorder:
             cycle = UUID(
                 w.reviews.open_cycle(unit, APPRAISED, CycleConfig(), today).result["cycle_id"]
             )
-            survey = UUID(w.feedback.open_survey(unit, APPRAISED, None).result["survey_id"])
-            w.feedback.record_response(
-                survey,
-                {
-                    "respondent_agency": "市财政局",
-                    "scores": {str(self.departments["vehicles"]): "92"},
-                },
-            )
-            w.feedback.record_praise(
-                unit,
-                TargetKind.PERSON,
-                p["driver"],
-                "市委办公室",
-                "雪天保障准时",
-                date(2025, 11, 5),
-                today,
-            )
-            w.feedback.close_survey(survey)
+            built = AppraisedUnit(unit, self.people, self.departments)
+            w.feedback.close_survey(record_survey_and_praise(w.feedback, built, today))
             w.reviews.begin_appraisal(cycle)
         for key in ("leader", "head_v", "driver", "head_g", "clerk"):
             with acting(as_(p[key], Role.APPRAISEE, unit)):
