@@ -9,6 +9,9 @@ Queries only. A mutation is forwarded over HTTP to the service that owns the com
 answered once the projections running beside the gateway have caught up: that needs the
 running processes, so mutations stay with the end-to-end tests (tests/e2e), as does whatever
 else only they show (HTTP status codes, websockets, limits on the wire, the background runners).
+
+This docstring stands for the folder's: it has no `__init__.py`, since pytest would import it as
+a package named `graphql`, in the place of the GraphQL library itself.
 """
 
 from __future__ import annotations

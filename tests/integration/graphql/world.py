@@ -1,7 +1,9 @@
-"""The records the in-process GraphQL tests read: one unit's org chart with a history, a
-quarter appraised and published, goal sets in force and revised, praise and complaints (named,
-anonymous), and a second unit whose person is the outsider. Recorded by the real service
-applications in process, each command inside `acting(...)` as the services' APIs run them.
+"""The records the in-process GraphQL tests read: one unit's org chart with a history (a move,
+an auditor who joined later), a quarter appraised and published and this quarter's cycle opened,
+goal sets in force, revised and awaiting approval, reference goals, an amended monthly summary,
+praise and complaints (named, anonymous, filed by a served cadre), a platform auditor, and a
+second unit whose person is the outsider. Recorded by the real service applications in process,
+each command inside `acting(...)` as the services' APIs run them.
 """
 
 from __future__ import annotations
@@ -17,10 +19,7 @@ from kernel.roles import Role
 from kernel.store import ServiceApplication, ensure_schema, postgres_env
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
-from services.directory.vocabulary import (
-    OfficeRole,
-    PositionCategory,
-)
+from services.directory.vocabulary import OfficeRole, PositionCategory
 from services.feedback.application import Feedback
 from services.feedback.reader import FeedbackLog
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
