@@ -24,7 +24,6 @@ import psycopg
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
-from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, TargetKind
@@ -269,8 +268,7 @@ def run_lag_in_process(
     `rate` per second, open loop, over 32 threads; each timed from its commit until a NOTIFY on
     `channel` tagged `tag` says the projection has reached it. For rates HTTP cannot reach here.
     """
-    app = Feedback.on_postgres(database_url)
-    app.org = OrgChart(Directory.on_postgres(database_url, reader=True))
+    app = Feedback.on_postgres(database_url, org=OrgChart.on_postgres(database_url))
     answered: list[tuple[float, int]] = []
     errors = 0
     first_error: str | None = None

@@ -32,10 +32,10 @@ class Process:
 def processes(settings: Settings) -> list[Process]:
     """Every process `kaohe run` starts, services before the gateway."""
     return [
-        Process("directory", "services.directory.api:create_app", settings.kaohe_directory_port),
-        Process("goals", "services.goals.api:create_app", settings.kaohe_goals_port),
-        Process("feedback", "services.feedback.api:create_app", settings.kaohe_feedback_port),
-        Process("reviews", "services.reviews.api:create_app", settings.kaohe_reviews_port),
+        Process("directory", "services.directory.main:create_app", settings.kaohe_directory_port),
+        Process("goals", "services.goals.main:create_app", settings.kaohe_goals_port),
+        Process("feedback", "services.feedback.main:create_app", settings.kaohe_feedback_port),
+        Process("reviews", "services.reviews.main:create_app", settings.kaohe_reviews_port),
         Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
         Process(
             "integrations",

@@ -12,7 +12,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -27,7 +27,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import EnvType, retry
+from eventsourcing.utils import EnvType, get_topic, retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -464,13 +464,29 @@ class ServiceApplication(Application[UUID]):
                 self.repository.cache.get(aggregate_id, evict=True)
 
     @classmethod
-    def on_postgres(cls, database_url: str, *, reader: bool = False) -> Self:
-        """Construct the application on the PostgreSQL at `database_url`, in its own schema;
-        as a `reader` (another service reading this log to decide) with a smaller pool.
+    def postgres_env(cls, database_url: str, *, reader: bool = False) -> dict[str, str]:
+        """The environment of this application's log on the PostgreSQL at `database_url`, in
+        its own schema (created if missing); as a `reader` (another service reading this log to
+        decide) with a smaller pool. Each application's `on_postgres` builds on it, taking the
+        dependencies its constructor needs.
         """
         ensure_schema(database_url, cls.schema)
         sizes = (1, 3) if reader else (4, 4)
-        return cls(env=postgres_env(database_url, cls.schema, *sizes))
+        return postgres_env(database_url, cls.schema, *sizes)
+
+    def created_ids(self, creation: type) -> list[UUID]:
+        """The ids of every record created by `creation` (an aggregate's first event), in
+        log order.
+        """
+        topic = get_topic(creation)
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, 500, topics=[topic])
+            ids += [UUID(str(n.originator_id)) for n in page]
+            if len(page) < 500:
+                return ids
+            start = page[-1].id + 1
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -501,3 +517,13 @@ class ServiceApplication(Application[UUID]):
         if claim is None or not isinstance(self.recorder, ChainedRecorder):
             return None
         return self.recorder.recorded_result(claim)
+
+
+class LogReading(ServiceApplication):
+    """Another service's log opened to read it only, for that service's published reader: its
+    aggregates, none of its commands nor what they depend on, and a reader's small pool."""
+
+    def __init__(self, of: type[ServiceApplication], database_url: str) -> None:
+        # The log's tables are named after the application (`goals_events`): read `of`'s.
+        self.name = of.name
+        super().__init__(env=of.postgres_env(database_url, reader=True))

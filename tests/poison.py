@@ -12,7 +12,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
-from kernel.store import ServiceApplication
+from kernel.store import LogReading, ServiceApplication
 from services.directory.application import Directory
 from services.feedback.application import Feedback
 from services.goals.application import Goals
@@ -55,7 +55,8 @@ def write_raw(
     database: str, service: str, originator_id: UUID, version: int, topic: str, state: bytes
 ) -> int:
     """Append one stored event to `service`'s log as it is; returns its position."""
-    app = APPLICATIONS[service].on_postgres(database)
+    # The log alone, without the service's commands: only its recorder is needed here.
+    app = LogReading(APPLICATIONS[service], database)
     try:
         positions = app.chained_recorder.insert_events(
             [StoredEvent(originator_id, version, topic, state)]

@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -18,7 +16,6 @@ from kernel.calendar import china_date
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
-from kernel.settings import Settings, load_settings
 from kernel.store import Committed
 from kernel.text import Name, Reason
 from kernel.web import (
@@ -27,11 +24,8 @@ from kernel.web import (
     expected_version,
     require_role,
     run_command,
-    service_app,
 )
 from services.directory.application import Directory
-from services.directory.grants import GrantsInForce
-from services.directory.reader import OrgChart
 from services.directory.vocabulary import (
     DepartmentCategory,
     OfficeRole,
@@ -452,27 +446,4 @@ def revoke_platform_auditor(
         lambda: app.revoke_platform_auditor(role, person_id, body.effective_on),
         payload=body,
         reason=body.reason,
-    )
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The directory service's ASGI app, on the PostgreSQL named by the settings."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.directory = Directory.on_postgres(settings.database_url)
-        app.state.grants = GrantsInForce(OrgChart(app.state.directory))
-        yield
-        app.state.directory.close()
-
-    routes = APIRouter()
-    routes.include_router(router)
-    routes.include_router(platform_router)
-    return service_app(
-        settings,
-        title="Kaohe directory service",
-        description="Units, departments, people and who manages whom over time (组织机构).",
-        router=routes,
-        lifespan=lifespan,
     )

@@ -6,7 +6,7 @@ import contextlib
 import copy
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -31,6 +31,12 @@ class Directory(ServiceApplication):
 
     name = "directory"
     schema: ClassVar[str] = "directory"
+
+    @classmethod
+    def on_postgres(cls, database_url: str, *, reader: bool = False) -> Self:
+        """The directory on the PostgreSQL at `database_url`; as a `reader`, for another
+        service's `OrgChart`, with a smaller pool."""
+        return cls(env=cls.postgres_env(database_url, reader=reader))
 
     def register_unit(self, name: str, code: str) -> Committed:
         """Register a unit (tenant)."""

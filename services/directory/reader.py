@@ -26,6 +26,12 @@ class OrgChart:
     def __init__(self, directory: Directory) -> None:
         self._directory = directory
 
+    @classmethod
+    def on_postgres(cls, database_url: str) -> OrgChart:
+        """The org chart read from the directory log on the PostgreSQL at `database_url`, with a
+        reader's small pool."""
+        return cls(Directory.on_postgres(database_url, reader=True))
+
     def unit(self, unit_id: UUID) -> Unit:
         """A copy of the unit's org chart as recorded now."""
         return self._directory.get_unit(unit_id)

@@ -5,28 +5,22 @@ the person a complaint is assigned to responds to it.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from kernel.calendar import china_date
-from kernel.context import Actor, CommandContext, acting, current_context
+from kernel.context import Actor, acting, current_context
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
-from kernel.settings import Settings, load_settings
 from kernel.store import Committed
 from kernel.text import Name, Reason, Title
-from kernel.waiting import pause
 from kernel.web import (
     Command,
     CurrentActor,
@@ -34,19 +28,13 @@ from kernel.web import (
     require_role,
     require_unit,
     run_versioned,
-    service_app,
 )
-from services.directory.application import Directory
-from services.directory.grants import GrantsInForce
-from services.directory.reader import OrgChart
-from services.feedback.anonymity import disclosure_key_path
 from services.feedback.application import Feedback
+from services.feedback.overdue import scheduler_context
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
-log = structlog.get_logger("kaohe.feedback")
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
-SYSTEM_ACTOR = UUID(int=1)  # the scheduler, acting for the office
 
 
 class SetPolicy(Command):
@@ -400,61 +388,6 @@ def check_overdue(actor: CurrentActor, app: FeedbackApp) -> dict[str, Any]:
     else:
         require_role(actor, Role.APPRAISAL_OFFICE)
         role, unit_id = Role.APPRAISAL_OFFICE, actor.tenant_id
-    with acting(_scheduler_context(actor.person_id, role)):
+    with acting(scheduler_context(actor.person_id, role)):
         flagged = app.check_overdue(china_date(), unit_id)
     return {"flagged": [str(c) for c in flagged]}
-
-
-def _scheduler_context(actor_id: UUID, role: Role) -> CommandContext:
-    return CommandContext(
-        actor_id=actor_id,
-        actor_role=role,
-        now=datetime.now(UTC),
-        tenant_id=None,
-        reason="scheduled check: still open after the handling deadline",
-    )
-
-
-async def _overdue_schedule(app: Feedback, every: float, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            with acting(_scheduler_context(SYSTEM_ACTOR, Role.ADMIN)):
-                flagged = await asyncio.to_thread(app.check_overdue, china_date())
-            if flagged:
-                log.info("complaints_overdue", count=len(flagged))
-        except Exception as exc:
-            log.warning("overdue_check_failed", error=str(exc))
-        await pause(stop, every)
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The feedback service's ASGI app."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        feedback_app = Feedback.on_postgres(settings.database_url)
-        feedback_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
-        app.state.grants = GrantsInForce(feedback_app.org)
-        feedback_app.disclosure_key_file = disclosure_key_path(
-            settings.key_dir, settings.kaohe_disclosure_key_file
-        )
-        app.state.feedback = feedback_app
-        stop = asyncio.Event()
-        schedule = asyncio.create_task(
-            _overdue_schedule(feedback_app, settings.kaohe_overdue_check_seconds, stop)
-        )
-        yield
-        stop.set()
-        await schedule
-        feedback_app.org.close()
-        feedback_app.close()
-
-    return service_app(
-        settings,
-        title="Kaohe feedback service",
-        description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
-        "the service departments, and how promptly and properly complaints were handled.",
-        router=router,
-        lifespan=lifespan,
-    )

@@ -8,13 +8,13 @@ import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import EnvType
 
 from kernel.calendar import add_working_days
 from kernel.context import CommandContext, acting, current_context
@@ -48,6 +48,8 @@ from services.feedback.domain import (
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
 
 CSV_FIXED = ("respondent_agency", "respondent", "comment")
+# The process's composition root passes the key file its settings name; tests may keep this one.
+DISCLOSURE_KEY_FILE = Path(".kaohe") / "keys" / "disclosure" / "filer-disclosure.pem"
 
 
 def anonymous_filing(ctx: CommandContext) -> CommandContext:
@@ -64,10 +66,29 @@ class Feedback(ServiceApplication):
 
     name = "feedback"
     schema: ClassVar[str] = "feedback"
-    org: OrgChart
-    # Set by whoever builds the application (the API from the settings; tests their own).
-    disclosure_key_file: Path = Path(".kaohe") / "keys" / "disclosure" / "filer-disclosure.pem"
-    _disclosure_key: X25519PrivateKey | None = None
+
+    def __init__(
+        self,
+        org: OrgChart,
+        disclosure_key_file: Path = DISCLOSURE_KEY_FILE,
+        env: EnvType | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.org = org
+        self.disclosure_key_file = disclosure_key_file
+        self._disclosure_key: X25519PrivateKey | None = None
+
+    @classmethod
+    def on_postgres(
+        cls,
+        database_url: str,
+        *,
+        org: OrgChart,
+        disclosure_key_file: Path = DISCLOSURE_KEY_FILE,
+    ) -> Self:
+        """The feedback service on the PostgreSQL at `database_url`, deciding with `org` and
+        sealing anonymous filers' identities with the key at `disclosure_key_file`."""
+        return cls(org, disclosure_key_file, env=cls.postgres_env(database_url))
 
     def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
         try:
@@ -379,20 +400,6 @@ class Feedback(ServiceApplication):
     def complaint_ids(self) -> list[UUID]:
         """Every complaint ever filed, in filing order (from this service's own log)."""
         return self.created_ids(Complaint.ComplaintFiled)  # type: ignore[attr-defined]
-
-    def created_ids(self, creation: type) -> list[UUID]:
-        """The ids of every record created by `creation` (an aggregate's first event), in
-        log order.
-        """
-        topic = get_topic(creation)
-        ids: list[UUID] = []
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start, 500, topics=[topic])
-            ids += [UUID(str(n.originator_id)) for n in page]
-            if len(page) < 500:
-                return ids
-            start = page[-1].id + 1
 
     def check_overdue(self, today: date, unit_id: UUID | None = None) -> list[UUID]:
         """Flag every open complaint past its deadline (of one unit, or of all), once; returns

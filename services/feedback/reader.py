@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from kernel.store import LogReading, ServiceApplication
 from services.feedback.application import Feedback
 from services.feedback.domain import Complaint, Praise, Survey
 from services.feedback.vocabulary import (
@@ -46,8 +47,13 @@ class QuarterFeedback:
 class FeedbackLog:
     """Read-only questions about feedback, answered from the feedback log."""
 
-    def __init__(self, feedback: Feedback) -> None:
+    def __init__(self, feedback: ServiceApplication) -> None:
         self._feedback = feedback
+
+    @classmethod
+    def on_postgres(cls, database_url: str) -> FeedbackLog:
+        """The feedback log on the PostgreSQL at `database_url`, with a reader's small pool."""
+        return cls(LogReading(Feedback, database_url))
 
     def quarter(self, unit_id: UUID, quarter: str) -> QuarterFeedback:
         """The quarter's survey state and results, and each person's praise and complaints."""

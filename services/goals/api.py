@@ -4,20 +4,18 @@ manager decides; the appraisal office publishes the unit's reference goals and w
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
-from kernel.settings import Settings, load_settings
 from kernel.text import Reason, Title
 from kernel.web import (
     Command,
@@ -25,11 +23,7 @@ from kernel.web import (
     require_role,
     require_unit,
     run_versioned,
-    service_app,
 )
-from services.directory.application import Directory
-from services.directory.grants import GrantsInForce
-from services.directory.reader import OrgChart
 from services.goals.application import Goals
 from services.goals.vocabulary import ReferenceKind, ServesKind
 
@@ -444,28 +438,4 @@ def publish_weekly_report(
         Role.APPRAISAL_OFFICE,
         body,
         lambda v: app.publish_weekly_report(report_id, v),
-    )
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The goals service's ASGI app."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        goals_app = Goals.on_postgres(settings.database_url)
-        goals_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
-        app.state.grants = GrantsInForce(goals_app.org)
-        app.state.goals = goals_app
-        yield
-        goals_app.org.close()
-        goals_app.close()
-
-    return service_app(
-        settings,
-        title="Kaohe goals service",
-        description="Goal sets (确定目标), their approval and revision, progress, monthly "
-        "summaries (月小结), weekly progress reports, reference goals.",
-        router=router,
-        lifespan=lifespan,
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import EnvType
 
 from kernel.calendar import china_date
 from kernel.errors import ConflictError, NotFoundError, NotPermittedError, stale_version
@@ -32,7 +33,15 @@ class Goals(ServiceApplication):
 
     name = "goals"
     schema: ClassVar[str] = "goals"
-    org: OrgChart
+
+    def __init__(self, org: OrgChart, env: EnvType | None = None) -> None:
+        super().__init__(env)
+        self.org = org
+
+    @classmethod
+    def on_postgres(cls, database_url: str, *, org: OrgChart) -> Self:
+        """The goals service on the PostgreSQL at `database_url`, deciding with `org`."""
+        return cls(org, env=cls.postgres_env(database_url))
 
     def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
         try:

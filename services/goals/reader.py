@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from kernel.store import LogReading, ServiceApplication
 from services.goals.application import Goals
 from services.goals.domain import GoalSet
 from services.goals.vocabulary import ItemStatus
@@ -18,8 +19,13 @@ from services.goals.vocabulary import ItemStatus
 class GoalsLog:
     """Read-only questions about goals, answered from the goals log."""
 
-    def __init__(self, goals: Goals) -> None:
+    def __init__(self, goals: ServiceApplication) -> None:
         self._goals = goals
+
+    @classmethod
+    def on_postgres(cls, database_url: str) -> GoalsLog:
+        """The goals log on the PostgreSQL at `database_url`, with a reader's small pool."""
+        return cls(LogReading(Goals, database_url))
 
     def approved_items(
         self, unit_id: UUID, person_id: UUID, period: str

@@ -5,21 +5,18 @@ and hold the feedback talks; the principal leader finalises the grades.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
-from kernel.settings import Settings, load_settings
 from kernel.text import Reason, Title
 from kernel.web import (
     Command,
@@ -27,15 +24,7 @@ from kernel.web import (
     require_role,
     require_unit,
     run_versioned,
-    service_app,
 )
-from services.directory.application import Directory
-from services.directory.grants import GrantsInForce
-from services.directory.reader import OrgChart
-from services.feedback.application import Feedback
-from services.feedback.reader import FeedbackLog
-from services.goals.application import Goals
-from services.goals.reader import GoalsLog
 from services.reviews.application import Reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade, SanctionKind
@@ -428,33 +417,4 @@ def record_sanction(
         lambda _: app.record_sanction(
             unit_id, body.person_id, body.kind, body.decided_on, body.document, _today()
         ),
-    )
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The reviews service's ASGI app."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        reviews_app = Reviews.on_postgres(settings.database_url)
-        reviews_app.org = OrgChart(Directory.on_postgres(settings.database_url, reader=True))
-        app.state.grants = GrantsInForce(reviews_app.org)
-        reviews_app.goals = GoalsLog(Goals.on_postgres(settings.database_url, reader=True))
-        reviews_app.feedback = FeedbackLog(Feedback.on_postgres(settings.database_url, reader=True))
-        app.state.reviews = reviews_app
-        yield
-        reviews_app.org.close()
-        reviews_app.goals.close()
-        reviews_app.feedback.close()
-        reviews_app.close()
-
-    return service_app(
-        settings,
-        title="Kaohe reviews service",
-        description="The quarter's appraisal (季度平时考核): cycles and their configuration, "
-        "personal summaries, ratings by those who manage, grades and the top-grade quota, "
-        "publication and objections, feedback talks, disciplinary sanctions.",
-        router=router,
-        lifespan=lifespan,
     )

@@ -12,10 +12,11 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import EnvType
 
 from kernel.calendar import add_working_days
 from kernel.errors import ConflictError, NotFoundError, stale_version
@@ -51,9 +52,26 @@ class Reviews(ServiceApplication):
 
     name = "reviews"
     schema: ClassVar[str] = "reviews"
-    org: OrgChart
-    goals: GoalsLog
-    feedback: FeedbackLog
+
+    def __init__(
+        self,
+        org: OrgChart,
+        goals: GoalsLog,
+        feedback: FeedbackLog,
+        env: EnvType | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.org = org
+        self.goals = goals
+        self.feedback = feedback
+
+    @classmethod
+    def on_postgres(
+        cls, database_url: str, *, org: OrgChart, goals: GoalsLog, feedback: FeedbackLog
+    ) -> Self:
+        """The reviews service on the PostgreSQL at `database_url`, deciding with what the
+        directory, goals and feedback logs say, read through their published readers."""
+        return cls(org, goals, feedback, env=cls.postgres_env(database_url))
 
     # -- reading --
 

@@ -23,10 +23,10 @@ from fastapi import FastAPI
 from kernel.calendar import china_date
 from kernel.roles import Role
 from kernel.settings import Settings
-from services.directory.api import create_app as directory_app
-from services.feedback.api import create_app as feedback_app
-from services.goals.api import create_app as goals_app
-from services.reviews.api import create_app as reviews_app
+from services.directory.main import create_app as directory_app
+from services.feedback.main import create_app as feedback_app
+from services.goals.main import create_app as goals_app
+from services.reviews.main import create_app as reviews_app
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e

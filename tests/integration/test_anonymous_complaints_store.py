@@ -37,9 +37,11 @@ TODAY = date(2026, 11, 2)
 @pytest.fixture
 def world(database: str, tmp_path: Path) -> Iterator[tuple[Feedback, UUID, UUID]]:
     directory = Directory.on_postgres(database)
-    app = Feedback.on_postgres(database)
-    app.org = OrgChart(directory)
-    app.disclosure_key_file = tmp_path / "keys" / "disclosure.pem"
+    app = Feedback.on_postgres(
+        database,
+        org=OrgChart(directory),
+        disclosure_key_file=tmp_path / "keys" / "disclosure.pem",
+    )
     with acting(context(uuid4(), Role.APPRAISAL_OFFICE, None)):
         unit = UUID(
             directory.register_unit("匿名中心", f"A-{uuid4().hex[:6].upper()}").result["unit_id"]

@@ -344,8 +344,7 @@ def test_an_export_includes_what_the_system_recorded_on_the_units_aggregates(
     # Given a complaint filed in the unit, later flagged overdue by the scheduled check, which
     # acts for no tenant
     directory = Directory.on_postgres(log.url)
-    feedback = Feedback.on_postgres(log.url)
-    feedback.org = OrgChart(directory)
+    feedback = Feedback.on_postgres(log.url, org=OrgChart(directory))
     try:
         with acting(office_context()):
             vehicles = UUID(

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from kernel.auth import mint_token
 from kernel.roles import Role
 from kernel.settings import Settings
-from services.directory.api import create_app
+from services.directory.main import create_app
 
 
 def test_concurrent_additions_to_one_unit_all_succeed(database: str, data_dir: Path) -> None:

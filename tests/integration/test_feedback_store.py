@@ -24,9 +24,8 @@ FOUNDED = date(2025, 1, 1)
 @pytest.fixture
 def world(database: str) -> Iterator[tuple[Feedback, Feedback, UUID, UUID]]:
     directory = Directory.on_postgres(database)
-    first, second = Feedback.on_postgres(database), Feedback.on_postgres(database)
-    first.org = OrgChart(directory)
-    second.org = OrgChart(Directory.on_postgres(database))
+    first = Feedback.on_postgres(database, org=OrgChart(directory))
+    second = Feedback.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
     with acting(office()):
         unit = UUID(
             directory.register_unit("测试中心", f"F-{uuid4().hex[:6].upper()}").result["unit_id"]

@@ -33,9 +33,8 @@ def current_quarter() -> tuple[str, str]:
 @pytest.fixture
 def setup(database: str) -> Iterator[tuple[Goals, Goals, UUID, UUID, UUID]]:
     directory = Directory.on_postgres(database)
-    first, second = Goals.on_postgres(database), Goals.on_postgres(database)
-    first.org = OrgChart(directory)
-    second.org = OrgChart(Directory.on_postgres(database))
+    first = Goals.on_postgres(database, org=OrgChart(directory))
+    second = Goals.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
     founded = date(china_date().year, 1, 1)
     with acting(
         CommandContext(

@@ -13,7 +13,7 @@ from kernel.auth import mint_token
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
-from services.directory.api import create_app
+from services.directory.main import create_app
 
 
 def bearer(

@@ -115,9 +115,8 @@ def unit_with_people(directory: Directory, name: str) -> Unit:
 def logs(own_database: str) -> Iterator[Logs]:
     db = own_database
     directory = Directory.on_postgres(db)
-    goals, feedback = Goals.on_postgres(db), Feedback.on_postgres(db)
-    goals.org = OrgChart(Directory.on_postgres(db))
-    feedback.org = OrgChart(Directory.on_postgres(db))
+    goals = Goals.on_postgres(db, org=OrgChart(Directory.on_postgres(db)))
+    feedback = Feedback.on_postgres(db, org=OrgChart(Directory.on_postgres(db)))
     a, b = unit_with_people(directory, "甲单位"), unit_with_people(directory, "乙单位")
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with acting(as_(Role.APPRAISEE, a.people[0], a.id)):

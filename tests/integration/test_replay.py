@@ -33,8 +33,8 @@ def as_(person: UUID, role: Role) -> CommandContext:
 @pytest.fixture(scope="module")
 def populated(database: str) -> Iterator[tuple[Directory, UUID, UUID]]:
     """A unit with a reorganisation, a head, and a goal set drafted, submitted and approved."""
-    directory, goals = Directory.on_postgres(database), Goals.on_postgres(database)
-    goals.org = OrgChart(Directory.on_postgres(database))
+    directory = Directory.on_postgres(database)
+    goals = Goals.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
     founded = date(china_date().year, 1, 1)
     office = uuid4()
     with acting(as_(office, Role.APPRAISAL_OFFICE)):

@@ -63,14 +63,11 @@ def as_(person: UUID, role: Role, reason: str | None = None) -> CommandContext:
 @pytest.fixture
 def world(database: str) -> Iterator[World]:
     directory = Directory.on_postgres(database)
-    goals = Goals.on_postgres(database)
-    goals.org = OrgChart(directory)
-    feedback = Feedback.on_postgres(database)
-    feedback.org = OrgChart(directory)
-    reviews = Reviews.on_postgres(database)
-    reviews.org = OrgChart(directory)
-    reviews.goals = GoalsLog(goals)
-    reviews.feedback = FeedbackLog(feedback)
+    goals = Goals.on_postgres(database, org=OrgChart(directory))
+    feedback = Feedback.on_postgres(database, org=OrgChart(directory))
+    reviews = Reviews.on_postgres(
+        database, org=OrgChart(directory), goals=GoalsLog(goals), feedback=FeedbackLog(feedback)
+    )
     with acting(as_(uuid4(), Role.APPRAISAL_OFFICE)):
         built = record_appraised_unit(directory, "测试中心", f"R-{uuid4().hex[:6].upper()}")
     yield World(directory, goals, feedback, reviews, built.unit, built.people, built.departments)

@@ -46,8 +46,7 @@ class Org:
     def __init__(self, database: str) -> None:
         self.database = database
         self.directory = Directory.on_postgres(database)
-        self.goals = Goals.on_postgres(database)
-        self.goals.org = OrgChart(Directory.on_postgres(database))
+        self.goals = Goals.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
         founded = date(TODAY.year, 1, 1)
         with acting(self.context(uuid4(), Role.APPRAISAL_OFFICE)):
             self.unit = UUID(

@@ -7,10 +7,10 @@ from typing import Any
 
 from gateway.app import create_app as gateway_app
 from kernel.settings import Settings
-from services.directory.api import create_app as directory_app
-from services.feedback.api import create_app as feedback_app
-from services.goals.api import create_app as goals_app
-from services.reviews.api import create_app as reviews_app
+from services.directory.main import create_app as directory_app
+from services.feedback.main import create_app as feedback_app
+from services.goals.main import create_app as goals_app
+from services.reviews.main import create_app as reviews_app
 
 UNUSED = Settings(database_url="postgresql://unused@127.0.0.1/unused")
 APPS: dict[str, Callable[[Settings], Any]] = {

@@ -44,8 +44,7 @@ def act(person: UUID, role: Role, day: date) -> CommandContext:
 
 @pytest.fixture
 def world(directory: Directory) -> Iterator[World]:
-    goals = Goals()
-    goals.org = OrgChart(directory)
+    goals = Goals(OrgChart(directory))
     with acting(act(uuid4(), Role.APPRAISAL_OFFICE, D0)):
         unit = UUID(directory.register_unit("测试中心", "GOALS").result["unit_id"])
 

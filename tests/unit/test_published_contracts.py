@@ -17,10 +17,10 @@ from graphql import print_schema
 
 from gateway.app import create_app as gateway_app
 from gateway.graphql.schema import build_schema
-from services.directory.api import create_app as directory_app
-from services.feedback.api import create_app as feedback_app
-from services.goals.api import create_app as goals_app
-from services.reviews.api import create_app as reviews_app
+from services.directory.main import create_app as directory_app
+from services.feedback.main import create_app as feedback_app
+from services.goals.main import create_app as goals_app
+from services.reviews.main import create_app as reviews_app
 
 CONTRACTS = Path(__file__).parents[2] / "docs" / "contract"
 WRITE = os.environ.get("KAOHE_WRITE_CONTRACTS") == "1"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
 from uuid import UUID, uuid4
 
 from kernel.context import CommandContext, acting
@@ -81,30 +80,24 @@ def as_(person: UUID, role: Role, unit: UUID | None = None) -> CommandContext:
     )
 
 
-App = TypeVar("App", bound=ServiceApplication)
-
-
-def on_postgres(cls: type[App], database: str) -> App:
-    """`cls.on_postgres`, holding one connection (two when busy) instead of four: the commands
+def small_env(cls: type[ServiceApplication], database: str) -> dict[str, str]:
+    """`cls.postgres_env`, holding one connection (two when busy) instead of four: the commands
     here run one at a time, and the server's hundred connections are shared."""
     ensure_schema(database, cls.schema)
-    return cls(env=postgres_env(database, cls.schema, 1, 1))
+    return postgres_env(database, cls.schema, 1, 1)
 
 
 class Recorder:
     """The four service applications on one database, deciding with each other's logs."""
 
     def __init__(self, database: str, disclosure_key: Path) -> None:
-        self.directory = on_postgres(Directory, database)
-        self.goals = on_postgres(Goals, database)
-        self.goals.org = OrgChart(self.directory)
-        self.feedback = on_postgres(Feedback, database)
-        self.feedback.org = OrgChart(self.directory)
-        self.feedback.disclosure_key_file = disclosure_key
-        self.reviews = on_postgres(Reviews, database)
-        self.reviews.org = OrgChart(self.directory)
-        self.reviews.goals = GoalsLog(self.goals)
-        self.reviews.feedback = FeedbackLog(self.feedback)
+        self.directory = Directory(env=small_env(Directory, database))
+        org = OrgChart(self.directory)
+        self.goals = Goals(org, env=small_env(Goals, database))
+        self.feedback = Feedback(org, disclosure_key, env=small_env(Feedback, database))
+        self.reviews = Reviews(
+            org, GoalsLog(self.goals), FeedbackLog(self.feedback), env=small_env(Reviews, database)
+        )
         self.people: dict[str, UUID] = {}
         self.departments: dict[str, UUID] = {}
 
