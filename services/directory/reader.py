@@ -17,6 +17,10 @@ from services.directory.application import Directory
 from services.directory.domain import Unit
 from services.directory.managers import Managers
 
+# The org chart answers with a unit: other services name its type through this module, never
+# through the directory's domain (Managers is published by services/directory/managers.py).
+__all__ = ["OrgChart", "Unit"]
+
 T = TypeVar("T")
 
 

@@ -26,8 +26,7 @@ from kernel.errors import (
     stale_version,
 )
 from kernel.store import Committed, ServiceApplication
-from services.directory.domain import Unit
-from services.directory.reader import OrgChart
+from services.directory.reader import OrgChart, Unit
 from services.directory.vocabulary import DepartmentCategory
 from services.feedback.anonymity import (
     ANONYMOUS_FILER,

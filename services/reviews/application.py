@@ -21,8 +21,7 @@ from eventsourcing.utils import EnvType
 from kernel.calendar import add_working_days
 from kernel.errors import ConflictError, NotFoundError, stale_version
 from kernel.store import Committed, ServiceApplication
-from services.directory.domain import Unit
-from services.directory.reader import OrgChart
+from services.directory.reader import OrgChart, Unit
 from services.feedback.reader import FeedbackLog, QuarterFeedback
 from services.goals.reader import GoalsLog
 from services.reviews.domain import Appraisal, Cycle, Participant, Sanction
