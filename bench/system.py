@@ -114,6 +114,7 @@ def stack() -> Iterator[Stack]:
                 kaohe_feedback_port=free_port(),
                 kaohe_reviews_port=free_port(),
                 kaohe_integrations_port=free_port(),
+                kaohe_audit_port=free_port(),
             )
             overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
             # The bench loads the gateway through a few callers: per-caller rates would measure

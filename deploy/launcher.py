@@ -18,11 +18,12 @@ import httpx
 from deploy.postgres import database_url
 from kernel.auth import load_or_create_signing_key
 from kernel.settings import Settings
+from kernel.store import SERVICES
 
 
 @dataclass(frozen=True)
 class Process:
-    """One process of the system: its name, ASGI factory and port."""
+    """One process of the system: its name, its composition root (an ASGI factory) and port."""
 
     name: str
     factory: str
@@ -30,16 +31,18 @@ class Process:
 
 
 def processes(settings: Settings) -> list[Process]:
-    """Every process `kaohe run` starts, services before the gateway."""
+    """Every process `kaohe run` starts, services before the gateway, the delivery worker
+    last."""
     return [
         Process("directory", "services.directory.main:create_app", settings.kaohe_directory_port),
         Process("goals", "services.goals.main:create_app", settings.kaohe_goals_port),
         Process("feedback", "services.feedback.main:create_app", settings.kaohe_feedback_port),
         Process("reviews", "services.reviews.main:create_app", settings.kaohe_reviews_port),
-        Process("gateway", "gateway.app:create_app", settings.kaohe_gateway_port),
+        Process("gateway", "gateway.main:create_app", settings.kaohe_gateway_port),
+        Process("audit", "services.audit.main:create_app", settings.kaohe_audit_port),
         Process(
             "integrations",
-            "gateway.integrations.worker:create_app",
+            "gateway.integrations.main:create_app",
             settings.kaohe_integrations_port,
         ),
     ]
@@ -109,6 +112,7 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_REVIEWS_PORT": str(settings.kaohe_reviews_port),
             "KAOHE_REVIEWS_URL": settings.reviews_url,
             "KAOHE_INTEGRATIONS_PORT": str(settings.kaohe_integrations_port),
+            "KAOHE_AUDIT_PORT": str(settings.kaohe_audit_port),
         }
         children: list[subprocess.Popen[bytes]] = []
         try:
@@ -135,10 +139,12 @@ def run(settings: Settings) -> None:
         print(
             f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
         )
-        for process in processes(settings)[:-2]:
-            print(f"  {process.name:<10} http://{host}:{process.port}/docs")
+        for process in processes(settings):
+            if process.name in SERVICES:
+                print(f"  {process.name:<10} http://{host}:{process.port}/docs")
         print(f"  events     http://{host}:{settings.kaohe_gateway_port}/events (CloudEvents feed)")
         print(f"  delivery   http://{host}:{settings.kaohe_integrations_port}/health")
+        print(f"  signer     http://{host}:{settings.kaohe_audit_port}/health")
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
         print("Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _interrupt)

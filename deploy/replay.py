@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gateway.app import READ_SCHEMA, projections
 from gateway.audit.replay import (
     TableComparison,
     compare,
@@ -24,6 +23,7 @@ from gateway.audit.replay import (
     schema_exists,
     switch,
 )
+from gateway.projections.catalogue import READ_SCHEMA, projections
 from gateway.projections.runner import Projection
 
 SHOWN_ROWS = 20

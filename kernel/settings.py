@@ -47,11 +47,13 @@ class Settings(BaseSettings):
     kaohe_graphql_max_body_bytes: int = 1024 * 1024
     kaohe_read_your_writes_timeout: float = 5.0
     # Signed checkpoints of each service log: after this many new events, or this many seconds
-    # after the last one if anything new was recorded (0 seconds: the gateway signs none).
+    # after the last one if anything new was recorded (0 seconds: the signer signs none).
     kaohe_checkpoint_every_events: int = 1000
     kaohe_checkpoint_every_seconds: float = 60.0
     kaohe_checkpoint_origin: str = "kaohe"
     kaohe_checkpoint_key_name: str = "kaohe-audit"
+    # The checkpoint signer's own process (services/audit/main.py): its /health.
+    kaohe_audit_port: int = 8006
     # Integrations: the delivery worker process, and JetStream when NATS_URL is set.
     kaohe_integrations_port: int = 8005
     nats_url: str = ""

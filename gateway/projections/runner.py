@@ -209,3 +209,15 @@ async def run_projection(
             await first_of(poll, woken, stop)
     finally:
         await conn.close()
+
+
+async def supervise_projection(
+    dsn: str, schema: str, projection: Projection, stop: asyncio.Event
+) -> None:
+    """Keep a projection running until `stop`; restart it after a lost connection."""
+    while not stop.is_set():
+        try:
+            await run_projection(dsn, schema, projection, stop)
+        except (asyncpg.PostgresError, OSError) as exc:
+            log.warning("projection_restarting", service=projection.log.service, error=str(exc))
+            await pause(stop, 1.0)

@@ -160,6 +160,7 @@ def started(database: str, data_dir: Path, env: dict[str, str]) -> Iterator[Syst
         kaohe_feedback_port=free_port(),
         kaohe_reviews_port=free_port(),
         kaohe_integrations_port=free_port(),
+        kaohe_audit_port=free_port(),
     )
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
     # No JetStream relay unless asked for (it would publish to the developer's NATS).

@@ -1,5 +1,5 @@
-"""End to end: the background worker signs each log's checkpoint as events arrive, with no
-command run, and the gateway publishes it.
+"""End to end: the checkpoint signer (its own process) signs each log's checkpoint as events arrive,
+with no command run, and the gateway publishes it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ REGISTER = """mutation($name: String!, $code: String!) {
   registerUnit(name: $name, code: $code) { unit { id } position } }"""
 
 
-def test_the_background_worker_signs_a_checkpoint_covering_a_new_event(system: System) -> None:
+def test_the_signer_signs_a_checkpoint_covering_a_new_event(system: System) -> None:
     admin = system.token([Role.ADMIN])
     position = system.data(admin, REGISTER, name="后台签名单位", code="E2E-SIGNER")["registerUnit"][
         "position"

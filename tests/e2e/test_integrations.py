@@ -328,7 +328,7 @@ def restart_worker(system: System) -> None:
             sys.executable,
             "-m",
             "uvicorn",
-            "gateway.integrations.worker:create_app",
+            "gateway.integrations.main:create_app",
             "--factory",
             "--host",
             "127.0.0.1",

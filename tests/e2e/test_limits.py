@@ -201,7 +201,7 @@ def rss_kib(pid: int) -> int:
 def gateway_pid(system: System) -> int:
     assert system.processes is not None
     for child in system.processes.children:
-        if b"gateway.app" in Path(f"/proc/{child.pid}/cmdline").read_bytes():
+        if b"gateway.main:" in Path(f"/proc/{child.pid}/cmdline").read_bytes():
             return child.pid
     raise AssertionError("no gateway process")
 
@@ -319,7 +319,7 @@ def hasty(system: System) -> Iterator[str]:
         "KAOHE_GRAPHQL_CONCURRENCY": "1",
         "KAOHE_GRAPHQL_MAX_COST": str(10**9),
     }
-    command = [sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "gateway.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     child = subprocess.Popen(command, env=env, cwd=os.getcwd())
     try:

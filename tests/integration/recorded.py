@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from gateway.app import projections
+from gateway.projections.catalogue import projections
 from gateway.projections.runner import catch_up, create_read_schema
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting

@@ -26,7 +26,6 @@ from psycopg.sql import SQL, Identifier
 from rich.console import Console
 
 from deploy import replay as replay_command
-from gateway.app import projections
 from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.replay import compare, differing, rebuild
 from gateway.audit.time_travel import AsOfPoint, as_of
@@ -36,6 +35,7 @@ from gateway.freshness import Freshness
 from gateway.integrations.envelope import to_json
 from gateway.integrations.feed import read_log
 from gateway.integrations.scopes import FULL
+from gateway.projections.catalogue import projections
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
 from services.directory.application import Directory

@@ -13,8 +13,8 @@ from uuid import UUID, uuid4
 import asyncpg
 import pytest
 
-from gateway.app import projections
 from gateway.audit.replay import TableComparison, compare, differing, rebuild, schema_exists, switch
+from gateway.projections.catalogue import projections
 from gateway.projections.runner import run_projection
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting

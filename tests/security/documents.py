@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.app import create_app as gateway_app
+from gateway.main import create_app as gateway_app
 from kernel.settings import Settings
 from services.directory.main import create_app as directory_app
 from services.feedback.main import create_app as feedback_app

@@ -15,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from graphql import print_schema
 
-from gateway.app import create_app as gateway_app
 from gateway.graphql.schema import build_schema
+from gateway.main import create_app as gateway_app
 from services.directory.main import create_app as directory_app
 from services.feedback.main import create_app as feedback_app
 from services.goals.main import create_app as goals_app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gateway.app import projections
 from gateway.audit.replay import (
     TableComparison,
     TableDigest,
@@ -12,6 +11,7 @@ from gateway.audit.replay import (
     fresh_schema_name,
     table_names,
 )
+from gateway.projections.catalogue import projections
 
 
 def test_a_table_differs_when_its_row_count_or_its_digest_differs() -> None:

@@ -1,27 +1,26 @@
-"""The gateway process: GraphQL over the projected read models, with the projections running
-beside it (one runner per log across all gateway processes, by advisory lock).
+"""The gateway's composition root: reads the settings and builds the process, GraphQL over the
+projected read models with the projections running beside it (one runner per log across all
+gateway processes, by advisory lock) (`uvicorn gateway.main:create_app --factory`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
 import asyncpg
 import httpx
-import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
 from gateway.audit.access import AccessRecorder, create_access_log
-from gateway.directory.projection import DirectoryProjection
-from gateway.feedback.projection import FeedbackProjection
+from gateway.audit.published import router as audit_router
 from gateway.freshness import Freshness
-from gateway.goals.projection import GoalsProjection
 from gateway.graphql.context import Context
 from gateway.graphql.limits import GraphQLLimits
 from gateway.graphql.schema import build_schema
@@ -30,42 +29,53 @@ from gateway.integrations import outbound
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
-from gateway.projections.runner import Projection, create_read_schema, run_projection
-from gateway.reviews.projection import ReviewsProjection
+from gateway.projections.catalogue import READ_SCHEMA, projections
+from gateway.projections.runner import create_read_schema, supervise_projection
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.limits import BodySizeLimit
 from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
-from kernel.waiting import pause
 from kernel.web import bearer_token, check_grants, get_actor, install_kernel
-from services.audit import signer as checkpointing
-from services.directory.application import Directory
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 
-log = structlog.get_logger("kaohe.gateway")
-
-READ_SCHEMA = "gateway"
 ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", roles=frozenset())
-
-
-def projections(schema: str) -> list[Projection]:
-    """Every projection of the read side."""
-    return [
-        DirectoryProjection(schema),
-        GoalsProjection(schema),
-        FeedbackProjection(schema),
-        ReviewsProjection(schema),
-    ]
 
 
 def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:
     """The gateway's ASGI app."""
     settings = settings or load_settings()
-    dsn = settings.database_url
     verifier = TokenVerifier(settings)
     outbound.policy(settings.kaohe_outbound_allow)  # a malformed allow-list stops the start
+    app = FastAPI(
+        title="Kaohe gateway",
+        description="GraphQL over the appraisal history (考核). POST /graphql with a bearer token.",
+        version="0.1.0",
+        lifespan=_lifespan(settings.database_url, schema),
+    )
+    install_kernel(app, settings)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
+    )
+    app.state.settings = settings
+    app.include_router(audit_router)
+    graphql = AuthenticatingRouter(
+        build_schema(settings.kaohe_graphql_max_depth, GraphQLLimits(settings)),
+        context_getter=_context_getter(settings, schema, verifier),
+        allow_queries_via_get=False,
+        verifier=verifier,
+    )
+    app.include_router(graphql, prefix="/graphql")
+    app.include_router(integrations_router)
+    complete_openapi(app, get_actor)
+    app.include_router(_ops(schema))
+    return app
+
+
+def _lifespan(dsn: str, schema: str) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What the gateway holds while it runs: the read pool, the projections, the freshness and
+    log watchers, the access log, the outbound HTTP client and the grant check."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,7 +90,10 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         freshness = Freshness(schema)
         await freshness.start(dsn)
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(_supervise(dsn, schema, p, stop)) for p in projections(schema)]
+        tasks = [
+            asyncio.create_task(supervise_projection(dsn, schema, p, stop))
+            for p in projections(schema)
+        ]
         app.state.pool = pool
         app.state.freshness = freshness
         app.state.http = httpx.AsyncClient(timeout=30)
@@ -88,7 +101,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         app.state.access.start()
         app.state.log_watcher = LogWatcher()
         await app.state.log_watcher.start(dsn)
-        org = OrgChart(await asyncio.to_thread(Directory.on_postgres, dsn, reader=True))
+        org = await asyncio.to_thread(OrgChart.on_postgres, dsn)
         app.state.grants = GrantsInForce(org)
         try:
             yield
@@ -101,6 +114,14 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             await freshness.stop()
             await pool.close()
             org.close()
+
+    return lifespan
+
+
+def _context_getter(
+    settings: Settings, schema: str, verifier: TokenVerifier
+) -> Callable[[HTTPConnection], Awaitable[Context]]:
+    """Each GraphQL request's context: the caller, checked against the grants in force."""
 
     async def context_getter(request: HTTPConnection) -> Context:
         if isinstance(request, WebSocket) or not isinstance(request, Request):
@@ -126,48 +147,23 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
             access=request.app.state.access,
         )
 
-    app = FastAPI(
-        title="Kaohe gateway",
-        description="GraphQL over the appraisal history (考核). POST /graphql with a bearer token.",
-        version="0.1.0",
-        lifespan=lifespan,
-    )
-    install_kernel(app, settings)
-    app.add_middleware(
-        BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
-    )
-    app.state.settings = settings
-    app.include_router(checkpointing.router)
-    graphql = AuthenticatingRouter(
-        build_schema(settings.kaohe_graphql_max_depth, GraphQLLimits(settings)),
-        context_getter=context_getter,
-        allow_queries_via_get=False,
-        verifier=verifier,
-    )
-    app.include_router(graphql, prefix="/graphql")
-    app.include_router(integrations_router)
-    complete_openapi(app, get_actor)
+    return context_getter
 
-    @app.get("/health", tags=["ops"])
+
+def _ops(schema: str) -> APIRouter:
+    """Liveness with the projections' progress, and the Prometheus metrics."""
+    ops = APIRouter(tags=["ops"])
+
+    @ops.get("/health")
     async def health(request: Request) -> dict[str, object]:
         """Liveness, and how far each projection has got."""
         freshness: Freshness = request.app.state.freshness
         services = [p.log.service for p in projections(schema)]
         return {"status": "ok", "projected": {s: freshness.position(s) for s in services}}
 
-    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    @ops.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         """Prometheus metrics (quarantined events among them)."""
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    return app
-
-
-async def _supervise(dsn: str, schema: str, projection: Projection, stop: asyncio.Event) -> None:
-    """Keep a projection running; restart it after a lost connection."""
-    while not stop.is_set():
-        try:
-            await run_projection(dsn, schema, projection, stop)
-        except (asyncpg.PostgresError, OSError) as exc:
-            log.warning("projection_restarting", service=projection.log.service, error=str(exc))
-            await pause(stop, 1.0)
+    return ops

@@ -1,0 +1,54 @@
+"""The checkpoint signer's composition root: a process of its own (`kaohe run` starts it,
+`uvicorn services.audit.main:create_app --factory`) that signs a checkpoint of each service log
+every KAOHE_CHECKPOINT_EVERY_EVENTS events or KAOHE_CHECKPOINT_EVERY_SECONDS seconds (0: never).
+Its own process, so reading and hashing a whole log to sign it competes neither with GraphQL and
+the projections (signing inside the gateway put 100 ms stalls into its projection lag) nor with
+deliveries; any number may run, since checkpoints are signed under the log's advisory lock. The
+gateway publishes what it signs (`gateway/audit/published.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import psycopg
+from fastapi import FastAPI
+
+from kernel.settings import Settings, load_settings
+from kernel.waiting import supervise
+from services.audit.signer import run_checkpointer
+
+# A lost database connection: the signer starts again a second later.
+EXPECTED = (psycopg.Error, OSError)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The signer's ASGI app: /health, and the checkpointer in its lifespan."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        signing = asyncio.create_task(
+            supervise("checkpoints", lambda: run_checkpointer(settings, stop), stop, EXPECTED)
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            await signing
+
+    app = FastAPI(title="Kaohe checkpoint signer", version="0.1.0", lifespan=lifespan)
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, object]:
+        """Liveness, and when checkpoints fall due."""
+        return {
+            "status": "ok",
+            "every_events": settings.kaohe_checkpoint_every_events,
+            "every_seconds": settings.kaohe_checkpoint_every_seconds,
+        }
+
+    return app
