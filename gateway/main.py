@@ -36,7 +36,8 @@ from kernel.context import Actor
 from kernel.limits import BodySizeLimit
 from kernel.openapi import complete_openapi
 from kernel.settings import Settings, load_settings
-from kernel.web import bearer_token, check_grants, get_actor, install_kernel
+from kernel.web.app import install_kernel
+from kernel.web.caller import bearer_token, check_grants, get_actor
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 

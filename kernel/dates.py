@@ -50,7 +50,7 @@ def check_date(day: date, today: date, field: str) -> date:
 
 
 def plausible_field(value: object, today: date) -> None:
-    """The pydantic check of a command field holding a date (see `kernel.web.Command`)."""
+    """The pydantic check of a command field holding a date (see `kernel.web.commands.Command`)."""
     days = value if isinstance(value, list | tuple) else [value]
     for index, day in enumerate(days):
         # A datetime is a date too, but commands carry none: their instants come from the clock.

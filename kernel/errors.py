@@ -1,12 +1,13 @@
 """Domain errors. Each names its rule, so a refusal says which rule and what was missing.
 
-The web layer maps them to one error shape (see `kernel.web`); the domain never knows HTTP.
+The web layer maps them to one error shape (see `kernel.web.error_shape`); the domain never
+knows HTTP.
 """
 
 from __future__ import annotations
 
-# The keys of the one error body every Kaohe service answers with (`kernel.web.error_response`),
-# in their order: {"error": {...}}.
+# The keys of the one error body every Kaohe service answers with
+# (`kernel.web.error_shape.error_response`), in their order: {"error": {...}}.
 ERROR_FIELDS = (
     "status",
     "code",

@@ -1,11 +1,11 @@
 """The OpenAPI document every Kaohe HTTP app publishes, completed in one place.
 
 FastAPI documents what a route's signature shows; what the kernel does around every route is
-invisible to it: the bearer token `get_actor` reads, the one error shape of `kernel.web`'s handlers
-(401/403/404/409/422, not FastAPI's own 422 body) and the headers `run_command` reads
-(Idempotency-Key, If-Match, X-Correlation-Id, X-Causation-Id). `complete_openapi` adds them to
-every operation of an app, so Swagger UI sends the token and schemathesis checks the answers
-against what is documented, with no route written differently.
+invisible to it: the bearer token `get_actor` reads, the one error shape of
+`kernel.web.error_shape`'s handlers (401/403/404/409/422, not FastAPI's own 422 body) and the
+headers `run_command` reads (Idempotency-Key, If-Match, X-Correlation-Id, X-Causation-Id).
+`complete_openapi` adds them to every operation of an app, so Swagger UI sends the token and
+schemathesis checks the answers against what is documented, with no route written differently.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def complete_document(
     }
     schemas = components.setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
-    # FastAPI's own validation bodies are never sent: kernel.web answers 422 in the error shape.
+    # FastAPI's own validation bodies are never sent: kernel.web.error_shape answers 422 in it.
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -156,8 +156,8 @@ def complete_document(
 def complete_openapi(app: FastAPI, token_reader: Callable[..., Any]) -> None:
     """Make `app` publish its OpenAPI document completed by `complete_document`.
 
-    `token_reader` is the dependency that authenticates (kernel.web.get_actor): the routes that
-    depend on it are the ones that need the bearer scheme and can answer 401/403/404/409.
+    `token_reader` is the dependency that authenticates (kernel.web.caller.get_actor): the routes
+    that depend on it are the ones that need the bearer scheme and can answer 401/403/404/409.
     """
     generate = app.openapi
 

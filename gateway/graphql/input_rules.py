@@ -2,9 +2,10 @@
 carry text PostgreSQL cannot hold are refused before anything runs, and an error the gateway did
 not mean to raise never shows its text.
 
-Every mutation is decided again by its service, which applies the same rules (`kernel.web`); the
-gateway checks the text too because its own queries and the webhook operations put arguments
-into SQL directly, and PostgreSQL's own message would otherwise be the answer.
+Every mutation is decided again by its service, which applies the same rules
+(`kernel.web.commands`); the gateway checks the text too because its own queries and the webhook
+operations put arguments into SQL directly, and PostgreSQL's own message would otherwise be the
+answer.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from kernel.calendar import china_date
 from kernel.dates import DATE_PLAUSIBLE, date_problem
 from kernel.errors import DomainError
 from kernel.text import TEXT_STORABLE, storable_problem, unstorable_in
-from kernel.web import STATUS_OF
+from kernel.web.error_shape import STATUS_OF
 
 log = structlog.get_logger("kaohe.gateway")
 

@@ -33,7 +33,7 @@ from gateway.reviews.queries import ReviewCycle
 from kernel.auth import AuthenticationError
 from kernel.context import Actor
 from kernel.errors import DomainError, NotFoundError
-from kernel.web import check_grants
+from kernel.web.caller import check_grants
 
 PAGE = 100
 # How often a running subscription checks that its caller's roles are still granted.

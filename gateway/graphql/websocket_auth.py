@@ -20,7 +20,7 @@ from gateway.graphql.context import Context
 from gateway.graphql.input_rules import document_error, unnamed_choice
 from kernel.auth import AuthenticationError, TokenVerifier
 from kernel.roles import Role
-from kernel.web import check_grants
+from kernel.web.caller import check_grants
 
 
 def token_from_init(payload: dict[str, Any] | None) -> str:

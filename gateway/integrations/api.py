@@ -17,7 +17,7 @@ from gateway.integrations.subscriptions import check_types
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
-from kernel.web import CurrentActor
+from kernel.web.caller import CurrentActor
 
 router = APIRouter(tags=["integrations"])
 MAX_WAIT = 60.0

@@ -18,13 +18,8 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.text import Name, Reason
-from kernel.web import (
-    Command,
-    CurrentActor,
-    expected_version,
-    require_role,
-    run_command,
-)
+from kernel.web.caller import CurrentActor, require_role
+from kernel.web.commands import Command, expected_version, run_command
 from services.directory.application import Directory
 from services.directory.vocabulary import (
     DepartmentCategory,

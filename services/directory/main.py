@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, FastAPI
 
 from kernel.settings import Settings, load_settings
-from kernel.web import service_app
+from kernel.web.app import service_app
 from services.directory.api import platform_router, router
 from services.directory.application import Directory
 from services.directory.grants import GrantsInForce

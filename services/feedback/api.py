@@ -21,14 +21,9 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.text import Name, Reason, Title
-from kernel.web import (
-    Command,
-    CurrentActor,
-    error_response,
-    require_role,
-    require_unit,
-    run_versioned,
-)
+from kernel.web.caller import CurrentActor, require_role, require_unit
+from kernel.web.commands import Command, run_versioned
+from kernel.web.error_shape import error_response
 from services.feedback.application import Feedback
 from services.feedback.overdue import scheduler_context
 from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind

@@ -18,13 +18,8 @@ from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.text import Reason, Title
-from kernel.web import (
-    Command,
-    CurrentActor,
-    require_role,
-    require_unit,
-    run_versioned,
-)
+from kernel.web.caller import CurrentActor, require_role, require_unit
+from kernel.web.commands import Command, run_versioned
 from services.reviews.application import Reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import Grade, SanctionKind

@@ -30,7 +30,8 @@ from kernel.text import (
     idempotency_key_problem,
     is_visible,
 )
-from kernel.web import Command, install_kernel
+from kernel.web.app import install_kernel
+from kernel.web.commands import Command
 
 UNSTORABLE = st.sampled_from(["\x00", *map(chr, range(0xD800, 0xE000, 97)), "\udfff"])
 STORABLE = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))

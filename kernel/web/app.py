@@ -1,0 +1,66 @@
+"""The FastAPI app every service shares: the kernel installed (tokens, the error shape, the
+parameter check), `/health`, and an OpenAPI document that shows them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import HTTPConnection
+
+from kernel.auth import TokenVerifier
+from kernel.limits import BodySizeLimit
+from kernel.openapi import complete_openapi
+from kernel.settings import Settings
+from kernel.text import TEXT_STORABLE, storable_problem
+from kernel.web.caller import get_actor
+from kernel.web.error_shape import add_error_handlers
+
+
+def storable_parameters(connection: HTTPConnection) -> None:
+    """Refuse a query or path parameter PostgreSQL cannot hold (`kernel.text_storable`): routes
+    put them into SQL, and PostgreSQL's own message would be the answer. (An HTTPConnection, so
+    that WebSocket routes, GraphQL subscriptions, run it too.)"""
+    for where, params in (("path", connection.path_params), ("query", connection.query_params)):
+        for name, value in params.items():
+            if isinstance(value, str) and (problem := storable_problem(value)) is not None:
+                error = {"type": TEXT_STORABLE, "loc": (where, name), "msg": problem}
+                raise RequestValidationError([error])
+
+
+def install_kernel(app: FastAPI, settings: Settings) -> None:
+    """Attach the token verifier, the shared error handlers and the parameter check to an app
+    (before its routes are included: the check applies to the routes included afterwards)."""
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(settings)
+    add_error_handlers(app)
+    app.router.dependencies.append(Depends(storable_parameters))
+
+
+def service_app(
+    settings: Settings,
+    *,
+    title: str,
+    description: str,
+    router: APIRouter,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+) -> FastAPI:
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
+    an OpenAPI document that shows them (`kernel.openapi`)."""
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    install_kernel(app, settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
+    app.include_router(router)
+    complete_openapi(app, get_actor)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        """Liveness."""
+        return {"status": "ok"}
+
+    return app
