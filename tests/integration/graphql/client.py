@@ -1,5 +1,5 @@
 """The gateway's GraphQL schema run in process: each request gets the `Context` the gateway builds
-(`gateway.app.create_app`): the actor from a verified bearer token whose roles the org chart
+(`gateway.main._context_getter`): the actor from a verified bearer token whose roles the org chart
 still grants, the pool on the projected read schema, the freshness tracker and the access log.
 """
 
