@@ -32,10 +32,11 @@ token: install ## Print a bearer token: make token LOGIN=liuming
 verify: install ## Verify every service log's hash chain
 	$(BIN)/kaohe audit verify
 
-lint: install ## ruff (lint and format) and mypy
+lint: install ## ruff (lint and format), mypy and the import boundaries (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
