@@ -5,32 +5,18 @@ the projections show the change (read-your-writes).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from gateway.directory.types import Department, Person, Unit
-from gateway.graphql.plumbing import IdempotencyKey, Info_, forward, parse_id
+from gateway.graphql.plumbing import ExpectedVersion, IdempotencyKey, Info_, forward
+from services.directory import commands as directory
 from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
 from services.directory.vocabulary import OfficeRole as OfficeRoleCode
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.directory.vocabulary import ServiceKind as ServiceKindCode
-
-EXPECTED = "The unit version this change was decided against (If-Match): stale is refused"
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
-
-
-async def to_directory(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the directory service."""
-    url = info.context.settings.directory_url
-    return await forward(info, "directory", url, path, body, idempotency_key, expected_version)
 
 
 async def _person(info: Info_, person_id: str) -> Person:
@@ -82,10 +68,6 @@ class PersonPayload:
     position: int
 
 
-def _unit_path(unit_id: strawberry.ID, tail: str = "") -> str:
-    return f"/units/{parse_id(unit_id, 'unitId')}{tail}"
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a unit (platform administrator)")
@@ -96,8 +78,8 @@ class Mutation:
         code: str,
         idempotency_key: IdempotencyKey = None,
     ) -> UnitPayload:
-        result, position = await to_directory(
-            info, "/units", {"name": name, "code": code}, idempotency_key
+        result, position = await forward(
+            info, directory.REGISTER_UNIT, idempotency_key, None, name=name, code=code
         )
         return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
 
@@ -113,20 +95,18 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> DepartmentPayload:
-        body = {
-            "name": name,
-            "category": category,
-            "service_kind": service_kind,
-            "opened_on": opened_on,
-        }
-        result, position = await to_directory(
-            info, _unit_path(unit_id, "/departments"), body, idempotency_key, expected_version
+        result, position = await forward(
+            info,
+            directory.OPEN_DEPARTMENT,
+            idempotency_key,
+            expected_version,
+            unit_id=unit_id,
+            name=name,
+            category=category,
+            service_kind=service_kind,
+            opened_on=opened_on,
         )
-        return DepartmentPayload(
-            department=await _department(info, result["department_id"]),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+        return await _department_payload(info, unit_id, result["department_id"], position)
 
     @strawberry.mutation(description="Add a person to the unit (考核办)")
     async def add_person(
@@ -141,21 +121,19 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {
-            "name": name,
-            "login": login,
-            "position_category": position_category,
-            "department_id": department_id,
-            "joined_on": joined_on,
-        }
-        result, position = await to_directory(
-            info, _unit_path(unit_id, "/people"), body, idempotency_key, expected_version
+        result, position = await forward(
+            info,
+            directory.ADD_PERSON,
+            idempotency_key,
+            expected_version,
+            unit_id=unit_id,
+            name=name,
+            login=login,
+            position_category=position_category,
+            department_id=department_id,
+            joined_on=joined_on,
         )
-        return PersonPayload(
-            person=await _person(info, result["person_id"]),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+        return await _person_payload(info, unit_id, result["person_id"], position)
 
     @strawberry.mutation(description="Move a person to another department from a date (考核办)")
     async def move_person(
@@ -169,13 +147,16 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
+        _, position = await forward(
             info,
-            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/moves"),
-            body,
+            directory.MOVE_PERSON,
             idempotency_key,
             expected_version,
+            unit_id=unit_id,
+            person_id=person_id,
+            department_id=department_id,
+            reason=reason,
+            effective_on=effective_on,
         )
         return await _person_payload(info, unit_id, person_id, position)
 
@@ -190,13 +171,15 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {"reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
+        _, position = await forward(
             info,
-            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/departure"),
-            body,
+            directory.REMOVE_PERSON,
             idempotency_key,
             expected_version,
+            unit_id=unit_id,
+            person_id=person_id,
+            reason=reason,
+            effective_on=effective_on,
         )
         return await _person_payload(info, unit_id, person_id, position)
 
@@ -212,19 +195,18 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> DepartmentPayload:
-        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await to_directory(
+        _, position = await forward(
             info,
-            _unit_path(unit_id, f"/departments/{parse_id(department_id, 'departmentId')}/head"),
-            body,
+            directory.APPOINT_DEPARTMENT_HEAD,
             idempotency_key,
             expected_version,
+            unit_id=unit_id,
+            department_id=department_id,
+            person_id=person_id,
+            effective_on=effective_on,
+            reason=reason,
         )
-        return DepartmentPayload(
-            department=await _department(info, str(department_id)),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+        return await _department_payload(info, unit_id, department_id, position)
 
     @strawberry.mutation(description="Assign departments to a supervising leader (考核办)")
     async def assign_supervising_leader(
@@ -238,14 +220,16 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {
-            "leader_id": leader_id,
-            "department_ids": [str(d) for d in department_ids],
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/supervision"), body, idempotency_key, expected_version
+        _, position = await forward(
+            info,
+            directory.ASSIGN_SUPERVISING_LEADER,
+            idempotency_key,
+            expected_version,
+            unit_id=unit_id,
+            leader_id=leader_id,
+            department_ids=department_ids,
+            effective_on=effective_on,
+            reason=reason,
         )
         return await _person_payload(info, unit_id, leader_id, position)
 
@@ -260,9 +244,15 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/principal-leader"), body, idempotency_key, expected_version
+        _, position = await forward(
+            info,
+            directory.APPOINT_PRINCIPAL_LEADER,
+            idempotency_key,
+            expected_version,
+            unit_id=unit_id,
+            person_id=person_id,
+            effective_on=effective_on,
+            reason=reason,
         )
         return await _person_payload(info, unit_id, person_id, position)
 
@@ -278,14 +268,16 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {
-            "person_id": person_id,
-            "role": role,
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
+        _, position = await forward(
+            info,
+            directory.GRANT_OFFICE_ROLE,
+            idempotency_key,
+            expected_version,
+            unit_id=unit_id,
+            person_id=person_id,
+            role=role,
+            effective_on=effective_on,
+            reason=reason,
         )
         return await _person_payload(info, unit_id, person_id, position)
 
@@ -304,18 +296,16 @@ class Mutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonPayload:
-        body = {
-            "person_id": person_id,
-            "role": role,
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
+        _, position = await forward(
             info,
-            _unit_path(unit_id, "/office-roles/revocations"),
-            body,
+            directory.REVOKE_OFFICE_ROLE,
             idempotency_key,
             expected_version,
+            unit_id=unit_id,
+            person_id=person_id,
+            role=role,
+            effective_on=effective_on,
+            reason=reason,
         )
         return await _person_payload(info, unit_id, person_id, position)
 
@@ -334,14 +324,17 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> PlatformAuditorPayload:
-        command = {
-            "name": name,
-            "login": login,
-            "body": body,
-            "reason": reason,
-            "effective_on": effective_on,
-        }
-        result, position = await to_directory(info, "/platform/auditors", command, idempotency_key)
+        result, position = await forward(
+            info,
+            directory.APPOINT_PLATFORM_AUDITOR,
+            idempotency_key,
+            None,
+            name=name,
+            login=login,
+            body=body,
+            reason=reason,
+            effective_on=effective_on,
+        )
         return PlatformAuditorPayload(
             person_id=strawberry.ID(result["person_id"]), position=position
         )
@@ -358,21 +351,33 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> PlatformAuditorPayload:
-        command = {"reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
+        _, position = await forward(
             info,
-            f"/platform/auditors/{parse_id(person_id, 'personId')}/revocation",
-            command,
+            directory.REVOKE_PLATFORM_AUDITOR,
             idempotency_key,
+            None,
+            person_id=person_id,
+            reason=reason,
+            effective_on=effective_on,
         )
         return PlatformAuditorPayload(person_id=person_id, position=position)
 
 
 async def _person_payload(
-    info: Info_, unit_id: strawberry.ID, person_id: strawberry.ID, position: int
+    info: Info_, unit_id: str, person_id: str, position: int
 ) -> PersonPayload:
     return PersonPayload(
         person=await _person(info, str(person_id)),
+        unit=await _unit(info, str(unit_id)),
+        position=position,
+    )
+
+
+async def _department_payload(
+    info: Info_, unit_id: str, department_id: str, position: int
+) -> DepartmentPayload:
+    return DepartmentPayload(
+        department=await _department(info, str(department_id)),
         unit=await _unit(info, str(unit_id)),
         position=position,
     )

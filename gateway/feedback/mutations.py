@@ -13,22 +13,20 @@ import strawberry
 
 from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
 from gateway.graphql.plumbing import (
+    ExpectedVersion,
     IdempotencyKey,
     Info_,
     forward,
+    forward_row,
     parse_id,
     projected_row,
     projected_up_to,
 )
 from gateway.log import FEEDBACK_LOG
+from kernel.routes import CommandRoute
+from services.feedback import commands as feedback
 from services.feedback.vocabulary import Satisfaction as SatisfactionCode
 from services.feedback.vocabulary import TargetKind as TargetKindCode
-
-EXPECTED = (
-    "The version of the survey or complaint this change was decided against (If-Match): "
-    "stale is refused with CONFLICT"
-)
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
 @strawberry.input(description="The score a respondent gives one surveyed department")
@@ -101,34 +99,22 @@ class OverdueCheckPayload:
     position: int = strawberry.field(description="The feedback log position after the check")
 
 
-async def to_feedback(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the feedback service."""
-    url = info.context.settings.feedback_url
-    return await forward(info, "feedback", url, path, body, idempotency_key, expected_version)
-
-
 async def _survey(info: Info_, survey_id: str) -> Survey:
     return Survey.from_row(await projected_row(info, "surveys", survey_id))
 
 
 async def _complaint(
     info: Info_,
-    complaint_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
-    expected_version: int | None,
+    expected_version: int | None = None,
+    /,
+    **args: Any,
 ) -> ComplaintPayload:
-    """A command on an existing complaint, answered with the complaint as projected."""
-    path = f"/complaints/{parse_id(complaint_id, 'complaintId')}{tail}"
-    result, position = await to_feedback(info, path, body, idempotency_key, expected_version)
-    row = await projected_row(info, "complaints", result["complaint_id"])
+    """A command on a complaint, answered with the complaint as projected."""
+    row, position = await forward_row(
+        info, command, "complaints", "complaint_id", idempotency_key, expected_version, **args
+    )
     complaint = Complaint.from_row(row, info.context.sees_identities())
     return ComplaintPayload(complaint=complaint, position=position)
 
@@ -154,13 +140,17 @@ class FeedbackMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> FeedbackPolicyPayload:
         unit = parse_id(unit_id, "unitId")
-        body = {
-            "handling_days": handling_days,
-            "scale_low": str(scale_low) if scale_low is not None else None,
-            "scale_high": str(scale_high) if scale_high is not None else None,
-            "reason": reason,
-        }
-        _, position = await to_feedback(info, f"/units/{unit}/policy", body, idempotency_key)
+        _, position = await forward(
+            info,
+            feedback.SET_POLICY,
+            idempotency_key,
+            None,
+            unit_id=unit,
+            handling_days=handling_days,
+            scale_low=scale_low,
+            scale_high=scale_high,
+            reason=reason,
+        )
         ctx = info.context
         row = await ctx.pool.fetchrow(
             f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1", unit
@@ -180,14 +170,18 @@ class FeedbackMutation:
         department_ids: list[strawberry.ID] | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> SurveyPayload:
-        body = {
-            "quarter": quarter,
-            "department_ids": [str(d) for d in department_ids] if department_ids else None,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/surveys", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            feedback.OPEN_SURVEY,
+            "surveys",
+            "survey_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            quarter=quarter,
+            department_ids=department_ids or None,
         )
-        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+        return SurveyPayload(survey=Survey.from_row(row), position=position)
 
     @strawberry.mutation(
         description="Record one respondent's scores (考核办, or the served cadre themself); a "
@@ -203,14 +197,16 @@ class FeedbackMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> SurveyResponsePayload:
-        body = {
-            "respondent_agency": respondent_agency,
-            "respondent": respondent,
-            "scores": {str(s.department_id): str(s.score) for s in scores},
-            "comment": comment,
-        }
-        result, position = await to_feedback(
-            info, f"/surveys/{parse_id(survey_id, 'surveyId')}/responses", body, idempotency_key
+        result, position = await forward(
+            info,
+            feedback.RECORD_RESPONSE,
+            idempotency_key,
+            None,
+            survey_id=survey_id,
+            respondent_agency=respondent_agency,
+            respondent=respondent,
+            scores={str(s.department_id): s.score for s in scores},
+            comment=comment,
         )
         return SurveyResponsePayload(
             survey=await _survey(info, result["survey_id"]),
@@ -231,11 +227,8 @@ class FeedbackMutation:
         csv: str,
         idempotency_key: IdempotencyKey = None,
     ) -> SurveyImportPayload:
-        result, position = await to_feedback(
-            info,
-            f"/surveys/{parse_id(survey_id, 'surveyId')}/imports",
-            {"csv": csv},
-            idempotency_key,
+        result, position = await forward(
+            info, feedback.IMPORT_RESPONSES, idempotency_key, None, survey_id=survey_id, csv=csv
         )
         return SurveyImportPayload(
             survey=await _survey(info, result["survey_id"]),
@@ -263,14 +256,16 @@ class FeedbackMutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> SurveyPayload:
-        result, position = await to_feedback(
+        row, position = await forward_row(
             info,
-            f"/surveys/{parse_id(survey_id, 'surveyId')}/closure",
-            {},
+            feedback.CLOSE_SURVEY,
+            "surveys",
+            "survey_id",
             idempotency_key,
             expected_version,
+            survey_id=survey_id,
         )
-        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+        return SurveyPayload(survey=Survey.from_row(row), position=position)
 
     @strawberry.mutation(description="Record praise (表扬) of a person or a department (考核办)")
     async def record_praise(
@@ -284,17 +279,20 @@ class FeedbackMutation:
         occurred_on: date,
         idempotency_key: IdempotencyKey = None,
     ) -> PraisePayload:
-        body = {
-            "target_kind": target_kind,
-            "target_id": str(target_id),
-            "source": source,
-            "what_happened": what_happened,
-            "occurred_on": occurred_on,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/praise", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            feedback.RECORD_PRAISE,
+            "praise",
+            "praise_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            target_kind=target_kind,
+            target_id=target_id,
+            source=source,
+            what_happened=what_happened,
+            occurred_on=occurred_on,
         )
-        row = await projected_row(info, "praise", result["praise_id"])
         return PraisePayload(praise=Praise.from_row(row), position=position)
 
     @strawberry.mutation(
@@ -313,19 +311,18 @@ class FeedbackMutation:
         received_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ComplaintPayload:
-        body = {
-            "target_kind": target_kind,
-            "target_id": str(target_id),
-            "complainant": complainant,
-            "content": content,
-            "received_on": received_on,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/complaints", body, idempotency_key
+        return await _complaint(
+            info,
+            feedback.FILE_COMPLAINT,
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            target_kind=target_kind,
+            target_id=target_id,
+            complainant=complainant,
+            content=content,
+            received_on=received_on,
         )
-        row = await projected_row(info, "complaints", result["complaint_id"])
-        complaint = Complaint.from_row(row, info.context.sees_identities())
-        return ComplaintPayload(complaint=complaint, position=position)
 
     @strawberry.mutation(description="Assign (or reassign) a complaint to its handler (考核办)")
     async def assign_complaint(
@@ -338,11 +335,11 @@ class FeedbackMutation:
     ) -> ComplaintPayload:
         return await _complaint(
             info,
-            complaint_id,
-            "/assignment",
-            {"handler_id": str(handler_id)},
+            feedback.ASSIGN_COMPLAINT,
             idempotency_key,
             expected_version,
+            complaint_id=complaint_id,
+            handler_id=handler_id,
         )
 
     @strawberry.mutation(description="Respond to a complaint (the person it is assigned to)")
@@ -356,11 +353,11 @@ class FeedbackMutation:
     ) -> ComplaintPayload:
         return await _complaint(
             info,
-            complaint_id,
-            "/responses",
-            {"response": response},
+            feedback.RESPOND_TO_COMPLAINT,
             idempotency_key,
             expected_version,
+            complaint_id=complaint_id,
+            response=response,
         )
 
     @strawberry.mutation(
@@ -379,11 +376,13 @@ class FeedbackMutation:
     ) -> ComplaintPayload:
         return await _complaint(
             info,
-            complaint_id,
-            "/resolution",
-            {"satisfaction": satisfaction, "resolved_on": resolved_on, "note": note},
+            feedback.RESOLVE_COMPLAINT,
             idempotency_key,
             expected_version,
+            complaint_id=complaint_id,
+            satisfaction=satisfaction,
+            resolved_on=resolved_on,
+            note=note,
         )
 
     @strawberry.mutation(
@@ -399,11 +398,11 @@ class FeedbackMutation:
     ) -> ComplaintPayload:
         return await _complaint(
             info,
-            complaint_id,
-            "/dismissal",
-            {"reason": reason},
+            feedback.DISMISS_COMPLAINT,
             idempotency_key,
             expected_version,
+            complaint_id=complaint_id,
+            reason=reason,
         )
 
     @strawberry.mutation(
@@ -412,9 +411,7 @@ class FeedbackMutation:
     )
     async def check_overdue_complaints(self, info: Info_) -> OverdueCheckPayload:
         ctx = info.context
-        result, _ = await forward(
-            info, "feedback", ctx.settings.feedback_url, "/complaints/overdue-check", {}, None
-        )
+        result, _ = await forward(info, feedback.CHECK_OVERDUE)
         # The check answers without positions: wait for the log as it stands after it.
         position = await FEEDBACK_LOG.last_position(ctx.pool)
         await projected_up_to(info, "feedback", position)

@@ -5,21 +5,16 @@ Idempotency-Key and If-Match, answered once the goals projection shows the chang
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Any
 
 import strawberry
 
 from gateway.goals.types import GoalSet, MonthlySummary, ReferenceGoals, WeeklyReport
-from gateway.graphql.plumbing import IdempotencyKey, Info_, forward, parse_id, projected_row
+from gateway.graphql.plumbing import ExpectedVersion, IdempotencyKey, Info_, forward_row
+from kernel.routes import CommandRoute
+from services.goals import commands as goals
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
 from services.goals.vocabulary import ServesKind as ServesKindCode
-
-EXPECTED = (
-    "The version of the goal set, summary or report this change was decided against "
-    "(If-Match): stale is refused with CONFLICT"
-)
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
 @strawberry.input(description="What a goal item serves: a reference goal by refId, or a job duty")
@@ -76,35 +71,19 @@ class WeeklyReportPayload:
     position: int
 
 
-async def to_goals(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the goals service."""
-    url = info.context.settings.goals_url
-    return await forward(info, "goals", url, path, body, idempotency_key, expected_version)
-
-
 async def _goal_set(
     info: Info_,
-    goal_set_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
-    expected_version: int | None,
+    expected_version: int | None = None,
+    /,
+    **args: Any,
 ) -> GoalSetPayload:
-    """A command on an existing goal set, answered with the goal set as projected."""
-    path = f"/goal-sets/{parse_id(goal_set_id, 'goalSetId')}{tail}"
-    result, position = await to_goals(info, path, body, idempotency_key, expected_version)
-    row = await projected_row(info, "goal_sets", result["goal_set_id"])
+    """A command on a goal set, answered with the goal set as projected."""
+    row, position = await forward_row(
+        info, command, "goal_sets", "goal_set_id", idempotency_key, expected_version, **args
+    )
     return GoalSetPayload(goal_set=GoalSet.from_row(row), position=position)
-
-
-def _item(item_id: str, tail: str) -> str:
-    return f"/items/{quote(item_id, safe='')}{tail}"
 
 
 @strawberry.type
@@ -121,14 +100,15 @@ class GoalsMutation:
         items: list[GoalItemInput] | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> GoalSetPayload:
-        result, position = await to_goals(
+        return await _goal_set(
             info,
-            f"/units/{parse_id(unit_id, 'unitId')}/goal-sets",
-            {"period": period, "items": items or []},
+            goals.DRAFT_GOAL_SET,
             idempotency_key,
+            None,
+            unit_id=unit_id,
+            period=period,
+            items=items or [],
         )
-        row = await projected_row(info, "goal_sets", result["goal_set_id"])
-        return GoalSetPayload(goal_set=GoalSet.from_row(row), position=position)
 
     @strawberry.mutation(description="Replace the items of a draft or returned goal set (owner)")
     async def edit_goal_set(
@@ -140,7 +120,12 @@ class GoalsMutation:
         expected_version: ExpectedVersion = None,
     ) -> GoalSetPayload:
         return await _goal_set(
-            info, goal_set_id, "/edits", {"items": items}, idempotency_key, expected_version
+            info,
+            goals.EDIT_GOAL_SET,
+            idempotency_key,
+            expected_version,
+            goal_set_id=goal_set_id,
+            items=items,
         )
 
     @strawberry.mutation(description="Submit the goal set to the direct manager (owner)")
@@ -152,7 +137,7 @@ class GoalsMutation:
         expected_version: ExpectedVersion = None,
     ) -> GoalSetPayload:
         return await _goal_set(
-            info, goal_set_id, "/submission", {}, idempotency_key, expected_version
+            info, goals.SUBMIT_GOAL_SET, idempotency_key, expected_version, goal_set_id=goal_set_id
         )
 
     @strawberry.mutation(
@@ -169,11 +154,11 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            "/approval",
-            {"comment": comment},
+            goals.APPROVE_GOAL_SET,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            comment=comment,
         )
 
     @strawberry.mutation(description="Return a submitted goal set with comments (direct manager)")
@@ -187,11 +172,11 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            "/return",
-            {"comments": comments},
+            goals.RETURN_GOAL_SET,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            comments=comments,
         )
 
     @strawberry.mutation(
@@ -209,11 +194,12 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            "/revisions",
-            {"items": items, "reason": reason},
+            goals.PROPOSE_REVISION,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            items=items,
+            reason=reason,
         )
 
     @strawberry.mutation(
@@ -229,11 +215,11 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            "/revisions/approval",
-            {"comment": comment},
+            goals.APPROVE_REVISION,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            comment=comment,
         )
 
     @strawberry.mutation(
@@ -250,11 +236,11 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            "/revisions/rejection",
-            {"reason": reason},
+            goals.REJECT_REVISION,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            reason=reason,
         )
 
     @strawberry.mutation(description="Report progress (0 to 100 percent) on an approved goal item")
@@ -270,11 +256,13 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            _item(item_id, "/progress"),
-            {"percent": percent, "note": note},
+            goals.RECORD_PROGRESS,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            item_id=item_id,
+            percent=percent,
+            note=note,
         )
 
     @strawberry.mutation(description="Mark an approved goal item delivered (owner)")
@@ -289,11 +277,12 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            _item(item_id, "/completion"),
-            {"note": note},
+            goals.COMPLETE_ITEM,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            item_id=item_id,
+            note=note,
         )
 
     @strawberry.mutation(description="Drop an approved goal item, with the reason (owner)")
@@ -308,11 +297,12 @@ class GoalsMutation:
     ) -> GoalSetPayload:
         return await _goal_set(
             info,
-            goal_set_id,
-            _item(item_id, "/drop"),
-            {"reason": reason},
+            goals.DROP_ITEM,
             idempotency_key,
             expected_version,
+            goal_set_id=goal_set_id,
+            item_id=item_id,
+            reason=reason,
         )
 
     @strawberry.mutation(
@@ -331,18 +321,21 @@ class GoalsMutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReferenceGoalsPayload:
-        body = {
-            "kind": kind,
-            "department_id": department_id,
-            "period": period,
-            "title": title,
-            "items": items,
-            "reason": reason,
-        }
-        result, position = await to_goals(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/references", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            goals.PUBLISH_REFERENCE,
+            "reference_goals",
+            "reference_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            kind=kind,
+            department_id=department_id,
+            period=period,
+            title=title,
+            items=items,
+            reason=reason,
         )
-        row = await projected_row(info, "reference_goals", result["reference_id"])
         return ReferenceGoalsPayload(
             reference_goals=ReferenceGoals.from_row(row), position=position
         )
@@ -356,13 +349,17 @@ class GoalsMutation:
         text: str,
         idempotency_key: IdempotencyKey = None,
     ) -> MonthlySummaryPayload:
-        result, position = await to_goals(
+        row, position = await forward_row(
             info,
-            f"/units/{parse_id(unit_id, 'unitId')}/monthly-summaries",
-            {"month": month, "text": text},
+            goals.SUBMIT_MONTHLY_SUMMARY,
+            "monthly_summaries",
+            "summary_id",
             idempotency_key,
+            None,
+            unit_id=unit_id,
+            month=month,
+            text=text,
         )
-        row = await projected_row(info, "monthly_summaries", result["summary_id"])
         return MonthlySummaryPayload(
             monthly_summary=MonthlySummary.from_row(row), position=position
         )
@@ -379,14 +376,17 @@ class GoalsMutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> MonthlySummaryPayload:
-        result, position = await to_goals(
+        row, position = await forward_row(
             info,
-            f"/monthly-summaries/{parse_id(summary_id, 'summaryId')}/amendments",
-            {"text": text, "reason": reason},
+            goals.AMEND_MONTHLY_SUMMARY,
+            "monthly_summaries",
+            "summary_id",
             idempotency_key,
             expected_version,
+            summary_id=summary_id,
+            text=text,
+            reason=reason,
         )
-        row = await projected_row(info, "monthly_summaries", result["summary_id"])
         return MonthlySummaryPayload(
             monthly_summary=MonthlySummary.from_row(row), position=position
         )
@@ -404,13 +404,18 @@ class GoalsMutation:
         free_text: str = "",
         idempotency_key: IdempotencyKey = None,
     ) -> WeeklyReportPayload:
-        result, position = await to_goals(
+        row, position = await forward_row(
             info,
-            f"/units/{parse_id(unit_id, 'unitId')}/weekly-reports",
-            {"department_id": department_id, "week": week, "free_text": free_text},
+            goals.COMPILE_WEEKLY_REPORT,
+            "weekly_reports",
+            "report_id",
             idempotency_key,
+            None,
+            unit_id=unit_id,
+            department_id=department_id,
+            week=week,
+            free_text=free_text,
         )
-        row = await projected_row(info, "weekly_reports", result["report_id"])
         return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)
 
     @strawberry.mutation(description="Publish a compiled weekly report to all staff (考核办)")
@@ -421,12 +426,13 @@ class GoalsMutation:
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
     ) -> WeeklyReportPayload:
-        result, position = await to_goals(
+        row, position = await forward_row(
             info,
-            f"/weekly-reports/{parse_id(report_id, 'reportId')}/publication",
-            {},
+            goals.PUBLISH_WEEKLY_REPORT,
+            "weekly_reports",
+            "report_id",
             idempotency_key,
             expected_version,
+            report_id=report_id,
         )
-        row = await projected_row(info, "weekly_reports", result["report_id"])
         return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)

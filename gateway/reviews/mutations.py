@@ -8,16 +8,26 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
 
-from gateway.graphql.plumbing import IdempotencyKey, Info_, forward, parse_id, projected_row
+from gateway.graphql.plumbing import (
+    ExpectedVersion,
+    IdempotencyKey,
+    Info_,
+    forward,
+    forward_row,
+    parse_id,
+    projected_row,
+)
 from gateway.reviews.access import out_of_line_in, viewer
 from gateway.reviews.queries import ReviewCycle, cycle_row
 from gateway.reviews.types import Appraisal, Objection, Sanction, View, loads
+from kernel.routes import CommandRoute
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
+from services.reviews import commands as reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
@@ -25,12 +35,6 @@ from services.reviews.vocabulary import IndicatorSource as IndicatorSourceCode
 from services.reviews.vocabulary import RaterRelation as RaterRelationCode
 from services.reviews.vocabulary import Rounding as RoundingCode
 from services.reviews.vocabulary import SanctionKind as SanctionKindCode
-
-EXPECTED = (
-    "The version of the cycle this change was decided against (If-Match): stale is refused "
-    "with CONFLICT"
-)
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
 @strawberry.input(description="An indicator (考核指标) and its weight in points")
@@ -177,18 +181,6 @@ class SanctionPayload:
     position: int
 
 
-async def to_reviews(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the reviews service."""
-    url = info.context.settings.reviews_url
-    return await forward(info, "reviews", url, path, body, idempotency_key, expected_version)
-
-
 async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
     row = await cycle_row(info, UUID(str(cycle_id)))
     assert row is not None, "projected before answering"
@@ -197,14 +189,14 @@ async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
 
 async def _cycle_command(
     info: Info_,
-    cycle_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
-    expected_version: int | None,
+    expected_version: int | None = None,
+    /,
+    **args: Any,
 ) -> ReviewCyclePayload:
-    path = f"/cycles/{parse_id(cycle_id, 'cycleId')}{tail}"
-    result, position = await to_reviews(info, path, body, idempotency_key, expected_version)
+    """A command on a cycle, answered with the cycle as projected."""
+    result, position = await forward(info, command, idempotency_key, expected_version, **args)
     return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
 
@@ -231,19 +223,30 @@ async def _appraisal(info: Info_, cycle_id: UUID, person_id: UUID) -> Appraisal:
 
 async def _appraisal_command(
     info: Info_,
-    cycle_id: strawberry.ID,
-    person_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
+    /,
+    *,
+    cycle_id: UUID | str,
+    person_id: UUID | str,
+    **args: Any,
 ) -> AppraisalPayload:
-    cycle, person = parse_id(cycle_id, "cycleId"), parse_id(person_id, "personId")
-    _, position = await to_reviews(info, f"/cycles/{cycle}{tail}/{person}", body, idempotency_key)
+    """A command on one participant's appraisal, answered with the appraisal as projected."""
+    cycle = cycle_id if isinstance(cycle_id, UUID) else parse_id(cycle_id, "cycleId")
+    person = person_id if isinstance(person_id, UUID) else parse_id(person_id, "personId")
+    _, position = await forward(
+        info, command, idempotency_key, None, cycle_id=cycle, person_id=person, **args
+    )
     return AppraisalPayload(appraisal=await _appraisal(info, cycle, person), position=position)
 
 
-async def _objection(info: Info_, objection_id: str) -> Objection:
-    return Objection.from_row(await projected_row(info, "review_objections", objection_id))
+async def _objection_payload(
+    info: Info_, cycle_id: UUID, objection_id: str, position: int
+) -> ObjectionPayload:
+    row = await projected_row(info, "review_objections", objection_id)
+    return ObjectionPayload(
+        objection=Objection.from_row(row), cycle=await _cycle(info, cycle_id), position=position
+    )
 
 
 @strawberry.type
@@ -261,9 +264,14 @@ class ReviewsMutation:
         config: CycleConfigInput | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {"quarter": quarter, "config": config.as_dict() if config else None}
-        result, position = await to_reviews(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/cycles", body, idempotency_key
+        result, position = await forward(
+            info,
+            reviews.OPEN_CYCLE,
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            quarter=quarter,
+            config=config.as_dict() if config else None,
         )
         return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
@@ -279,8 +287,15 @@ class ReviewsMutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {"config": config.as_dict(), "reason": reason}
-        return await _cycle_command(info, cycle_id, "/configuration", body, idempotency_key, None)
+        return await _cycle_command(
+            info,
+            reviews.RECONFIGURE,
+            idempotency_key,
+            None,
+            cycle_id=cycle_id,
+            config=config.as_dict(),
+            reason=reason,
+        )
 
     @strawberry.mutation(
         description="Open summaries and ratings once the quarter's satisfaction survey has "
@@ -294,7 +309,7 @@ class ReviewsMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
         return await _cycle_command(
-            info, cycle_id, "/appraisal", {}, idempotency_key, expected_version
+            info, reviews.BEGIN_APPRAISAL, idempotency_key, expected_version, cycle_id=cycle_id
         )
 
     @strawberry.mutation(
@@ -309,12 +324,16 @@ class ReviewsMutation:
         extra_work: list[str] | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        body = {
-            "reports": [{"item_id": r.item_id, "report": r.report} for r in reports],
-            "extra_work": extra_work or [],
-        }
-        me = strawberry.ID(str(info.context.actor.person_id))
-        return await _appraisal_command(info, cycle_id, me, "/summaries", body, idempotency_key)
+        me = info.context.actor.person_id
+        return await _appraisal_command(
+            info,
+            reviews.SUBMIT_SUMMARY,
+            idempotency_key,
+            cycle_id=cycle_id,
+            person_id=me,
+            reports=reports,
+            extra_work=extra_work or [],
+        )
 
     @strawberry.mutation(
         description="Rate an appraisee (领导评鉴): their department head or supervising leader "
@@ -330,9 +349,14 @@ class ReviewsMutation:
         opinion: str,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        body = {"scores": {s.code: str(s.score) for s in scores}, "opinion": opinion}
         return await _appraisal_command(
-            info, cycle_id, person_id, "/ratings", body, idempotency_key
+            info,
+            reviews.RATE,
+            idempotency_key,
+            cycle_id=cycle_id,
+            person_id=person_id,
+            scores={s.code: s.score for s in scores},
+            opinion=opinion,
         )
 
     @strawberry.mutation(
@@ -348,18 +372,21 @@ class ReviewsMutation:
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {
-            "proposals": [
-                {
-                    "person_id": str(parse_id(p.person_id, "proposals.personId")),
-                    "grade": p.grade.value if p.grade else None,
-                    "justification": p.justification,
-                }
-                for p in proposals or []
-            ]
-        }
+        proposals_body = [
+            {
+                "person_id": str(parse_id(p.person_id, "proposals.personId")),
+                "grade": p.grade.value if p.grade else None,
+                "justification": p.justification,
+            }
+            for p in proposals or []
+        ]
         return await _cycle_command(
-            info, cycle_id, "/grades", body, idempotency_key, expected_version
+            info,
+            reviews.PROPOSE_GRADES,
+            idempotency_key,
+            expected_version,
+            cycle_id=cycle_id,
+            proposals=proposals_body,
         )
 
     @strawberry.mutation(
@@ -374,7 +401,7 @@ class ReviewsMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
         return await _cycle_command(
-            info, cycle_id, "/finalisation", {}, idempotency_key, expected_version
+            info, reviews.FINALISE, idempotency_key, expected_version, cycle_id=cycle_id
         )
 
     @strawberry.mutation(
@@ -391,11 +418,11 @@ class ReviewsMutation:
     ) -> ReviewCyclePayload:
         return await _cycle_command(
             info,
-            cycle_id,
-            "/publication",
-            {"published_on": published_on},
+            reviews.PUBLISH,
             idempotency_key,
             expected_version,
+            cycle_id=cycle_id,
+            published_on=published_on,
         )
 
     @strawberry.mutation(
@@ -410,17 +437,16 @@ class ReviewsMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ObjectionPayload:
         cycle = parse_id(cycle_id, "cycleId")
-        result, position = await to_reviews(
+        result, position = await forward(
             info,
-            f"/cycles/{cycle}/objections",
-            {"reason": reason, "filed_on": filed_on},
+            reviews.FILE_OBJECTION,
             idempotency_key,
+            None,
+            cycle_id=cycle,
+            reason=reason,
+            filed_on=filed_on,
         )
-        return ObjectionPayload(
-            objection=await _objection(info, result["objection_id"]),
-            cycle=await _cycle(info, cycle),
-            position=position,
-        )
+        return await _objection_payload(info, cycle, result["objection_id"], position)
 
     @strawberry.mutation(
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
@@ -440,24 +466,19 @@ class ReviewsMutation:
     ) -> ObjectionPayload:
         cycle = parse_id(cycle_id, "cycleId")
         objection = parse_id(objection_id, "objectionId")
-        body = {
-            "upheld": upheld,
-            "new_grade": new_grade.value if new_grade else None,
-            "reason": reason,
-            "resolved_on": resolved_on,
-        }
-        _, position = await to_reviews(
+        _, position = await forward(
             info,
-            f"/cycles/{cycle}/objections/{objection}/resolution",
-            body,
+            reviews.RESOLVE_OBJECTION,
             idempotency_key,
             expected_version,
+            cycle_id=cycle,
+            objection_id=objection,
+            upheld=upheld,
+            new_grade=new_grade,
+            reason=reason,
+            resolved_on=resolved_on,
         )
-        return ObjectionPayload(
-            objection=await _objection(info, str(objection)),
-            cycle=await _cycle(info, cycle),
-            position=position,
-        )
+        return await _objection_payload(info, cycle, str(objection), position)
 
     @strawberry.mutation(
         description="Confirm the results once the publicity period has ended with no "
@@ -471,7 +492,7 @@ class ReviewsMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
         return await _cycle_command(
-            info, cycle_id, "/confirmation", {}, idempotency_key, expected_version
+            info, reviews.CONFIRM, idempotency_key, expected_version, cycle_id=cycle_id
         )
 
     @strawberry.mutation(
@@ -490,15 +511,17 @@ class ReviewsMutation:
         improvements: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        body = {
-            "held_on": held_on,
-            "reasons": reasons,
-            "shortcomings": [
-                {"shortcoming": s.shortcoming, "facts": s.facts} for s in shortcomings or []
-            ],
-            "improvements": improvements,
-        }
-        return await _appraisal_command(info, cycle_id, person_id, "/talks", body, idempotency_key)
+        return await _appraisal_command(
+            info,
+            reviews.RECORD_TALK,
+            idempotency_key,
+            cycle_id=cycle_id,
+            person_id=person_id,
+            held_on=held_on,
+            reasons=reasons,
+            shortcomings=shortcomings or [],
+            improvements=improvements,
+        )
 
     @strawberry.mutation(description="Acknowledge the caller's own feedback talk (签字确认)")
     async def acknowledge_feedback_talk(
@@ -508,15 +531,14 @@ class ReviewsMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        me = info.context.actor.person_id
-        _, position = await to_reviews(
+        return await _appraisal_command(
             info,
-            f"/cycles/{cycle}/talks/{me}/acknowledgement",
-            {"comment": comment},
+            reviews.ACKNOWLEDGE_TALK,
             idempotency_key,
+            cycle_id=cycle_id,
+            person_id=info.context.actor.person_id,
+            comment=comment,
         )
-        return AppraisalPayload(appraisal=await _appraisal(info, cycle, me), position=position)
 
     @strawberry.mutation(
         description="Record a disciplinary sanction (处分) decided on a date, citing its "
@@ -532,14 +554,17 @@ class ReviewsMutation:
         document: str,
         idempotency_key: IdempotencyKey = None,
     ) -> SanctionPayload:
-        body = {
-            "person_id": str(parse_id(person_id, "personId")),
-            "kind": kind.value,
-            "decided_on": decided_on,
-            "document": document,
-        }
-        result, position = await to_reviews(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/sanctions", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            reviews.RECORD_SANCTION,
+            "review_sanctions",
+            "sanction_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            person_id=str(parse_id(person_id, "personId")),
+            kind=kind,
+            decided_on=decided_on,
+            document=document,
         )
-        row = await projected_row(info, "review_sanctions", result["sanction_id"])
         return SanctionPayload(sanction=Sanction.from_row(row), position=position)
