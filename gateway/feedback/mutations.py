@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
 from gateway.graphql.plumbing import (
@@ -35,13 +36,14 @@ class SurveyScoreInput:
     score: Decimal = strawberry.field(description="Within the survey's scale")
 
 
-@strawberry.input(description="Who complains (leave it out for an anonymous complaint)")
+@pydantic_input(
+    feedback.Complainant,
+    name="ComplainantInput",
+    description="Who complains (leave it out for an anonymous complaint)",
+    all_fields=True,
+)
 class ComplainantInput:
-    name: str
-    agency: str = strawberry.field(description="The complainant's agency")
-    contact: str | None = strawberry.field(
-        default=None, description="Shown only to 考核办, auditors and administrators"
-    )
+    pass
 
 
 @strawberry.type(description="The result of setting the unit's feedback policy")

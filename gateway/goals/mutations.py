@@ -4,47 +4,46 @@ Idempotency-Key and If-Match, answered once the goals projection shows the chang
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.goals.types import GoalSet, MonthlySummary, ReferenceGoals, WeeklyReport
 from gateway.graphql.plumbing import ExpectedVersion, IdempotencyKey, Info_, forward_row
 from kernel.routes import CommandRoute
 from services.goals import commands as goals
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
-from services.goals.vocabulary import ServesKind as ServesKindCode
 
 
-@strawberry.input(description="What a goal item serves: a reference goal by refId, or a job duty")
+@pydantic_input(
+    goals.ServesIn,
+    name="GoalServesInput",
+    description="What a goal item serves: a reference goal by refId, or a job duty",
+    all_fields=True,
+)
 class GoalServesInput:
-    kind: ServesKindCode
-    ref: str | None = strawberry.field(default=None, description="The reference goal item's refId")
-    text: str | None = strawberry.field(default=None, description="A job duty, in words")
+    pass
 
 
-@strawberry.input(description="One goal: what, the measure of done, by when, what it serves")
+@pydantic_input(
+    goals.GoalItemIn,
+    name="GoalItemInput",
+    description="One goal: what, the measure of done, by when, what it serves",
+    all_fields=True,
+)
 class GoalItemInput:
-    what: str
-    measure: str
-    due_on: date = strawberry.field(description="Within the goal set's period")
-    serves: list[GoalServesInput]
-    weight: int | None = strawberry.field(
-        default=None, description="1 to 100; give every item a weight, or none: they add to 100"
-    )
-    item_id: str | None = strawberry.field(
-        default=None, description="Keep an item's id to keep its history across versions"
-    )
+    pass
 
 
-@strawberry.input(description="One item of a reference document")
+@pydantic_input(
+    goals.ReferenceItemIn,
+    name="ReferenceGoalItemInput",
+    description="One item of a reference document",
+    all_fields=True,
+)
 class ReferenceGoalItemInput:
-    title: str
-    detail: str | None = None
-    ref_id: str | None = strawberry.field(
-        default=None, description="Keep an item's id across revisions (goal items cite it)"
-    )
+    pass
 
 
 @strawberry.type(description="The result of a change to a goal set")

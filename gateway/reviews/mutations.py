@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.graphql.plumbing import (
     ExpectedVersion,
@@ -129,10 +130,14 @@ class CycleConfigInput:
         return body
 
 
-@strawberry.input(description="The report on one approved goal item")
+@pydantic_input(
+    reviews.GoalReport,
+    name="GoalReportInput",
+    description="The report on one approved goal item",
+    all_fields=True,
+)
 class GoalReportInput:
-    item_id: str
-    report: str
+    pass
 
 
 @strawberry.input(description="One indicator's score, 0 to 100")
@@ -141,19 +146,25 @@ class IndicatorScoreInput:
     score: Decimal
 
 
-@strawberry.input(description="A proposed grade; without a grade, the band of the score")
+@pydantic_input(
+    reviews.GradeProposal,
+    name="GradeProposalInput",
+    description="A proposed grade; without a grade, the band of the score",
+    all_fields=True,
+)
 class GradeProposalInput:
+    # An ID, as every id the schema takes: refused naming the field when it is not a UUID.
     person_id: strawberry.ID
-    grade: GradeCode | None = None
-    justification: str | None = strawberry.field(
-        default=None, description="Needed where the grade departs from the scores"
-    )
 
 
-@strawberry.input(description="A shortcoming named in a talk, on the basis of facts")
+@pydantic_input(
+    reviews.Shortcoming,
+    name="ShortcomingInput",
+    description="A shortcoming named in a talk, on the basis of facts",
+    all_fields=True,
+)
 class ShortcomingInput:
-    shortcoming: str
-    facts: str
+    pass
 
 
 @strawberry.type(description="The result of a change to a cycle")
@@ -373,11 +384,7 @@ class ReviewsMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
         proposals_body = [
-            {
-                "person_id": str(parse_id(p.person_id, "proposals.personId")),
-                "grade": p.grade.value if p.grade else None,
-                "justification": p.justification,
-            }
+            {**vars(p), "person_id": str(parse_id(p.person_id, "proposals.personId"))}
             for p in proposals or []
         ]
         return await _cycle_command(

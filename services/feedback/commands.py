@@ -56,9 +56,11 @@ class PraiseIn(Command):
 
 class Complainant(Command):
     name: Name
-    agency: Name
+    agency: Name = Field(description="The complainant's agency")
     contact: str | None = Field(
-        default=None, max_length=200, description="shown only to the office and auditors"
+        default=None,
+        max_length=200,
+        description="Shown only to 考核办, auditors and administrators",
     )
 
 

@@ -21,26 +21,38 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 class ServesIn(Command):
     kind: ServesKind
-    ref: str | None = Field(default=None, description="the reference goal item's id")
-    text: str | None = Field(default=None, description="a job duty, in words")
+    ref: str | None = Field(default=None, description="The reference goal item's refId")
+    text: str | None = Field(default=None, description="A job duty, in words")
 
 
+# Fields in the order the GraphQL input (derived from this model) has always published them.
 class GoalItemIn(Command):
+    what: Text = Field(description="What will be delivered")
+    measure: Text = Field(description="The measure of done")
+    due_on: date = Field(description="Within the goal set's period")
+    serves: list[ServesIn] = Field(min_length=1)
+    weight: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="1 to 100; give every item a weight, or none: they add to 100",
+    )
     # An item id is indexed in the read model (at most about 8 KB a row): a short code.
     item_id: str | None = Field(
-        default=None, max_length=64, description="keep an item's id across versions"
+        default=None,
+        max_length=64,
+        description="Keep an item's id to keep its history across versions",
     )
-    what: Text = Field(description="what will be delivered")
-    measure: Text = Field(description="the measure of done")
-    due_on: date
-    weight: int | None = Field(default=None, ge=1, le=100)
-    serves: list[ServesIn] = Field(min_length=1)
 
 
 class ReferenceItemIn(Command):
-    ref_id: str | None = Field(default=None, max_length=64)
     title: Title
     detail: str | None = Field(default=None, max_length=4000)
+    ref_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Keep an item's id across revisions (goal items cite it)",
+    )
 
 
 class PublishReference(Command):

@@ -56,8 +56,12 @@ class RatingIn(Command):
 
 class GradeProposal(Command):
     person_id: UUID
-    grade: Grade | None = Field(default=None, description="absent: the band of the score")
-    justification: str | None = Field(default=None, max_length=4000)
+    grade: Grade | None = Field(default=None, description="Absent: the band of the score")
+    justification: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Needed where the grade departs from the scores",
+    )
 
 
 class ProposeGrades(Command):
