@@ -5,13 +5,13 @@ the projections show the change (read-your-writes).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
 
 from gateway.directory.types import Department, Person, Unit
-from gateway.graphql.plumbing import ExpectedVersion, IdempotencyKey, Info_, forward
+from gateway.graphql.plumbing import Answer, ExpectedVersion, IdempotencyKey, Info_, forwarded
 from services.directory import commands as directory
 from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
 from services.directory.vocabulary import OfficeRole as OfficeRoleCode
@@ -68,22 +68,63 @@ class PersonPayload:
     position: int
 
 
+def _changed(field: str, result: dict[str, Any], args: dict[str, Any]) -> str:
+    """The id of the record a command changed: named in the arguments, else in the answer."""
+    return str(args.get(field) or result[field])
+
+
+async def _unit_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> UnitPayload:
+    return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+
+
+async def _department_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+) -> DepartmentPayload:
+    return DepartmentPayload(
+        department=await _department(info, _changed("department_id", result, args)),
+        unit=await _unit(info, str(args["unit_id"])),
+        position=position,
+    )
+
+
+def _person_answer(field: str = "person_id") -> Answer:
+    """The payload of a change to the person named by `field`."""
+
+    async def answer(
+        info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+    ) -> PersonPayload:
+        return PersonPayload(
+            person=await _person(info, _changed(field, result, args)),
+            unit=await _unit(info, str(args["unit_id"])),
+            position=position,
+        )
+
+    return answer
+
+
+async def _auditor_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+) -> PlatformAuditorPayload:
+    person_id = strawberry.ID(_changed("person_id", result, args))
+    return PlatformAuditorPayload(person_id=person_id, position=position)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a unit (platform administrator)")
+    @forwarded(directory.REGISTER_UNIT, _unit_answer)
     async def register_unit(
         self,
         info: Info_,
         name: str,
         code: str,
         idempotency_key: IdempotencyKey = None,
-    ) -> UnitPayload:
-        result, position = await forward(
-            info, directory.REGISTER_UNIT, idempotency_key, None, name=name, code=code
-        )
-        return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+    ) -> UnitPayload: ...
 
     @strawberry.mutation(description="Open a department (考核办)")
+    @forwarded(directory.OPEN_DEPARTMENT, _department_answer)
     async def open_department(
         self,
         info: Info_,
@@ -94,21 +135,10 @@ class Mutation:
         opened_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload:
-        result, position = await forward(
-            info,
-            directory.OPEN_DEPARTMENT,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            name=name,
-            category=category,
-            service_kind=service_kind,
-            opened_on=opened_on,
-        )
-        return await _department_payload(info, unit_id, result["department_id"], position)
+    ) -> DepartmentPayload: ...
 
     @strawberry.mutation(description="Add a person to the unit (考核办)")
+    @forwarded(directory.ADD_PERSON, _person_answer())
     async def add_person(
         self,
         info: Info_,
@@ -120,22 +150,10 @@ class Mutation:
         joined_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        result, position = await forward(
-            info,
-            directory.ADD_PERSON,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            name=name,
-            login=login,
-            position_category=position_category,
-            department_id=department_id,
-            joined_on=joined_on,
-        )
-        return await _person_payload(info, unit_id, result["person_id"], position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Move a person to another department from a date (考核办)")
+    @forwarded(directory.MOVE_PERSON, _person_answer())
     async def move_person(
         self,
         info: Info_,
@@ -146,21 +164,10 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.MOVE_PERSON,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            person_id=person_id,
-            department_id=department_id,
-            reason=reason,
-            effective_on=effective_on,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Record that a person left the unit (考核办)")
+    @forwarded(directory.REMOVE_PERSON, _person_answer())
     async def remove_person(
         self,
         info: Info_,
@@ -170,20 +177,10 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.REMOVE_PERSON,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            person_id=person_id,
-            reason=reason,
-            effective_on=effective_on,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Appoint a department head (考核办)")
+    @forwarded(directory.APPOINT_DEPARTMENT_HEAD, _department_answer)
     async def appoint_department_head(
         self,
         info: Info_,
@@ -194,21 +191,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload:
-        _, position = await forward(
-            info,
-            directory.APPOINT_DEPARTMENT_HEAD,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            department_id=department_id,
-            person_id=person_id,
-            effective_on=effective_on,
-            reason=reason,
-        )
-        return await _department_payload(info, unit_id, department_id, position)
+    ) -> DepartmentPayload: ...
 
     @strawberry.mutation(description="Assign departments to a supervising leader (考核办)")
+    @forwarded(directory.ASSIGN_SUPERVISING_LEADER, _person_answer("leader_id"))
     async def assign_supervising_leader(
         self,
         info: Info_,
@@ -219,21 +205,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.ASSIGN_SUPERVISING_LEADER,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            leader_id=leader_id,
-            department_ids=department_ids,
-            effective_on=effective_on,
-            reason=reason,
-        )
-        return await _person_payload(info, unit_id, leader_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Appoint the principal leader (考核办)")
+    @forwarded(directory.APPOINT_PRINCIPAL_LEADER, _person_answer())
     async def appoint_principal_leader(
         self,
         info: Info_,
@@ -243,20 +218,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.APPOINT_PRINCIPAL_LEADER,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            person_id=person_id,
-            effective_on=effective_on,
-            reason=reason,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)")
+    @forwarded(directory.GRANT_OFFICE_ROLE, _person_answer())
     async def grant_office_role(
         self,
         info: Info_,
@@ -267,24 +232,13 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.GRANT_OFFICE_ROLE,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            person_id=person_id,
-            role=role,
-            effective_on=effective_on,
-            reason=reason,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(
         description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
         "claiming it are refused from then on"
     )
+    @forwarded(directory.REVOKE_OFFICE_ROLE, _person_answer())
     async def revoke_office_role(
         self,
         info: Info_,
@@ -295,25 +249,14 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        _, position = await forward(
-            info,
-            directory.REVOKE_OFFICE_ROLE,
-            idempotency_key,
-            expected_version,
-            unit_id=unit_id,
-            person_id=person_id,
-            role=role,
-            effective_on=effective_on,
-            reason=reason,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(
         description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
         "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
         "reason; a unit's office grants auditors of its own unit (grantOfficeRole)"
     )
+    @forwarded(directory.APPOINT_PLATFORM_AUDITOR, _auditor_answer)
     async def appoint_platform_auditor(
         self,
         info: Info_,
@@ -323,26 +266,13 @@ class Mutation:
         reason: str,
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload:
-        result, position = await forward(
-            info,
-            directory.APPOINT_PLATFORM_AUDITOR,
-            idempotency_key,
-            None,
-            name=name,
-            login=login,
-            body=body,
-            reason=reason,
-            effective_on=effective_on,
-        )
-        return PlatformAuditorPayload(
-            person_id=strawberry.ID(result["person_id"]), position=position
-        )
+    ) -> PlatformAuditorPayload: ...
 
     @strawberry.mutation(
         description="End a platform auditor's appointment (系统管理员 only), with the reason; "
         "their tokens are refused from then on"
     )
+    @forwarded(directory.REVOKE_PLATFORM_AUDITOR, _auditor_answer)
     async def revoke_platform_auditor(
         self,
         info: Info_,
@@ -350,34 +280,4 @@ class Mutation:
         reason: str,
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload:
-        _, position = await forward(
-            info,
-            directory.REVOKE_PLATFORM_AUDITOR,
-            idempotency_key,
-            None,
-            person_id=person_id,
-            reason=reason,
-            effective_on=effective_on,
-        )
-        return PlatformAuditorPayload(person_id=person_id, position=position)
-
-
-async def _person_payload(
-    info: Info_, unit_id: str, person_id: str, position: int
-) -> PersonPayload:
-    return PersonPayload(
-        person=await _person(info, str(person_id)),
-        unit=await _unit(info, str(unit_id)),
-        position=position,
-    )
-
-
-async def _department_payload(
-    info: Info_, unit_id: str, department_id: str, position: int
-) -> DepartmentPayload:
-    return DepartmentPayload(
-        department=await _department(info, str(department_id)),
-        unit=await _unit(info, str(unit_id)),
-        position=position,
-    )
+    ) -> PlatformAuditorPayload: ...

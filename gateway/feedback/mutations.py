@@ -19,12 +19,12 @@ from gateway.graphql.plumbing import (
     Info_,
     forward,
     forward_row,
-    parse_id,
+    forwarded,
+    projected,
     projected_row,
     projected_up_to,
 )
 from gateway.log import FEEDBACK_LOG
-from kernel.routes import CommandRoute
 from services.feedback import commands as feedback
 from services.feedback.vocabulary import Satisfaction as SatisfactionCode
 from services.feedback.vocabulary import TargetKind as TargetKindCode
@@ -105,18 +105,53 @@ async def _survey(info: Info_, survey_id: str) -> Survey:
     return Survey.from_row(await projected_row(info, "surveys", survey_id))
 
 
-async def _complaint(
-    info: Info_,
-    command: CommandRoute,
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-    /,
-    **args: Any,
-) -> ComplaintPayload:
-    """A command on a complaint, answered with the complaint as projected."""
-    row, position = await forward_row(
-        info, command, "complaints", "complaint_id", idempotency_key, expected_version, **args
+async def _policy_answer(
+    info: Info_, _: dict[str, Any], position: int, args: dict[str, Any]
+) -> FeedbackPolicyPayload:
+    ctx = info.context
+    row = await ctx.pool.fetchrow(
+        f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1",
+        UUID(args["unit_id"]),
     )
+    assert row is not None, "projected before answering"
+    return FeedbackPolicyPayload(policy=FeedbackPolicy.from_row(row), position=position)
+
+
+async def _import_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> SurveyImportPayload:
+    return SurveyImportPayload(
+        survey=await _survey(info, result["survey_id"]),
+        accepted=int(result["accepted"]),
+        rejected=[
+            SurveyImportRejection(
+                line=int(r["line"]),
+                rule=r.get("rule"),
+                field=r.get("field"),
+                message=r["message"],
+            )
+            for r in result.get("rejected") or []
+        ],
+        position=position,
+    )
+
+
+_survey_answer = projected(
+    "surveys",
+    "survey_id",
+    lambda row, position: SurveyPayload(survey=Survey.from_row(row), position=position),
+)
+_praise_answer = projected(
+    "praise",
+    "praise_id",
+    lambda row, position: PraisePayload(praise=Praise.from_row(row), position=position),
+)
+
+
+async def _complaint_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> ComplaintPayload:
+    row = await projected_row(info, "complaints", result["complaint_id"])
     complaint = Complaint.from_row(row, info.context.sees_identities())
     return ComplaintPayload(complaint=complaint, position=position)
 
@@ -127,6 +162,7 @@ class FeedbackMutation:
         description="Set the unit's complaint handling deadline (working days) and survey scale "
         "from now on (考核办)"
     )
+    @forwarded(feedback.SET_POLICY, _policy_answer)
     async def set_feedback_policy(
         self,
         info: Info_,
@@ -140,25 +176,7 @@ class FeedbackMutation:
         ] = None,
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> FeedbackPolicyPayload:
-        unit = parse_id(unit_id, "unitId")
-        _, position = await forward(
-            info,
-            feedback.SET_POLICY,
-            idempotency_key,
-            None,
-            unit_id=unit,
-            handling_days=handling_days,
-            scale_low=scale_low,
-            scale_high=scale_high,
-            reason=reason,
-        )
-        ctx = info.context
-        row = await ctx.pool.fetchrow(
-            f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1", unit
-        )
-        assert row is not None, "projected before answering"
-        return FeedbackPolicyPayload(policy=FeedbackPolicy.from_row(row), position=position)
+    ) -> FeedbackPolicyPayload: ...
 
     @strawberry.mutation(
         description="Open a quarter's satisfaction survey of the service departments, on the "
@@ -222,54 +240,30 @@ class FeedbackMutation:
         "Valid rows are recorded together; refused rows are reported by line. When no row is "
         "valid nothing is recorded and the error's details list the rows"
     )
+    @forwarded(feedback.IMPORT_RESPONSES, _import_answer)
     async def import_survey_responses(
         self,
         info: Info_,
         survey_id: strawberry.ID,
         csv: str,
         idempotency_key: IdempotencyKey = None,
-    ) -> SurveyImportPayload:
-        result, position = await forward(
-            info, feedback.IMPORT_RESPONSES, idempotency_key, None, survey_id=survey_id, csv=csv
-        )
-        return SurveyImportPayload(
-            survey=await _survey(info, result["survey_id"]),
-            accepted=int(result["accepted"]),
-            rejected=[
-                SurveyImportRejection(
-                    line=int(r["line"]),
-                    rule=r.get("rule"),
-                    field=r.get("field"),
-                    message=r["message"],
-                )
-                for r in result.get("rejected") or []
-            ],
-            position=position,
-        )
+    ) -> SurveyImportPayload: ...
 
     @strawberry.mutation(
         description="Close the survey: each department's result is fixed, and no more responses "
         "are accepted (考核办)"
     )
+    @forwarded(feedback.CLOSE_SURVEY, _survey_answer)
     async def close_survey(
         self,
         info: Info_,
         survey_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> SurveyPayload:
-        row, position = await forward_row(
-            info,
-            feedback.CLOSE_SURVEY,
-            "surveys",
-            "survey_id",
-            idempotency_key,
-            expected_version,
-            survey_id=survey_id,
-        )
-        return SurveyPayload(survey=Survey.from_row(row), position=position)
+    ) -> SurveyPayload: ...
 
     @strawberry.mutation(description="Record praise (表扬) of a person or a department (考核办)")
+    @forwarded(feedback.RECORD_PRAISE, _praise_answer)
     async def record_praise(
         self,
         info: Info_,
@@ -280,28 +274,14 @@ class FeedbackMutation:
         what_happened: str,
         occurred_on: date,
         idempotency_key: IdempotencyKey = None,
-    ) -> PraisePayload:
-        row, position = await forward_row(
-            info,
-            feedback.RECORD_PRAISE,
-            "praise",
-            "praise_id",
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            target_kind=target_kind,
-            target_id=target_id,
-            source=source,
-            what_happened=what_happened,
-            occurred_on=occurred_on,
-        )
-        return PraisePayload(praise=Praise.from_row(row), position=position)
+    ) -> PraisePayload: ...
 
     @strawberry.mutation(
         description="File a complaint (投诉) about a person or a department: a served cadre "
         "themself, or 考核办 on their behalf. Without a complainant it is anonymous. Its "
         "deadline is the policy's working days after receipt (receivedOn, default today)"
     )
+    @forwarded(feedback.FILE_COMPLAINT, _complaint_answer)
     async def file_complaint(
         self,
         info: Info_,
@@ -312,21 +292,10 @@ class FeedbackMutation:
         complainant: ComplainantInput | None = None,
         received_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            feedback.FILE_COMPLAINT,
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            target_kind=target_kind,
-            target_id=target_id,
-            complainant=complainant,
-            content=content,
-            received_on=received_on,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(description="Assign (or reassign) a complaint to its handler (考核办)")
+    @forwarded(feedback.ASSIGN_COMPLAINT, _complaint_answer)
     async def assign_complaint(
         self,
         info: Info_,
@@ -334,17 +303,10 @@ class FeedbackMutation:
         handler_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            feedback.ASSIGN_COMPLAINT,
-            idempotency_key,
-            expected_version,
-            complaint_id=complaint_id,
-            handler_id=handler_id,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(description="Respond to a complaint (the person it is assigned to)")
+    @forwarded(feedback.RESPOND_TO_COMPLAINT, _complaint_answer)
     async def respond_to_complaint(
         self,
         info: Info_,
@@ -352,20 +314,13 @@ class FeedbackMutation:
         response: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            feedback.RESPOND_TO_COMPLAINT,
-            idempotency_key,
-            expected_version,
-            complaint_id=complaint_id,
-            response=response,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Resolve an assigned complaint with the complainant's satisfaction "
         "(考核办); resolved after the deadline it is late"
     )
+    @forwarded(feedback.RESOLVE_COMPLAINT, _complaint_answer)
     async def resolve_complaint(
         self,
         info: Info_,
@@ -375,21 +330,12 @@ class FeedbackMutation:
         note: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            feedback.RESOLVE_COMPLAINT,
-            idempotency_key,
-            expected_version,
-            complaint_id=complaint_id,
-            satisfaction=satisfaction,
-            resolved_on=resolved_on,
-            note=note,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)"
     )
+    @forwarded(feedback.DISMISS_COMPLAINT, _complaint_answer)
     async def dismiss_complaint(
         self,
         info: Info_,
@@ -397,15 +343,7 @@ class FeedbackMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            feedback.DISMISS_COMPLAINT,
-            idempotency_key,
-            expected_version,
-            complaint_id=complaint_id,
-            reason=reason,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Flag every complaint still open after its deadline, once (考核办; it also "

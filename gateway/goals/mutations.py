@@ -4,14 +4,17 @@ Idempotency-Key and If-Match, answered once the goals projection shows the chang
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.goals.types import GoalSet, MonthlySummary, ReferenceGoals, WeeklyReport
-from gateway.graphql.plumbing import ExpectedVersion, IdempotencyKey, Info_, forward_row
-from kernel.routes import CommandRoute
+from gateway.graphql.plumbing import (
+    ExpectedVersion,
+    IdempotencyKey,
+    Info_,
+    forwarded,
+    projected,
+)
 from services.goals import commands as goals
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
 
@@ -70,19 +73,32 @@ class WeeklyReportPayload:
     position: int
 
 
-async def _goal_set(
-    info: Info_,
-    command: CommandRoute,
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-    /,
-    **args: Any,
-) -> GoalSetPayload:
-    """A command on a goal set, answered with the goal set as projected."""
-    row, position = await forward_row(
-        info, command, "goal_sets", "goal_set_id", idempotency_key, expected_version, **args
-    )
-    return GoalSetPayload(goal_set=GoalSet.from_row(row), position=position)
+_goal_set = projected(
+    "goal_sets",
+    "goal_set_id",
+    lambda row, position: GoalSetPayload(goal_set=GoalSet.from_row(row), position=position),
+)
+_reference_goals = projected(
+    "reference_goals",
+    "reference_id",
+    lambda row, position: ReferenceGoalsPayload(
+        reference_goals=ReferenceGoals.from_row(row), position=position
+    ),
+)
+_monthly_summary = projected(
+    "monthly_summaries",
+    "summary_id",
+    lambda row, position: MonthlySummaryPayload(
+        monthly_summary=MonthlySummary.from_row(row), position=position
+    ),
+)
+_weekly_report = projected(
+    "weekly_reports",
+    "report_id",
+    lambda row, position: WeeklyReportPayload(
+        weekly_report=WeeklyReport.from_row(row), position=position
+    ),
+)
 
 
 @strawberry.type
@@ -91,6 +107,7 @@ class GoalsMutation:
         description="Draft the caller's goal set for a period: a quarter 2026-Q2 or a year 2026 "
         "(drafts may be empty until submitted)"
     )
+    @forwarded(goals.DRAFT_GOAL_SET, _goal_set)
     async def draft_goal_set(
         self,
         info: Info_,
@@ -98,18 +115,10 @@ class GoalsMutation:
         period: str,
         items: list[GoalItemInput] | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.DRAFT_GOAL_SET,
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            period=period,
-            items=items or [],
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Replace the items of a draft or returned goal set (owner)")
+    @forwarded(goals.EDIT_GOAL_SET, _goal_set)
     async def edit_goal_set(
         self,
         info: Info_,
@@ -117,32 +126,23 @@ class GoalsMutation:
         items: list[GoalItemInput],
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.EDIT_GOAL_SET,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            items=items,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Submit the goal set to the direct manager (owner)")
+    @forwarded(goals.SUBMIT_GOAL_SET, _goal_set)
     async def submit_goal_set(
         self,
         info: Info_,
         goal_set_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info, goals.SUBMIT_GOAL_SET, idempotency_key, expected_version, goal_set_id=goal_set_id
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(
         description="Approve a submitted goal set: its items become the person's phase goals "
         "(the person's direct manager now)"
     )
+    @forwarded(goals.APPROVE_GOAL_SET, _goal_set)
     async def approve_goal_set(
         self,
         info: Info_,
@@ -150,17 +150,10 @@ class GoalsMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.APPROVE_GOAL_SET,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            comment=comment,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Return a submitted goal set with comments (direct manager)")
+    @forwarded(goals.RETURN_GOAL_SET, _goal_set)
     async def return_goal_set(
         self,
         info: Info_,
@@ -168,20 +161,13 @@ class GoalsMutation:
         comments: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.RETURN_GOAL_SET,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            comments=comments,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(
         description="Propose adjusted goals (动态化调整) for an approved goal set, with the "
         "reason (owner)"
     )
+    @forwarded(goals.PROPOSE_REVISION, _goal_set)
     async def propose_goal_revision(
         self,
         info: Info_,
@@ -190,20 +176,12 @@ class GoalsMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.PROPOSE_REVISION,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            items=items,
-            reason=reason,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(
         description="Approve the proposed revision: a new version is in force (direct manager)"
     )
+    @forwarded(goals.APPROVE_REVISION, _goal_set)
     async def approve_goal_revision(
         self,
         info: Info_,
@@ -211,20 +189,13 @@ class GoalsMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.APPROVE_REVISION,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            comment=comment,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(
         description="Reject the proposed revision, with the reason: the approved version stays "
         "in force (direct manager)"
     )
+    @forwarded(goals.REJECT_REVISION, _goal_set)
     async def reject_goal_revision(
         self,
         info: Info_,
@@ -232,17 +203,10 @@ class GoalsMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.REJECT_REVISION,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            reason=reason,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Report progress (0 to 100 percent) on an approved goal item")
+    @forwarded(goals.RECORD_PROGRESS, _goal_set)
     async def record_goal_progress(
         self,
         info: Info_,
@@ -252,19 +216,10 @@ class GoalsMutation:
         note: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.RECORD_PROGRESS,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            item_id=item_id,
-            percent=percent,
-            note=note,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Mark an approved goal item delivered (owner)")
+    @forwarded(goals.COMPLETE_ITEM, _goal_set)
     async def complete_goal_item(
         self,
         info: Info_,
@@ -273,18 +228,10 @@ class GoalsMutation:
         note: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.COMPLETE_ITEM,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            item_id=item_id,
-            note=note,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(description="Drop an approved goal item, with the reason (owner)")
+    @forwarded(goals.DROP_ITEM, _goal_set)
     async def drop_goal_item(
         self,
         info: Info_,
@@ -293,21 +240,13 @@ class GoalsMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload:
-        return await _goal_set(
-            info,
-            goals.DROP_ITEM,
-            idempotency_key,
-            expected_version,
-            goal_set_id=goal_set_id,
-            item_id=item_id,
-            reason=reason,
-        )
+    ) -> GoalSetPayload: ...
 
     @strawberry.mutation(
         description="Publish reference goals, or a new revision of them (give the reason): "
         "工作要点 and 专项业务规划 by 考核办, a department's goals by its head"
     )
+    @forwarded(goals.PUBLISH_REFERENCE, _reference_goals)
     async def publish_reference_goals(
         self,
         info: Info_,
@@ -319,27 +258,10 @@ class GoalsMutation:
         department_id: strawberry.ID | None = None,
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReferenceGoalsPayload:
-        row, position = await forward_row(
-            info,
-            goals.PUBLISH_REFERENCE,
-            "reference_goals",
-            "reference_id",
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            kind=kind,
-            department_id=department_id,
-            period=period,
-            title=title,
-            items=items,
-            reason=reason,
-        )
-        return ReferenceGoalsPayload(
-            reference_goals=ReferenceGoals.from_row(row), position=position
-        )
+    ) -> ReferenceGoalsPayload: ...
 
     @strawberry.mutation(description="Submit the caller's monthly summary (月小结) for a month")
+    @forwarded(goals.SUBMIT_MONTHLY_SUMMARY, _monthly_summary)
     async def submit_monthly_summary(
         self,
         info: Info_,
@@ -347,25 +269,12 @@ class GoalsMutation:
         month: str,
         text: str,
         idempotency_key: IdempotencyKey = None,
-    ) -> MonthlySummaryPayload:
-        row, position = await forward_row(
-            info,
-            goals.SUBMIT_MONTHLY_SUMMARY,
-            "monthly_summaries",
-            "summary_id",
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            month=month,
-            text=text,
-        )
-        return MonthlySummaryPayload(
-            monthly_summary=MonthlySummary.from_row(row), position=position
-        )
+    ) -> MonthlySummaryPayload: ...
 
     @strawberry.mutation(
         description="Amend a monthly summary with a new version, with the reason (owner)"
     )
+    @forwarded(goals.AMEND_MONTHLY_SUMMARY, _monthly_summary)
     async def amend_monthly_summary(
         self,
         info: Info_,
@@ -374,26 +283,13 @@ class GoalsMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> MonthlySummaryPayload:
-        row, position = await forward_row(
-            info,
-            goals.AMEND_MONTHLY_SUMMARY,
-            "monthly_summaries",
-            "summary_id",
-            idempotency_key,
-            expected_version,
-            summary_id=summary_id,
-            text=text,
-            reason=reason,
-        )
-        return MonthlySummaryPayload(
-            monthly_summary=MonthlySummary.from_row(row), position=position
-        )
+    ) -> MonthlySummaryPayload: ...
 
     @strawberry.mutation(
         description="Compile (or compile again, before publishing) a department's weekly "
         "progress for an ISO week 2026-W17 (考核办)"
     )
+    @forwarded(goals.COMPILE_WEEKLY_REPORT, _weekly_report)
     async def compile_weekly_report(
         self,
         info: Info_,
@@ -402,36 +298,14 @@ class GoalsMutation:
         week: str,
         free_text: str = "",
         idempotency_key: IdempotencyKey = None,
-    ) -> WeeklyReportPayload:
-        row, position = await forward_row(
-            info,
-            goals.COMPILE_WEEKLY_REPORT,
-            "weekly_reports",
-            "report_id",
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            department_id=department_id,
-            week=week,
-            free_text=free_text,
-        )
-        return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)
+    ) -> WeeklyReportPayload: ...
 
     @strawberry.mutation(description="Publish a compiled weekly report to all staff (考核办)")
+    @forwarded(goals.PUBLISH_WEEKLY_REPORT, _weekly_report)
     async def publish_weekly_report(
         self,
         info: Info_,
         report_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> WeeklyReportPayload:
-        row, position = await forward_row(
-            info,
-            goals.PUBLISH_WEEKLY_REPORT,
-            "weekly_reports",
-            "report_id",
-            idempotency_key,
-            expected_version,
-            report_id=report_id,
-        )
-        return WeeklyReportPayload(weekly_report=WeeklyReport.from_row(row), position=position)
+    ) -> WeeklyReportPayload: ...

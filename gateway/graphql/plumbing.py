@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -234,6 +235,41 @@ async def forward_row(
     once projected, and the command's log position."""
     result, position = await forward(info, command, idempotency_key, expected_version, **args)
     return await projected_row(info, table, result[answer]), position
+
+
+Answer = Callable[[Info_, dict[str, Any], int, dict[str, Any]], Awaitable[Any]]
+Resolver = TypeVar("Resolver", bound=Callable[..., Awaitable[Any]])
+
+
+def forwarded(command: CommandRoute, answer: Answer) -> Callable[[Resolver], Resolver]:
+    """A mutation that is its command: the resolver declares the GraphQL arguments only, and they
+    are the command's path parameters and body fields by name (idempotencyKey and
+    expectedVersion travel as headers). `answer` builds the payload from the service's answer,
+    the log position and the arguments. A new command is then written once, in its service's
+    commands.py, plus the signature GraphQL publishes."""
+
+    def decorate(resolver: Resolver) -> Resolver:
+        # The schema reads the decorated resolver's signature (functools.wraps keeps it).
+        @functools.wraps(resolver)
+        async def forward_command(_: Any, info: Info_, **args: Any) -> Any:
+            key = args.pop("idempotency_key", None)
+            version = args.pop("expected_version", None)
+            result, position = await forward(info, command, key, version, **args)
+            return await answer(info, result, position, args)
+
+        return forward_command  # type: ignore[return-value]
+
+    return decorate
+
+
+def projected(table: str, answer: str, payload: Callable[[asyncpg.Record, int], Any]) -> Answer:
+    """An `Answer`: the payload of the record whose id the service answers in `answer`, read from
+    `table` once projected."""
+
+    async def answered(info: Info_, result: dict[str, Any], position: int, _: Any) -> Any:
+        return payload(await projected_row(info, table, result[answer]), position)
+
+    return answered
 
 
 def _path_param(command: CommandRoute, name: str, value: Any) -> UUID | str:

@@ -20,6 +20,7 @@ from gateway.graphql.plumbing import (
     Info_,
     forward,
     forward_row,
+    forwarded,
     parse_id,
     projected_row,
 )
@@ -251,13 +252,26 @@ async def _appraisal_command(
     return AppraisalPayload(appraisal=await _appraisal(info, cycle, person), position=position)
 
 
-async def _objection_payload(
-    info: Info_, cycle_id: UUID, objection_id: str, position: int
+async def _cycle_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> ReviewCyclePayload:
+    return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
+
+
+async def _objection_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
 ) -> ObjectionPayload:
+    objection_id = str(args.get("objection_id") or result["objection_id"])
     row = await projected_row(info, "review_objections", objection_id)
-    return ObjectionPayload(
-        objection=Objection.from_row(row), cycle=await _cycle(info, cycle_id), position=position
-    )
+    cycle = await _cycle(info, args["cycle_id"])
+    return ObjectionPayload(objection=Objection.from_row(row), cycle=cycle, position=position)
+
+
+async def _appraisal_answer(
+    info: Info_, _: dict[str, Any], position: int, args: dict[str, Any]
+) -> AppraisalPayload:
+    appraisal = await _appraisal(info, UUID(args["cycle_id"]), UUID(args["person_id"]))
+    return AppraisalPayload(appraisal=appraisal, position=position)
 
 
 @strawberry.type
@@ -312,16 +326,14 @@ class ReviewsMutation:
         description="Open summaries and ratings once the quarter's satisfaction survey has "
         "closed, fixing each service position's feedback facts and score (考核办)"
     )
+    @forwarded(reviews.BEGIN_APPRAISAL, _cycle_answer)
     async def begin_appraisal(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, reviews.BEGIN_APPRAISAL, idempotency_key, expected_version, cycle_id=cycle_id
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Submit (or revise) the caller's personal summary (个人小结): a report on "
@@ -400,21 +412,20 @@ class ReviewsMutation:
         description="Finalise the grades (主要负责人): refused while anyone lacks a summary, a "
         "rating, a grade or a justification, or while the top-grade quota is broken"
     )
+    @forwarded(reviews.FINALISE, _cycle_answer)
     async def finalise_grades(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, reviews.FINALISE, idempotency_key, expected_version, cycle_id=cycle_id
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Publish the final grades to the unit (结果公示, 考核办) from a date (today "
         "by default) for the publicity period in Chinese working days"
     )
+    @forwarded(reviews.PUBLISH, _cycle_answer)
     async def publish_results(
         self,
         info: Info_,
@@ -422,19 +433,12 @@ class ReviewsMutation:
         published_on: date | None = None,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info,
-            reviews.PUBLISH,
-            idempotency_key,
-            expected_version,
-            cycle_id=cycle_id,
-            published_on=published_on,
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Object to the caller's own published grade (异议/复核) within the window"
     )
+    @forwarded(reviews.FILE_OBJECTION, _objection_answer)
     async def file_objection(
         self,
         info: Info_,
@@ -442,23 +446,13 @@ class ReviewsMutation:
         reason: str,
         filed_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        result, position = await forward(
-            info,
-            reviews.FILE_OBJECTION,
-            idempotency_key,
-            None,
-            cycle_id=cycle,
-            reason=reason,
-            filed_on=filed_on,
-        )
-        return await _objection_payload(info, cycle, result["objection_id"], position)
+    ) -> ObjectionPayload: ...
 
     @strawberry.mutation(
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
         "(re-checked against the quota), or rejected"
     )
+    @forwarded(reviews.RESOLVE_OBJECTION, _objection_answer)
     async def resolve_objection(
         self,
         info: Info_,
@@ -470,43 +464,27 @@ class ReviewsMutation:
         resolved_on: date | None = None,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        objection = parse_id(objection_id, "objectionId")
-        _, position = await forward(
-            info,
-            reviews.RESOLVE_OBJECTION,
-            idempotency_key,
-            expected_version,
-            cycle_id=cycle,
-            objection_id=objection,
-            upheld=upheld,
-            new_grade=new_grade,
-            reason=reason,
-            resolved_on=resolved_on,
-        )
-        return await _objection_payload(info, cycle, str(objection), position)
+    ) -> ObjectionPayload: ...
 
     @strawberry.mutation(
         description="Confirm the results once the publicity period has ended with no "
         "objection open (考核办)"
     )
+    @forwarded(reviews.CONFIRM, _cycle_answer)
     async def confirm_results(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, reviews.CONFIRM, idempotency_key, expected_version, cycle_id=cycle_id
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Record the feedback talk (谈心谈话) with a person the caller supervises, "
         "after confirmation: the reasons for a top grade; otherwise the shortcomings with "
         "their facts and what to improve"
     )
+    @forwarded(reviews.RECORD_TALK, _appraisal_answer)
     async def record_feedback_talk(
         self,
         info: Info_,
@@ -517,18 +495,7 @@ class ReviewsMutation:
         shortcomings: list[ShortcomingInput] | None = None,
         improvements: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> AppraisalPayload:
-        return await _appraisal_command(
-            info,
-            reviews.RECORD_TALK,
-            idempotency_key,
-            cycle_id=cycle_id,
-            person_id=person_id,
-            held_on=held_on,
-            reasons=reasons,
-            shortcomings=shortcomings or [],
-            improvements=improvements,
-        )
+    ) -> AppraisalPayload: ...
 
     @strawberry.mutation(description="Acknowledge the caller's own feedback talk (签字确认)")
     async def acknowledge_feedback_talk(
