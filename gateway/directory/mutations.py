@@ -11,26 +11,12 @@ from uuid import UUID
 import strawberry
 
 from gateway.directory.types import Department, Person, Unit
-from gateway.graphql.plumbing import IdempotencyKey, Info_, forward, parse_id
+from gateway.graphql.plumbing import Answer, ExpectedVersion, IdempotencyKey, Info_, forwarded
+from services.directory import commands as directory
 from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
 from services.directory.vocabulary import OfficeRole as OfficeRoleCode
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.directory.vocabulary import ServiceKind as ServiceKindCode
-
-EXPECTED = "The unit version this change was decided against (If-Match): stale is refused"
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
-
-
-async def to_directory(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the directory service."""
-    url = info.context.settings.directory_url
-    return await forward(info, "directory", url, path, body, idempotency_key, expected_version)
 
 
 async def _person(info: Info_, person_id: str) -> Person:
@@ -82,26 +68,63 @@ class PersonPayload:
     position: int
 
 
-def _unit_path(unit_id: strawberry.ID, tail: str = "") -> str:
-    return f"/units/{parse_id(unit_id, 'unitId')}{tail}"
+def _changed(field: str, result: dict[str, Any], args: dict[str, Any]) -> str:
+    """The id of the record a command changed: named in the arguments, else in the answer."""
+    return str(args.get(field) or result[field])
+
+
+async def _unit_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> UnitPayload:
+    return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+
+
+async def _department_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+) -> DepartmentPayload:
+    return DepartmentPayload(
+        department=await _department(info, _changed("department_id", result, args)),
+        unit=await _unit(info, str(args["unit_id"])),
+        position=position,
+    )
+
+
+def _person_answer(field: str = "person_id") -> Answer:
+    """The payload of a change to the person named by `field`."""
+
+    async def answer(
+        info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+    ) -> PersonPayload:
+        return PersonPayload(
+            person=await _person(info, _changed(field, result, args)),
+            unit=await _unit(info, str(args["unit_id"])),
+            position=position,
+        )
+
+    return answer
+
+
+async def _auditor_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+) -> PlatformAuditorPayload:
+    person_id = strawberry.ID(_changed("person_id", result, args))
+    return PlatformAuditorPayload(person_id=person_id, position=position)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a unit (platform administrator)")
+    @forwarded(directory.REGISTER_UNIT, _unit_answer)
     async def register_unit(
         self,
         info: Info_,
         name: str,
         code: str,
         idempotency_key: IdempotencyKey = None,
-    ) -> UnitPayload:
-        result, position = await to_directory(
-            info, "/units", {"name": name, "code": code}, idempotency_key
-        )
-        return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+    ) -> UnitPayload: ...
 
     @strawberry.mutation(description="Open a department (考核办)")
+    @forwarded(directory.OPEN_DEPARTMENT, _department_answer)
     async def open_department(
         self,
         info: Info_,
@@ -112,23 +135,10 @@ class Mutation:
         opened_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload:
-        body = {
-            "name": name,
-            "category": category,
-            "service_kind": service_kind,
-            "opened_on": opened_on,
-        }
-        result, position = await to_directory(
-            info, _unit_path(unit_id, "/departments"), body, idempotency_key, expected_version
-        )
-        return DepartmentPayload(
-            department=await _department(info, result["department_id"]),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+    ) -> DepartmentPayload: ...
 
     @strawberry.mutation(description="Add a person to the unit (考核办)")
+    @forwarded(directory.ADD_PERSON, _person_answer())
     async def add_person(
         self,
         info: Info_,
@@ -140,24 +150,10 @@ class Mutation:
         joined_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {
-            "name": name,
-            "login": login,
-            "position_category": position_category,
-            "department_id": department_id,
-            "joined_on": joined_on,
-        }
-        result, position = await to_directory(
-            info, _unit_path(unit_id, "/people"), body, idempotency_key, expected_version
-        )
-        return PersonPayload(
-            person=await _person(info, result["person_id"]),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Move a person to another department from a date (考核办)")
+    @forwarded(directory.MOVE_PERSON, _person_answer())
     async def move_person(
         self,
         info: Info_,
@@ -168,18 +164,10 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {"department_id": department_id, "reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
-            info,
-            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/moves"),
-            body,
-            idempotency_key,
-            expected_version,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Record that a person left the unit (考核办)")
+    @forwarded(directory.REMOVE_PERSON, _person_answer())
     async def remove_person(
         self,
         info: Info_,
@@ -189,18 +177,10 @@ class Mutation:
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {"reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
-            info,
-            _unit_path(unit_id, f"/people/{parse_id(person_id, 'personId')}/departure"),
-            body,
-            idempotency_key,
-            expected_version,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Appoint a department head (考核办)")
+    @forwarded(directory.APPOINT_DEPARTMENT_HEAD, _department_answer)
     async def appoint_department_head(
         self,
         info: Info_,
@@ -211,22 +191,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload:
-        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await to_directory(
-            info,
-            _unit_path(unit_id, f"/departments/{parse_id(department_id, 'departmentId')}/head"),
-            body,
-            idempotency_key,
-            expected_version,
-        )
-        return DepartmentPayload(
-            department=await _department(info, str(department_id)),
-            unit=await _unit(info, str(unit_id)),
-            position=position,
-        )
+    ) -> DepartmentPayload: ...
 
     @strawberry.mutation(description="Assign departments to a supervising leader (考核办)")
+    @forwarded(directory.ASSIGN_SUPERVISING_LEADER, _person_answer("leader_id"))
     async def assign_supervising_leader(
         self,
         info: Info_,
@@ -237,19 +205,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {
-            "leader_id": leader_id,
-            "department_ids": [str(d) for d in department_ids],
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/supervision"), body, idempotency_key, expected_version
-        )
-        return await _person_payload(info, unit_id, leader_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Appoint the principal leader (考核办)")
+    @forwarded(directory.APPOINT_PRINCIPAL_LEADER, _person_answer())
     async def appoint_principal_leader(
         self,
         info: Info_,
@@ -259,14 +218,10 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {"person_id": person_id, "effective_on": effective_on, "reason": reason}
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/principal-leader"), body, idempotency_key, expected_version
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)")
+    @forwarded(directory.GRANT_OFFICE_ROLE, _person_answer())
     async def grant_office_role(
         self,
         info: Info_,
@@ -277,22 +232,13 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {
-            "person_id": person_id,
-            "role": role,
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
-            info, _unit_path(unit_id, "/office-roles"), body, idempotency_key, expected_version
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(
         description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
         "claiming it are refused from then on"
     )
+    @forwarded(directory.REVOKE_OFFICE_ROLE, _person_answer())
     async def revoke_office_role(
         self,
         info: Info_,
@@ -303,27 +249,14 @@ class Mutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> PersonPayload:
-        body = {
-            "person_id": person_id,
-            "role": role,
-            "effective_on": effective_on,
-            "reason": reason,
-        }
-        _, position = await to_directory(
-            info,
-            _unit_path(unit_id, "/office-roles/revocations"),
-            body,
-            idempotency_key,
-            expected_version,
-        )
-        return await _person_payload(info, unit_id, person_id, position)
+    ) -> PersonPayload: ...
 
     @strawberry.mutation(
         description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
         "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
         "reason; a unit's office grants auditors of its own unit (grantOfficeRole)"
     )
+    @forwarded(directory.APPOINT_PLATFORM_AUDITOR, _auditor_answer)
     async def appoint_platform_auditor(
         self,
         info: Info_,
@@ -333,23 +266,13 @@ class Mutation:
         reason: str,
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload:
-        command = {
-            "name": name,
-            "login": login,
-            "body": body,
-            "reason": reason,
-            "effective_on": effective_on,
-        }
-        result, position = await to_directory(info, "/platform/auditors", command, idempotency_key)
-        return PlatformAuditorPayload(
-            person_id=strawberry.ID(result["person_id"]), position=position
-        )
+    ) -> PlatformAuditorPayload: ...
 
     @strawberry.mutation(
         description="End a platform auditor's appointment (系统管理员 only), with the reason; "
         "their tokens are refused from then on"
     )
+    @forwarded(directory.REVOKE_PLATFORM_AUDITOR, _auditor_answer)
     async def revoke_platform_auditor(
         self,
         info: Info_,
@@ -357,22 +280,4 @@ class Mutation:
         reason: str,
         effective_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload:
-        command = {"reason": reason, "effective_on": effective_on}
-        _, position = await to_directory(
-            info,
-            f"/platform/auditors/{parse_id(person_id, 'personId')}/revocation",
-            command,
-            idempotency_key,
-        )
-        return PlatformAuditorPayload(person_id=person_id, position=position)
-
-
-async def _person_payload(
-    info: Info_, unit_id: strawberry.ID, person_id: strawberry.ID, position: int
-) -> PersonPayload:
-    return PersonPayload(
-        person=await _person(info, str(person_id)),
-        unit=await _unit(info, str(unit_id)),
-        position=position,
-    )
+    ) -> PlatformAuditorPayload: ...

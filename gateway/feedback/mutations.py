@@ -10,25 +10,24 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
 from gateway.graphql.plumbing import (
+    ExpectedVersion,
     IdempotencyKey,
     Info_,
     forward,
-    parse_id,
+    forward_row,
+    forwarded,
+    projected,
     projected_row,
     projected_up_to,
 )
 from gateway.log import FEEDBACK_LOG
+from services.feedback import commands as feedback
 from services.feedback.vocabulary import Satisfaction as SatisfactionCode
 from services.feedback.vocabulary import TargetKind as TargetKindCode
-
-EXPECTED = (
-    "The version of the survey or complaint this change was decided against (If-Match): "
-    "stale is refused with CONFLICT"
-)
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
 @strawberry.input(description="The score a respondent gives one surveyed department")
@@ -37,13 +36,14 @@ class SurveyScoreInput:
     score: Decimal = strawberry.field(description="Within the survey's scale")
 
 
-@strawberry.input(description="Who complains (leave it out for an anonymous complaint)")
+@pydantic_input(
+    feedback.Complainant,
+    name="ComplainantInput",
+    description="Who complains (leave it out for an anonymous complaint)",
+    all_fields=True,
+)
 class ComplainantInput:
-    name: str
-    agency: str = strawberry.field(description="The complainant's agency")
-    contact: str | None = strawberry.field(
-        default=None, description="Shown only to 考核办, auditors and administrators"
-    )
+    pass
 
 
 @strawberry.type(description="The result of setting the unit's feedback policy")
@@ -101,33 +101,56 @@ class OverdueCheckPayload:
     position: int = strawberry.field(description="The feedback log position after the check")
 
 
-async def to_feedback(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the feedback service."""
-    url = info.context.settings.feedback_url
-    return await forward(info, "feedback", url, path, body, idempotency_key, expected_version)
-
-
 async def _survey(info: Info_, survey_id: str) -> Survey:
     return Survey.from_row(await projected_row(info, "surveys", survey_id))
 
 
-async def _complaint(
-    info: Info_,
-    complaint_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None,
+async def _policy_answer(
+    info: Info_, _: dict[str, Any], position: int, args: dict[str, Any]
+) -> FeedbackPolicyPayload:
+    ctx = info.context
+    row = await ctx.pool.fetchrow(
+        f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1",
+        UUID(args["unit_id"]),
+    )
+    assert row is not None, "projected before answering"
+    return FeedbackPolicyPayload(policy=FeedbackPolicy.from_row(row), position=position)
+
+
+async def _import_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> SurveyImportPayload:
+    return SurveyImportPayload(
+        survey=await _survey(info, result["survey_id"]),
+        accepted=int(result["accepted"]),
+        rejected=[
+            SurveyImportRejection(
+                line=int(r["line"]),
+                rule=r.get("rule"),
+                field=r.get("field"),
+                message=r["message"],
+            )
+            for r in result.get("rejected") or []
+        ],
+        position=position,
+    )
+
+
+_survey_answer = projected(
+    "surveys",
+    "survey_id",
+    lambda row, position: SurveyPayload(survey=Survey.from_row(row), position=position),
+)
+_praise_answer = projected(
+    "praise",
+    "praise_id",
+    lambda row, position: PraisePayload(praise=Praise.from_row(row), position=position),
+)
+
+
+async def _complaint_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
 ) -> ComplaintPayload:
-    """A command on an existing complaint, answered with the complaint as projected."""
-    path = f"/complaints/{parse_id(complaint_id, 'complaintId')}{tail}"
-    result, position = await to_feedback(info, path, body, idempotency_key, expected_version)
     row = await projected_row(info, "complaints", result["complaint_id"])
     complaint = Complaint.from_row(row, info.context.sees_identities())
     return ComplaintPayload(complaint=complaint, position=position)
@@ -139,6 +162,7 @@ class FeedbackMutation:
         description="Set the unit's complaint handling deadline (working days) and survey scale "
         "from now on (考核办)"
     )
+    @forwarded(feedback.SET_POLICY, _policy_answer)
     async def set_feedback_policy(
         self,
         info: Info_,
@@ -152,21 +176,7 @@ class FeedbackMutation:
         ] = None,
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> FeedbackPolicyPayload:
-        unit = parse_id(unit_id, "unitId")
-        body = {
-            "handling_days": handling_days,
-            "scale_low": str(scale_low) if scale_low is not None else None,
-            "scale_high": str(scale_high) if scale_high is not None else None,
-            "reason": reason,
-        }
-        _, position = await to_feedback(info, f"/units/{unit}/policy", body, idempotency_key)
-        ctx = info.context
-        row = await ctx.pool.fetchrow(
-            f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1", unit
-        )
-        assert row is not None, "projected before answering"
-        return FeedbackPolicyPayload(policy=FeedbackPolicy.from_row(row), position=position)
+    ) -> FeedbackPolicyPayload: ...
 
     @strawberry.mutation(
         description="Open a quarter's satisfaction survey of the service departments, on the "
@@ -180,14 +190,18 @@ class FeedbackMutation:
         department_ids: list[strawberry.ID] | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> SurveyPayload:
-        body = {
-            "quarter": quarter,
-            "department_ids": [str(d) for d in department_ids] if department_ids else None,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/surveys", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            feedback.OPEN_SURVEY,
+            "surveys",
+            "survey_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            quarter=quarter,
+            department_ids=department_ids or None,
         )
-        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+        return SurveyPayload(survey=Survey.from_row(row), position=position)
 
     @strawberry.mutation(
         description="Record one respondent's scores (考核办, or the served cadre themself); a "
@@ -203,14 +217,16 @@ class FeedbackMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> SurveyResponsePayload:
-        body = {
-            "respondent_agency": respondent_agency,
-            "respondent": respondent,
-            "scores": {str(s.department_id): str(s.score) for s in scores},
-            "comment": comment,
-        }
-        result, position = await to_feedback(
-            info, f"/surveys/{parse_id(survey_id, 'surveyId')}/responses", body, idempotency_key
+        result, position = await forward(
+            info,
+            feedback.RECORD_RESPONSE,
+            idempotency_key,
+            None,
+            survey_id=survey_id,
+            respondent_agency=respondent_agency,
+            respondent=respondent,
+            scores={str(s.department_id): s.score for s in scores},
+            comment=comment,
         )
         return SurveyResponsePayload(
             survey=await _survey(info, result["survey_id"]),
@@ -224,55 +240,30 @@ class FeedbackMutation:
         "Valid rows are recorded together; refused rows are reported by line. When no row is "
         "valid nothing is recorded and the error's details list the rows"
     )
+    @forwarded(feedback.IMPORT_RESPONSES, _import_answer)
     async def import_survey_responses(
         self,
         info: Info_,
         survey_id: strawberry.ID,
         csv: str,
         idempotency_key: IdempotencyKey = None,
-    ) -> SurveyImportPayload:
-        result, position = await to_feedback(
-            info,
-            f"/surveys/{parse_id(survey_id, 'surveyId')}/imports",
-            {"csv": csv},
-            idempotency_key,
-        )
-        return SurveyImportPayload(
-            survey=await _survey(info, result["survey_id"]),
-            accepted=int(result["accepted"]),
-            rejected=[
-                SurveyImportRejection(
-                    line=int(r["line"]),
-                    rule=r.get("rule"),
-                    field=r.get("field"),
-                    message=r["message"],
-                )
-                for r in result.get("rejected") or []
-            ],
-            position=position,
-        )
+    ) -> SurveyImportPayload: ...
 
     @strawberry.mutation(
         description="Close the survey: each department's result is fixed, and no more responses "
         "are accepted (考核办)"
     )
+    @forwarded(feedback.CLOSE_SURVEY, _survey_answer)
     async def close_survey(
         self,
         info: Info_,
         survey_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> SurveyPayload:
-        result, position = await to_feedback(
-            info,
-            f"/surveys/{parse_id(survey_id, 'surveyId')}/closure",
-            {},
-            idempotency_key,
-            expected_version,
-        )
-        return SurveyPayload(survey=await _survey(info, result["survey_id"]), position=position)
+    ) -> SurveyPayload: ...
 
     @strawberry.mutation(description="Record praise (表扬) of a person or a department (考核办)")
+    @forwarded(feedback.RECORD_PRAISE, _praise_answer)
     async def record_praise(
         self,
         info: Info_,
@@ -283,25 +274,14 @@ class FeedbackMutation:
         what_happened: str,
         occurred_on: date,
         idempotency_key: IdempotencyKey = None,
-    ) -> PraisePayload:
-        body = {
-            "target_kind": target_kind,
-            "target_id": str(target_id),
-            "source": source,
-            "what_happened": what_happened,
-            "occurred_on": occurred_on,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/praise", body, idempotency_key
-        )
-        row = await projected_row(info, "praise", result["praise_id"])
-        return PraisePayload(praise=Praise.from_row(row), position=position)
+    ) -> PraisePayload: ...
 
     @strawberry.mutation(
         description="File a complaint (投诉) about a person or a department: a served cadre "
         "themself, or 考核办 on their behalf. Without a complainant it is anonymous. Its "
         "deadline is the policy's working days after receipt (receivedOn, default today)"
     )
+    @forwarded(feedback.FILE_COMPLAINT, _complaint_answer)
     async def file_complaint(
         self,
         info: Info_,
@@ -312,22 +292,10 @@ class FeedbackMutation:
         complainant: ComplainantInput | None = None,
         received_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ComplaintPayload:
-        body = {
-            "target_kind": target_kind,
-            "target_id": str(target_id),
-            "complainant": complainant,
-            "content": content,
-            "received_on": received_on,
-        }
-        result, position = await to_feedback(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/complaints", body, idempotency_key
-        )
-        row = await projected_row(info, "complaints", result["complaint_id"])
-        complaint = Complaint.from_row(row, info.context.sees_identities())
-        return ComplaintPayload(complaint=complaint, position=position)
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(description="Assign (or reassign) a complaint to its handler (考核办)")
+    @forwarded(feedback.ASSIGN_COMPLAINT, _complaint_answer)
     async def assign_complaint(
         self,
         info: Info_,
@@ -335,17 +303,10 @@ class FeedbackMutation:
         handler_id: strawberry.ID,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            complaint_id,
-            "/assignment",
-            {"handler_id": str(handler_id)},
-            idempotency_key,
-            expected_version,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(description="Respond to a complaint (the person it is assigned to)")
+    @forwarded(feedback.RESPOND_TO_COMPLAINT, _complaint_answer)
     async def respond_to_complaint(
         self,
         info: Info_,
@@ -353,20 +314,13 @@ class FeedbackMutation:
         response: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            complaint_id,
-            "/responses",
-            {"response": response},
-            idempotency_key,
-            expected_version,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Resolve an assigned complaint with the complainant's satisfaction "
         "(考核办); resolved after the deadline it is late"
     )
+    @forwarded(feedback.RESOLVE_COMPLAINT, _complaint_answer)
     async def resolve_complaint(
         self,
         info: Info_,
@@ -376,19 +330,12 @@ class FeedbackMutation:
         note: str | None = None,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            complaint_id,
-            "/resolution",
-            {"satisfaction": satisfaction, "resolved_on": resolved_on, "note": note},
-            idempotency_key,
-            expected_version,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)"
     )
+    @forwarded(feedback.DISMISS_COMPLAINT, _complaint_answer)
     async def dismiss_complaint(
         self,
         info: Info_,
@@ -396,15 +343,7 @@ class FeedbackMutation:
         reason: str,
         idempotency_key: IdempotencyKey = None,
         expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload:
-        return await _complaint(
-            info,
-            complaint_id,
-            "/dismissal",
-            {"reason": reason},
-            idempotency_key,
-            expected_version,
-        )
+    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Flag every complaint still open after its deadline, once (考核办; it also "
@@ -412,9 +351,7 @@ class FeedbackMutation:
     )
     async def check_overdue_complaints(self, info: Info_) -> OverdueCheckPayload:
         ctx = info.context
-        result, _ = await forward(
-            info, "feedback", ctx.settings.feedback_url, "/complaints/overdue-check", {}, None
-        )
+        result, _ = await forward(info, feedback.CHECK_OVERDUE)
         # The check answers without positions: wait for the log as it stands after it.
         position = await FEEDBACK_LOG.last_position(ctx.pool)
         await projected_up_to(info, "feedback", position)

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import Annotated, Any, Protocol
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Protocol, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -20,6 +23,7 @@ from strawberry.types import Info
 
 from gateway.graphql.context import Context
 from kernel.dates import YEAR_PLAUSIBLE, year_problem
+from kernel.routes import CommandRoute
 from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem, storable_problem
 
 Info_ = Info[Context, None]
@@ -120,6 +124,12 @@ IDEMPOTENCY = "A key that makes a retry answer the first result and record nothi
 
 IdempotencyKey = Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)]
 
+EXPECTED = (
+    "The version of the record this change was decided against (If-Match): stale is refused "
+    "with CONFLICT"
+)
+ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
+
 
 def _service_error(service: str, response: httpx.Response) -> GraphQLError:
     """A service's refusal as a GraphQL error: its own error shape passed on as it is; anything
@@ -148,9 +158,14 @@ def _service_error(service: str, response: httpx.Response) -> GraphQLError:
 
 
 def _json(value: Any) -> Any:
-    """Command bodies as JSON: dates as ISO strings, inputs (dataclasses) as objects."""
+    """Command bodies as JSON: dates as ISO strings, decimals as strings (exact), codes as their
+    values, inputs (dataclasses) as objects."""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _json(dataclasses.asdict(value))
     if isinstance(value, dict):
@@ -162,15 +177,18 @@ def _json(value: Any) -> Any:
 
 async def forward(
     info: Info_,
-    service: str,
-    base_url: str,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
+    command: CommandRoute,
+    idempotency_key: str | None = None,
     expected_version: int | None = None,
+    /,
+    **args: Any,
 ) -> tuple[dict[str, Any], int]:
-    """Send a command to the service that owns it; wait until its positions are projected."""
+    """Send a command to the service that owns it, its path parameters and body fields taken
+    from `args` by name; wait until its positions are projected (read-your-writes)."""
     ctx = info.context
+    path = {name: _path_param(command, name, args.pop(name)) for name in command.params}
+    unknown = set(args) - set(command.body.model_fields)
+    assert not unknown, f"{command.path} takes no {sorted(unknown)}"
     if idempotency_key is not None and (problem := idempotency_key_problem(idempotency_key)):
         # Checked here too: a header that is not ASCII cannot even be sent on to the service.
         raise GraphQLError(
@@ -182,10 +200,11 @@ async def forward(
                 "rule": IDEMPOTENCY_KEY,
             },
         )
-    payload = {k: _json(v) for k, v in body.items() if v is not None}
+    service = command.service
+    payload = {k: _json(v) for k, v in args.items() if v is not None}
     try:
         response = await ctx.http.post(
-            base_url + path,
+            str(getattr(ctx.settings, f"{service}_url")) + command.url(**path),
             json=payload,
             headers=ctx.forward_headers(idempotency_key, expected_version),
         )
@@ -200,6 +219,66 @@ async def forward(
     position = max(result.get("positions") or [0])
     await projected_up_to(info, service, position)
     return result, position
+
+
+async def forward_row(
+    info: Info_,
+    command: CommandRoute,
+    table: str,
+    answer: str,
+    idempotency_key: str | None = None,
+    expected_version: int | None = None,
+    /,
+    **args: Any,
+) -> tuple[asyncpg.Record, int]:
+    """Forward a command; the read row of the record whose id the service answers in `answer`,
+    once projected, and the command's log position."""
+    result, position = await forward(info, command, idempotency_key, expected_version, **args)
+    return await projected_row(info, table, result[answer]), position
+
+
+Answer = Callable[[Info_, dict[str, Any], int, dict[str, Any]], Awaitable[Any]]
+Resolver = TypeVar("Resolver", bound=Callable[..., Awaitable[Any]])
+
+
+def forwarded(command: CommandRoute, answer: Answer) -> Callable[[Resolver], Resolver]:
+    """A mutation that is its command: the resolver declares the GraphQL arguments only, and they
+    are the command's path parameters and body fields by name (idempotencyKey and
+    expectedVersion travel as headers). `answer` builds the payload from the service's answer,
+    the log position and the arguments. A new command is then written once, in its service's
+    commands.py, plus the signature GraphQL publishes."""
+
+    def decorate(resolver: Resolver) -> Resolver:
+        # The schema reads the decorated resolver's signature (functools.wraps keeps it).
+        @functools.wraps(resolver)
+        async def forward_command(_: Any, info: Info_, **args: Any) -> Any:
+            key = args.pop("idempotency_key", None)
+            version = args.pop("expected_version", None)
+            result, position = await forward(info, command, key, version, **args)
+            return await answer(info, result, position, args)
+
+        return forward_command  # type: ignore[return-value]
+
+    return decorate
+
+
+def projected(table: str, answer: str, payload: Callable[[asyncpg.Record, int], Any]) -> Answer:
+    """An `Answer`: the payload of the record whose id the service answers in `answer`, read from
+    `table` once projected."""
+
+    async def answered(info: Info_, result: dict[str, Any], position: int, _: Any) -> Any:
+        return payload(await projected_row(info, table, result[answer]), position)
+
+    return answered
+
+
+def _path_param(command: CommandRoute, name: str, value: Any) -> UUID | str:
+    """A path parameter as the service reads it: an id is refused here, naming the argument,
+    before anything is sent."""
+    if isinstance(value, UUID) or name in command.text:
+        return value  # type: ignore[no-any-return]
+    head, *rest = name.split("_")
+    return parse_id(value, head + "".join(part.title() for part in rest))
 
 
 async def projected_row(info: Info_, table: str, row_id: str) -> asyncpg.Record:

@@ -8,16 +8,28 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
 
-from gateway.graphql.plumbing import IdempotencyKey, Info_, forward, parse_id, projected_row
+from gateway.graphql.plumbing import (
+    ExpectedVersion,
+    IdempotencyKey,
+    Info_,
+    forward,
+    forward_row,
+    forwarded,
+    parse_id,
+    projected_row,
+)
 from gateway.reviews.access import out_of_line_in, viewer
 from gateway.reviews.queries import ReviewCycle, cycle_row
 from gateway.reviews.types import Appraisal, Objection, Sanction, View, loads
+from kernel.routes import CommandRoute
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
+from services.reviews import commands as reviews
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
@@ -25,12 +37,6 @@ from services.reviews.vocabulary import IndicatorSource as IndicatorSourceCode
 from services.reviews.vocabulary import RaterRelation as RaterRelationCode
 from services.reviews.vocabulary import Rounding as RoundingCode
 from services.reviews.vocabulary import SanctionKind as SanctionKindCode
-
-EXPECTED = (
-    "The version of the cycle this change was decided against (If-Match): stale is refused "
-    "with CONFLICT"
-)
-ExpectedVersion = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 
 
 @strawberry.input(description="An indicator (考核指标) and its weight in points")
@@ -125,10 +131,14 @@ class CycleConfigInput:
         return body
 
 
-@strawberry.input(description="The report on one approved goal item")
+@pydantic_input(
+    reviews.GoalReport,
+    name="GoalReportInput",
+    description="The report on one approved goal item",
+    all_fields=True,
+)
 class GoalReportInput:
-    item_id: str
-    report: str
+    pass
 
 
 @strawberry.input(description="One indicator's score, 0 to 100")
@@ -137,19 +147,25 @@ class IndicatorScoreInput:
     score: Decimal
 
 
-@strawberry.input(description="A proposed grade; without a grade, the band of the score")
+@pydantic_input(
+    reviews.GradeProposal,
+    name="GradeProposalInput",
+    description="A proposed grade; without a grade, the band of the score",
+    all_fields=True,
+)
 class GradeProposalInput:
+    # An ID, as every id the schema takes: refused naming the field when it is not a UUID.
     person_id: strawberry.ID
-    grade: GradeCode | None = None
-    justification: str | None = strawberry.field(
-        default=None, description="Needed where the grade departs from the scores"
-    )
 
 
-@strawberry.input(description="A shortcoming named in a talk, on the basis of facts")
+@pydantic_input(
+    reviews.Shortcoming,
+    name="ShortcomingInput",
+    description="A shortcoming named in a talk, on the basis of facts",
+    all_fields=True,
+)
 class ShortcomingInput:
-    shortcoming: str
-    facts: str
+    pass
 
 
 @strawberry.type(description="The result of a change to a cycle")
@@ -177,18 +193,6 @@ class SanctionPayload:
     position: int
 
 
-async def to_reviews(
-    info: Info_,
-    path: str,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-) -> tuple[dict[str, Any], int]:
-    """A command for the reviews service."""
-    url = info.context.settings.reviews_url
-    return await forward(info, "reviews", url, path, body, idempotency_key, expected_version)
-
-
 async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
     row = await cycle_row(info, UUID(str(cycle_id)))
     assert row is not None, "projected before answering"
@@ -197,14 +201,14 @@ async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
 
 async def _cycle_command(
     info: Info_,
-    cycle_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
-    expected_version: int | None,
+    expected_version: int | None = None,
+    /,
+    **args: Any,
 ) -> ReviewCyclePayload:
-    path = f"/cycles/{parse_id(cycle_id, 'cycleId')}{tail}"
-    result, position = await to_reviews(info, path, body, idempotency_key, expected_version)
+    """A command on a cycle, answered with the cycle as projected."""
+    result, position = await forward(info, command, idempotency_key, expected_version, **args)
     return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
 
@@ -231,19 +235,43 @@ async def _appraisal(info: Info_, cycle_id: UUID, person_id: UUID) -> Appraisal:
 
 async def _appraisal_command(
     info: Info_,
-    cycle_id: strawberry.ID,
-    person_id: strawberry.ID,
-    tail: str,
-    body: dict[str, Any],
+    command: CommandRoute,
     idempotency_key: str | None,
+    /,
+    *,
+    cycle_id: UUID | str,
+    person_id: UUID | str,
+    **args: Any,
 ) -> AppraisalPayload:
-    cycle, person = parse_id(cycle_id, "cycleId"), parse_id(person_id, "personId")
-    _, position = await to_reviews(info, f"/cycles/{cycle}{tail}/{person}", body, idempotency_key)
+    """A command on one participant's appraisal, answered with the appraisal as projected."""
+    cycle = cycle_id if isinstance(cycle_id, UUID) else parse_id(cycle_id, "cycleId")
+    person = person_id if isinstance(person_id, UUID) else parse_id(person_id, "personId")
+    _, position = await forward(
+        info, command, idempotency_key, None, cycle_id=cycle, person_id=person, **args
+    )
     return AppraisalPayload(appraisal=await _appraisal(info, cycle, person), position=position)
 
 
-async def _objection(info: Info_, objection_id: str) -> Objection:
-    return Objection.from_row(await projected_row(info, "review_objections", objection_id))
+async def _cycle_answer(
+    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
+) -> ReviewCyclePayload:
+    return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
+
+
+async def _objection_answer(
+    info: Info_, result: dict[str, Any], position: int, args: dict[str, Any]
+) -> ObjectionPayload:
+    objection_id = str(args.get("objection_id") or result["objection_id"])
+    row = await projected_row(info, "review_objections", objection_id)
+    cycle = await _cycle(info, args["cycle_id"])
+    return ObjectionPayload(objection=Objection.from_row(row), cycle=cycle, position=position)
+
+
+async def _appraisal_answer(
+    info: Info_, _: dict[str, Any], position: int, args: dict[str, Any]
+) -> AppraisalPayload:
+    appraisal = await _appraisal(info, UUID(args["cycle_id"]), UUID(args["person_id"]))
+    return AppraisalPayload(appraisal=appraisal, position=position)
 
 
 @strawberry.type
@@ -261,9 +289,14 @@ class ReviewsMutation:
         config: CycleConfigInput | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {"quarter": quarter, "config": config.as_dict() if config else None}
-        result, position = await to_reviews(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/cycles", body, idempotency_key
+        result, position = await forward(
+            info,
+            reviews.OPEN_CYCLE,
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            quarter=quarter,
+            config=config.as_dict() if config else None,
         )
         return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
@@ -279,23 +312,28 @@ class ReviewsMutation:
         reason: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {"config": config.as_dict(), "reason": reason}
-        return await _cycle_command(info, cycle_id, "/configuration", body, idempotency_key, None)
+        return await _cycle_command(
+            info,
+            reviews.RECONFIGURE,
+            idempotency_key,
+            None,
+            cycle_id=cycle_id,
+            config=config.as_dict(),
+            reason=reason,
+        )
 
     @strawberry.mutation(
         description="Open summaries and ratings once the quarter's satisfaction survey has "
         "closed, fixing each service position's feedback facts and score (考核办)"
     )
+    @forwarded(reviews.BEGIN_APPRAISAL, _cycle_answer)
     async def begin_appraisal(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, cycle_id, "/appraisal", {}, idempotency_key, expected_version
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Submit (or revise) the caller's personal summary (个人小结): a report on "
@@ -309,12 +347,16 @@ class ReviewsMutation:
         extra_work: list[str] | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        body = {
-            "reports": [{"item_id": r.item_id, "report": r.report} for r in reports],
-            "extra_work": extra_work or [],
-        }
-        me = strawberry.ID(str(info.context.actor.person_id))
-        return await _appraisal_command(info, cycle_id, me, "/summaries", body, idempotency_key)
+        me = info.context.actor.person_id
+        return await _appraisal_command(
+            info,
+            reviews.SUBMIT_SUMMARY,
+            idempotency_key,
+            cycle_id=cycle_id,
+            person_id=me,
+            reports=reports,
+            extra_work=extra_work or [],
+        )
 
     @strawberry.mutation(
         description="Rate an appraisee (领导评鉴): their department head or supervising leader "
@@ -330,9 +372,14 @@ class ReviewsMutation:
         opinion: str,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        body = {"scores": {s.code: str(s.score) for s in scores}, "opinion": opinion}
         return await _appraisal_command(
-            info, cycle_id, person_id, "/ratings", body, idempotency_key
+            info,
+            reviews.RATE,
+            idempotency_key,
+            cycle_id=cycle_id,
+            person_id=person_id,
+            scores={s.code: s.score for s in scores},
+            opinion=opinion,
         )
 
     @strawberry.mutation(
@@ -348,39 +395,37 @@ class ReviewsMutation:
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
     ) -> ReviewCyclePayload:
-        body = {
-            "proposals": [
-                {
-                    "person_id": str(parse_id(p.person_id, "proposals.personId")),
-                    "grade": p.grade.value if p.grade else None,
-                    "justification": p.justification,
-                }
-                for p in proposals or []
-            ]
-        }
+        proposals_body = [
+            {**vars(p), "person_id": str(parse_id(p.person_id, "proposals.personId"))}
+            for p in proposals or []
+        ]
         return await _cycle_command(
-            info, cycle_id, "/grades", body, idempotency_key, expected_version
+            info,
+            reviews.PROPOSE_GRADES,
+            idempotency_key,
+            expected_version,
+            cycle_id=cycle_id,
+            proposals=proposals_body,
         )
 
     @strawberry.mutation(
         description="Finalise the grades (主要负责人): refused while anyone lacks a summary, a "
         "rating, a grade or a justification, or while the top-grade quota is broken"
     )
+    @forwarded(reviews.FINALISE, _cycle_answer)
     async def finalise_grades(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, cycle_id, "/finalisation", {}, idempotency_key, expected_version
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Publish the final grades to the unit (结果公示, 考核办) from a date (today "
         "by default) for the publicity period in Chinese working days"
     )
+    @forwarded(reviews.PUBLISH, _cycle_answer)
     async def publish_results(
         self,
         info: Info_,
@@ -388,19 +433,12 @@ class ReviewsMutation:
         published_on: date | None = None,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info,
-            cycle_id,
-            "/publication",
-            {"published_on": published_on},
-            idempotency_key,
-            expected_version,
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Object to the caller's own published grade (异议/复核) within the window"
     )
+    @forwarded(reviews.FILE_OBJECTION, _objection_answer)
     async def file_objection(
         self,
         info: Info_,
@@ -408,24 +446,13 @@ class ReviewsMutation:
         reason: str,
         filed_on: date | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        result, position = await to_reviews(
-            info,
-            f"/cycles/{cycle}/objections",
-            {"reason": reason, "filed_on": filed_on},
-            idempotency_key,
-        )
-        return ObjectionPayload(
-            objection=await _objection(info, result["objection_id"]),
-            cycle=await _cycle(info, cycle),
-            position=position,
-        )
+    ) -> ObjectionPayload: ...
 
     @strawberry.mutation(
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
         "(re-checked against the quota), or rejected"
     )
+    @forwarded(reviews.RESOLVE_OBJECTION, _objection_answer)
     async def resolve_objection(
         self,
         info: Info_,
@@ -437,48 +464,27 @@ class ReviewsMutation:
         resolved_on: date | None = None,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        objection = parse_id(objection_id, "objectionId")
-        body = {
-            "upheld": upheld,
-            "new_grade": new_grade.value if new_grade else None,
-            "reason": reason,
-            "resolved_on": resolved_on,
-        }
-        _, position = await to_reviews(
-            info,
-            f"/cycles/{cycle}/objections/{objection}/resolution",
-            body,
-            idempotency_key,
-            expected_version,
-        )
-        return ObjectionPayload(
-            objection=await _objection(info, str(objection)),
-            cycle=await _cycle(info, cycle),
-            position=position,
-        )
+    ) -> ObjectionPayload: ...
 
     @strawberry.mutation(
         description="Confirm the results once the publicity period has ended with no "
         "objection open (考核办)"
     )
+    @forwarded(reviews.CONFIRM, _cycle_answer)
     async def confirm_results(
         self,
         info: Info_,
         cycle_id: strawberry.ID,
         expected_version: ExpectedVersion = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info, cycle_id, "/confirmation", {}, idempotency_key, expected_version
-        )
+    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Record the feedback talk (谈心谈话) with a person the caller supervises, "
         "after confirmation: the reasons for a top grade; otherwise the shortcomings with "
         "their facts and what to improve"
     )
+    @forwarded(reviews.RECORD_TALK, _appraisal_answer)
     async def record_feedback_talk(
         self,
         info: Info_,
@@ -489,16 +495,7 @@ class ReviewsMutation:
         shortcomings: list[ShortcomingInput] | None = None,
         improvements: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> AppraisalPayload:
-        body = {
-            "held_on": held_on,
-            "reasons": reasons,
-            "shortcomings": [
-                {"shortcoming": s.shortcoming, "facts": s.facts} for s in shortcomings or []
-            ],
-            "improvements": improvements,
-        }
-        return await _appraisal_command(info, cycle_id, person_id, "/talks", body, idempotency_key)
+    ) -> AppraisalPayload: ...
 
     @strawberry.mutation(description="Acknowledge the caller's own feedback talk (签字确认)")
     async def acknowledge_feedback_talk(
@@ -508,15 +505,14 @@ class ReviewsMutation:
         comment: str | None = None,
         idempotency_key: IdempotencyKey = None,
     ) -> AppraisalPayload:
-        cycle = parse_id(cycle_id, "cycleId")
-        me = info.context.actor.person_id
-        _, position = await to_reviews(
+        return await _appraisal_command(
             info,
-            f"/cycles/{cycle}/talks/{me}/acknowledgement",
-            {"comment": comment},
+            reviews.ACKNOWLEDGE_TALK,
             idempotency_key,
+            cycle_id=cycle_id,
+            person_id=info.context.actor.person_id,
+            comment=comment,
         )
-        return AppraisalPayload(appraisal=await _appraisal(info, cycle, me), position=position)
 
     @strawberry.mutation(
         description="Record a disciplinary sanction (处分) decided on a date, citing its "
@@ -532,14 +528,17 @@ class ReviewsMutation:
         document: str,
         idempotency_key: IdempotencyKey = None,
     ) -> SanctionPayload:
-        body = {
-            "person_id": str(parse_id(person_id, "personId")),
-            "kind": kind.value,
-            "decided_on": decided_on,
-            "document": document,
-        }
-        result, position = await to_reviews(
-            info, f"/units/{parse_id(unit_id, 'unitId')}/sanctions", body, idempotency_key
+        row, position = await forward_row(
+            info,
+            reviews.RECORD_SANCTION,
+            "review_sanctions",
+            "sanction_id",
+            idempotency_key,
+            None,
+            unit_id=unit_id,
+            person_id=str(parse_id(person_id, "personId")),
+            kind=kind,
+            decided_on=decided_on,
+            document=document,
         )
-        row = await projected_row(info, "review_sanctions", result["sanction_id"])
         return SanctionPayload(sanction=Sanction.from_row(row), position=position)

@@ -10,85 +10,40 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
-from kernel.calendar import china_date
 from kernel.context import Actor
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.text import Name, Reason
 from kernel.web.caller import CurrentActor, require_role
 from kernel.web.commands import Command, expected_version, run_command
 from services.directory.application import Directory
-from services.directory.vocabulary import (
-    DepartmentCategory,
-    OfficeRole,
-    PositionCategory,
-    ServiceKind,
+from services.directory.commands import (
+    ADD_PERSON,
+    APPOINT_DEPARTMENT_HEAD,
+    APPOINT_PLATFORM_AUDITOR,
+    APPOINT_PRINCIPAL_LEADER,
+    ASSIGN_SUPERVISING_LEADER,
+    GRANT_OFFICE_ROLE,
+    MOVE_PERSON,
+    OPEN_DEPARTMENT,
+    REGISTER_UNIT,
+    REMOVE_PERSON,
+    REVOKE_OFFICE_ROLE,
+    REVOKE_PLATFORM_AUDITOR,
+    AddPerson,
+    AppointHead,
+    AppointPlatformAuditor,
+    AppointPrincipal,
+    AssignSupervision,
+    ChangeOfficeRole,
+    MovePerson,
+    OpenDepartment,
+    RegisterUnit,
+    RemovePerson,
+    RevokePlatformAuditor,
+    today_in_china,
 )
-
-
-def today_in_china() -> date:
-    """The calendar date in China now: the default effective date of an org change."""
-    return china_date()
-
-
-class RegisterUnit(Command):
-    name: Name
-    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
-
-
-class OpenDepartment(Command):
-    name: Name
-    category: DepartmentCategory
-    service_kind: ServiceKind | None = None
-    opened_on: date = Field(default_factory=today_in_china)
-
-
-class AddPerson(Command):
-    name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
-    position_category: PositionCategory
-    department_id: UUID | None = None
-    joined_on: date = Field(default_factory=today_in_china)
-
-
-class MovePerson(Command):
-    department_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: Reason
-
-
-class RemovePerson(Command):
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: Reason
-
-
-class AppointHead(Command):
-    person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class AssignSupervision(Command):
-    leader_id: UUID
-    department_ids: list[UUID] = Field(min_length=1)
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class AppointPrincipal(Command):
-    person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class ChangeOfficeRole(Command):
-    person_id: UUID
-    role: OfficeRole
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
 
 
 def directory(request: Request) -> Directory:
@@ -120,10 +75,10 @@ def reader_role(actor: Actor, unit_id: UUID) -> None:
     )
 
 
-router = APIRouter(prefix="/units", tags=["directory"])
+router = APIRouter(tags=["directory"])
 
 
-@router.post("", status_code=201)
+@router.post(REGISTER_UNIT.path, status_code=201)
 def register_unit(
     body: RegisterUnit, request: Request, actor: CurrentActor, app: DirectoryApp
 ) -> JSONResponse:
@@ -159,7 +114,7 @@ def _unit_command(
     )
 
 
-@router.post("/{unit_id}/departments", status_code=201)
+@router.post(OPEN_DEPARTMENT.path, status_code=201)
 def open_department(
     unit_id: UUID, body: OpenDepartment, request: Request, actor: CurrentActor, app: DirectoryApp
 ) -> JSONResponse:
@@ -176,7 +131,7 @@ def open_department(
     )
 
 
-@router.post("/{unit_id}/people", status_code=201)
+@router.post(ADD_PERSON.path, status_code=201)
 def add_person(
     unit_id: UUID, body: AddPerson, request: Request, actor: CurrentActor, app: DirectoryApp
 ) -> JSONResponse:
@@ -199,7 +154,7 @@ def add_person(
     )
 
 
-@router.post("/{unit_id}/people/{person_id}/moves", status_code=201)
+@router.post(MOVE_PERSON.path, status_code=201)
 def move_person(
     unit_id: UUID,
     person_id: UUID,
@@ -219,7 +174,7 @@ def move_person(
     )
 
 
-@router.post("/{unit_id}/people/{person_id}/departure", status_code=201)
+@router.post(REMOVE_PERSON.path, status_code=201)
 def remove_person(
     unit_id: UUID,
     person_id: UUID,
@@ -239,7 +194,7 @@ def remove_person(
     )
 
 
-@router.post("/{unit_id}/departments/{department_id}/head", status_code=201)
+@router.post(APPOINT_DEPARTMENT_HEAD.path, status_code=201)
 def appoint_department_head(
     unit_id: UUID,
     department_id: UUID,
@@ -261,7 +216,7 @@ def appoint_department_head(
     )
 
 
-@router.post("/{unit_id}/supervision", status_code=201)
+@router.post(ASSIGN_SUPERVISING_LEADER.path, status_code=201)
 def assign_supervising_leader(
     unit_id: UUID,
     body: AssignSupervision,
@@ -282,7 +237,7 @@ def assign_supervising_leader(
     )
 
 
-@router.post("/{unit_id}/principal-leader", status_code=201)
+@router.post(APPOINT_PRINCIPAL_LEADER.path, status_code=201)
 def appoint_principal_leader(
     unit_id: UUID,
     body: AppointPrincipal,
@@ -301,7 +256,7 @@ def appoint_principal_leader(
     )
 
 
-@router.post("/{unit_id}/office-roles", status_code=201)
+@router.post(GRANT_OFFICE_ROLE.path, status_code=201)
 def grant_office_role(
     unit_id: UUID,
     body: ChangeOfficeRole,
@@ -320,7 +275,7 @@ def grant_office_role(
     )
 
 
-@router.post("/{unit_id}/office-roles/revocations", status_code=201)
+@router.post(REVOKE_OFFICE_ROLE.path, status_code=201)
 def revoke_office_role(
     unit_id: UUID,
     body: ChangeOfficeRole,
@@ -339,7 +294,7 @@ def revoke_office_role(
     )
 
 
-@router.get("/{unit_id}")
+@router.get("/units/{unit_id}")
 def get_unit(unit_id: UUID, actor: CurrentActor, app: DirectoryApp) -> JSONResponse:
     """The unit's name, code and version (send the version back as If-Match)."""
     reader_role(actor, unit_id)
@@ -350,7 +305,7 @@ def get_unit(unit_id: UUID, actor: CurrentActor, app: DirectoryApp) -> JSONRespo
     )
 
 
-@router.get("/{unit_id}/people/{person_id}/managers")
+@router.get("/units/{unit_id}/people/{person_id}/managers")
 def get_managers(
     unit_id: UUID,
     person_id: UUID,
@@ -376,22 +331,7 @@ def _s(value: UUID | None) -> str | None:
     return str(value) if value else None
 
 
-class AppointPlatformAuditor(Command):
-    name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
-    body: Annotated[
-        str, Field(min_length=1, max_length=100, description="The body they serve (纪检监察组)")
-    ]
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: Reason
-
-
-class RevokePlatformAuditor(Command):
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: Reason
-
-
-platform_router = APIRouter(prefix="/platform", tags=["directory"])
+platform_router = APIRouter(tags=["directory"])
 
 
 def acting_role(actor: Actor) -> Role:
@@ -403,7 +343,7 @@ def acting_role(actor: Actor) -> Role:
     return min(actor.roles, default=Role.APPRAISEE)
 
 
-@platform_router.post("/auditors", status_code=201)
+@platform_router.post(APPOINT_PLATFORM_AUDITOR.path, status_code=201)
 def appoint_platform_auditor(
     body: AppointPlatformAuditor, request: Request, actor: CurrentActor, app: DirectoryApp
 ) -> JSONResponse:
@@ -423,7 +363,7 @@ def appoint_platform_auditor(
     )
 
 
-@platform_router.post("/auditors/{person_id}/revocation", status_code=201)
+@platform_router.post(REVOKE_PLATFORM_AUDITOR.path, status_code=201)
 def revoke_platform_auditor(
     person_id: UUID,
     body: RevokePlatformAuditor,

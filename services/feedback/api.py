@@ -7,100 +7,50 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor, acting, current_context
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.text import Name, Reason, Title
 from kernel.web.caller import CurrentActor, require_role, require_unit
-from kernel.web.commands import Command, run_versioned
+from kernel.web.commands import run_versioned
 from kernel.web.error_shape import error_response
 from services.feedback.application import Feedback
+from services.feedback.commands import (
+    ASSIGN_COMPLAINT,
+    CHECK_OVERDUE,
+    CLOSE_SURVEY,
+    DISCLOSE_FILER,
+    DISMISS_COMPLAINT,
+    FILE_COMPLAINT,
+    IMPORT_RESPONSES,
+    OPEN_SURVEY,
+    RECORD_PRAISE,
+    RECORD_RESPONSE,
+    RESOLVE_COMPLAINT,
+    RESPOND_TO_COMPLAINT,
+    SET_POLICY,
+    Assign,
+    ComplaintIn,
+    Disclose,
+    Dismiss,
+    Empty,
+    ImportCsv,
+    OpenSurvey,
+    PraiseIn,
+    Resolve,
+    Respond,
+    Response,
+    SetPolicy,
+)
 from services.feedback.overdue import scheduler_context
-from services.feedback.vocabulary import FiledBy, Satisfaction, TargetKind
-
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
-
-
-class SetPolicy(Command):
-    handling_days: int = Field(ge=1, le=60, description="complaint handling deadline, working days")
-    scale_low: Decimal = Decimal(0)
-    scale_high: Decimal = Decimal(100)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class OpenSurvey(Command):
-    quarter: str = Field(pattern=QUARTER)
-    department_ids: list[UUID] | None = Field(
-        default=None, description="the service departments surveyed; all of them if absent"
-    )
-
-
-class Response(Command):
-    respondent_agency: Name = Field(description="the respondent's agency (another agency)")
-    respondent: Name | None = None
-    scores: dict[UUID, Decimal] = Field(min_length=1, description="department id -> score")
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-class ImportCsv(Command):
-    csv: str = Field(min_length=1, description="the survey platform's export, UTF-8 CSV text")
-
-
-class PraiseIn(Command):
-    target_kind: TargetKind
-    target_id: UUID
-    source: Title = Field(description="who praised, e.g. 市委办公室 感谢信")
-    what_happened: Text
-    occurred_on: date
-
-
-class Complainant(Command):
-    name: Name
-    agency: Name
-    contact: str | None = Field(
-        default=None, max_length=200, description="shown only to the office and auditors"
-    )
-
-
-class ComplaintIn(Command):
-    target_kind: TargetKind
-    target_id: UUID
-    complainant: Complainant | None = Field(default=None, description="absent: anonymous")
-    content: Text
-    received_on: date | None = Field(default=None, description="today in China if absent")
-
-
-class Assign(Command):
-    handler_id: UUID
-
-
-class Respond(Command):
-    response: Text
-
-
-class Resolve(Command):
-    satisfaction: Satisfaction
-    note: str | None = Field(default=None, max_length=2000)
-    resolved_on: date | None = None
-
-
-class Dismiss(Command):
-    reason: Reason
-
-
-class Empty(Command):
-    pass
+from services.feedback.vocabulary import FiledBy
 
 
 class _NothingAcceptedError(Exception):
@@ -139,7 +89,7 @@ def _today() -> date:
     return china_date(current_context().now)
 
 
-@router.post("/units/{unit_id}/policy", status_code=201)
+@router.post(SET_POLICY.path, status_code=201)
 def set_policy(
     unit_id: UUID, body: SetPolicy, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -156,7 +106,7 @@ def set_policy(
     )
 
 
-@router.post("/units/{unit_id}/surveys", status_code=201)
+@router.post(OPEN_SURVEY.path, status_code=201)
 def open_survey(
     unit_id: UUID, body: OpenSurvey, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -172,7 +122,7 @@ def open_survey(
     )
 
 
-@router.post("/surveys/{survey_id}/responses", status_code=201)
+@router.post(RECORD_RESPONSE.path, status_code=201)
 def record_response(
     survey_id: UUID, body: Response, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -184,7 +134,7 @@ def record_response(
     )
 
 
-@router.post("/surveys/{survey_id}/imports", status_code=201)
+@router.post(IMPORT_RESPONSES.path, status_code=201)
 def import_responses(
     survey_id: UUID, body: ImportCsv, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -213,7 +163,7 @@ def import_responses(
         )
 
 
-@router.post("/surveys/{survey_id}/closure", status_code=201)
+@router.post(CLOSE_SURVEY.path, status_code=201)
 def close_survey(
     survey_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -222,7 +172,7 @@ def close_survey(
     return run_versioned(app, request, actor, role, body, lambda v: app.close_survey(survey_id, v))
 
 
-@router.post("/units/{unit_id}/praise", status_code=201)
+@router.post(RECORD_PRAISE.path, status_code=201)
 def record_praise(
     unit_id: UUID, body: PraiseIn, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -246,7 +196,7 @@ def record_praise(
     )
 
 
-@router.post("/units/{unit_id}/complaints", status_code=201)
+@router.post(FILE_COMPLAINT.path, status_code=201)
 def file_complaint(
     unit_id: UUID, body: ComplaintIn, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -274,11 +224,7 @@ def file_complaint(
     )
 
 
-class Disclose(Command):
-    reason: Reason = Field(description="why the filer must be known (recorded with the opening)")
-
-
-@router.post("/complaints/{complaint_id}/filer-disclosure", status_code=201)
+@router.post(DISCLOSE_FILER.path, status_code=201)
 def disclose_filer(
     complaint_id: UUID, body: Disclose, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -305,7 +251,7 @@ def disclose_filer(
     return JSONResponse(result, status_code=answer.status_code)
 
 
-@router.post("/complaints/{complaint_id}/assignment", status_code=201)
+@router.post(ASSIGN_COMPLAINT.path, status_code=201)
 def assign_complaint(
     complaint_id: UUID, body: Assign, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -321,7 +267,7 @@ def assign_complaint(
     )
 
 
-@router.post("/complaints/{complaint_id}/responses", status_code=201)
+@router.post(RESPOND_TO_COMPLAINT.path, status_code=201)
 def respond_to_complaint(
     complaint_id: UUID, body: Respond, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -337,7 +283,7 @@ def respond_to_complaint(
     )
 
 
-@router.post("/complaints/{complaint_id}/resolution", status_code=201)
+@router.post(RESOLVE_COMPLAINT.path, status_code=201)
 def resolve_complaint(
     complaint_id: UUID, body: Resolve, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -356,7 +302,7 @@ def resolve_complaint(
     )
 
 
-@router.post("/complaints/{complaint_id}/dismissal", status_code=201)
+@router.post(DISMISS_COMPLAINT.path, status_code=201)
 def dismiss_complaint(
     complaint_id: UUID, body: Dismiss, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
@@ -373,7 +319,7 @@ def dismiss_complaint(
     )
 
 
-@router.post("/complaints/overdue-check")
+@router.post(CHECK_OVERDUE.path)
 def check_overdue(actor: CurrentActor, app: FeedbackApp) -> dict[str, Any]:
     """Run the overdue check now for the caller's unit (an administrator: every unit); it also
     runs on a schedule. Each complaint is flagged once.

@@ -5,112 +5,51 @@ manager decides; the appraisal office publishes the unit's reference goals and w
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
-from kernel.text import Reason, Title
 from kernel.web.caller import CurrentActor, require_role, require_unit
-from kernel.web.commands import Command, run_versioned
+from kernel.web.commands import run_versioned
 from services.goals.application import Goals
-from services.goals.vocabulary import ReferenceKind, ServesKind
-
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-
-
-class ServesIn(Command):
-    kind: ServesKind
-    ref: str | None = Field(default=None, description="the reference goal item's id")
-    text: str | None = Field(default=None, description="a job duty, in words")
-
-
-class GoalItemIn(Command):
-    # An item id is indexed in the read model (at most about 8 KB a row): a short code.
-    item_id: str | None = Field(
-        default=None, max_length=64, description="keep an item's id across versions"
-    )
-    what: Text = Field(description="what will be delivered")
-    measure: Text = Field(description="the measure of done")
-    due_on: date
-    weight: int | None = Field(default=None, ge=1, le=100)
-    serves: list[ServesIn] = Field(min_length=1)
-
-
-class ReferenceItemIn(Command):
-    ref_id: str | None = Field(default=None, max_length=64)
-    title: Title
-    detail: str | None = Field(default=None, max_length=4000)
-
-
-class PublishReference(Command):
-    kind: ReferenceKind
-    department_id: UUID | None = None
-    period: str
-    title: Title
-    items: list[ReferenceItemIn] = Field(min_length=1)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class DraftGoalSet(Command):
-    period: str = Field(description="a quarter 2026-Q2 or a year 2026")
-    items: list[GoalItemIn] = Field(default_factory=list)
-
-
-class EditGoalSet(Command):
-    items: list[GoalItemIn]
-
-
-class Empty(Command):
-    pass
-
-
-class Decision(Command):
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-class Comments(Command):
-    comments: Reason
-
-
-class ProposeRevision(Command):
-    items: list[GoalItemIn] = Field(min_length=1)
-    reason: Reason
-
-
-class ReasonOnly(Command):
-    reason: Reason
-
-
-class Progress(Command):
-    percent: int = Field(ge=0, le=100)
-    note: Text
-
-
-class Completion(Command):
-    note: Text
-
-
-class SubmitSummary(Command):
-    month: str = Field(description="2026-04")
-    text: Text
-
-
-class AmendSummary(Command):
-    text: Text
-    reason: Reason
-
-
-class CompileReport(Command):
-    department_id: UUID
-    week: str = Field(description="an ISO week, 2026-W17")
-    free_text: str = ""
+from services.goals.commands import (
+    AMEND_MONTHLY_SUMMARY,
+    APPROVE_GOAL_SET,
+    APPROVE_REVISION,
+    COMPILE_WEEKLY_REPORT,
+    COMPLETE_ITEM,
+    DRAFT_GOAL_SET,
+    DROP_ITEM,
+    EDIT_GOAL_SET,
+    PROPOSE_REVISION,
+    PUBLISH_REFERENCE,
+    PUBLISH_WEEKLY_REPORT,
+    RECORD_PROGRESS,
+    REJECT_REVISION,
+    RETURN_GOAL_SET,
+    SUBMIT_GOAL_SET,
+    SUBMIT_MONTHLY_SUMMARY,
+    AmendSummary,
+    Comments,
+    CompileReport,
+    Completion,
+    Decision,
+    DraftGoalSet,
+    EditGoalSet,
+    Empty,
+    GoalItemIn,
+    Progress,
+    ProposeRevision,
+    PublishReference,
+    ReasonOnly,
+    SubmitSummary,
+)
 
 
 def goals(request: Request) -> Goals:
@@ -131,7 +70,7 @@ def _now() -> datetime:
     return current_context().now
 
 
-@router.post("/units/{unit_id}/references", status_code=201)
+@router.post(PUBLISH_REFERENCE.path, status_code=201)
 def publish_reference(
     unit_id: UUID, body: PublishReference, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -165,7 +104,7 @@ def publish_reference(
     )
 
 
-@router.post("/units/{unit_id}/goal-sets", status_code=201)
+@router.post(DRAFT_GOAL_SET.path, status_code=201)
 def draft_goal_set(
     unit_id: UUID, body: DraftGoalSet, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -187,7 +126,7 @@ def _own(app: Goals, actor: Actor, goal_set_id: UUID) -> None:
     require_unit(actor, app.get_goal_set(goal_set_id).unit_id)
 
 
-@router.post("/goal-sets/{goal_set_id}/edits", status_code=201)
+@router.post(EDIT_GOAL_SET.path, status_code=201)
 def edit_goal_set(
     goal_set_id: UUID, body: EditGoalSet, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -203,7 +142,7 @@ def edit_goal_set(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/submission", status_code=201)
+@router.post(SUBMIT_GOAL_SET.path, status_code=201)
 def submit_goal_set(
     goal_set_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -219,7 +158,7 @@ def submit_goal_set(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/revisions", status_code=201)
+@router.post(PROPOSE_REVISION.path, status_code=201)
 def propose_revision(
     goal_set_id: UUID, body: ProposeRevision, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -238,7 +177,7 @@ def propose_revision(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/items/{item_id}/progress", status_code=201)
+@router.post(RECORD_PROGRESS.path, status_code=201)
 def record_progress(
     goal_set_id: UUID,
     item_id: str,
@@ -261,7 +200,7 @@ def record_progress(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/items/{item_id}/completion", status_code=201)
+@router.post(COMPLETE_ITEM.path, status_code=201)
 def complete_item(
     goal_set_id: UUID,
     item_id: str,
@@ -282,7 +221,7 @@ def complete_item(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/items/{item_id}/drop", status_code=201)
+@router.post(DROP_ITEM.path, status_code=201)
 def drop_item(
     goal_set_id: UUID,
     item_id: str,
@@ -333,7 +272,7 @@ def _decision(
     return route
 
 
-@router.post("/goal-sets/{goal_set_id}/approval", status_code=201)
+@router.post(APPROVE_GOAL_SET.path, status_code=201)
 def approve_goal_set(
     goal_set_id: UUID, body: Decision, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -341,7 +280,7 @@ def approve_goal_set(
     return _decision("approve", lambda b: b.comment)(goal_set_id, body, request, actor, app)
 
 
-@router.post("/goal-sets/{goal_set_id}/return", status_code=201)
+@router.post(RETURN_GOAL_SET.path, status_code=201)
 def return_goal_set(
     goal_set_id: UUID, body: Comments, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -349,7 +288,7 @@ def return_goal_set(
     return _decision("return", lambda b: b.comments)(goal_set_id, body, request, actor, app)
 
 
-@router.post("/goal-sets/{goal_set_id}/revisions/approval", status_code=201)
+@router.post(APPROVE_REVISION.path, status_code=201)
 def approve_revision(
     goal_set_id: UUID, body: Decision, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -359,7 +298,7 @@ def approve_revision(
     )
 
 
-@router.post("/goal-sets/{goal_set_id}/revisions/rejection", status_code=201)
+@router.post(REJECT_REVISION.path, status_code=201)
 def reject_revision(
     goal_set_id: UUID, body: ReasonOnly, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -367,7 +306,7 @@ def reject_revision(
     return _decision("reject_revision", lambda b: b.reason)(goal_set_id, body, request, actor, app)
 
 
-@router.post("/units/{unit_id}/monthly-summaries", status_code=201)
+@router.post(SUBMIT_MONTHLY_SUMMARY.path, status_code=201)
 def submit_monthly_summary(
     unit_id: UUID, body: SubmitSummary, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -385,7 +324,7 @@ def submit_monthly_summary(
     )
 
 
-@router.post("/monthly-summaries/{summary_id}/amendments", status_code=201)
+@router.post(AMEND_MONTHLY_SUMMARY.path, status_code=201)
 def amend_monthly_summary(
     summary_id: UUID, body: AmendSummary, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -402,7 +341,7 @@ def amend_monthly_summary(
     )
 
 
-@router.post("/units/{unit_id}/weekly-reports", status_code=201)
+@router.post(COMPILE_WEEKLY_REPORT.path, status_code=201)
 def compile_weekly_report(
     unit_id: UUID, body: CompileReport, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:
@@ -420,7 +359,7 @@ def compile_weekly_report(
     )
 
 
-@router.post("/weekly-reports/{report_id}/publication", status_code=201)
+@router.post(PUBLISH_WEEKLY_REPORT.path, status_code=201)
 def publish_weekly_report(
     report_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: GoalsApp
 ) -> JSONResponse:

@@ -6,110 +6,47 @@ and hold the feedback talks; the principal leader finalises the grades.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
-from kernel.text import Reason, Title
 from kernel.web.caller import CurrentActor, require_role, require_unit
-from kernel.web.commands import Command, run_versioned
+from kernel.web.commands import run_versioned
 from services.reviews.application import Reviews
+from services.reviews.commands import (
+    ACKNOWLEDGE_TALK,
+    BEGIN_APPRAISAL,
+    CONFIRM,
+    FILE_OBJECTION,
+    FINALISE,
+    OPEN_CYCLE,
+    PROPOSE_GRADES,
+    PUBLISH,
+    RATE,
+    RECONFIGURE,
+    RECORD_SANCTION,
+    RECORD_TALK,
+    RESOLVE_OBJECTION,
+    SUBMIT_SUMMARY,
+    Acknowledgement,
+    Empty,
+    ObjectionIn,
+    OpenCycle,
+    ProposeGrades,
+    Publish,
+    RatingIn,
+    Reconfigure,
+    Resolution,
+    SanctionIn,
+    Summary,
+    TalkIn,
+)
 from services.reviews.scheme import CycleConfig
-from services.reviews.vocabulary import Grade, SanctionKind
-
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-QUARTER = r"^20[0-9]{2}-Q[1-4]$"  # ASCII digits: a regex \d also matches ٢٠٢٦
-
-
-class OpenCycle(Command):
-    quarter: str = Field(pattern=QUARTER, description="the quarter appraised, e.g. 2026-Q3")
-    config: dict[str, Any] | None = Field(
-        default=None,
-        description="the cycle's configuration (indicators, bands, quota, periods, formula); "
-        "absent parts take the defaults",
-    )
-
-
-class Reconfigure(Command):
-    config: dict[str, Any]
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class Empty(Command):
-    pass
-
-
-class GoalReport(Command):
-    item_id: str = Field(min_length=1, max_length=100)
-    report: Text
-
-
-class Summary(Command):
-    reports: list[GoalReport] = Field(default_factory=list, max_length=100)
-    extra_work: list[Text] = Field(default_factory=list, max_length=50)
-
-
-class RatingIn(Command):
-    scores: dict[str, Decimal] = Field(min_length=1, description="indicator code -> 0 to 100")
-    opinion: Text
-
-
-class GradeProposal(Command):
-    person_id: UUID
-    grade: Grade | None = Field(default=None, description="absent: the band of the score")
-    justification: str | None = Field(default=None, max_length=4000)
-
-
-class ProposeGrades(Command):
-    proposals: list[GradeProposal] = Field(
-        default_factory=list, description="empty: every scored participant's band"
-    )
-
-
-class Publish(Command):
-    published_on: date | None = Field(default=None, description="today in China if absent")
-
-
-class ObjectionIn(Command):
-    reason: Reason
-    filed_on: date | None = None
-
-
-class Resolution(Command):
-    upheld: bool
-    new_grade: Grade | None = None
-    reason: Reason
-    resolved_on: date | None = None
-
-
-class Shortcoming(Command):
-    shortcoming: Text
-    facts: Text
-
-
-class TalkIn(Command):
-    held_on: date | None = None
-    reasons: str | None = Field(default=None, max_length=4000)
-    shortcomings: list[Shortcoming] = Field(default_factory=list, max_length=20)
-    improvements: str | None = Field(default=None, max_length=4000)
-
-
-class Acknowledgement(Command):
-    comment: str | None = Field(default=None, max_length=4000)
-
-
-class SanctionIn(Command):
-    person_id: UUID
-    kind: SanctionKind
-    decided_on: date
-    document: Title = Field(description="the decision document, e.g. 济机关纪〔2026〕3号")
 
 
 def reviews(request: Request) -> Reviews:
@@ -142,7 +79,7 @@ def _manager_role(app: Reviews, actor: Actor, cycle_id: UUID, person_id: UUID) -
     return app.org.managers_of(unit_id, person_id, china_date()).role_of(actor.person_id)
 
 
-@router.post("/units/{unit_id}/cycles", status_code=201)
+@router.post(OPEN_CYCLE.path, status_code=201)
 def open_cycle(
     unit_id: UUID, body: OpenCycle, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -159,7 +96,7 @@ def open_cycle(
     )
 
 
-@router.post("/cycles/{cycle_id}/configuration", status_code=201)
+@router.post(RECONFIGURE.path, status_code=201)
 def reconfigure(
     cycle_id: UUID, body: Reconfigure, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -170,7 +107,7 @@ def reconfigure(
     )
 
 
-@router.post("/cycles/{cycle_id}/appraisal", status_code=201)
+@router.post(BEGIN_APPRAISAL.path, status_code=201)
 def begin_appraisal(
     cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -181,7 +118,7 @@ def begin_appraisal(
     )
 
 
-@router.post("/cycles/{cycle_id}/summaries/{person_id}", status_code=201)
+@router.post(SUBMIT_SUMMARY.path, status_code=201)
 def submit_summary(
     cycle_id: UUID,
     person_id: UUID,
@@ -208,7 +145,7 @@ def submit_summary(
     )
 
 
-@router.post("/cycles/{cycle_id}/ratings/{person_id}", status_code=201)
+@router.post(RATE.path, status_code=201)
 def rate(
     cycle_id: UUID,
     person_id: UUID,
@@ -231,7 +168,7 @@ def rate(
     )
 
 
-@router.post("/cycles/{cycle_id}/grades", status_code=201)
+@router.post(PROPOSE_GRADES.path, status_code=201)
 def propose_grades(
     cycle_id: UUID, body: ProposeGrades, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -248,7 +185,7 @@ def propose_grades(
     )
 
 
-@router.post("/cycles/{cycle_id}/finalisation", status_code=201)
+@router.post(FINALISE.path, status_code=201)
 def finalise(
     cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -264,7 +201,7 @@ def finalise(
     )
 
 
-@router.post("/cycles/{cycle_id}/publication", status_code=201)
+@router.post(PUBLISH.path, status_code=201)
 def publish(
     cycle_id: UUID, body: Publish, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -280,7 +217,7 @@ def publish(
     )
 
 
-@router.post("/cycles/{cycle_id}/objections", status_code=201)
+@router.post(FILE_OBJECTION.path, status_code=201)
 def file_objection(
     cycle_id: UUID, body: ObjectionIn, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -304,7 +241,7 @@ def file_objection(
     )
 
 
-@router.post("/cycles/{cycle_id}/objections/{objection_id}/resolution", status_code=201)
+@router.post(RESOLVE_OBJECTION.path, status_code=201)
 def resolve_objection(
     cycle_id: UUID,
     objection_id: UUID,
@@ -335,7 +272,7 @@ def resolve_objection(
     )
 
 
-@router.post("/cycles/{cycle_id}/confirmation", status_code=201)
+@router.post(CONFIRM.path, status_code=201)
 def confirm(
     cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
@@ -346,7 +283,7 @@ def confirm(
     )
 
 
-@router.post("/cycles/{cycle_id}/talks/{person_id}", status_code=201)
+@router.post(RECORD_TALK.path, status_code=201)
 def record_talk(
     cycle_id: UUID,
     person_id: UUID,
@@ -376,7 +313,7 @@ def record_talk(
     )
 
 
-@router.post("/cycles/{cycle_id}/talks/{person_id}/acknowledgement", status_code=201)
+@router.post(ACKNOWLEDGE_TALK.path, status_code=201)
 def acknowledge_talk(
     cycle_id: UUID,
     person_id: UUID,
@@ -397,7 +334,7 @@ def acknowledge_talk(
     )
 
 
-@router.post("/units/{unit_id}/sanctions", status_code=201)
+@router.post(RECORD_SANCTION.path, status_code=201)
 def record_sanction(
     unit_id: UUID, body: SanctionIn, request: Request, actor: CurrentActor, app: ReviewsApp
 ) -> JSONResponse:
