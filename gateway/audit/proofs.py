@@ -11,9 +11,8 @@ from datetime import datetime
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.context import forbidden
+from gateway.graphql.access import ProofsAuditorOnly
 from gateway.graphql.plumbing import Info_
-from kernel.roles import Role
 from kernel.store import SERVICES
 from services.audit.checkpoints import (
     ProofError,
@@ -96,15 +95,6 @@ class ConsistencyProof:
     problem: str | None = strawberry.field(description="Why it does not verify, if it does not")
 
 
-def _ensure_auditor(info: Info_) -> None:
-    if not info.context.actor.has(Role.AUDITOR):
-        raise forbidden(
-            f"audit proofs need the role AUDITOR ({Role.AUDITOR.label})",
-            rule="gateway.auditor_only",
-            missing_role=Role.AUDITOR.value,
-        )
-
-
 def _service(service: str) -> str:
     if service not in SERVICES:
         raise GraphQLError(
@@ -134,30 +124,32 @@ def _checkpoints(database_url: str, service: str | None) -> list[StoredCheckpoin
 class ProofQuery:
     @strawberry.field(
         description="The latest signed checkpoint of each service log, or every checkpoint of "
-        "one service, newest first (AUDITOR)"
+        "one service, newest first (AUDITOR)",
+        permission_classes=[ProofsAuditorOnly],
     )
     async def audit_checkpoints(
         self, info: Info_, service: str | None = None
     ) -> list[AuditCheckpoint]:
-        _ensure_auditor(info)
         chosen = _service(service) if service else None
         rows = await asyncio.to_thread(_checkpoints, info.context.settings.database_url, chosen)
         ordered = list(reversed(rows)) if chosen else rows
         return [AuditCheckpoint.from_stored(r) for r in ordered]
 
-    @strawberry.field(description="Every checkpoint public key, oldest first (AUDITOR)")
+    @strawberry.field(
+        description="Every checkpoint public key, oldest first (AUDITOR)",
+        permission_classes=[ProofsAuditorOnly],
+    )
     def audit_keys(self, info: Info_) -> list[AuditKey]:
-        _ensure_auditor(info)
         return [AuditKey.from_key(k) for k in published_keys(info.context.settings.key_dir)]
 
     @strawberry.field(
         description="An event's inclusion proof against a signed checkpoint, by service and "
-        "position; checkpointSize picks the checkpoint (default the latest) (AUDITOR)"
+        "position; checkpointSize picks the checkpoint (default the latest) (AUDITOR)",
+        permission_classes=[ProofsAuditorOnly],
     )
     async def inclusion_proof(
         self, info: Info_, service: str, position: int, checkpoint_size: int | None = None
     ) -> InclusionProof:
-        _ensure_auditor(info)
         settings = info.context.settings
         keys = signer_from(settings).public_keys()
         try:
@@ -184,12 +176,12 @@ class ProofQuery:
 
     @strawberry.field(
         description="A consistency proof that the checkpoint of newSize extends the one of "
-        "oldSize (default: the latest two) (AUDITOR)"
+        "oldSize (default: the latest two) (AUDITOR)",
+        permission_classes=[ProofsAuditorOnly],
     )
     async def consistency_proof(
         self, info: Info_, service: str, old_size: int | None = None, new_size: int | None = None
     ) -> ConsistencyProof:
-        _ensure_auditor(info)
         settings = info.context.settings
         keys = signer_from(settings).public_keys()
         try:

@@ -26,7 +26,8 @@ from gateway.audit.types import (
 )
 from gateway.directory.types import Department, Person
 from gateway.feedback.queries import parse_quarter
-from gateway.graphql.context import Context, forbidden
+from gateway.graphql.access import AuditorOnly, forbidden
+from gateway.graphql.context import Context
 from gateway.graphql.plumbing import (
     Info_,
     PageInfo,
@@ -35,23 +36,11 @@ from gateway.graphql.plumbing import (
     page_size,
     parse_id,
 )
-from kernel.roles import Role
 from kernel.store import SERVICES
 
 From = Annotated[
     datetime | None, strawberry.argument(name="from", description="from this instant on")
 ]
-
-
-def require_auditor(ctx: Context) -> None:
-    """Refuse anyone but an auditor, naming the role that is missing."""
-    if ctx.actor.has(Role.AUDITOR):
-        return
-    raise forbidden(
-        f"this query needs the role {Role.AUDITOR.value} ({Role.AUDITOR.label})",
-        rule="gateway.auditor_only",
-        missing_role=Role.AUDITOR.value,
-    )
 
 
 def audited_unit(ctx: Context, asked: UUID | None) -> UUID | None:
@@ -100,7 +89,8 @@ class AuditQuery:
         description="审计/纪检 only. The raw service logs as recorded, merged in the order things "
         "happened (then by service and position), each event with its actor, role, reason, "
         "ids, payload and chain hash; filtered by service, actor, unit, stream, event type and "
-        "time range [from, until). Pages forward with `first` and `after`"
+        "time range [from, until). Pages forward with `first` and `after`",
+        permission_classes=[AuditorOnly],
     )
     async def audit_trail(
         self,
@@ -116,7 +106,6 @@ class AuditQuery:
         after: str | None = None,
     ) -> AuditEventConnection:
         ctx = info.context
-        require_auditor(ctx)
         size = page_size(first)
         where = TrailFilter(
             services=_services(services),
@@ -145,11 +134,11 @@ class AuditQuery:
         description="审计/纪检 only. 考核档案: every event that shaped a person's result for a "
         "quarter (their goal sets, monthly summaries, praise and complaints about them or their "
         "department, the survey, org changes concerning them), across all services, in order, "
-        "each with why it is attributed to the person. Recorded in the access log"
+        "each with why it is attributed to the person. Recorded in the access log",
+        permission_classes=[AuditorOnly],
     )
     async def dossier(self, info: Info_, person_id: strawberry.ID, quarter: str) -> Dossier | None:
         ctx = info.context
-        require_auditor(ctx)
         person = parse_id(person_id, "personId")
         try:
             period = Quarter.parse(parse_quarter(quarter))
@@ -178,7 +167,8 @@ class AuditQuery:
 
     @strawberry.field(
         description="审计/纪检 only. Who read whose appraisal records, latest first, filtered by "
-        "viewer, subject (whose records) and time range [from, until)"
+        "viewer, subject (whose records) and time range [from, until)",
+        permission_classes=[AuditorOnly],
     )
     async def access_log(
         self,
@@ -191,7 +181,6 @@ class AuditQuery:
         after: str | None = None,
     ) -> AccessLogConnection:
         ctx = info.context
-        require_auditor(ctx)
         size = page_size(first)
         before: int | None = None
         if after is not None:

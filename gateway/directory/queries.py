@@ -22,6 +22,7 @@ from gateway.directory.types import (
     load_person,
     term_holder,
 )
+from gateway.graphql.access import readable_units, unit_sql
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
@@ -150,13 +151,10 @@ class Query:
     )
     async def units(self, info: Info_) -> list[Unit]:
         ctx = info.context
-        if ctx.sees_every_unit():
-            rows = await ctx.pool.fetch(f"SELECT * FROM {ctx.table('units')} ORDER BY code")
-        else:
-            rows = await ctx.pool.fetch(
-                f"SELECT * FROM {ctx.table('units')} WHERE id = $1",
-                ctx.actor.tenant_id,
-            )
+        rows = await ctx.pool.fetch(
+            f"SELECT * FROM {ctx.table('units')} WHERE {unit_sql('$1', '$2')} ORDER BY code",
+            *readable_units(ctx.actor),
+        )
         return [Unit.from_row(r) for r in rows]
 
     @strawberry.field(description="One unit")

@@ -18,9 +18,9 @@ from gateway.goals.types import (
     WeeklyReport,
     WeeklyReportStatus,
 )
+from gateway.graphql.access import sees_draft_reports, weekly_report_sql
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
-from kernel.roles import Role
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
 from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
@@ -197,20 +197,14 @@ class GoalsQuery:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
         ctx.ensure_unit(unit)
-        # Past ensure_unit, an auditor is this unit's or the platform's.
-        sees_drafts = (
-            ctx.sees_every_unit()
-            or ctx.actor.has(Role.APPRAISAL_OFFICE)
-            or ctx.actor.has(Role.AUDITOR)
-        )
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('weekly_reports')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR week = $2) AND ($3::uuid IS NULL OR department_id = $3) "
-            "AND ($4 OR status = $5) ORDER BY week DESC, department_id",
+            f"AND {weekly_report_sql('$4', 'status = $5')} ORDER BY week DESC, department_id",
             unit,
             week,
             parse_id(department_id, "departmentId") if department_id else None,
-            sees_drafts,
+            sees_draft_reports(ctx.actor),
             WeeklyReportStatus.PUBLISHED.value,
         )
         return [WeeklyReport.from_row(r) for r in rows]

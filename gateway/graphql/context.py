@@ -11,32 +11,15 @@ from uuid import UUID
 
 import asyncpg
 import httpx
-from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from gateway.audit.access import AccessedRecord, AccessRead, AccessRecorder
 from gateway.freshness import Freshness
+from gateway.graphql.access import require_unit, sees_identities
 from kernel.context import Actor
-from kernel.roles import Role
 from kernel.settings import Settings
 from services.directory.terms import in_force_sql, latest_first_sql
-
-
-def forbidden(
-    message: str, *, rule: str, missing_relation: str | None = None, missing_role: str | None = None
-) -> GraphQLError:
-    """A refusal in the one error shape, as GraphQL error extensions."""
-    return GraphQLError(
-        message,
-        extensions={
-            "code": "FORBIDDEN",
-            "status": 403,
-            "rule": rule,
-            "missing_relation": missing_relation,
-            "missing_role": missing_role,
-        },
-    )
 
 
 class Loaders:
@@ -282,28 +265,12 @@ class Context(BaseContext):
         return self.actor.reads_every_unit()
 
     def sees_identities(self) -> bool:
-        """Who complained or responded to a survey: only 考核办, auditors and administrators."""
-        return (
-            self.actor.has(Role.APPRAISAL_OFFICE)
-            or self.actor.has(Role.AUDITOR)
-            or self.actor.has(Role.ADMIN)
-        )
+        """Who complained or responded to a survey (`access.sees_identities`)."""
+        return sees_identities(self.actor)
 
     def ensure_unit(self, unit_id: UUID) -> None:
-        """Refuse reading a unit the caller does not belong to."""
-        if self.actor.reads_unit(unit_id):
-            return
-        raise forbidden(
-            f"the caller belongs to unit {self.actor.tenant_id}, not {unit_id}"
-            + (
-                " (a unit's auditor reads their own unit; platform auditors are appointed by "
-                "the platform administrator)"
-                if self.actor.has(Role.AUDITOR)
-                else ""
-            ),
-            rule="gateway.read_own_unit",
-            missing_relation="MEMBER_OF_UNIT",
-        )
+        """Refuse reading a unit the caller does not belong to (`access.require_unit`)."""
+        require_unit(self.actor, unit_id)
 
     def forward_headers(
         self, idempotency_key: str | None, expected_version: int | None

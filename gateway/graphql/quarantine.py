@@ -33,13 +33,11 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gateway.freshness import Quarantine, incomplete_error
-from gateway.graphql.context import Context, forbidden
+from gateway.graphql.access import QuarantineReaders
+from gateway.graphql.context import Context
 from gateway.graphql.plumbing import Info_, parse_id
 from gateway.projections.quarantine import Quarantined
-from kernel.roles import Role
 from kernel.store import SERVICES
-
-READERS = (Role.APPRAISAL_OFFICE, Role.AUDITOR, Role.ADMIN)
 
 
 @strawberry.type(description="An event the read side could not apply, set aside (quarantined)")
@@ -69,19 +67,13 @@ class QuarantineQuery:
     @strawberry.field(
         description="Events of a unit that the read side could not apply (考核办, 审计/纪检, "
         "系统管理员); without `unitId`, the caller's unit (auditors and administrators: every "
-        "unit, and events whose unit cannot be read)"
+        "unit, and events whose unit cannot be read)",
+        permission_classes=[QuarantineReaders],
     )
     async def quarantined_events(
         self, info: Info_, unit_id: strawberry.ID | None = None
     ) -> list[QuarantinedEvent]:
         ctx = info.context
-        if not any(ctx.actor.has(r) for r in READERS):
-            raise forbidden(
-                "this query needs the role "
-                + " or ".join(f"{r.value} ({r.label})" for r in READERS),
-                rule="gateway.quarantine_readers",
-                missing_role=Role.APPRAISAL_OFFICE.value,
-            )
         unit: UUID | None = None
         if unit_id is not None:
             unit = parse_id(unit_id, "unitId")

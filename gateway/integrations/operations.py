@@ -9,14 +9,13 @@ from uuid import UUID
 
 import strawberry
 
+from gateway.graphql.access import require_office_of, require_webhook_reader_of
 from gateway.graphql.plumbing import Info_, parse_id
 from gateway.integrations import dingtalk, outbound, subscriptions
 from gateway.integrations.store import SCHEMA
 from gateway.integrations.types import (
     CreatedWebhookSubscription,
     WebhookSubscription,
-    ensure_office_of,
-    ensure_reader_of,
     graphql_error,
 )
 from kernel.errors import DomainError
@@ -39,7 +38,7 @@ async def _owned(info: Info_, subscription_id: strawberry.ID) -> UUID:
             row = await subscriptions.get(conn, sub_id)
         except DomainError as exc:
             raise graphql_error(exc) from None
-    ensure_office_of(info, row["unit_id"])
+    require_office_of(info.context.actor, row["unit_id"])
     return sub_id
 
 
@@ -50,7 +49,7 @@ class WebhookQuery:
         self, info: Info_, unit_id: strawberry.ID
     ) -> list[WebhookSubscription]:
         unit = parse_id(unit_id, "unitId")
-        ensure_reader_of(info, unit)
+        require_webhook_reader_of(info.context.actor, unit)
         rows = await info.context.pool.fetch(
             f"SELECT * FROM {SCHEMA}.webhook_subscriptions WHERE unit_id = $1 ORDER BY created_at",
             unit,
@@ -69,7 +68,7 @@ class WebhookQuery:
         )
         if row is None:
             return None
-        ensure_reader_of(info, row["unit_id"])
+        require_webhook_reader_of(info.context.actor, row["unit_id"])
         return WebhookSubscription.from_row(row)
 
 
@@ -100,7 +99,7 @@ class WebhookMutation:
         ] = None,
     ) -> CreatedWebhookSubscription:
         unit = parse_id(unit_id, "unitId")
-        ensure_office_of(info, unit)
+        require_office_of(info.context.actor, unit)
         await _vet(info, url, "url")
         async with info.context.pool.acquire() as conn:
             try:
@@ -134,7 +133,7 @@ class WebhookMutation:
         types: list[str] | None = None,
     ) -> WebhookSubscription:
         unit = parse_id(unit_id, "unitId")
-        ensure_office_of(info, unit)
+        require_office_of(info.context.actor, unit)
         await _vet(info, webhook_url, "webhookUrl")
         async with info.context.pool.acquire() as conn:
             try:

@@ -10,7 +10,6 @@ import asyncpg
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.context import forbidden
 from gateway.graphql.plumbing import Info_
 from gateway.integrations.outbound import status_line
 from gateway.integrations.store import SCHEMA
@@ -19,7 +18,6 @@ from gateway.integrations.subscriptions import ReceiverKind as ReceiverKindCode
 from gateway.integrations.subscriptions import SubscriptionStatus as SubscriptionStatusCode
 from gateway.integrations.subscriptions import public_key
 from kernel.errors import DomainError, NotFoundError, NotPermittedError
-from kernel.roles import Role
 
 strawberry.enum(
     SubscriptionStatusCode, name="WebhookStatus", description="订阅状态: webhook status"
@@ -61,32 +59,6 @@ def graphql_error(exc: DomainError) -> GraphQLError:
             "missing_relation": exc.missing_relation,
         },
     )
-
-
-def ensure_office_of(info: Info_, unit_id: object) -> None:
-    """Only the unit's appraisal office (考核办) manages its webhooks."""
-    actor = info.context.actor
-    if not actor.has(Role.APPRAISAL_OFFICE):
-        raise forbidden(
-            f"managing webhooks needs the role {Role.APPRAISAL_OFFICE.value} "
-            f"({Role.APPRAISAL_OFFICE.label})",
-            rule="integrations.office_manages_webhooks",
-            missing_role=Role.APPRAISAL_OFFICE.value,
-        )
-    if actor.tenant_id != unit_id:
-        raise forbidden(
-            f"the caller's office is of unit {actor.tenant_id}, not {unit_id}",
-            rule="integrations.office_manages_webhooks",
-            missing_relation="MEMBER_OF_UNIT",
-        )
-
-
-def ensure_reader_of(info: Info_, unit_id: object) -> None:
-    """The unit's office reads its webhooks' record; platform auditors and administrators
-    every unit's."""
-    if info.context.sees_every_unit():
-        return
-    ensure_office_of(info, unit_id)
 
 
 @strawberry.type(description="One attempt to deliver an event to a webhook (投递记录)")

@@ -17,11 +17,10 @@ from uuid import UUID
 
 import asyncpg
 
-from gateway.graphql.context import forbidden
+from gateway.graphql.access import sees_whole_unit
 from gateway.graphql.plumbing import Info_
 from gateway.reviews.types import View
 from kernel.calendar import china_date
-from kernel.roles import Role
 from services.directory.managers import managed_by_sql
 from services.reviews.scoring import out_of_line
 from services.reviews.vocabulary import CycleStatus, Grade
@@ -34,40 +33,13 @@ async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:
     return {r["person_id"] for r in rows}
 
 
-def sees_whole_cycle(info: Info_, unit_id: UUID) -> bool:
-    """The office, the principal leader and auditors of the unit, platform auditors and
-    administrators see every participant."""
-    ctx = info.context
-    if ctx.sees_every_unit():
-        return True
-    if ctx.actor.tenant_id != unit_id:
-        return False
-    # The unit's own auditors (granted by its office) read the whole of their unit.
-    return (
-        ctx.actor.has(Role.APPRAISAL_OFFICE)
-        or ctx.actor.has(Role.PRINCIPAL_LEADER)
-        or ctx.actor.has(Role.AUDITOR)
-    )
-
-
-def require_whole_unit(info: Info_, unit_id: UUID, what: str, rule: str) -> None:
-    """Refuse, naming the missing role, unless the caller sees every participant of the unit."""
-    info.context.ensure_unit(unit_id)
-    if not sees_whole_cycle(info, unit_id):
-        raise forbidden(
-            f"{what} is for the appraisal office (考核办), the principal leader and auditors",
-            rule=rule,
-            missing_role=Role.APPRAISAL_OFFICE.value,
-        )
-
-
 async def unit_viewer(info: Info_, unit_id: UUID) -> Callable[[UUID, str], View | None]:
     """The caller's view of each participant of the unit's cycles, given the cycle's status
     (None: nothing at all).
     """
     ctx = info.context
     ctx.ensure_unit(unit_id)
-    if sees_whole_cycle(info, unit_id):
+    if sees_whole_unit(ctx.actor, unit_id):
         return lambda _person, _status: View.FULL
     managed = await managed_by(info, ctx.actor.person_id)
     me = ctx.actor.person_id

@@ -17,6 +17,13 @@ from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.feedback.queries import parse_quarter
+from gateway.graphql.access import (
+    CycleHistoryReaders,
+    CycleProgressReaders,
+    SanctionReaders,
+    objection_sql,
+    sees_whole_unit,
+)
 from gateway.graphql.plumbing import (
     Info_,
     PageInfo,
@@ -29,8 +36,6 @@ from gateway.graphql.plumbing import (
 from gateway.reviews.access import (
     out_of_line_in,
     out_of_line_of,
-    require_whole_unit,
-    sees_whole_cycle,
     unit_viewer,
     viewer,
 )
@@ -209,14 +214,12 @@ class ReviewCycle:
 
     @strawberry.field(
         description="Who is missing what (考核办, the principal leader, auditors): summaries, "
-        "ratings, grades, justifications; after confirmation, talks and acknowledgements"
+        "ratings, grades, justifications; after confirmation, talks and acknowledgements",
+        permission_classes=[CycleProgressReaders],
     )
     async def progress(self, info: Info_) -> CycleProgress:
         ctx = info.context
         cycle = await self._row(info)
-        require_whole_unit(
-            info, cycle["unit_id"], "the cycle's progress", "reviews.progress_for_office"
-        )
         # Only what the answer needs: a cycle's whole rows (ratings, derivations) are large.
         rows = await ctx.pool.fetch(
             "SELECT person_id, name, department_name, summary IS NOT NULL AS has_summary, "
@@ -276,7 +279,7 @@ class ReviewCycle:
         table = ctx.table("review_participants")
         # department -> its name at opening and its participants' count by grade (None: none)
         counted: dict[UUID | None, tuple[str | None, Counter[str | None]]] = {}
-        if sees_whole_cycle(info, cycle["unit_id"]):
+        if sees_whole_unit(ctx.actor, cycle["unit_id"]):
             rows = await ctx.pool.fetch(
                 "SELECT department_id, department_name, coalesce(final_grade, grade) AS grade, "
                 f"count(*) AS n FROM {table} WHERE cycle_id = $1 "
@@ -322,28 +325,25 @@ class ReviewCycle:
         ctx = info.context
         cycle = await self._row(info)
         ctx.ensure_unit(cycle["unit_id"])
-        everyone = sees_whole_cycle(info, cycle["unit_id"])
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_objections')} WHERE cycle_id = $1 "
-            "AND ($2 OR person_id = $3) ORDER BY filed_at, id",
+            f"AND {objection_sql('$2', '$3')} ORDER BY filed_at, id",
             cycle["id"],
-            everyone,
+            sees_whole_unit(ctx.actor, cycle["unit_id"]),
             ctx.actor.person_id,
         )
         return [Objection.from_row(r) for r in rows]
 
     @strawberry.field(
         description="The cycle's steps and acts in log order, with actor, role and reason "
-        "(the office, the principal leader and auditors)"
+        "(the office, the principal leader and auditors)",
+        permission_classes=[CycleHistoryReaders],
     )
     async def history(
         self, info: Info_, first: int = 100, after_position: int = 0
     ) -> list[ReviewHistoryEntry]:
         ctx = info.context
         cycle = await self._row(info)
-        require_whole_unit(
-            info, cycle["unit_id"], "the cycle's history", "reviews.history_for_office"
-        )
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_history')} WHERE cycle_id = $1 AND position > $2 "
             "ORDER BY position LIMIT $3",
@@ -452,14 +452,14 @@ class ReviewsQuery:
 
     @strawberry.field(
         description="Disciplinary sanctions (处分) recorded in a unit (考核办, the principal "
-        "leader and auditors)"
+        "leader and auditors)",
+        permission_classes=[SanctionReaders],
     )
     async def sanctions(
         self, info: Info_, unit_id: strawberry.ID, person_id: strawberry.ID | None = None
     ) -> list[Sanction]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        require_whole_unit(info, unit, "the record of sanctions", "reviews.sanctions_for_office")
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_sanctions')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) ORDER BY decided_on DESC, id",

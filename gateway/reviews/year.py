@@ -16,8 +16,8 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
+from gateway.graphql.access import AnnualViewReaders
 from gateway.graphql.plumbing import Info_, parse_id, parse_year
-from gateway.reviews.access import require_whole_unit
 from kernel.errors import RuleViolatedError
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
@@ -194,7 +194,8 @@ class ReviewsYearQuery:
     @strawberry.field(
         description="A unit's year (考核办, the principal leader, auditors): the four quarterly "
         "grades side by side, the proposed 优秀 candidate list (quota default 20%, at most 25%) "
-        "and each department's 'taking turns' view. Only finalised grades count"
+        "and each department's 'taking turns' view. Only finalised grades count",
+        permission_classes=[AnnualViewReaders],
     )
     async def annual_appraisal(
         self,
@@ -206,9 +207,6 @@ class ReviewsYearQuery:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
         year = parse_year(year)
-        require_whole_unit(
-            info, unit, "the annual view (it carries everyone's scores)", "reviews.year_for_office"
-        )
         cycles = await ctx.pool.fetch(
             f"SELECT id, quarter, status FROM {ctx.table('review_cycles')} "
             "WHERE unit_id = $1 AND quarter LIKE $2 ORDER BY quarter",
