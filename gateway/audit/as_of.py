@@ -19,7 +19,7 @@ from gateway.audit.time_travel import as_of as as_of_scratch
 from gateway.directory.projection import DirectoryProjection
 from gateway.directory.types import Person
 from gateway.feedback.projection import FeedbackProjection
-from gateway.feedback.types import Complaint, ComplaintEvent, ComplaintHistoryEntry
+from gateway.feedback.types import Complaint, ComplaintHistoryEntry
 from gateway.goals.projection import GoalsProjection
 from gateway.goals.types import (
     GoalItem,
@@ -231,7 +231,7 @@ class TimeTravelQuery:
             )
             if row is not None:
                 ctx.ensure_unit(row["unit_id"])
-                found = ComplaintSnapshot.from_row(row, ctx.sees_identities())
+                found = ComplaintSnapshot.from_row(row)
                 assert isinstance(found, ComplaintSnapshot)
                 snapshot = found
                 history = await scratch.conn.fetch(
@@ -240,12 +240,7 @@ class TimeTravelQuery:
                     complaint_id,
                 )
                 snapshot.then_history = [
-                    ComplaintHistoryEntry.from_row(
-                        r,
-                        hide_actor=snapshot.hide_filer
-                        and r["event"] == ComplaintEvent.ComplaintFiled,
-                    )
-                    for r in history
+                    ComplaintHistoryEntry.from_row(r, snapshot) for r in history
                 ]
                 if row["target_kind"] == "PERSON":
                     ctx.viewed(

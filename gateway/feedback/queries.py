@@ -1,7 +1,7 @@
 """GraphQL queries over the projected feedback: the unit's policy, surveys and their results,
 praise, complaints with their history, and the quarter's facts per department and person that
 the reviews read. Everything is visible to the whole unit, except who complained or responded
-(see `Context.sees_identities`).
+(see `gateway.graphql.access.sees_identities`).
 """
 
 from __future__ import annotations
@@ -284,10 +284,9 @@ class FeedbackQuery:
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
         _viewed_targets(info, rows[:size], "complaints")
-        sees = ctx.sees_identities()
         edges = [
             ComplaintEdge(
-                cursor=encode_cursor(r["received_on"], r["id"]), node=Complaint.from_row(r, sees)
+                cursor=encode_cursor(r["received_on"], r["id"]), node=Complaint.from_row(r)
             )
             for r in rows[:size]
         ]
@@ -303,7 +302,7 @@ class FeedbackQuery:
             return None
         ctx.ensure_unit(row["unit_id"])
         _viewed_targets(info, [row], "complaint")
-        return Complaint.from_row(row, ctx.sees_identities())
+        return Complaint.from_row(row)
 
     @strawberry.field(
         description="The quarter's feedback as the reviews read it: one row per service "

@@ -4,7 +4,8 @@ department and person that the reviews read. Each code carries its Chinese label
 
 Who complained, and who responded to a survey, is shown only to 考核办, auditors and
 administrators: for everyone else those fields are null. An anonymous complaint has no
-complainant at all.
+complainant at all. The types hold what the record says; each identity field's permission
+(`gateway.graphql.access`) decides, per caller, whether it reads null.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import strawberry
 
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
+from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
 from gateway.graphql.plumbing import Info_, PageInfo
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -154,13 +156,13 @@ class SurveyScore:
 @strawberry.type(description="One respondent's scores")
 class SurveyResponse:
     response_id: strawberry.ID
-    respondent_agency: str | None = strawberry.field(
-        description="The respondent's agency: null unless the caller is 考核办, an auditor or "
-        "an administrator"
+    respondent_agency: str | None = withheld(
+        SeesIdentities,
+        "The respondent's agency: null unless the caller is 考核办, an auditor or an administrator",
     )
-    respondent: str | None = strawberry.field(
-        description="The respondent: null unless the caller is 考核办, an auditor or an "
-        "administrator"
+    respondent: str | None = withheld(
+        SeesIdentities,
+        "The respondent: null unless the caller is 考核办, an auditor or an administrator",
     )
     scores: list[SurveyScore]
     comment: str | None
@@ -172,11 +174,11 @@ class SurveyResponse:
         return ResponseSource(self.source).label
 
     @classmethod
-    def from_row(cls, row: asyncpg.Record, sees_identities: bool) -> SurveyResponse:
+    def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
         return cls(
             response_id=strawberry.ID(str(row["response_id"])),
-            respondent_agency=row["respondent_agency"] if sees_identities else None,
-            respondent=row["respondent"] if sees_identities else None,
+            respondent_agency=row["respondent_agency"],
+            respondent=row["respondent"],
             scores=[
                 SurveyScore(department_id=strawberry.ID(d), score=Decimal(str(s)))
                 for d, s in _loads(row["scores"]).items()
@@ -246,8 +248,7 @@ class Survey:
     @strawberry.field(description="The responses, in the order recorded")
     async def responses(self, info: Info_) -> list[SurveyResponse]:
         rows = await info.context.loaders.survey_responses.load(UUID(self.id))
-        sees = info.context.sees_identities()
-        return [SurveyResponse.from_row(r, sees) for r in rows]
+        return [SurveyResponse.from_row(r) for r in rows]
 
 
 async def _target_name(info: Info_, kind: TargetKindCode, target_id: strawberry.ID) -> str | None:
@@ -331,18 +332,19 @@ class PraiseConnection:
     "an administrator"
 )
 class Complainant:
-    name: str | None
-    agency: str | None
-    contact: str | None
+    name: str | None = withheld(SeesIdentities)
+    agency: str | None = withheld(SeesIdentities)
+    contact: str | None = withheld(SeesIdentities)
 
 
 @strawberry.type(description="One step in a complaint's handling")
 class ComplaintHistoryEntry:
     position: int = strawberry.field(description="The feedback log position of the event")
     event: ComplaintEvent
-    actor_id: strawberry.ID | None = strawberry.field(
-        description="Who acted; withheld on filing by a served cadre unless the caller sees "
-        "complainants, and always on an anonymous complaint's filing"
+    actor_id: strawberry.ID | None = withheld(
+        SeesFiler,
+        "Who acted; withheld on filing by a served cadre unless the caller sees "
+        "complainants, and always on an anonymous complaint's filing",
     )
     actor_role: RoleCode | None
     text: str | None = strawberry.field(
@@ -354,6 +356,10 @@ class ComplaintHistoryEntry:
         description="The date the step is about: received, resolved, dismissed, found overdue"
     )
     at: datetime
+    # What `SeesFiler` asks of the step: on a filing, the complaint's own facts; on any other
+    # step the actor is never withheld.
+    anonymous: strawberry.Private[bool]
+    filed_by_cadre: strawberry.Private[bool]
 
     @strawberry.field(description="The event's Chinese label, e.g. 办结")
     def event_label(self) -> str:
@@ -367,7 +373,7 @@ class ComplaintHistoryEntry:
     def satisfaction_label(self) -> str | None:
         return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
 
-    @strawberry.field(description="Who acted")
+    @withheld(SeesFiler, "Who acted")
     async def actor(self, info: Info_) -> Person | None:
         return await load_person(info, _uuid(self.actor_id))
 
@@ -376,17 +382,21 @@ class ComplaintHistoryEntry:
         return await load_person(info, _uuid(self.handler_id))
 
     @classmethod
-    def from_row(cls, row: asyncpg.Record, hide_actor: bool) -> ComplaintHistoryEntry:
+    def from_row(cls, row: asyncpg.Record, complaint: Complaint) -> ComplaintHistoryEntry:
+        """A step of `complaint`'s handling."""
+        filing = row["event"] == ComplaintEvent.ComplaintFiled
         return cls(
             position=row["position"],
             event=ComplaintEvent(row["event"]),
-            actor_id=None if hide_actor else _id(row["actor_id"]),
+            actor_id=_id(row["actor_id"]),
             actor_role=RoleCode(row["actor_role"]) if row["actor_role"] else None,
             text=row["text"],
             handler_id=_id(row["handler_id"]),
             satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
             on=row["on_date"],
             at=row["at"],
+            anonymous=filing and complaint.anonymous,
+            filed_by_cadre=filing and complaint.filed_by is FiledByCode.SERVED_CADRE,
         )
 
 
@@ -433,19 +443,20 @@ class Complaint:
     version: int = strawberry.field(
         description="The complaint's version; send it as expectedVersion"
     )
-    hide_filer: strawberry.Private[bool]
 
     @classmethod
-    def from_row(cls, row: asyncpg.Record, sees_identities: bool) -> Complaint:
+    def from_row(cls, row: asyncpg.Record, sees_identities: object = None) -> Complaint:
+        """The complaint as recorded; who sees the complainant and the filer is the fields'
+        permissions' to decide, per caller. `sees_identities` is ignored: the mutations still
+        pass it (gateway/feedback/mutations.py, not yet changed)."""
         anonymous = bool(row["anonymous"])
         complainant = None
         if not anonymous:
             complainant = Complainant(
-                name=row["complainant_name"] if sees_identities else None,
-                agency=row["complainant_agency"] if sees_identities else None,
-                contact=row["complainant_contact"] if sees_identities else None,
+                name=row["complainant_name"],
+                agency=row["complainant_agency"],
+                contact=row["complainant_contact"],
             )
-        by_cadre = row["filed_by"] == FiledByCode.SERVED_CADRE.value
         return cls(
             id=strawberry.ID(str(row["id"])),
             unit_id=strawberry.ID(str(row["unit_id"])),
@@ -475,7 +486,6 @@ class Complaint:
             filed_at=row["filed_at"],
             updated_at=row["updated_at"],
             version=row["version"],
-            hide_filer=by_cadre and (anonymous or not sees_identities),
         )
 
     @strawberry.field(description="The status's Chinese label, e.g. 已办结")
@@ -515,12 +525,7 @@ class Complaint:
     @strawberry.field(description="Every step of its handling, oldest first")
     async def history(self, info: Info_) -> list[ComplaintHistoryEntry]:
         rows = await info.context.loaders.complaint_history.load(UUID(self.id))
-        return [
-            ComplaintHistoryEntry.from_row(
-                r, hide_actor=self.hide_filer and r["event"] == ComplaintEvent.ComplaintFiled
-            )
-            for r in rows
-        ]
+        return [ComplaintHistoryEntry.from_row(r, self) for r in rows]
 
 
 @strawberry.type

@@ -47,8 +47,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import strawberry
 from graphql import GraphQLError
-from strawberry.permission import BasePermission
+from strawberry.permission import BasePermission, PermissionExtension
 
 from kernel.context import Actor
 from kernel.roles import Role
@@ -96,6 +97,15 @@ def require_unit(actor: Actor, unit_id: UUID) -> None:
 def sees_identities(actor: Actor) -> bool:
     """Who complained or responded to a survey: only 考核办, auditors and administrators."""
     return actor.has(Role.APPRAISAL_OFFICE) or actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)
+
+
+def sees_filer(actor: Actor, *, anonymous: bool, filed_by_cadre: bool) -> bool:
+    """Whether the caller sees who filed a complaint: a served cadre who filed anonymously
+    nobody, one who filed in their own name those who see identities; the office registering
+    a complaint on someone's behalf everyone."""
+    if not filed_by_cadre:
+        return True
+    return not anonymous and sees_identities(actor)
 
 
 def sees_whole_unit(actor: Actor, unit_id: UUID) -> bool:
@@ -270,3 +280,29 @@ class SanctionReaders(_WholeUnit):
 class AnnualViewReaders(_WholeUnit):
     what = "the annual view (it carries everyone's scores)"
     rule = "reviews.year_for_office"
+
+
+class SeesIdentities(BasePermission):
+    """Who complained or responded (`sees_identities`); anyone else reads null."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return sees_identities(info.context.actor)
+
+
+class SeesFiler(BasePermission):
+    """Who filed a complaint, on a source that knows `anonymous` and `filed_by_cadre`
+    (`sees_filer`); anyone else reads null."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return sees_filer(
+            info.context.actor, anonymous=source.anonymous, filed_by_cadre=source.filed_by_cadre
+        )
+
+
+def withheld(permission: type[BasePermission], description: str | None = None) -> Any:
+    """A field whose value is null for a caller `permission` refuses (no error: the record is
+    readable, this part of it is not)."""
+    return strawberry.field(
+        description=description,
+        extensions=[PermissionExtension([permission()], use_directives=False, fail_silently=True)],
+    )

@@ -196,7 +196,7 @@ class Subscription:
                 cursor=position.encode(),
                 event_type=event.type,
                 position=event.position,
-                complaint=Complaint.from_row(row, info.context.sees_identities()),
+                complaint=Complaint.from_row(row),
             )
 
     @strawberry.subscription(
