@@ -38,18 +38,13 @@ PEOPLE = [uuid4() for _ in range(5)]
 bounded = settings(max_examples=25, deadline=None)
 
 actors = st.builds(
-    lambda person, unit, roles, scope: Actor(
-        person_id=person,
-        tenant_id=unit,
-        login="x",
-        name="x",
-        roles=frozenset(roles),
-        scope=scope,
-    ),
-    st.sampled_from(PEOPLE),
-    st.sampled_from([*UNITS, None]),
-    st.sets(st.sampled_from(list(Role)), max_size=3),
-    st.sampled_from(list(Scope)),
+    Actor,
+    person_id=st.sampled_from(PEOPLE),
+    tenant_id=st.sampled_from([*UNITS, None]),
+    login=st.just("x"),
+    name=st.just("x"),
+    roles=st.frozensets(st.sampled_from(list(Role)), max_size=3),
+    scope=st.sampled_from(list(Scope)),
 )
 
 
