@@ -22,7 +22,7 @@ from gateway.directory.types import (
     load_person,
     term_holder,
 )
-from gateway.graphql.access import readable_units, unit_sql
+from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
@@ -157,10 +157,9 @@ class Query:
         )
         return [Unit.from_row(r) for r in rows]
 
-    @strawberry.field(description="One unit")
+    @strawberry.field(description="One unit", permission_classes=[ReadsUnitById])
     async def unit(self, info: Info_, id: strawberry.ID) -> Unit | None:  # noqa: A002 - GraphQL's name
         unit_id = parse_id(id, "id")
-        info.context.ensure_unit(unit_id)
         row = await info.context.loaders.unit.load(unit_id)
         return Unit.from_row(row) if row else None
 
@@ -181,7 +180,8 @@ class Query:
         return Person.from_row(row)
 
     @strawberry.field(
-        description="People of a unit, by name, filtered by department (at an instant) or name"
+        description="People of a unit, by name, filtered by department (at an instant) or name",
+        permission_classes=[ReadsUnit],
     )
     async def people(
         self,
@@ -195,7 +195,6 @@ class Query:
     ) -> PersonConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         size = page_size(first)
         key = after_key(after)
         department = parse_id(department_id, "departmentId") if department_id else None

@@ -28,6 +28,7 @@ from gateway.feedback.types import (
     PraiseEdge,
     Survey,
 )
+from gateway.graphql.access import ReadsUnit
 from gateway.graphql.plumbing import (
     Info_,
     after_key,
@@ -154,24 +155,26 @@ ORDER BY f.sort_key, f.subject_id LIMIT $9
 class FeedbackQuery:
     @strawberry.field(
         description="The unit's feedback policy; null until 考核办 sets one (then the defaults "
-        "apply: 5 working days, scale 0 to 100)"
+        "apply: 5 working days, scale 0 to 100)",
+        permission_classes=[ReadsUnit],
     )
     async def feedback_policy(self, info: Info_, unit_id: strawberry.ID) -> FeedbackPolicy | None:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         row = await ctx.pool.fetchrow(
             f"SELECT * FROM {ctx.table('feedback_policies')} WHERE unit_id = $1", unit
         )
         return FeedbackPolicy.from_row(row) if row else None
 
-    @strawberry.field(description="Satisfaction surveys of a unit, newest quarter first")
+    @strawberry.field(
+        description="Satisfaction surveys of a unit, newest quarter first",
+        permission_classes=[ReadsUnit],
+    )
     async def surveys(
         self, info: Info_, unit_id: strawberry.ID, quarter: str | None = None
     ) -> list[Survey]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('surveys')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR quarter = $2) ORDER BY quarter DESC, id",
@@ -190,7 +193,8 @@ class FeedbackQuery:
 
     @strawberry.field(
         description="Praise (表扬) of a unit, latest first, by quarter, target (a person or "
-        "department) or department (the department praised, or the person's then)"
+        "department) or department (the department praised, or the person's then)",
+        permission_classes=[ReadsUnit],
     )
     async def praise(
         self,
@@ -204,7 +208,6 @@ class FeedbackQuery:
     ) -> PraiseConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         size = page_size(first)
         key = _date_key(after_key(after))
         filters = (
@@ -240,7 +243,8 @@ class FeedbackQuery:
     @strawberry.field(
         description="Complaints (投诉) of a unit, latest received first, by status, department "
         "(the department complained about, or the person's then), target, quarter, or whether "
-        "they were flagged overdue"
+        "they were flagged overdue",
+        permission_classes=[ReadsUnit],
     )
     async def complaints(
         self,
@@ -256,7 +260,6 @@ class FeedbackQuery:
     ) -> ComplaintConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         size = page_size(first)
         key = _date_key(after_key(after))
         filters = (
@@ -308,7 +311,8 @@ class FeedbackQuery:
         description="The quarter's feedback as the reviews read it: one row per service "
         "department (and any other department with feedback) and per person with praise or "
         "complaints in the quarter; departments first, then people, by name. Filter by "
-        "department (the department's row and its people's) or person"
+        "department (the department's row and its people's) or person",
+        permission_classes=[ReadsUnit],
     )
     async def feedback_facts(
         self,
@@ -322,7 +326,6 @@ class FeedbackQuery:
     ) -> FeedbackFactsConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         parse_quarter(quarter)
         size = page_size(first)
         key = after_key(after)

@@ -18,7 +18,7 @@ from gateway.goals.types import (
     WeeklyReport,
     WeeklyReportStatus,
 )
-from gateway.graphql.access import sees_draft_reports, weekly_report_sql
+from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
 from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
@@ -32,7 +32,8 @@ AWAITING_DECISION = (GoalSetStatusCode.SUBMITTED.value, GoalSetStatusCode.REVISI
 class GoalsQuery:
     @strawberry.field(
         description="Goal sets of a unit, newest period first, filtered by person, department "
-        "(when drafted), period or status"
+        "(when drafted), period or status",
+        permission_classes=[ReadsUnit],
     )
     async def goal_sets(
         self,
@@ -47,7 +48,6 @@ class GoalsQuery:
     ) -> GoalSetConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         size = page_size(first)
         key = after_key(after)
         filters = (
@@ -134,7 +134,8 @@ class GoalsQuery:
 
     @strawberry.field(
         description="Reference goals of a unit (工作要点, 专项业务规划, department goals), "
-        "by period, kind and department"
+        "by period, kind and department",
+        permission_classes=[ReadsUnit],
     )
     async def reference_goals(
         self,
@@ -146,7 +147,6 @@ class GoalsQuery:
     ) -> list[ReferenceGoals]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('reference_goals')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR department_id = $3) "
@@ -158,7 +158,10 @@ class GoalsQuery:
         )
         return [ReferenceGoals.from_row(r) for r in rows]
 
-    @strawberry.field(description="Monthly summaries (月小结) of a unit, by month and person")
+    @strawberry.field(
+        description="Monthly summaries (月小结) of a unit, by month and person",
+        permission_classes=[ReadsUnit],
+    )
     async def monthly_summaries(
         self,
         info: Info_,
@@ -168,7 +171,6 @@ class GoalsQuery:
     ) -> list[MonthlySummary]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('monthly_summaries')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::text IS NULL OR month = $3) "
@@ -185,7 +187,8 @@ class GoalsQuery:
 
     @strawberry.field(
         description="Weekly reports of a unit, by week and department. Published reports are "
-        "for all staff; compiled ones only for 考核办 (and auditors and administrators)"
+        "for all staff; compiled ones only for 考核办 (and auditors and administrators)",
+        permission_classes=[ReadsUnit],
     )
     async def weekly_reports(
         self,
@@ -196,7 +199,6 @@ class GoalsQuery:
     ) -> list[WeeklyReport]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('weekly_reports')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR week = $2) AND ($3::uuid IS NULL OR department_id = $3) "

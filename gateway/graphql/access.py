@@ -192,6 +192,28 @@ def require_webhook_reader_of(actor: Actor, unit_id: object) -> None:
 # --- the rules as strawberry permissions on fields --------------------------------------------
 
 
+class ReadsUnit(BasePermission):
+    """A field over one unit's records, the unit named by its `unitId` argument: refused by
+    `gateway.read_own_unit` (`require_unit`) before the resolver reads anything. No unit
+    named, or not an id, and the resolver answers (it refuses a malformed id, INVALID_INPUT)."""
+
+    argument = "unit_id"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        try:
+            unit = UUID(str(kwargs[self.argument]))
+        except (KeyError, ValueError):
+            return True
+        require_unit(info.context.actor, unit)
+        return True
+
+
+class ReadsUnitById(ReadsUnit):
+    """`ReadsUnit` for the `unit` field, whose argument is the unit's `id`."""
+
+    argument = "id"
+
+
 class _Refusal(BasePermission):
     """A permission refused in our error shape: `message`, `rule`, `missing_role`."""
 

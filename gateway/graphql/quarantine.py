@@ -33,7 +33,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gateway.freshness import Quarantine, incomplete_error
-from gateway.graphql.access import QuarantineReaders
+from gateway.graphql.access import QuarantineReaders, ReadsUnit
 from gateway.graphql.context import Context
 from gateway.graphql.plumbing import Info_, parse_id
 from gateway.projections.quarantine import Quarantined
@@ -68,7 +68,7 @@ class QuarantineQuery:
         description="Events of a unit that the read side could not apply (考核办, 审计/纪检, "
         "系统管理员); without `unitId`, the caller's unit (auditors and administrators: every "
         "unit, and events whose unit cannot be read)",
-        permission_classes=[QuarantineReaders],
+        permission_classes=[QuarantineReaders, ReadsUnit],
     )
     async def quarantined_events(
         self, info: Info_, unit_id: strawberry.ID | None = None
@@ -77,7 +77,6 @@ class QuarantineQuery:
         unit: UUID | None = None
         if unit_id is not None:
             unit = parse_id(unit_id, "unitId")
-            ctx.ensure_unit(unit)
         elif not ctx.sees_every_unit():
             unit = ctx.actor.tenant_id
             if unit is None:

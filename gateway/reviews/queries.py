@@ -20,6 +20,7 @@ from gateway.feedback.queries import parse_quarter
 from gateway.graphql.access import (
     CycleHistoryReaders,
     CycleProgressReaders,
+    ReadsUnit,
     SanctionReaders,
     objection_sql,
     sees_whole_unit,
@@ -367,11 +368,13 @@ async def cycle_row(info: Info_, cycle_id: UUID) -> asyncpg.Record | None:
 
 @strawberry.type
 class ReviewsQuery:
-    @strawberry.field(description="A unit's appraisal cycles, latest quarter first")
+    @strawberry.field(
+        description="A unit's appraisal cycles, latest quarter first",
+        permission_classes=[ReadsUnit],
+    )
     async def review_cycles(self, info: Info_, unit_id: strawberry.ID) -> list[ReviewCycle]:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        ctx.ensure_unit(unit)
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('review_cycles')} WHERE unit_id = $1 ORDER BY quarter DESC",
             unit,
