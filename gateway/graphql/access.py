@@ -1,4 +1,4 @@
-"""May this caller read this record: every read rule of the GraphQL gateway, in one place.
+"""May this caller read this record: the GraphQL gateway's read rules, in one place.
 
 Each rule is a pure function of the caller (`kernel.context.Actor`) and the record's facts, so a
 test can state it without a server; a refusal is the one error shape (`forbidden`), carrying the
@@ -21,7 +21,9 @@ The rules, with the names their refusals carry:
 - `gateway.read_own_unit` (missing relation MEMBER_OF_UNIT): a caller reads a unit's records
   only as a member of it (their token's unit) or as a platform reader, the platform
   administrator or a platform auditor on a platform-scope token (`Actor.reads_unit`, the
-  kernel's, which the services' REST reads share). Lists of units are filtered likewise.
+  kernel's, which the services' REST reads share). A field naming the unit in its arguments
+  carries the `ReadsUnit` permission; a record found by its id is checked by its resolver once
+  the row says its unit (`Context.ensure_unit`). Lists of units are filtered likewise.
 - `gateway.auditor_only` (missing role AUDITOR): the audit trail, dossiers, the access log,
   checkpoints, keys and proofs. A unit's auditor is further confined to their unit.
 - `gateway.quarantine_readers` (missing role APPRAISAL_OFFICE): events the read side set aside,
