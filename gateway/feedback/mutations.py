@@ -152,7 +152,7 @@ async def _complaint_answer(
     info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
 ) -> ComplaintPayload:
     row = await projected_row(info, "complaints", result["complaint_id"])
-    complaint = Complaint.from_row(row, info.context.sees_identities())
+    complaint = Complaint.from_row(row)
     return ComplaintPayload(complaint=complaint, position=position)
 
 
@@ -361,8 +361,7 @@ class FeedbackMutation:
             "ORDER BY received_on, id",
             ids,
         )
-        sees = ctx.sees_identities()
         readable = [r for r in rows if ctx.sees_every_unit() or r["unit_id"] == ctx.actor.tenant_id]
         return OverdueCheckPayload(
-            flagged=[Complaint.from_row(r, sees) for r in readable], position=position
+            flagged=[Complaint.from_row(r) for r in readable], position=position
         )

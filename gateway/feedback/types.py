@@ -445,10 +445,9 @@ class Complaint:
     )
 
     @classmethod
-    def from_row(cls, row: asyncpg.Record, sees_identities: object = None) -> Complaint:
+    def from_row(cls, row: asyncpg.Record) -> Complaint:
         """The complaint as recorded; who sees the complainant and the filer is the fields'
-        permissions' to decide, per caller. `sees_identities` is ignored: the mutations still
-        pass it (gateway/feedback/mutations.py, not yet changed)."""
+        permissions' to decide, per caller."""
         anonymous = bool(row["anonymous"])
         complainant = None
         if not anonymous:
