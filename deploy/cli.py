@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID, uuid5
@@ -86,6 +87,21 @@ def token(
 ) -> None:
     """Print a development bearer token for a person, with their roles in the org chart today."""
     settings = load_settings()
+    ttl = _lifetime(settings, hours)
+    if login == "admin":
+        from deploy.demo import admin_token
+
+        print(admin_token(settings, ttl))
+    elif login == "integration":
+        print(integration_token(settings, unit, ttl, scope or []))
+    elif platform:
+        print(platform_auditor_token(settings, login, ttl))
+    else:
+        print(person_token(settings, login, unit, role or [], ttl))
+
+
+def _lifetime(settings: Settings, hours: float) -> timedelta:
+    """The token's lifetime, refused beyond KAOHE_TOKEN_MAX_LIFETIME before anything is read."""
     ttl = timedelta(hours=hours)
     if ttl > max_lifetime(settings):
         console.print(
@@ -93,87 +109,73 @@ def token(
             f"(KAOHE_TOKEN_MAX_LIFETIME), not {ttl}."
         )
         raise typer.Exit(2)
-    if login == "admin":
-        from deploy.demo import ADMIN_ID
+    return ttl
 
-        print(
-            mint_token(
-                settings,
-                person_id=ADMIN_ID,
-                tenant_id=None,
-                login="admin",
-                name="系统管理员",
-                roles=[Role.ADMIN],
-                ttl=ttl,
-            )
-        )
-        return
-    if login == "integration":
-        print(integration_token(settings, unit, ttl, scope or []))
-        return
-    if platform:
-        print(platform_auditor_token(settings, login, ttl))
-        return
+
+def person_token(
+    settings: Settings, login: str, unit: str | None, roles: list[Role], ttl: timedelta
+) -> str:
+    """A token for the person `login` (in the unit coded `unit`, if given) with the roles they
+    hold in the org chart today, or only `roles` of them.
+    """
     with database_url(settings.kaohe_data_dir) as url:
-        with psycopg.connect(url) as conn:
-            rows = conn.execute(
-                "SELECT p.id, p.unit_id, p.name FROM gateway.people p "
-                "JOIN gateway.units u ON u.id = p.unit_id "
-                "WHERE p.login = %s AND (%s::text IS NULL OR u.code = %s)",
-                (login, unit, unit),
-            ).fetchall()
-        if not rows:
-            console.print(
-                f"[red]No person with login {login!r}[/red] (load the demo with `make demo`)."
-            )
-            raise typer.Exit(2)
-        if len(rows) > 1:
-            console.print(f"[red]{login!r} exists in several units[/red]: pass --unit CODE.")
-            raise typer.Exit(2)
-        person_id, unit_id, name = rows[0]
-        directory = Directory.on_postgres(url)
-        try:
+        person_id, unit_id, name = _person(url, login, unit)
+        with closing(Directory.on_postgres(url)) as directory:
             held = directory.get_unit(unit_id).roles_of(person_id, china_date())
-        finally:
-            directory.close()
     # Every request checks the roles against the org chart: a role not held today would only
     # make a token every service refuses.
-    if not_held := sorted(set(role or []) - set(held)):
+    if not_held := sorted(set(roles) - set(held)):
         console.print(
             f"[red]{login} does not hold {', '.join(r.value for r in not_held)} today[/red] "
             f"(holds {', '.join(r.value for r in held) or 'nothing'})."
         )
         raise typer.Exit(2)
-    print(
-        mint_token(
-            settings,
-            person_id=UUID(str(person_id)),
-            tenant_id=UUID(str(unit_id)),
-            login=login,
-            name=name,
-            roles=list(role or held),
-            ttl=ttl,
-        )
+    return mint_token(
+        settings,
+        person_id=UUID(str(person_id)),
+        tenant_id=UUID(str(unit_id)),
+        login=login,
+        name=name,
+        roles=list(roles or held),
+        ttl=ttl,
     )
+
+
+def _person(url: str, login: str, unit: str | None) -> tuple[UUID, UUID, str]:
+    """The one person with `login` (in the unit coded `unit`, if given): id, unit id, name."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT p.id, p.unit_id, p.name FROM gateway.people p "
+            "JOIN gateway.units u ON u.id = p.unit_id "
+            "WHERE p.login = %s AND (%s::text IS NULL OR u.code = %s)",
+            (login, unit, unit),
+        ).fetchall()
+    if not rows:
+        console.print(
+            f"[red]No person with login {login!r}[/red] (load the demo with `make demo`)."
+        )
+        raise typer.Exit(2)
+    if len(rows) > 1:
+        console.print(f"[red]{login!r} exists in several units[/red]: pass --unit CODE.")
+        raise typer.Exit(2)
+    person_id, unit_id, name = rows[0]
+    return person_id, unit_id, name
 
 
 def platform_auditor_token(settings: Settings, login: str, ttl: timedelta) -> str:
     """A platform-scope AUDITOR token for the recorded platform auditor `login` (纪检)."""
-    with database_url(settings.kaohe_data_dir) as url:
-        directory = Directory.on_postgres(url)
-        try:
-            today = china_date()
-            auditor = directory.ask_platform(
-                lambda p: (
-                    None
-                    if p is None
-                    or (a := p.auditor_by_login(login)) is None
-                    or not a.in_force_on(today)
-                    else (a.id, a.name)
-                )
+    today = china_date()
+    with (
+        database_url(settings.kaohe_data_dir) as url,
+        closing(Directory.on_postgres(url)) as directory,
+    ):
+        auditor = directory.ask_platform(
+            lambda p: (
+                None
+                if p is None or (a := p.auditor_by_login(login)) is None or not a.in_force_on(today)
+                else (a.id, a.name)
             )
-        finally:
-            directory.close()
+        )
     if auditor is None:
         console.print(
             f"[red]{login!r} is not a platform auditor today[/red]: the platform administrator "

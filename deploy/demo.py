@@ -6,6 +6,8 @@ Every mutation carries an Idempotency-Key, so running it twice records nothing t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -13,7 +15,7 @@ import httpx
 from rich.progress import Progress
 
 from deploy.demo_feedback_loader import load_feedback
-from deploy.demo_goals_loader import load_goals, token_client
+from deploy.demo_goals_loader import load_goals
 from deploy.demo_reviews_loader import load_reviews
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
@@ -24,9 +26,10 @@ from deploy.demo_unit import (
     SUPERVISION,
     UNIT_CODE,
     UNIT_NAME,
+    DemoPerson,
     people,
 )
-from kernel.auth import mint_token
+from kernel.auth import DEFAULT_TOKEN_TTL, mint_token
 from kernel.roles import Role
 from kernel.settings import Settings
 
@@ -55,7 +58,7 @@ class GraphQLClient:
         return data
 
 
-def admin_token(settings: Settings) -> str:
+def admin_token(settings: Settings, ttl: timedelta = DEFAULT_TOKEN_TTL) -> str:
     """A token for the platform administrator (系统管理员)."""
     return mint_token(
         settings,
@@ -64,7 +67,45 @@ def admin_token(settings: Settings) -> str:
         login="admin",
         name="系统管理员",
         roles=[Role.ADMIN],
+        ttl=ttl,
     )
+
+
+def person_client(
+    settings: Settings,
+    graphql_url: str,
+    unit_id: UUID,
+    person_id: str,
+    *,
+    login: str,
+    name: str,
+    roles: list[Role],
+) -> GraphQLClient:
+    """A GraphQL client acting as a person of the demo unit in `roles`."""
+    token = mint_token(
+        settings,
+        person_id=UUID(person_id),
+        tenant_id=unit_id,
+        login=login,
+        name=name,
+        roles=roles,
+    )
+    return GraphQLClient(graphql_url, token)
+
+
+def token_client(
+    settings: Settings, graphql_url: str, unit_id: UUID, people: dict[str, str]
+) -> Callable[[str], GraphQLClient]:
+    """A GraphQL client acting as a person of the demo unit as an appraisee, by person id."""
+    names = {v: k for k, v in people.items()}
+
+    def client_for(person_id: str) -> GraphQLClient:
+        name = names.get(person_id, "")
+        return person_client(
+            settings, graphql_url, unit_id, person_id, login=name, name=name, roles=[Role.APPRAISEE]
+        )
+
+    return client_for
 
 
 OPEN = """mutation($unit: ID!, $name: String!, $category: DepartmentCategory!,
@@ -109,64 +150,40 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
     returns its id.
     """
     loaded = load_unit(settings, graphql_url)
-    client_for = token_client(
-        settings, graphql_url, loaded.unit_id, loaded.person_ids, GraphQLClient
-    )
-    load_goals(
-        settings,
-        client_for,
-        loaded.unit_id,
-        people(),
-        loaded.person_ids,
-        loaded.departments,
-        loaded.office,
-    )
-    load_feedback(
-        client_for, str(loaded.unit_id), loaded.person_ids, loaded.departments, loaded.office
-    )
+    unit_id, person_ids, departments = loaded.unit_id, loaded.person_ids, loaded.departments
+    client_for = token_client(settings, graphql_url, unit_id, person_ids)
+    load_goals(client_for, unit_id, people(), person_ids, departments, loaded.office)
+    load_feedback(client_for, str(unit_id), person_ids, departments, loaded.office)
     principal = next(p for p in people() if p.key == "leader0")
-    principal_client = GraphQLClient(
+    principal_client = person_client(
+        settings,
         graphql_url,
-        mint_token(
-            settings,
-            person_id=UUID(loaded.person_ids["leader0"]),
-            tenant_id=loaded.unit_id,
-            login=principal.login,
-            name=principal.name,
-            roles=[Role.APPRAISEE, Role.PRINCIPAL_LEADER],
-        ),
+        unit_id,
+        person_ids["leader0"],
+        login=principal.login,
+        name=principal.name,
+        roles=[Role.APPRAISEE, Role.PRINCIPAL_LEADER],
     )
-    load_reviews(
-        client_for,
-        principal_client,
-        str(loaded.unit_id),
-        people(),
-        loaded.person_ids,
-        loaded.office,
-    )
-    return loaded.unit_id
+    load_reviews(client_for, principal_client, str(unit_id), people(), person_ids, loaded.office)
+    return unit_id
 
 
-def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
-    """Load the demo unit's org chart and history."""
-    admin = GraphQLClient(graphql_url, admin_token(settings))
-    on = FOUNDED.isoformat()
-    unit = admin(
-        "mutation($n: String!, $c: String!) { registerUnit(name: $n, code: $c, "
-        'idempotencyKey: "demo:unit") { unit { id } } }',
-        n=UNIT_NAME,
-        c=UNIT_CODE,
-    )["registerUnit"]["unit"]["id"]
-    roster = people()
-    by_key = {p.key: p for p in roster}
-    departments: dict[str, str] = {}
-    person_ids: dict[str, str] = {}
+@dataclasses.dataclass
+class _OrgChart:
+    """The demo unit's org chart as it is recorded: ids by the demo's keys. Each step carries
+    its own Idempotency-Key, so a rerun records nothing twice.
+    """
 
-    def open_department(client: GraphQLClient, key: str) -> None:
+    unit: str
+    by_key: dict[str, DemoPerson]
+    departments: dict[str, str] = dataclasses.field(default_factory=dict)
+    person_ids: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def open_department(self, client: GraphQLClient, key: str, on: str) -> None:
         d = next(d for d in DEPARTMENTS if d.key == key)
-        departments[key] = client(
+        self.departments[key] = client(
             OPEN,
-            unit=unit,
+            unit=self.unit,
             name=d.name,
             category=d.category,
             kind=d.service_kind,
@@ -174,124 +191,151 @@ def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
             key=f"demo:department:{key}",
         )["openDepartment"]["department"]["id"]
 
-    def add(client: GraphQLClient, key: str) -> None:
-        p = by_key[key]
-        person_ids[key] = client(
+    def add(self, client: GraphQLClient, key: str, on: str) -> None:
+        p = self.by_key[key]
+        self.person_ids[key] = client(
             ADD,
-            unit=unit,
+            unit=self.unit,
             name=p.name,
             login=p.login,
             cat=p.position_category,
-            dept=departments.get(p.department or ""),
+            dept=self.departments.get(p.department or ""),
             on=on,
             key=f"demo:person:{key}",
         )["addPerson"]["person"]["id"]
 
-    # The administrator bootstraps the appraisal office; the office records the rest.
-    first_office = APPRAISAL_OFFICE[0]
-    open_department(admin, "general")
-    add(admin, first_office)
-    admin(
-        GRANT,
-        unit=unit,
-        person=person_ids[first_office],
-        role="APPRAISAL_OFFICE",
-        on=on,
-        key="demo:office:0",
-    )
-    office_person = by_key[first_office]
-    office = GraphQLClient(
-        graphql_url,
-        mint_token(
-            settings,
-            person_id=UUID(person_ids[first_office]),
-            tenant_id=UUID(unit),
-            login=office_person.login,
-            name=office_person.name,
-            roles=[Role.APPRAISEE, Role.APPRAISAL_OFFICE],
-        ),
-    )
+    def grant(self, client: GraphQLClient, person: str, role: str, on: str, key: str) -> None:
+        client(GRANT, unit=self.unit, person=self.person_ids[person], role=role, on=on, key=key)
+
+    def head(
+        self, client: GraphQLClient, dept: str, person: str, on: str, reason: str | None, key: str
+    ) -> None:
+        client(
+            HEAD,
+            unit=self.unit,
+            dept=self.departments[dept],
+            person=self.person_ids[person],
+            on=on,
+            reason=reason,
+            key=key,
+        )
+
+    def supervise(
+        self,
+        client: GraphQLClient,
+        leader: str,
+        depts: list[str],
+        on: str,
+        reason: str | None,
+        key: str,
+    ) -> None:
+        client(
+            SUPERVISE,
+            unit=self.unit,
+            leader=self.person_ids[leader],
+            depts=[self.departments[k] for k in depts],
+            on=on,
+            reason=reason,
+            key=key,
+        )
+
+    def move(
+        self, client: GraphQLClient, person: str, dept: str, on: str, reason: str, key: str
+    ) -> None:
+        client(
+            MOVE,
+            unit=self.unit,
+            person=self.person_ids[person],
+            dept=self.departments[dept],
+            on=on,
+            reason=reason,
+            key=key,
+        )
+
+
+def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
+    """Load the demo unit's org chart and history."""
+    admin = GraphQLClient(graphql_url, admin_token(settings))
+    unit = admin(
+        "mutation($n: String!, $c: String!) { registerUnit(name: $n, code: $c, "
+        'idempotencyKey: "demo:unit") { unit { id } } }',
+        n=UNIT_NAME,
+        c=UNIT_CODE,
+    )["registerUnit"]["unit"]["id"]
+    roster = people()
+    chart = _OrgChart(unit, {p.key: p for p in roster})
+    office = _bootstrap_office(settings, graphql_url, admin, chart)
     with Progress() as progress:
         task = progress.add_task("Loading the demo unit", total=len(roster) + len(DEPARTMENTS) + 20)
-        for d in DEPARTMENTS[1:]:
-            open_department(office, d.key)
-            progress.advance(task)
-        for p in roster:
-            if p.key not in person_ids:
-                add(office, p.key)
-            progress.advance(task)
-        office(PRINCIPAL, unit=unit, person=person_ids["leader0"], on=on, key="demo:principal")
-        for leader, keys in SUPERVISION.items():
-            office(
-                SUPERVISE,
-                unit=unit,
-                leader=person_ids[leader],
-                depts=[departments[k] for k in keys],
-                on=on,
-                reason=None,
-                key=f"demo:supervision:{leader}",
-            )
-            progress.advance(task)
-        for d in DEPARTMENTS:
-            office(
-                HEAD,
-                unit=unit,
-                dept=departments[d.key],
-                person=person_ids[f"{d.key}0"],
-                on=on,
-                reason=None,
-                key=f"demo:head:{d.key}",
-            )
-            progress.advance(task)
-        for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1):
-            office(
-                GRANT,
-                unit=unit,
-                person=person_ids[key],
-                role="APPRAISAL_OFFICE",
-                on=on,
-                key=f"demo:office:{i}",
-            )
-        for i, key in enumerate(AUDITORS):
-            office(
-                GRANT,
-                unit=unit,
-                person=person_ids[key],
-                role="AUDITOR",
-                on=on,
-                key=f"demo:auditor:{i}",
-            )
-        for i, (when, what, details, reason) in enumerate(REORGANISATION):
-            key = f"demo:reorganisation:{i}"
-            if what == "head":
-                office(
-                    HEAD,
-                    unit=unit,
-                    dept=departments[details["department"]],
-                    person=person_ids[details["person"]],
-                    on=when.isoformat(),
-                    reason=reason,
-                    key=key,
-                )
-            elif what == "move":
-                office(
-                    MOVE,
-                    unit=unit,
-                    person=person_ids[details["person"]],
-                    dept=departments[details["department"]],
-                    on=when.isoformat(),
-                    reason=reason,
-                    key=key,
-                )
-            else:
-                office(
-                    SUPERVISE,
-                    unit=unit,
-                    leader=person_ids[details["leader"]],
-                    depts=[departments[k] for k in details["departments"]],
-                    on=when.isoformat(),
-                    reason=reason,
-                    key=key,
-                )
-            progress.advance(task)
-    return LoadedUnit(UUID(unit), person_ids, departments, office)
+        _record_structure(office, chart, roster, lambda: progress.advance(task))
+        _record_offices(office, chart)
+        _record_reorganisation(office, chart, lambda: progress.advance(task))
+    return LoadedUnit(UUID(unit), chart.person_ids, chart.departments, office)
+
+
+def _bootstrap_office(
+    settings: Settings, graphql_url: str, admin: GraphQLClient, chart: _OrgChart
+) -> GraphQLClient:
+    """The administrator bootstraps the appraisal office; the office records the rest."""
+    on = FOUNDED.isoformat()
+    first_office = APPRAISAL_OFFICE[0]
+    chart.open_department(admin, "general", on)
+    chart.add(admin, first_office, on)
+    chart.grant(admin, first_office, "APPRAISAL_OFFICE", on, "demo:office:0")
+    office_person = chart.by_key[first_office]
+    return person_client(
+        settings,
+        graphql_url,
+        UUID(chart.unit),
+        chart.person_ids[first_office],
+        login=office_person.login,
+        name=office_person.name,
+        roles=[Role.APPRAISEE, Role.APPRAISAL_OFFICE],
+    )
+
+
+def _record_structure(
+    office: GraphQLClient, chart: _OrgChart, roster: list[DemoPerson], advance: Callable[[], Any]
+) -> None:
+    """The departments, the people, and who leads what on the day the unit was founded."""
+    on = FOUNDED.isoformat()
+    for d in DEPARTMENTS[1:]:
+        chart.open_department(office, d.key, on)
+        advance()
+    for p in roster:
+        if p.key not in chart.person_ids:
+            chart.add(office, p.key, on)
+        advance()
+    office(
+        PRINCIPAL, unit=chart.unit, person=chart.person_ids["leader0"], on=on, key="demo:principal"
+    )
+    for leader, keys in SUPERVISION.items():
+        chart.supervise(office, leader, keys, on, None, f"demo:supervision:{leader}")
+        advance()
+    for d in DEPARTMENTS:
+        chart.head(office, d.key, f"{d.key}0", on, None, f"demo:head:{d.key}")
+        advance()
+
+
+def _record_offices(office: GraphQLClient, chart: _OrgChart) -> None:
+    """The rest of the appraisal office (考核办) and the auditors (纪检)."""
+    on = FOUNDED.isoformat()
+    for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1):
+        chart.grant(office, key, "APPRAISAL_OFFICE", on, f"demo:office:{i}")
+    for i, key in enumerate(AUDITORS):
+        chart.grant(office, key, "AUDITOR", on, f"demo:auditor:{i}")
+
+
+def _record_reorganisation(
+    office: GraphQLClient, chart: _OrgChart, advance: Callable[[], Any]
+) -> None:
+    """The history after the founding: a new head, a move, a change of supervising leader."""
+    for i, (when, what, details, reason) in enumerate(REORGANISATION):
+        key, on = f"demo:reorganisation:{i}", when.isoformat()
+        if what == "head":
+            chart.head(office, details["department"], details["person"], on, reason, key)
+        elif what == "move":
+            chart.move(office, details["person"], details["department"], on, reason, key)
+        else:
+            chart.supervise(office, details["leader"], details["departments"], on, reason, key)
+        advance()

@@ -4,6 +4,7 @@ the survey closed, praise, and complaints through their handling.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from deploy.demo_feedback import COMPLAINTS, DISMISS_REASON, PRAISE, QUARTER, survey_rows
@@ -47,12 +48,14 @@ def load_feedback(
     office: Any,
 ) -> None:
     """The third quarter's survey, praise and complaints, as the office and handlers do them."""
-    survey = office(OPEN, unit=unit_id, quarter=QUARTER, key="demo:survey")["openSurvey"]["survey"][
-        "id"
-    ]
     service = {d.key: d.name for d in DEPARTMENTS if d.category == "SERVICE"}
-    office(IMPORT, id=survey, csv=survey_rows(service), key="demo:survey-import")
-    office(CLOSE, id=survey, key="demo:survey-close")
+    record_survey(
+        office,
+        unit_id,
+        QUARTER,
+        survey_rows(service),
+        ("demo:survey", "demo:survey-import", "demo:survey-close"),
+    )
 
     def target(key: str) -> tuple[str, str]:
         if key in departments:
@@ -71,7 +74,6 @@ def load_feedback(
             on=on.isoformat(),
             key=f"demo:praise:{i}",
         )
-
     for i, (who, complainant, content, received, outcome, handler, closed) in enumerate(COMPLAINTS):
         kind, target_id = target(who)
         key = f"demo:complaint:{i}"
@@ -85,25 +87,53 @@ def load_feedback(
             on=received.isoformat(),
             key=key,
         )["fileComplaint"]["complaint"]["id"]
-        if outcome == "dismissed":
-            office(DISMISS, id=complaint, reason=DISMISS_REASON, key=f"{key}:dismiss")
-            continue
-        office(ASSIGN, id=complaint, handler=person_ids[handler], key=f"{key}:assign")
-        if outcome == "open":
-            continue
-        client_for(person_ids[handler])(
-            RESPOND,
-            id=complaint,
-            text="已核实情况，向投诉人当面致歉并落实整改措施",
-            key=f"{key}:respond",
-        )
-        satisfaction = "DISSATISFIED" if outcome == "resolved_dissatisfied" else "SATISFIED"
-        assert closed is not None
-        office(
-            RESOLVE,
-            id=complaint,
-            satisfaction=satisfaction,
-            on=closed.isoformat(),
-            key=f"{key}:resolve",
-        )
+        _handle(client_for, office, complaint, key, outcome, person_ids[handler], closed)
     office(OVERDUE)
+
+
+def record_survey(
+    office: Any, unit_id: str, quarter: str, csv: str, keys: tuple[str, str, str]
+) -> None:
+    """Open a quarter's satisfaction survey, import the survey platform's export and close it;
+    `keys` are the three steps' Idempotency-Keys.
+    """
+    open_key, import_key, close_key = keys
+    opened = office(OPEN, unit=unit_id, quarter=quarter, key=open_key)
+    survey = opened["openSurvey"]["survey"]["id"]
+    office(IMPORT, id=survey, csv=csv, key=import_key)
+    office(CLOSE, id=survey, key=close_key)
+
+
+def _handle(
+    client_for: Any,
+    office: Any,
+    complaint: str,
+    key: str,
+    outcome: str,
+    handler: str,
+    closed: date | None,
+) -> None:
+    """Take a filed complaint as far as its `outcome`: dismissed, or assigned to `handler`, and
+    unless still open, answered by them and resolved by the office.
+    """
+    if outcome == "dismissed":
+        office(DISMISS, id=complaint, reason=DISMISS_REASON, key=f"{key}:dismiss")
+        return
+    office(ASSIGN, id=complaint, handler=handler, key=f"{key}:assign")
+    if outcome == "open":
+        return
+    client_for(handler)(
+        RESPOND,
+        id=complaint,
+        text="已核实情况，向投诉人当面致歉并落实整改措施",
+        key=f"{key}:respond",
+    )
+    satisfaction = "DISSATISFIED" if outcome == "resolved_dissatisfied" else "SATISFIED"
+    assert closed is not None
+    office(
+        RESOLVE,
+        id=complaint,
+        satisfaction=satisfaction,
+        on=closed.isoformat(),
+        key=f"{key}:resolve",
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,10 +25,7 @@ from deploy.demo_goals import (
     WORK_PRIORITIES,
 )
 from deploy.demo_unit import DemoPerson
-from kernel.auth import mint_token
 from kernel.calendar import china_date
-from kernel.roles import Role
-from kernel.settings import Settings
 
 PUBLISH = """mutation($unit: ID!, $kind: ReferenceKind!, $period: String!, $title: String!,
   $items: [ReferenceGoalItemInput!]!, $dept: ID, $key: String) {
@@ -72,8 +71,7 @@ def current_quarter(today: date) -> tuple[str, date, date]:
 
 
 def load_goals(
-    settings: Settings,
-    client_for: Any,
+    client_for: Callable[[str], Any],
     unit_id: UUID,
     roster: list[DemoPerson],
     person_ids: dict[str, str],
@@ -84,140 +82,228 @@ def load_goals(
     monthly summaries and weekly reports, each step by the person who takes it.
     """
     today = china_date()
-    year = str(today.year)
     quarter, _, last_day = current_quarter(today)
     unit = str(unit_id)
-
-    def client(key: str) -> Any:
-        return client_for(person_ids[key])
-
-    priorities = office(
-        PUBLISH,
-        unit=unit,
-        kind="WORK_PRIORITIES",
-        period=year,
-        title=f"{year}年度工作要点",
-        items=[{"title": t} for t in WORK_PRIORITIES],
-        key=f"demo:priorities:{year}",
-    )["publishReferenceGoals"]["referenceGoals"]["items"]
-    office(
-        PUBLISH,
-        unit=unit,
-        kind="SPECIAL_PLAN",
-        period=year,
-        title=f"{year}年专项业务规划",
-        items=[{"title": t} for t in SPECIAL_PLANS],
-        key=f"demo:plans:{year}",
-    )
-    department_goal_refs: dict[str, str] = {}
-    for dept_key, goals in DEPARTMENT_GOALS.items():
-        head = _head(office, departments[dept_key])
-        head_client = client_for(head)
-        refs = head_client(
-            PUBLISH,
-            unit=unit,
-            kind="DEPARTMENT_PHASE",
-            period=quarter,
-            dept=departments[dept_key],
-            title=f"{quarter}阶段目标",
-            items=[{"title": t} for t in goals],
-            key=f"demo:department-goals:{quarter}:{dept_key}",
-        )["publishReferenceGoals"]["referenceGoals"]["items"]
-        department_goal_refs[dept_key] = refs[0]["refId"]
-
-    # Due dates depend on the quarter only, so a rerun sends the same requests.
-    due = last_day
+    priorities = _publish_unit_references(office, unit, str(today.year))
+    department_goal_refs = {
+        dept_key: _publish_department_goals(
+            client_for, office, unit, quarter, dept_key, departments
+        )
+        for dept_key in DEPARTMENT_GOALS
+    }
     for person in roster:
         if person.department is None:
             continue
         dept_key = _current_department(person)
-        items: list[dict[str, Any]] = [
-            {
-                "what": what,
-                "measure": measure,
-                "dueOn": (due - timedelta(days=3 * i)).isoformat(),
-                "serves": [
-                    {"kind": "DEPARTMENT_GOAL", "ref": department_goal_refs[dept_key]},
-                    {"kind": "WORK_PRIORITY", "ref": priorities[serves]["refId"]}
-                    if serves is not None
-                    else {"kind": "JOB_DUTY", "text": "本岗位职责"},
-                ],
-            }
-            for i, (what, measure, serves) in enumerate(PERSONAL_GOALS[dept_key])
-        ]
-        me = client(person.key)
-        key = f"demo:goals:{quarter}:{person.key}"
-        goal_set = me(DRAFT, unit=unit, period=quarter, items=items, key=key)["draftGoalSet"][
-            "goalSet"
-        ]["id"]
+        items = _quarter_items(dept_key, department_goal_refs[dept_key], priorities, last_day)
+        goals = _GoalSet.draft(client_for(person_ids[person.key]), unit, quarter, person.key, items)
         if person.key in STILL_DRAFT:
             continue
-        me(STEP % "submitGoalSet", id=goal_set, key=f"{key}:submit")
+        goals.step("submitGoalSet", "submit")
         if person.key in AWAITING_APPROVAL:
             continue
         manager = client_for(
             office(MANAGER, p=person_ids[person.key])["managers"]["directManager"]["id"]
         )
-        if person.key in RETURNED_THEN_APPROVED:
+        goals.approve(manager, items, returned=person.key in RETURNED_THEN_APPROVED)
+        current = goals.approved_items()
+        goals.progress(person.key, current)
+        if person.key in REVISED or person.key in REVISION_PENDING:
+            goals.revise(current, manager if person.key in REVISED else None)
+        goals.summarise(
+            today,
+            unit,
+            f"{person.name}：上月按目标推进各项工作，{PERSONAL_GOALS[dept_key][0][0]}进展顺利。",
+        )
+    _weekly_reports(office, unit, departments, today)
+
+
+def _publish(
+    client: Any,
+    unit: str,
+    kind: str,
+    period: str,
+    title: str,
+    titles: list[str],
+    key: str,
+    dept: str | None = None,
+) -> list[dict[str, Any]]:
+    """Publish reference goals (工作要点, 专项规划, a department's phase goals); their items."""
+    variables: dict[str, Any] = {"dept": dept} if dept is not None else {}
+    published = client(
+        PUBLISH,
+        unit=unit,
+        kind=kind,
+        period=period,
+        **variables,
+        title=title,
+        items=[{"title": t} for t in titles],
+        key=key,
+    )
+    items: list[dict[str, Any]] = published["publishReferenceGoals"]["referenceGoals"]["items"]
+    return items
+
+
+def _publish_unit_references(office: Any, unit: str, year: str) -> list[dict[str, Any]]:
+    """The year's work priorities and special plans; the priorities' items."""
+    priorities = _publish(
+        office,
+        unit,
+        "WORK_PRIORITIES",
+        year,
+        f"{year}年度工作要点",
+        WORK_PRIORITIES,
+        f"demo:priorities:{year}",
+    )
+    _publish(
+        office,
+        unit,
+        "SPECIAL_PLAN",
+        year,
+        f"{year}年专项业务规划",
+        SPECIAL_PLANS,
+        f"demo:plans:{year}",
+    )
+    return priorities
+
+
+def _publish_department_goals(
+    client_for: Callable[[str], Any],
+    office: Any,
+    unit: str,
+    quarter: str,
+    dept_key: str,
+    departments: dict[str, str],
+) -> str:
+    """A department's phase goals, published by its head; the first goal's reference."""
+    dept_id = departments[dept_key]
+    refs = _publish(
+        client_for(_head(office, dept_id)),
+        unit,
+        "DEPARTMENT_PHASE",
+        quarter,
+        f"{quarter}阶段目标",
+        DEPARTMENT_GOALS[dept_key],
+        f"demo:department-goals:{quarter}:{dept_key}",
+        dept=dept_id,
+    )
+    return str(refs[0]["refId"])
+
+
+def _quarter_items(
+    dept_key: str, department_goal: str, priorities: list[dict[str, Any]], last_day: date
+) -> list[dict[str, Any]]:
+    """A person's quarter goals from their department's templates. Due dates depend on the
+    quarter only, so a rerun sends the same requests.
+    """
+    return [
+        {
+            "what": what,
+            "measure": measure,
+            "dueOn": (last_day - timedelta(days=3 * i)).isoformat(),
+            "serves": [
+                {"kind": "DEPARTMENT_GOAL", "ref": department_goal},
+                {"kind": "WORK_PRIORITY", "ref": priorities[serves]["refId"]}
+                if serves is not None
+                else {"kind": "JOB_DUTY", "text": "本岗位职责"},
+            ],
+        }
+        for i, (what, measure, serves) in enumerate(PERSONAL_GOALS[dept_key])
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class _GoalSet:
+    """One person's goal set for the quarter, each step taken by its owner `me` unless another
+    client is named; idempotency keys start with `key`.
+    """
+
+    me: Any
+    id: str
+    key: str
+
+    @classmethod
+    def draft(
+        cls, me: Any, unit: str, quarter: str, person: str, items: list[dict[str, Any]]
+    ) -> _GoalSet:
+        key = f"demo:goals:{quarter}:{person}"
+        drafted = me(DRAFT, unit=unit, period=quarter, items=items, key=key)
+        return cls(me, drafted["draftGoalSet"]["goalSet"]["id"], key)
+
+    def step(self, mutation: str, suffix: str, by: Any = None) -> None:
+        (by or self.me)(STEP % mutation, id=self.id, key=f"{self.key}:{suffix}")
+
+    def approve(self, manager: Any, items: list[dict[str, Any]], *, returned: bool) -> None:
+        """The manager approves, after returning it once for a refined measure if `returned`."""
+        if returned:
             manager(
                 WITH_TEXT % ("returnGoalSet", "comments"),
-                id=goal_set,
+                id=self.id,
                 text=RETURN_COMMENT,
-                key=f"{key}:return",
+                key=f"{self.key}:return",
             )
             refined = [{**i, "measure": f"{i['measure']}（每周报告进度）"} for i in items]
-            me(EDIT, id=goal_set, items=refined, key=f"{key}:edit")
-            me(STEP % "submitGoalSet", id=goal_set, key=f"{key}:resubmit")
-        manager(STEP % "approveGoalSet", id=goal_set, key=f"{key}:approve")
-        # The first approved version: the same on every run, so retries send the same requests.
-        current = me(ITEMS, id=goal_set)["goalSet"]["versions"][0]["items"]
+            self.me(EDIT, id=self.id, items=refined, key=f"{self.key}:edit")
+            self.step("submitGoalSet", "resubmit")
+        self.step("approveGoalSet", "approve", by=manager)
+
+    def approved_items(self) -> list[dict[str, Any]]:
+        """The first approved version: the same on every run, so retries send the same requests."""
+        items: list[dict[str, Any]] = self.me(ITEMS, id=self.id)["goalSet"]["versions"][0]["items"]
+        return items
+
+    def progress(self, person: str, current: list[dict[str, Any]]) -> None:
+        """Progress on the first item; for some, the first completed or the last dropped."""
         first, last = current[0]["itemId"], current[-1]["itemId"]
-        me(
+        self.me(
             PROGRESS,
-            id=goal_set,
+            id=self.id,
             item=first,
             percent=60,
             note="按计划推进，已完成过半",
-            key=f"{key}:progress",
+            key=f"{self.key}:progress",
         )
-        if person.key in COMPLETED_ITEM:
-            me(
-                ITEM_STEP % ("completeGoalItem", "note"),
-                id=goal_set,
-                item=first,
-                text="已按期完成",
-                key=f"{key}:complete",
-            )
-        if person.key in DROPPED_ITEM and len(current) > 1:
-            me(
-                ITEM_STEP % ("dropGoalItem", "reason"),
-                id=goal_set,
-                item=last,
-                text=DROP_REASON,
-                key=f"{key}:drop",
-            )
-        if person.key in REVISED or person.key in REVISION_PENDING:
-            kept = [_as_input(i) for i in current]
-            kept.append(
-                {
-                    **kept[-1],
-                    "itemId": None,
-                    "what": "配合完成中心年底专项督查",
-                    "measure": "按督查方案完成分工任务",
-                }
-            )
-            me(REVISE, id=goal_set, items=kept, reason=REVISION_REASON, key=f"{key}:revise")
-            if person.key in REVISED:
-                manager(STEP % "approveGoalRevision", id=goal_set, key=f"{key}:approve-revision")
-        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-        me(
-            SUMMARY,
-            unit=unit,
-            month=last_month,
-            text=f"{person.name}：上月按目标推进各项工作，{PERSONAL_GOALS[dept_key][0][0]}进展顺利。",
-            key=f"{key}:summary:{last_month}",
+        if person in COMPLETED_ITEM:
+            self._item_step("completeGoalItem", "note", first, "已按期完成", "complete")
+        if person in DROPPED_ITEM and len(current) > 1:
+            self._item_step("dropGoalItem", "reason", last, DROP_REASON, "drop")
+
+    def _item_step(self, mutation: str, field: str, item: str, text: str, suffix: str) -> None:
+        self.me(
+            ITEM_STEP % (mutation, field),
+            id=self.id,
+            item=item,
+            text=text,
+            key=f"{self.key}:{suffix}",
         )
 
+    def revise(self, current: list[dict[str, Any]], approver: Any | None) -> None:
+        """Propose one more item; the manager approves the revision if `approver` is given."""
+        kept = [_as_input(i) for i in current]
+        kept.append(
+            {
+                **kept[-1],
+                "itemId": None,
+                "what": "配合完成中心年底专项督查",
+                "measure": "按督查方案完成分工任务",
+            }
+        )
+        self.me(REVISE, id=self.id, items=kept, reason=REVISION_REASON, key=f"{self.key}:revise")
+        if approver is not None:
+            self.step("approveGoalRevision", "approve-revision", by=approver)
+
+    def summarise(self, today: date, unit: str, text: str) -> None:
+        """The owner's summary of last month."""
+        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        self.me(
+            SUMMARY, unit=unit, month=last_month, text=text, key=f"{self.key}:summary:{last_month}"
+        )
+
+
+def _weekly_reports(office: Any, unit: str, departments: dict[str, str], today: date) -> None:
+    """This week's report of every department; most are published, a few wait for the general
+    office's review.
+    """
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
     for i, (dept_key, dept_id) in enumerate(departments.items()):
         report = office(
@@ -228,7 +314,7 @@ def load_goals(
             text="本周各项工作有序推进。",
             key=f"demo:weekly:{dept_key}:{week}",
         )["compileWeeklyReport"]["weeklyReport"]["id"]
-        if i % 5:  # most are published; a few wait for the general office's review
+        if i % 5:
             office(PUBLISH_REPORT, id=report, key=f"demo:weekly-publish:{dept_key}:{week}")
 
 
@@ -256,25 +342,3 @@ def _current_department(person: DemoPerson) -> str:
 def _head(office: Any, department_id: str) -> str:
     head = office("query($id: ID!) { department(id: $id) { head { id } } }", id=department_id)
     return str(head["department"]["head"]["id"])
-
-
-def token_client(
-    settings: Settings, graphql_url: str, unit_id: UUID, people: dict[str, str], client_cls: Any
-) -> Any:
-    """A GraphQL client acting as a person of the demo unit, by person id."""
-    names = {v: k for k, v in people.items()}
-
-    def client_for(person_id: str) -> Any:
-        return client_cls(
-            graphql_url,
-            mint_token(
-                settings,
-                person_id=UUID(person_id),
-                tenant_id=unit_id,
-                login=names.get(person_id, ""),
-                name=names.get(person_id, ""),
-                roles=[Role.APPRAISEE],
-            ),
-        )
-
-    return client_for

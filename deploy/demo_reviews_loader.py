@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.progress import Progress
 
+from deploy.demo_feedback_loader import record_survey
 from deploy.demo_reviews import (
     IMPROVEMENT,
     OBJECTION,
@@ -18,6 +19,7 @@ from deploy.demo_reviews import (
     SHORTCOMING,
     SUMMARY_WORK,
     TALKS_PENDING_LEADER,
+    DemoQuarter,
     ability,
     grades,
     rated_codes,
@@ -25,13 +27,8 @@ from deploy.demo_reviews import (
     survey_csv,
 )
 from deploy.demo_unit import DEPARTMENTS, DemoPerson
+from services.reviews.vocabulary import Grade
 
-SURVEY = """mutation($unit: ID!, $quarter: String!, $key: String) {
-  openSurvey(unitId: $unit, quarter: $quarter, idempotencyKey: $key) { survey { id } } }"""
-IMPORT = """mutation($id: ID!, $csv: String!, $key: String) {
-  importSurveyResponses(surveyId: $id, csv: $csv, idempotencyKey: $key) { accepted } }"""
-CLOSE = """mutation($id: ID!, $key: String) {
-  closeSurvey(surveyId: $id, idempotencyKey: $key) { survey { id } } }"""
 MANAGERS = """query($person: ID!) { managers(personId: $person) {
   departmentHead { id } supervisingLeader { id } principalLeader { id } } }"""
 OPEN = """mutation($unit: ID!, $quarter: String!, $key: String) {
@@ -86,18 +83,7 @@ def load_reviews(
     office: Any,
 ) -> None:
     """The four quarters of 2025, from the survey to the acknowledged talks."""
-    keys = {pid: key for key, pid in person_ids.items()}
-    by_key = {p.key: p for p in roster}
-    participants = [p.key for p in roster if p.key != "leader0"]
-    levels = ability(participants)
-    managers: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for key in participants:
-        m = office(MANAGERS, person=person_ids[key])["managers"]
-        managers[key] = tuple(  # type: ignore[assignment]
-            (m[role] or {}).get("id")
-            for role in ("departmentHead", "supervisingLeader", "principalLeader")
-        )
-    service = {d.key: d.name for d in DEPARTMENTS if d.category == "SERVICE"}
+    year = _ReviewYear(client_for, principal_client, office, unit_id, roster, person_ids)
     sanction_key, decided_on, kind, document = SANCTIONED
     office(
         SANCTION,
@@ -108,97 +94,176 @@ def load_reviews(
         document=document,
         key="demo:sanction:0",
     )
+    service = {d.key: d.name for d in DEPARTMENTS if d.category == "SERVICE"}
     with Progress() as progress:
         task = progress.add_task("Loading a year of appraisals", total=len(QUARTERS) * 4)
         for index, q in enumerate(QUARTERS):
             prefix = f"demo:review:{q.quarter}"
-            survey = office(SURVEY, unit=unit_id, quarter=q.quarter, key=f"{prefix}:survey")[
-                "openSurvey"
-            ]["survey"]["id"]
-            office(IMPORT, id=survey, csv=survey_csv(q.quarter, service), key=f"{prefix}:import")
-            office(CLOSE, id=survey, key=f"{prefix}:close")
-            cycle = office(OPEN, unit=unit_id, quarter=q.quarter, key=f"{prefix}:open")[
-                "openReviewCycle"
-            ]["cycle"]["id"]
-            office(BEGIN, cycle=cycle, key=f"{prefix}:begin")
-            for i, key in enumerate(participants):
-                client_for(person_ids[key])(
-                    SUMMARY,
-                    cycle=cycle,
-                    extra=[SUMMARY_WORK[(i + index) % len(SUMMARY_WORK)]],
-                    key=f"{prefix}:summary:{key}",
-                )
-            progress.advance(task)
-            for key in participants:
-                head, supervisor, boss = managers[key]
-                raters = [r for r in (head, supervisor) if r] or ([boss] if boss else [])
-                codes = rated_codes(by_key[key].position_category)
-                for rater in raters:
-                    client_for(rater)(
-                        RATE,
-                        cycle=cycle,
-                        person=person_ids[key],
-                        scores=[
-                            {"code": c, "score": str(score(levels[key], key, q.quarter, c + rater))}
-                            for c in codes
-                        ],
-                        opinion="工作认真负责，完成季度目标",
-                        key=f"{prefix}:rate:{key}:{rater}",
-                    )
-            progress.advance(task)
-            read = office(COMPOSITES, cycle=cycle)["reviewCycle"]
-            composites = {
-                keys[n["personId"]]: Decimal(n["composite"]) for n in read["appraisals"]["nodes"]
-            }
-            limit = int(Decimal(read["participantCount"]) * Decimal("0.4"))
-            proposal = grades(
-                composites, {k: by_key[k].department for k in composites}, index, limit
+            record_survey(
+                office,
+                unit_id,
+                q.quarter,
+                survey_csv(q.quarter, service),
+                (f"{prefix}:survey", f"{prefix}:import", f"{prefix}:close"),
             )
-            office(
-                PROPOSE,
+            cycle = year.summaries(index, q.quarter, prefix)
+            progress.advance(task)
+            year.ratings(cycle, q.quarter, prefix)
+            progress.advance(task)
+            proposal = year.grades(index, q, cycle, prefix)
+            progress.advance(task)
+            year.talks(index == len(QUARTERS) - 1, q, cycle, proposal, prefix)
+            progress.advance(task)
+
+
+Managers = tuple[str | None, str | None, str | None]
+
+
+class _ReviewYear:
+    """The year's participants (everyone but the principal leader), their managers today and
+    usual levels, and each quarter's steps, each taken by the person whose step it is.
+    """
+
+    def __init__(
+        self,
+        client_for: Any,
+        principal_client: Any,
+        office: Any,
+        unit_id: str,
+        roster: list[DemoPerson],
+        person_ids: dict[str, str],
+    ) -> None:
+        self.client_for = client_for
+        self.principal = principal_client
+        self.office = office
+        self.unit_id = unit_id
+        self.person_ids = person_ids
+        self.keys = {pid: key for key, pid in person_ids.items()}
+        self.by_key = {p.key: p for p in roster}
+        self.participants = [p.key for p in roster if p.key != "leader0"]
+        self.levels = ability(self.participants)
+        self.managers = {key: self._managers_of(key) for key in self.participants}
+
+    def _managers_of(self, key: str) -> Managers:
+        """Department head, supervising leader, principal leader (ids, None where vacant)."""
+        m = self.office(MANAGERS, person=self.person_ids[key])["managers"]
+        head, supervisor, boss = (
+            (m[role] or {}).get("id")
+            for role in ("departmentHead", "supervisingLeader", "principalLeader")
+        )
+        return head, supervisor, boss
+
+    def summaries(self, index: int, quarter: str, prefix: str) -> str:
+        """Open the quarter's cycle and begin; every participant submits a summary. The cycle."""
+        opened = self.office(OPEN, unit=self.unit_id, quarter=quarter, key=f"{prefix}:open")
+        cycle: str = opened["openReviewCycle"]["cycle"]["id"]
+        self.office(BEGIN, cycle=cycle, key=f"{prefix}:begin")
+        for i, key in enumerate(self.participants):
+            self.client_for(self.person_ids[key])(
+                SUMMARY,
                 cycle=cycle,
-                proposals=[
-                    {"personId": person_ids[k], "grade": g.value, "justification": j}
-                    for k, (g, j) in proposal.items()
-                ],
-                key=f"{prefix}:propose",
+                extra=[SUMMARY_WORK[(i + index) % len(SUMMARY_WORK)]],
+                key=f"{prefix}:summary:{key}",
             )
-            principal_client(FINALISE, cycle=cycle, key=f"{prefix}:finalise")
-            office(PUBLISH, cycle=cycle, on=q.published_on.isoformat(), key=f"{prefix}:publish")
-            if OBJECTION[0] == q.quarter:
-                _, who, reason, filed_on, resolution, resolved_on = OBJECTION
-                objection = client_for(person_ids[who])(
-                    OBJECT, cycle=cycle, reason=reason, on=filed_on.isoformat(), key=f"{prefix}:o"
-                )["fileObjection"]["objection"]["id"]
-                office(
-                    RESOLVE,
+        return cycle
+
+    def ratings(self, cycle: str, quarter: str, prefix: str) -> None:
+        """Each participant's department head and supervising leader rate them (the principal
+        leader when they have neither).
+        """
+        for key in self.participants:
+            head, supervisor, boss = self.managers[key]
+            raters = [r for r in (head, supervisor) if r] or ([boss] if boss else [])
+            codes = rated_codes(self.by_key[key].position_category)
+            level = self.levels[key]
+            for rater in raters:
+                self.client_for(rater)(
+                    RATE,
                     cycle=cycle,
-                    objection=objection,
-                    reason=resolution,
-                    on=resolved_on.isoformat(),
-                    key=f"{prefix}:o:resolve",
+                    person=self.person_ids[key],
+                    scores=[
+                        {"code": c, "score": str(score(level, key, quarter, c + rater))}
+                        for c in codes
+                    ],
+                    opinion="工作认真负责，完成季度目标",
+                    key=f"{prefix}:rate:{key}:{rater}",
                 )
-            office(CONFIRM, cycle=cycle, key=f"{prefix}:confirm")
-            progress.advance(task)
-            last = index == len(QUARTERS) - 1
-            for key in participants:
-                head, supervisor, boss = managers[key]
-                leader = supervisor or (boss if not head else None)
-                if leader is None or (last and leader == person_ids[TALKS_PENDING_LEADER]):
-                    continue
-                top = proposal[key][0].value == "GOOD"
-                client_for(leader)(
-                    TALK,
-                    cycle=cycle,
-                    person=person_ids[key],
-                    on=q.talks_on.isoformat(),
-                    reasons="目标完成好，服务对象评价高，予以肯定" if top else None,
-                    shortcomings=None
-                    if top
-                    else [{"shortcoming": SHORTCOMING[0], "facts": SHORTCOMING[1]}],
-                    improvements=None if top else IMPROVEMENT,
-                    key=f"{prefix}:talk:{key}",
+
+    def grades(
+        self, index: int, q: DemoQuarter, cycle: str, prefix: str
+    ) -> dict[str, tuple[Grade, str | None]]:
+        """The office proposes grades within the quota, the principal leader finalises, the
+        office publishes, settles the year's objection and confirms. The proposal.
+        """
+        read = self.office(COMPOSITES, cycle=cycle)["reviewCycle"]
+        composites = {
+            self.keys[n["personId"]]: Decimal(n["composite"]) for n in read["appraisals"]["nodes"]
+        }
+        limit = int(Decimal(read["participantCount"]) * Decimal("0.4"))
+        departments = {k: self.by_key[k].department for k in composites}
+        proposal = grades(composites, departments, index, limit)
+        self.office(
+            PROPOSE,
+            cycle=cycle,
+            proposals=[
+                {"personId": self.person_ids[k], "grade": g.value, "justification": j}
+                for k, (g, j) in proposal.items()
+            ],
+            key=f"{prefix}:propose",
+        )
+        self.principal(FINALISE, cycle=cycle, key=f"{prefix}:finalise")
+        self.office(PUBLISH, cycle=cycle, on=q.published_on.isoformat(), key=f"{prefix}:publish")
+        if OBJECTION[0] == q.quarter:
+            self._objection(cycle, prefix)
+        self.office(CONFIRM, cycle=cycle, key=f"{prefix}:confirm")
+        return proposal
+
+    def _objection(self, cycle: str, prefix: str) -> None:
+        """The year's objection, filed by its appraisee and not upheld by the office."""
+        _, who, reason, filed_on, resolution, resolved_on = OBJECTION
+        objection = self.client_for(self.person_ids[who])(
+            OBJECT, cycle=cycle, reason=reason, on=filed_on.isoformat(), key=f"{prefix}:o"
+        )["fileObjection"]["objection"]["id"]
+        self.office(
+            RESOLVE,
+            cycle=cycle,
+            objection=objection,
+            reason=resolution,
+            on=resolved_on.isoformat(),
+            key=f"{prefix}:o:resolve",
+        )
+
+    def talks(
+        self,
+        last: bool,
+        q: DemoQuarter,
+        cycle: str,
+        proposal: dict[str, tuple[Grade, str | None]],
+        prefix: str,
+    ) -> None:
+        """Each participant's supervising leader (the principal leader for those with neither
+        head nor supervisor) holds the feedback talk and the participant acknowledges it; in the
+        last quarter one leader's talks and some acknowledgements are still to come.
+        """
+        for key in self.participants:
+            head, supervisor, boss = self.managers[key]
+            leader = supervisor or (boss if not head else None)
+            if leader is None or (last and leader == self.person_ids[TALKS_PENDING_LEADER]):
+                continue
+            top = proposal[key][0].value == "GOOD"
+            self.client_for(leader)(
+                TALK,
+                cycle=cycle,
+                person=self.person_ids[key],
+                on=q.talks_on.isoformat(),
+                reasons="目标完成好，服务对象评价高，予以肯定" if top else None,
+                shortcomings=None
+                if top
+                else [{"shortcoming": SHORTCOMING[0], "facts": SHORTCOMING[1]}],
+                improvements=None if top else IMPROVEMENT,
+                key=f"{prefix}:talk:{key}",
+            )
+            if not (last and key.endswith("3")):
+                self.client_for(self.person_ids[key])(
+                    ACKNOWLEDGE, cycle=cycle, key=f"{prefix}:ack:{key}"
                 )
-                if not (last and key.endswith("3")):
-                    client_for(person_ids[key])(ACKNOWLEDGE, cycle=cycle, key=f"{prefix}:ack:{key}")
-            progress.advance(task)

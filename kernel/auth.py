@@ -80,6 +80,9 @@ def load_or_create_signing_key(key_dir: Path) -> SigningKey:
     return SigningKey(private=private, kid=hashlib.sha256(raw).hexdigest()[:16])
 
 
+DEFAULT_TOKEN_TTL = timedelta(hours=8)
+
+
 def mint_token(
     settings: Settings,
     *,
@@ -88,7 +91,7 @@ def mint_token(
     login: str,
     name: str,
     roles: list[Role],
-    ttl: timedelta = timedelta(hours=8),
+    ttl: timedelta = DEFAULT_TOKEN_TTL,
     now: datetime | None = None,
     scope: Scope | None = None,
     integration_scope: list[str] | None = None,

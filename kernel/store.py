@@ -29,7 +29,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import EnvType, get_topic, retry
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from kernel.chain import GENESIS, canonical_bytes, link
 from kernel.context import EventMeta
@@ -160,36 +160,38 @@ class ChainedRecorder(PostgresApplicationRecorder):
         schema = Identifier(datastore.schema)
         chain = Identifier(self.chain_table)
         idem = Identifier(self.idempotency_table)
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {schema}.{chain} ("
-                "notification_id bigint PRIMARY KEY, hash bytea NOT NULL)"
-            ).format(schema=schema, chain=chain)
+
+        def sql(text: str) -> Composed:
+            return SQL(text).format(schema=schema, chain=chain, idem=idem)
+
+        self.sql_create_statements.extend(
+            [
+                sql(
+                    "CREATE TABLE IF NOT EXISTS {schema}.{chain} ("
+                    "notification_id bigint PRIMARY KEY, hash bytea NOT NULL)"
+                ),
+                sql(
+                    "CREATE TABLE IF NOT EXISTS {schema}.{idem} ("
+                    "key text PRIMARY KEY, fingerprint text NOT NULL, result jsonb NOT NULL, "
+                    "recorded_at timestamptz NOT NULL DEFAULT now())"
+                ),
+            ]
         )
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {schema}.{idem} ("
-                "key text PRIMARY KEY, fingerprint text NOT NULL, result jsonb NOT NULL, "
-                "recorded_at timestamptz NOT NULL DEFAULT now())"
-            ).format(schema=schema, idem=idem)
-        )
-        self._last_hash = SQL(
+        self._last_hash = sql(
             "SELECT hash FROM {schema}.{chain} ORDER BY notification_id DESC LIMIT 1"
-        ).format(schema=schema, chain=chain)
-        self._insert_hashes = SQL(
+        )
+        self._insert_hashes = sql(
             "INSERT INTO {schema}.{chain} (notification_id, hash) "
             "SELECT * FROM unnest(%s::bigint[], %s::bytea[])"
-        ).format(schema=schema, chain=chain)
-        self._insert_claim = SQL(
+        )
+        self._insert_claim = sql(
             "INSERT INTO {schema}.{idem} (key, fingerprint, result) VALUES (%s, %s, %s)"
-        ).format(schema=schema, idem=idem)
-        self._insert_claims = SQL(
+        )
+        self._insert_claims = sql(
             "INSERT INTO {schema}.{idem} (key, fingerprint, result) "
             "SELECT * FROM unnest(%s::text[], %s::text[], %s::jsonb[])"
-        ).format(schema=schema, idem=idem)
-        self._select_claim = SQL(
-            "SELECT fingerprint, result FROM {schema}.{idem} WHERE key = %s"
-        ).format(schema=schema, idem=idem)
+        )
+        self._select_claim = sql("SELECT fingerprint, result FROM {schema}.{idem} WHERE key = %s")
         self._writers = threading.Condition()
         self._queue: list[PendingWrite] = []
         self._leading = False

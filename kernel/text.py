@@ -138,34 +138,38 @@ def storable_field(value: Any) -> Any:
     return value
 
 
-def _visible_name(value: str) -> str:
-    if not is_visible(value):
-        raise PydanticCustomError(
-            NAME_VISIBLE,
-            "a name must show at least one visible character, not only spaces, control or "
-            "invisible characters",
-        )
-    return value
+def _visible(rule: str, message: str) -> AfterValidator:
+    """A validator refusing, under `rule`, text a reader cannot see (`is_visible`)."""
+
+    def check(value: str) -> str:
+        if not is_visible(value):
+            raise PydanticCustomError(rule, message)
+        return value
+
+    return AfterValidator(check)
 
 
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_visible_name)]
+_visible_name = _visible(
+    NAME_VISIBLE,
+    "a name must show at least one visible character, not only spaces, control or "
+    "invisible characters",
+)
+Name = Annotated[str, Field(min_length=1, max_length=100), _visible_name]
 """A person's, department's, unit's or agency's name (`kernel.name_visible`)."""
 
-Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_visible_name)]
+Title = Annotated[str, Field(min_length=1, max_length=200), _visible_name]
 """A title of a document or a reference goal (`kernel.name_visible`)."""
 
 
-def _visible_reason(value: str) -> str:
-    if not is_visible(value):
-        raise PydanticCustomError(
-            REASON_VISIBLE,
-            "a reason must say something a reader can see, not only spaces, control or "
-            "invisible characters",
-        )
-    return value
-
-
-Reason = Annotated[str, Field(min_length=2, max_length=4000), AfterValidator(_visible_reason)]
+Reason = Annotated[
+    str,
+    Field(min_length=2, max_length=4000),
+    _visible(
+        REASON_VISIBLE,
+        "a reason must say something a reader can see, not only spaces, control or "
+        "invisible characters",
+    ),
+]
 """Why an act was done, recorded with it for whoever reads the record later
 (`kernel.reason_visible`)."""
 

@@ -88,29 +88,18 @@ def run_command(
     seconds have passed lets every command of a burst on one aggregate through in turn.
     """
     deadline = time.monotonic() + retry_for
-    ctx = CommandContext(
-        actor_id=actor.person_id,
-        actor_role=role,
-        now=datetime.now(UTC),
-        tenant_id=actor.tenant_id,
-        correlation_id=_uuid_header(request, "x-correlation-id") or uuid4(),
-        causation_id=_uuid_header(request, "x-causation-id"),
-        reason=reason,
-    )
-    claim = _claim(request, actor, payload)
-    with idempotent(claim), acting(ctx):
+    ctx = _command_context(request, actor, role, reason)
+    with idempotent(_claim(request, actor, payload)), acting(ctx):
         attempt = 0
         while True:
-            if (first := app.recorded_result()) is not None:
-                return JSONResponse(first, status_code=200, headers={"Idempotent-Replayed": "true"})
+            if (replayed := _replayed(app)) is not None:
+                return replayed
             try:
                 committed = decide()
             except IntegrityError:
                 # Someone else wrote first: a duplicate of this key, or a concurrent command.
-                if (first := app.recorded_result()) is not None:
-                    return JSONResponse(
-                        first, status_code=200, headers={"Idempotent-Replayed": "true"}
-                    )
+                if (replayed := _replayed(app)) is not None:
+                    return replayed
                 if expected_version(request) is not None or time.monotonic() > deadline:
                     raise ConflictError(
                         "kernel.optimistic_concurrency",
@@ -121,6 +110,30 @@ def run_command(
                 attempt += 1
                 continue
             return JSONResponse(committed.as_dict(), status_code=201)
+
+
+def _command_context(
+    request: Request, actor: Actor, role: Role, reason: str | None
+) -> CommandContext:
+    """Who decides, as what, now, and the request's correlation and causation (new when the
+    caller sent no X-Correlation-Id).
+    """
+    return CommandContext(
+        actor_id=actor.person_id,
+        actor_role=role,
+        now=datetime.now(UTC),
+        tenant_id=actor.tenant_id,
+        correlation_id=_uuid_header(request, "x-correlation-id") or uuid4(),
+        causation_id=_uuid_header(request, "x-causation-id"),
+        reason=reason,
+    )
+
+
+def _replayed(app: ServiceApplication) -> JSONResponse | None:
+    """The first result of this Idempotency-Key, answered again, if one is recorded."""
+    if (first := app.recorded_result()) is None:
+        return None
+    return JSONResponse(first, status_code=200, headers={"Idempotent-Replayed": "true"})
 
 
 def run_versioned(

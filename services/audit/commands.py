@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -22,6 +22,7 @@ from kernel.store import SERVICES
 from services.audit.checkpoints import (
     CheckpointRefusedError,
     ProofError,
+    Signer,
     checkpoint_service,
     prove_consistency,
     prove_inclusion,
@@ -30,7 +31,9 @@ from services.audit.checkpoints import (
 )
 from services.audit.export import export_bundle
 from services.audit.keys import published_keys, rotate_key
+from services.audit.tlog import PublicKey
 
+P = TypeVar("P")
 ServiceOption = Annotated[str, typer.Option(help=f"One of {', '.join(SERVICES)}")]
 
 
@@ -69,9 +72,29 @@ def register(
     database_url: Callable[[Path], AbstractContextManager[str]],
 ) -> None:
     """Add the checkpoint, proof and export commands to the `kaohe audit` group."""
+    commands = _AuditCommands(console, database_url)
+    audit.command("checkpoint")(commands.checkpoint)
+    audit.command("rotate-key")(commands.rotate)
+    audit.command("keys")(commands.keys)
+    audit.command("prove")(commands.prove)
+    audit.command("consistency")(commands.consistency)
+    audit.command("export")(commands.export)
 
-    @audit.command("checkpoint")
+
+class _AuditCommands:
+    """The commands, printing to the CLI's `console` and reaching PostgreSQL through its
+    `database_url` (embedded, or DATABASE_URL): the CLI lives in `deploy`, which this side of
+    the layout does not import.
+    """
+
+    def __init__(
+        self, console: Console, database_url: Callable[[Path], AbstractContextManager[str]]
+    ) -> None:
+        self.console = console
+        self.database_url = database_url
+
     def checkpoint(
+        self,
         service: Annotated[str | None, typer.Option(help="Only this service")] = None,
     ) -> None:
         """Sign and record a checkpoint of each service log that grew since its last one."""
@@ -79,48 +102,29 @@ def register(
         signer = signer_from(settings)
         table = Table("service", "size", "root hash", "key id", "outcome")
         refused = False
-        with database_url(settings.kaohe_data_dir) as url:
+        with self.database_url(settings.kaohe_data_dir) as url:
             for name in [_service(service)] if service else SERVICES:
-                try:
-                    outcome = checkpoint_service(url, name, signer)
-                except CheckpointRefusedError as exc:
-                    refused = True
-                    table.add_row(name, "-", "-", "-", f"[red]REFUSED: {exc.reason}[/red]")
-                    continue
-                latest = outcome.latest
-                what = "[green]signed[/green]" if outcome.signed else "unchanged"
-                if latest is None:
-                    table.add_row(name, "0", "-", "-", "empty log: nothing to sign")
-                else:
-                    table.add_row(
-                        name,
-                        str(latest.tree_size),
-                        latest.root_hash.hex()[:16],
-                        latest.key_id,
-                        what,
-                    )
-        console.print(table)
+                refused |= not _checkpoint_row(table, url, name, signer)
+        self.console.print(table)
         if refused:
             raise typer.Exit(1)
 
-    @audit.command("rotate-key")
-    def rotate() -> None:
+    def rotate(self) -> None:
         """Retire the checkpoint signing key and create the next; retired keys stay published."""
         settings = load_settings()
         new, retired = rotate_key(settings.key_dir, settings.kaohe_checkpoint_key_name)
         for key in retired:
-            console.print(f"retired {key.key_id} (created {key.created:%Y-%m-%d %H:%M})")
-        console.print(f"active  {new.key_id}: {new.as_json()['verifier_key']}")
+            self.console.print(f"retired {key.key_id} (created {key.created:%Y-%m-%d %H:%M})")
+        self.console.print(f"active  {new.key_id}: {new.as_json()['verifier_key']}")
 
-    @audit.command("keys")
-    def keys() -> None:
+    def keys(self) -> None:
         """Print every checkpoint public key (the same JSON as GET /audit/keys)."""
         settings = load_settings()
         published = [k.as_json() for k in published_keys(settings.key_dir)]
         print(json.dumps({"keys": published}, indent=2))
 
-    @audit.command("prove")
     def prove(
+        self,
         service: ServiceOption,
         position: Annotated[int, typer.Option(help="The event's position in the service log")],
         checkpoint: Annotated[
@@ -128,30 +132,20 @@ def register(
         ] = None,
     ) -> None:
         """Prove one event is in a signed checkpoint (RFC 9162 inclusion proof) and verify it."""
-        settings = load_settings()
-        keys = signer_from(settings).public_keys()
-        with database_url(settings.kaohe_data_dir) as url:
-            try:
-                result = prove_inclusion(url, _service(service), position, keys, checkpoint)
-            except ProofError as exc:
-                console.print(f"[red]{exc}[/red]")
-                raise typer.Exit(2) from None
-        console.print(
+        result = self._proved(
+            lambda url, keys: prove_inclusion(url, _service(service), position, keys, checkpoint)
+        )
+        self.console.print(
             f"service {result.service}, position {result.position}, leaf {result.leaf_index}"
         )
-        console.print(f"leaf hash {result.leaf_hash.hex()}")
-        console.print(f"checkpoint (tree size {result.checkpoint.tree_size}):")
+        self.console.print(f"leaf hash {result.leaf_hash.hex()}")
+        self.console.print(f"checkpoint (tree size {result.checkpoint.tree_size}):")
         print(result.checkpoint.note, end="")
-        console.print("inclusion proof:")
-        for node in result.path:
-            print(f"  {node.hex()}")
-        if result.problem:
-            console.print(f"[red]DOES NOT VERIFY: {result.problem}[/red]")
-            raise typer.Exit(1)
-        console.print("[green]verified: the event is in the signed log[/green]")
+        self.console.print("inclusion proof:")
+        self._verdict(result.path, result.problem, "the event is in the signed log")
 
-    @audit.command("consistency")
     def consistency(
+        self,
         service: ServiceOption,
         old: Annotated[int | None, typer.Option(help="The older checkpoint's tree size")] = None,
         new: Annotated[int | None, typer.Option(help="The newer checkpoint's tree size")] = None,
@@ -159,26 +153,40 @@ def register(
         """Prove a newer checkpoint extends an older one (RFC 9162 consistency proof); by
         default the latest two.
         """
-        settings = load_settings()
-        keys = signer_from(settings).public_keys()
-        with database_url(settings.kaohe_data_dir) as url:
-            try:
-                result = prove_consistency(url, _service(service), keys, old, new)
-            except ProofError as exc:
-                console.print(f"[red]{exc}[/red]")
-                raise typer.Exit(2) from None
-        console.print(
+        result = self._proved(
+            lambda url, keys: prove_consistency(url, _service(service), keys, old, new)
+        )
+        self.console.print(
             f"{result.service}: checkpoint {result.old.tree_size} -> {result.new.tree_size}"
         )
-        for node in result.path:
-            print(f"  {node.hex()}")
-        if result.problem:
-            console.print(f"[red]DOES NOT VERIFY: {result.problem}[/red]")
-            raise typer.Exit(1)
-        console.print("[green]verified: the newer log extends the older, nothing rewritten[/green]")
+        self._verdict(
+            result.path, result.problem, "the newer log extends the older, nothing rewritten"
+        )
 
-    @audit.command("export")
+    def _proved(self, prove: Callable[[str, list[PublicKey]], P]) -> P:
+        """Run `prove` on the database with the published keys; a proof that cannot be made
+        (no such event or checkpoint) exits 2.
+        """
+        settings = load_settings()
+        keys = signer_from(settings).public_keys()
+        with self.database_url(settings.kaohe_data_dir) as url:
+            try:
+                return prove(url, keys)
+            except ProofError as exc:
+                self.console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2) from None
+
+    def _verdict(self, path: list[bytes], problem: str | None, verified: str) -> None:
+        """Print the proof's path and whether it verifies; exit 1 if it does not."""
+        for node in path:
+            print(f"  {node.hex()}")
+        if problem:
+            self.console.print(f"[red]DOES NOT VERIFY: {problem}[/red]")
+            raise typer.Exit(1)
+        self.console.print(f"[green]verified: {verified}[/green]")
+
     def export(
+        self,
         unit: Annotated[str, typer.Option(help="The unit's code or id")],
         out: Annotated[Path, typer.Option(help="A new folder, or a file ending in .zip")],
         start: Annotated[
@@ -193,23 +201,39 @@ def register(
         first, last = _date(start, "--from"), _date(end, "--to")
         if last < first:
             raise typer.BadParameter("must not be before --from", param_hint="--to")
-        with database_url(settings.kaohe_data_dir) as url:
+        with self.database_url(settings.kaohe_data_dir) as url:
             unit_id = _unit(url, unit)
             try:
                 summary = export_bundle(url, unit_id, first, last, out, signer_from(settings))
             except CheckpointRefusedError as exc:
-                console.print(f"[red]export refused: {exc}[/red]")
+                self.console.print(f"[red]export refused: {exc}[/red]")
                 raise typer.Exit(1) from None
             except FileExistsError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--out") from None
         counts = ", ".join(f"{s} {n}" for s, n in summary.event_counts.items())
-        console.print(f"wrote {summary.out}: {counts} events")
+        self.console.print(f"wrote {summary.out}: {counts} events")
         verifier = (
             "verify_bundle.py (in the archive)"
             if out.suffix == ".zip"
             else (f"{summary.out}/verify_bundle.py")
         )
-        console.print(f"check it offline: python {verifier} {summary.out}")
+        self.console.print(f"check it offline: python {verifier} {summary.out}")
+
+
+def _checkpoint_row(table: Table, url: str, name: str, signer: Signer) -> bool:
+    """Checkpoint one service's log and add its row to `table`; False if it was refused."""
+    try:
+        outcome = checkpoint_service(url, name, signer)
+    except CheckpointRefusedError as exc:
+        table.add_row(name, "-", "-", "-", f"[red]REFUSED: {exc.reason}[/red]")
+        return False
+    latest = outcome.latest
+    if latest is None:
+        table.add_row(name, "0", "-", "-", "empty log: nothing to sign")
+    else:
+        what = "[green]signed[/green]" if outcome.signed else "unchanged"
+        table.add_row(name, str(latest.tree_size), latest.root_hash.hex()[:16], latest.key_id, what)
+    return True
 
 
 def _date(value: str, option: str) -> date:
