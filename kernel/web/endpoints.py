@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from kernel.context import Actor, current_context
@@ -46,6 +46,16 @@ class Call(Generic[A, B]):
     def now(self) -> datetime:
         """The command's time, as its context stamped it (only inside the decision)."""
         return current_context().now
+
+
+def application(attribute: str) -> Any:
+    """The dependency that yields a service's application, which its composition root (main.py)
+    keeps as `app.state.<attribute>`: `Annotated[Goals, application("goals")]`."""
+
+    def service_application(request: Request) -> Any:
+        return getattr(request.app.state, attribute)
+
+    return Depends(service_application)
 
 
 Guard = Callable[[Call[Any, Any]], Role]

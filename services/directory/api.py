@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kernel.context import Actor
@@ -16,7 +16,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.web.caller import CurrentActor, require_role
-from kernel.web.endpoints import Call, CommandRoutes
+from kernel.web.endpoints import Call, CommandRoutes, application
 from services.directory.application import Directory
 from services.directory.commands import (
     ADD_PERSON,
@@ -45,14 +45,7 @@ from services.directory.commands import (
     today_in_china,
 )
 
-
-def directory(request: Request) -> Directory:
-    """The directory application of this process."""
-    app: Directory = request.app.state.directory
-    return app
-
-
-DirectoryApp = Annotated[Directory, Depends(directory)]
+DirectoryApp = Annotated[Directory, application("directory")]
 
 
 def office_role(actor: Actor, unit_id: UUID) -> Role:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
 from kernel.calendar import china_date
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.web.caller import require_role, require_unit
-from kernel.web.endpoints import Call, CommandRoutes
+from kernel.web.endpoints import Call, CommandRoutes, application
 from services.goals.application import Goals
 from services.goals.commands import (
     AMEND_MONTHLY_SUMMARY,
@@ -47,14 +47,7 @@ from services.goals.commands import (
     SubmitSummary,
 )
 
-
-def goals(request: Request) -> Goals:
-    """The goals application of this process."""
-    app: Goals = request.app.state.goals
-    return app
-
-
-GoalsApp = Annotated[Goals, Depends(goals)]
+GoalsApp = Annotated[Goals, application("goals")]
 router = APIRouter(tags=["goals"])
 command = CommandRoutes(router, GoalsApp)
 
