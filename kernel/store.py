@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import psycopg
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
@@ -33,9 +33,10 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from kernel.chain import GENESIS, canonical_bytes, link
 from kernel.context import EventMeta
-from kernel.errors import ConflictError
+from kernel.errors import ConflictError, NotFoundError, stale_version
 
 T = TypeVar("T")
+Agg = TypeVar("Agg")
 
 # The service logs, each in a schema of its own: the published contracts that the read side,
 # integrations and audit follow. A service joins by being listed here.
@@ -450,6 +451,22 @@ class ServiceApplication(Application[UUID]):
             except BaseException:
                 self._forget(aggregate_id)
                 raise
+
+    def get_aggregate(
+        self, cls: type[Agg], aggregate_id: UUID, expected: int | None, what: str
+    ) -> Agg:
+        """The `cls` recorded as `aggregate_id`; NotFoundError (`<service>.<what>_exists`) if
+        there is none of that kind, a stale-version conflict if `expected` is given and is no
+        longer its version."""
+        found: Any = None
+        with contextlib.suppress(AggregateNotFoundError):
+            found = self.repository.get(aggregate_id)
+        if not isinstance(found, cls):
+            raise NotFoundError(f"{self.name}.{what}_exists", f"no {what} {aggregate_id}")
+        recorded: Any = found
+        if expected is not None and recorded.version != expected:
+            raise stale_version(expected, recorded.version)
+        return found
 
     def reading(self, aggregate_id: UUID, question: Callable[[Any], T]) -> T:
         """Answer `question` about the aggregate as recorded now, without copying it.

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kernel.context import Actor
@@ -16,7 +16,7 @@ from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.web.caller import CurrentActor, require_role
-from kernel.web.commands import Command, expected_version, run_command
+from kernel.web.endpoints import Call, CommandRoutes, application
 from services.directory.application import Directory
 from services.directory.commands import (
     ADD_PERSON,
@@ -45,14 +45,7 @@ from services.directory.commands import (
     today_in_china,
 )
 
-
-def directory(request: Request) -> Directory:
-    """The directory application of this process."""
-    app: Directory = request.app.state.directory
-    return app
-
-
-DirectoryApp = Annotated[Directory, Depends(directory)]
+DirectoryApp = Annotated[Directory, application("directory")]
 
 
 def office_role(actor: Actor, unit_id: UUID) -> Role:
@@ -76,221 +69,106 @@ def reader_role(actor: Actor, unit_id: UUID) -> None:
 
 
 router = APIRouter(tags=["directory"])
+command = CommandRoutes(router, DirectoryApp)
 
 
-@router.post(REGISTER_UNIT.path, status_code=201)
-def register_unit(
-    body: RegisterUnit, request: Request, actor: CurrentActor, app: DirectoryApp
-) -> JSONResponse:
+def _admin(c: Call[Directory, Any]) -> Role:
+    require_role(c.actor, Role.ADMIN)
+    return Role.ADMIN
+
+
+def _office(c: Call[Directory, Any]) -> Role:
+    return office_role(c.actor, c.path["unit_id"])
+
+
+@command(REGISTER_UNIT, guard=_admin, versioned=False)
+def register_unit(c: Call[Directory, RegisterUnit]) -> Committed:
     """Register a unit (tenant). Platform administrator only."""
-    require_role(actor, Role.ADMIN)
-    return run_command(
-        app,
-        request,
-        actor,
-        Role.ADMIN,
-        lambda: app.register_unit(body.name, body.code),
-        payload=body,
-    )
+    return c.app.register_unit(c.body.name, c.body.code)
 
 
-def _unit_command(
-    app: Directory,
-    request: Request,
-    actor: Actor,
-    unit_id: UUID,
-    body: Command,
-    decide: Any,
-) -> JSONResponse:
-    role = office_role(actor, unit_id)
-    version = expected_version(request)
-
-    def run() -> Committed:
-        result: Committed = decide(version)
-        return result
-
-    return run_command(
-        app, request, actor, role, run, payload=body, reason=getattr(body, "reason", None)
-    )
-
-
-@router.post(OPEN_DEPARTMENT.path, status_code=201)
-def open_department(
-    unit_id: UUID, body: OpenDepartment, request: Request, actor: CurrentActor, app: DirectoryApp
-) -> JSONResponse:
+@command(OPEN_DEPARTMENT, guard=_office)
+def open_department(c: Call[Directory, OpenDepartment]) -> Committed:
     """Open a department (科室)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.open_department(
-            unit_id, body.name, body.category, body.service_kind, body.opened_on, v
-        ),
+    b = c.body
+    return c.app.open_department(
+        c.path["unit_id"], b.name, b.category, b.service_kind, b.opened_on, c.version
     )
 
 
-@router.post(ADD_PERSON.path, status_code=201)
-def add_person(
-    unit_id: UUID, body: AddPerson, request: Request, actor: CurrentActor, app: DirectoryApp
-) -> JSONResponse:
+@command(ADD_PERSON, guard=_office)
+def add_person(c: Call[Directory, AddPerson]) -> Committed:
     """Add a person to the unit, in a department (unit leaders may have none)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.add_person(
-            unit_id,
-            body.name,
-            body.login,
-            body.position_category,
-            body.department_id,
-            body.joined_on,
-            v,
-        ),
+    b = c.body
+    return c.app.add_person(
+        c.path["unit_id"],
+        b.name,
+        b.login,
+        b.position_category,
+        b.department_id,
+        b.joined_on,
+        c.version,
     )
 
 
-@router.post(MOVE_PERSON.path, status_code=201)
-def move_person(
-    unit_id: UUID,
-    person_id: UUID,
-    body: MovePerson,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(MOVE_PERSON, guard=_office)
+def move_person(c: Call[Directory, MovePerson]) -> Committed:
     """Move a person to another department from a date, with the reason."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.move_person(unit_id, person_id, body.department_id, body.effective_on, v),
+    unit_id, person_id = c.path["unit_id"], c.path["person_id"]
+    return c.app.move_person(
+        unit_id, person_id, c.body.department_id, c.body.effective_on, c.version
     )
 
 
-@router.post(REMOVE_PERSON.path, status_code=201)
-def remove_person(
-    unit_id: UUID,
-    person_id: UUID,
-    body: RemovePerson,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(REMOVE_PERSON, guard=_office)
+def remove_person(c: Call[Directory, RemovePerson]) -> Committed:
     """Record that a person left the unit, with the reason."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.remove_person(unit_id, person_id, body.effective_on, v),
+    return c.app.remove_person(
+        c.path["unit_id"], c.path["person_id"], c.body.effective_on, c.version
     )
 
 
-@router.post(APPOINT_DEPARTMENT_HEAD.path, status_code=201)
-def appoint_department_head(
-    unit_id: UUID,
-    department_id: UUID,
-    body: AppointHead,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(APPOINT_DEPARTMENT_HEAD, guard=_office)
+def appoint_department_head(c: Call[Directory, AppointHead]) -> Committed:
     """Appoint a department head (科室负责人)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.appoint_department_head(
-            unit_id, department_id, body.person_id, body.effective_on, v
-        ),
+    unit_id, department_id = c.path["unit_id"], c.path["department_id"]
+    return c.app.appoint_department_head(
+        unit_id, department_id, c.body.person_id, c.body.effective_on, c.version
     )
 
 
-@router.post(ASSIGN_SUPERVISING_LEADER.path, status_code=201)
-def assign_supervising_leader(
-    unit_id: UUID,
-    body: AssignSupervision,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(ASSIGN_SUPERVISING_LEADER, guard=_office)
+def assign_supervising_leader(c: Call[Directory, AssignSupervision]) -> Committed:
     """Assign departments to a supervising leader (分管领导)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.assign_supervising_leader(
-            unit_id, body.leader_id, body.department_ids, body.effective_on, v
-        ),
+    b = c.body
+    return c.app.assign_supervising_leader(
+        c.path["unit_id"], b.leader_id, b.department_ids, b.effective_on, c.version
     )
 
 
-@router.post(APPOINT_PRINCIPAL_LEADER.path, status_code=201)
-def appoint_principal_leader(
-    unit_id: UUID,
-    body: AppointPrincipal,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(APPOINT_PRINCIPAL_LEADER, guard=_office)
+def appoint_principal_leader(c: Call[Directory, AppointPrincipal]) -> Committed:
     """Appoint the principal leader (主要负责人)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.appoint_principal_leader(unit_id, body.person_id, body.effective_on, v),
+    return c.app.appoint_principal_leader(
+        c.path["unit_id"], c.body.person_id, c.body.effective_on, c.version
     )
 
 
-@router.post(GRANT_OFFICE_ROLE.path, status_code=201)
-def grant_office_role(
-    unit_id: UUID,
-    body: ChangeOfficeRole,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(GRANT_OFFICE_ROLE, guard=_office)
+def grant_office_role(c: Call[Directory, ChangeOfficeRole]) -> Committed:
     """Grant a unit-wide role: appraisal office (考核办) or auditor (审计/纪检)."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.grant_office_role(unit_id, body.person_id, body.role, body.effective_on, v),
+    b = c.body
+    return c.app.grant_office_role(
+        c.path["unit_id"], b.person_id, b.role, b.effective_on, c.version
     )
 
 
-@router.post(REVOKE_OFFICE_ROLE.path, status_code=201)
-def revoke_office_role(
-    unit_id: UUID,
-    body: ChangeOfficeRole,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@command(REVOKE_OFFICE_ROLE, guard=_office)
+def revoke_office_role(c: Call[Directory, ChangeOfficeRole]) -> Committed:
     """End a unit-wide role."""
-    return _unit_command(
-        app,
-        request,
-        actor,
-        unit_id,
-        body,
-        lambda v: app.revoke_office_role(unit_id, body.person_id, body.role, body.effective_on, v),
+    b = c.body
+    return c.app.revoke_office_role(
+        c.path["unit_id"], b.person_id, b.role, b.effective_on, c.version
     )
 
 
@@ -343,42 +221,24 @@ def acting_role(actor: Actor) -> Role:
     return min(actor.roles, default=Role.APPRAISEE)
 
 
-@platform_router.post(APPOINT_PLATFORM_AUDITOR.path, status_code=201)
-def appoint_platform_auditor(
-    body: AppointPlatformAuditor, request: Request, actor: CurrentActor, app: DirectoryApp
-) -> JSONResponse:
+def _acting(c: Call[Directory, Any]) -> Role:
+    return acting_role(c.actor)
+
+
+platform_command = CommandRoutes(platform_router, DirectoryApp)
+
+
+@platform_command(APPOINT_PLATFORM_AUDITOR, guard=_acting, versioned=False)
+def appoint_platform_auditor(c: Call[Directory, AppointPlatformAuditor]) -> Committed:
     """Appoint a platform-wide auditor (纪检), who reads every unit. Platform administrator
     only; a unit's office grants auditors of its own unit (office-roles)."""
-    role = acting_role(actor)
-    return run_command(
-        app,
-        request,
-        actor,
-        role,
-        lambda: app.appoint_platform_auditor(
-            role, body.name, body.login, body.body, body.effective_on
-        ),
-        payload=body,
-        reason=body.reason,
-    )
+    assert c.role is not None
+    b = c.body
+    return c.app.appoint_platform_auditor(c.role, b.name, b.login, b.body, b.effective_on)
 
 
-@platform_router.post(REVOKE_PLATFORM_AUDITOR.path, status_code=201)
-def revoke_platform_auditor(
-    person_id: UUID,
-    body: RevokePlatformAuditor,
-    request: Request,
-    actor: CurrentActor,
-    app: DirectoryApp,
-) -> JSONResponse:
+@platform_command(REVOKE_PLATFORM_AUDITOR, guard=_acting, versioned=False)
+def revoke_platform_auditor(c: Call[Directory, RevokePlatformAuditor]) -> Committed:
     """End a platform auditor's appointment. Platform administrator only."""
-    role = acting_role(actor)
-    return run_command(
-        app,
-        request,
-        actor,
-        role,
-        lambda: app.revoke_platform_auditor(role, person_id, body.effective_on),
-        payload=body,
-        reason=body.reason,
-    )
+    assert c.role is not None
+    return c.app.revoke_platform_auditor(c.role, c.path["person_id"], c.body.effective_on)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kernel.calendar import china_date
@@ -20,6 +20,7 @@ from kernel.roles import Role
 from kernel.store import Committed
 from kernel.web.caller import CurrentActor, require_role, require_unit
 from kernel.web.commands import run_versioned
+from kernel.web.endpoints import Call, CommandRoutes, application
 from kernel.web.error_shape import error_response
 from services.feedback.application import Feedback
 from services.feedback.commands import (
@@ -57,14 +58,9 @@ class _NothingAcceptedError(Exception):
     """No CSV row passed validation: nothing is recorded, the rows are reported."""
 
 
-def feedback(request: Request) -> Feedback:
-    """The feedback application of this process."""
-    app: Feedback = request.app.state.feedback
-    return app
-
-
-FeedbackApp = Annotated[Feedback, Depends(feedback)]
+FeedbackApp = Annotated[Feedback, application("feedback")]
 router = APIRouter(tags=["feedback"])
+command = CommandRoutes(router, FeedbackApp)
 
 
 def _office(actor: Actor, unit_id: UUID) -> Role:
@@ -89,49 +85,39 @@ def _today() -> date:
     return china_date(current_context().now)
 
 
-@router.post(SET_POLICY.path, status_code=201)
-def set_policy(
-    unit_id: UUID, body: SetPolicy, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+def _office_of_unit(c: Call[Feedback, Any]) -> Role:
+    return _office(c.actor, c.path["unit_id"])
+
+
+def _office_of_survey(c: Call[Feedback, Any]) -> Role:
+    return _office(c.actor, c.app.get_survey(c.path["survey_id"]).unit_id)
+
+
+def _office_of_complaint(c: Call[Feedback, Any]) -> Role:
+    return _office(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
+
+
+@command(SET_POLICY, guard=_office_of_unit)
+def set_policy(c: Call[Feedback, SetPolicy]) -> Committed:
     """Configure the complaint handling deadline and the survey scale (考核办)."""
-    role = _office(actor, unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.set_policy(unit_id, body.handling_days, body.scale_low, body.scale_high),
-        body.reason,
-    )
+    b = c.body
+    return c.app.set_policy(c.path["unit_id"], b.handling_days, b.scale_low, b.scale_high)
 
 
-@router.post(OPEN_SURVEY.path, status_code=201)
-def open_survey(
-    unit_id: UUID, body: OpenSurvey, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(OPEN_SURVEY, guard=_office_of_unit)
+def open_survey(c: Call[Feedback, OpenSurvey]) -> Committed:
     """Open a quarter's satisfaction survey of the service departments (考核办)."""
-    role = _office(actor, unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.open_survey(unit_id, body.quarter, body.department_ids),
-    )
+    return c.app.open_survey(c.path["unit_id"], c.body.quarter, c.body.department_ids)
 
 
-@router.post(RECORD_RESPONSE.path, status_code=201)
-def record_response(
-    survey_id: UUID, body: Response, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+def _respondent(c: Call[Feedback, Any]) -> Role:
+    return _office_or_cadre(c.actor, c.app.get_survey(c.path["survey_id"]).unit_id)
+
+
+@command(RECORD_RESPONSE, guard=_respondent)
+def record_response(c: Call[Feedback, Response]) -> Committed:
     """Record one respondent's scores (考核办, or the served cadre themself)."""
-    role = _office_or_cadre(actor, app.get_survey(survey_id).unit_id)
-    response = body.model_dump(mode="json")
-    return run_versioned(
-        app, request, actor, role, body, lambda _: app.record_response(survey_id, response)
-    )
+    return c.app.record_response(c.path["survey_id"], c.body.model_dump(mode="json"))
 
 
 @router.post(IMPORT_RESPONSES.path, status_code=201)
@@ -163,64 +149,46 @@ def import_responses(
         )
 
 
-@router.post(CLOSE_SURVEY.path, status_code=201)
-def close_survey(
-    survey_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(CLOSE_SURVEY, guard=_office_of_survey)
+def close_survey(c: Call[Feedback, Empty]) -> Committed:
     """Close the survey, fixing each department's result (考核办)."""
-    role = _office(actor, app.get_survey(survey_id).unit_id)
-    return run_versioned(app, request, actor, role, body, lambda v: app.close_survey(survey_id, v))
+    return c.app.close_survey(c.path["survey_id"], c.version)
 
 
-@router.post(RECORD_PRAISE.path, status_code=201)
-def record_praise(
-    unit_id: UUID, body: PraiseIn, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(RECORD_PRAISE, guard=_office_of_unit)
+def record_praise(c: Call[Feedback, PraiseIn]) -> Committed:
     """Record praise (表扬) of a person or a department (考核办)."""
-    role = _office(actor, unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.record_praise(
-            unit_id,
-            body.target_kind,
-            body.target_id,
-            body.source,
-            body.what_happened,
-            body.occurred_on,
-            _today(),
-        ),
+    b = c.body
+    return c.app.record_praise(
+        c.path["unit_id"],
+        b.target_kind,
+        b.target_id,
+        b.source,
+        b.what_happened,
+        b.occurred_on,
+        _today(),
     )
 
 
-@router.post(FILE_COMPLAINT.path, status_code=201)
-def file_complaint(
-    unit_id: UUID, body: ComplaintIn, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+def _filer(c: Call[Feedback, Any]) -> Role:
+    return _office_or_cadre(c.actor, c.path["unit_id"])
+
+
+@command(FILE_COMPLAINT, guard=_filer)
+def file_complaint(c: Call[Feedback, ComplaintIn]) -> Committed:
     """File a complaint (投诉): a served cadre themself, or the office on their behalf."""
-    role = _office_or_cadre(actor, unit_id)
-    filed_by = FiledBy.OFFICE_ON_BEHALF if role is Role.APPRAISAL_OFFICE else FiledBy.SERVED_CADRE
-    complainant = body.complainant.model_dump() if body.complainant else None
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.file_complaint(
-            unit_id,
-            body.target_kind,
-            body.target_id,
-            filed_by,
-            complainant,
-            body.content,
-            body.received_on or _today(),
-            _today(),
-            filer_details={"login": actor.login, "name": actor.name},
-        ),
+    b = c.body
+    on_behalf = c.role is Role.APPRAISAL_OFFICE
+    return c.app.file_complaint(
+        c.path["unit_id"],
+        b.target_kind,
+        b.target_id,
+        FiledBy.OFFICE_ON_BEHALF if on_behalf else FiledBy.SERVED_CADRE,
+        b.complainant.model_dump() if b.complainant else None,
+        b.content,
+        b.received_on or _today(),
+        _today(),
+        filer_details={"login": c.actor.login, "name": c.actor.name},
     )
 
 
@@ -251,72 +219,38 @@ def disclose_filer(
     return JSONResponse(result, status_code=answer.status_code)
 
 
-@router.post(ASSIGN_COMPLAINT.path, status_code=201)
-def assign_complaint(
-    complaint_id: UUID, body: Assign, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(ASSIGN_COMPLAINT, guard=_office_of_complaint)
+def assign_complaint(c: Call[Feedback, Assign]) -> Committed:
     """Assign the complaint to whoever must handle it (考核办)."""
-    role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.assign_complaint(complaint_id, body.handler_id, v),
-    )
+    return c.app.assign_complaint(c.path["complaint_id"], c.body.handler_id, c.version)
 
 
-@router.post(RESPOND_TO_COMPLAINT.path, status_code=201)
-def respond_to_complaint(
-    complaint_id: UUID, body: Respond, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+def _of_complaint_unit(c: Call[Feedback, Any]) -> Role:
+    require_unit(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
+    return Role.APPRAISEE
+
+
+@command(RESPOND_TO_COMPLAINT, guard=_of_complaint_unit)
+def respond_to_complaint(c: Call[Feedback, Respond]) -> Committed:
     """The assigned handler responds."""
-    require_unit(actor, app.get_complaint(complaint_id).unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.respond_to_complaint(complaint_id, actor.person_id, body.response, v),
-    )
+    complaint_id = c.path["complaint_id"]
+    return c.app.respond_to_complaint(complaint_id, c.actor.person_id, c.body.response, c.version)
 
 
-@router.post(RESOLVE_COMPLAINT.path, status_code=201)
-def resolve_complaint(
-    complaint_id: UUID, body: Resolve, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(RESOLVE_COMPLAINT, guard=_office_of_complaint, reason=lambda b: b.note)
+def resolve_complaint(c: Call[Feedback, Resolve]) -> Committed:
     """Resolve, recording the complainant's satisfaction (考核办)."""
-    role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.resolve_complaint(
-            complaint_id, body.satisfaction, body.resolved_on or _today(), body.note, _today(), v
-        ),
-        body.note,
+    b = c.body
+    resolved_on = b.resolved_on or _today()
+    return c.app.resolve_complaint(
+        c.path["complaint_id"], b.satisfaction, resolved_on, b.note, _today(), c.version
     )
 
 
-@router.post(DISMISS_COMPLAINT.path, status_code=201)
-def dismiss_complaint(
-    complaint_id: UUID, body: Dismiss, request: Request, actor: CurrentActor, app: FeedbackApp
-) -> JSONResponse:
+@command(DISMISS_COMPLAINT, guard=_office_of_complaint)
+def dismiss_complaint(c: Call[Feedback, Dismiss]) -> Committed:
     """Dismiss as unfounded (查无实据), with the reason (考核办)."""
-    role = _office(actor, app.get_complaint(complaint_id).unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.dismiss_complaint(complaint_id, body.reason, _today(), v),
-        body.reason,
-    )
+    return c.app.dismiss_complaint(c.path["complaint_id"], c.body.reason, _today(), c.version)
 
 
 @router.post(CHECK_OVERDUE.path)

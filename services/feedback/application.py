@@ -21,9 +21,7 @@ from kernel.context import CommandContext, acting, current_context
 from kernel.errors import (
     ConflictError,
     DomainError,
-    NotFoundError,
     RuleViolatedError,
-    stale_version,
 )
 from kernel.store import Committed, ServiceApplication
 from services.directory.reader import OrgChart, Unit
@@ -89,25 +87,14 @@ class Feedback(ServiceApplication):
         sealing anonymous filers' identities with the key at `disclosure_key_file`."""
         return cls(org, disclosure_key_file, env=cls.postgres_env(database_url))
 
-    def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
-        try:
-            found: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"feedback.{what}_exists", f"no {what} {aggregate_id}") from None
-        if not isinstance(found, cls):
-            raise NotFoundError(f"feedback.{what}_exists", f"no {what} {aggregate_id}")
-        if expected is not None and found.version != expected:
-            raise stale_version(expected, found.version)
-        return found
-
     def get_survey(self, survey_id: UUID) -> Survey:
         """A survey, or NotFoundError."""
-        survey: Survey = self._get(Survey, survey_id, None, "survey")
+        survey: Survey = self.get_aggregate(Survey, survey_id, None, "survey")
         return survey
 
     def get_complaint(self, complaint_id: UUID) -> Complaint:
         """A complaint, or NotFoundError."""
-        complaint: Complaint = self._get(Complaint, complaint_id, None, "complaint")
+        complaint: Complaint = self.get_aggregate(Complaint, complaint_id, None, "complaint")
         return complaint
 
     # -- policy --
@@ -235,7 +222,7 @@ class Feedback(ServiceApplication):
 
     def close_survey(self, survey_id: UUID, expected_version: int | None = None) -> Committed:
         """Close the survey, fixing each department's result."""
-        survey: Survey = self._get(Survey, survey_id, expected_version, "survey")
+        survey: Survey = self.get_aggregate(Survey, survey_id, expected_version, "survey")
         survey.close()
         return self.commit(survey, result={"survey_id": str(survey.id)})
 
@@ -341,7 +328,9 @@ class Feedback(ServiceApplication):
         """Open an anonymous complaint's sealed filer, recording the opening first; refused
         (nothing recorded) if the seal does not open with the key this service holds.
         """
-        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint: Complaint = self.get_aggregate(
+            Complaint, complaint_id, expected_version, "complaint"
+        )
         if complaint.sealed_filer is None:
             complaint.disclose_filer()  # refuses, naming the rule
         assert complaint.sealed_filer is not None
@@ -361,7 +350,9 @@ class Feedback(ServiceApplication):
         self, complaint_id: UUID, handler_id: UUID, expected_version: int | None = None
     ) -> Committed:
         """Assign a complaint to the person who must handle it."""
-        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint: Complaint = self.get_aggregate(
+            Complaint, complaint_id, expected_version, "complaint"
+        )
         self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
         complaint.assign(handler_id)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
@@ -370,7 +361,9 @@ class Feedback(ServiceApplication):
         self, complaint_id: UUID, actor_id: UUID, response: str, expected_version: int | None = None
     ) -> Committed:
         """The handler's response."""
-        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint: Complaint = self.get_aggregate(
+            Complaint, complaint_id, expected_version, "complaint"
+        )
         complaint.respond(actor_id, response)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
@@ -384,7 +377,9 @@ class Feedback(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Resolve, recording the complainant's satisfaction."""
-        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint: Complaint = self.get_aggregate(
+            Complaint, complaint_id, expected_version, "complaint"
+        )
         complaint.resolve(satisfaction, resolved_on, note, today)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
@@ -392,7 +387,9 @@ class Feedback(ServiceApplication):
         self, complaint_id: UUID, reason: str, on: date, expected_version: int | None = None
     ) -> Committed:
         """Dismiss as unfounded, with the reason."""
-        complaint: Complaint = self._get(Complaint, complaint_id, expected_version, "complaint")
+        complaint: Complaint = self.get_aggregate(
+            Complaint, complaint_id, expected_version, "complaint"
+        )
         complaint.dismiss(reason, on)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 

@@ -4,19 +4,15 @@ manager decides; the appraisal office publishes the unit's reference goals and w
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
-from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
 
 from kernel.calendar import china_date
-from kernel.context import Actor, current_context
 from kernel.roles import Role
-from kernel.web.caller import CurrentActor, require_role, require_unit
-from kernel.web.commands import run_versioned
+from kernel.store import Committed
+from kernel.web.caller import require_role, require_unit
+from kernel.web.endpoints import Call, CommandRoutes, application
 from services.goals.application import Goals
 from services.goals.commands import (
     AMEND_MONTHLY_SUMMARY,
@@ -51,325 +47,195 @@ from services.goals.commands import (
     SubmitSummary,
 )
 
-
-def goals(request: Request) -> Goals:
-    """The goals application of this process."""
-    app: Goals = request.app.state.goals
-    return app
-
-
-GoalsApp = Annotated[Goals, Depends(goals)]
+GoalsApp = Annotated[Goals, application("goals")]
 router = APIRouter(tags=["goals"])
+command = CommandRoutes(router, GoalsApp)
 
 
 def _items(items: list[GoalItemIn]) -> list[dict[str, Any]]:
     return [i.model_dump(mode="json") for i in items]
 
 
-def _now() -> datetime:
-    return current_context().now
+def _publisher(c: Call[Goals, PublishReference]) -> Role:
+    require_unit(c.actor, c.path["unit_id"])
+    if c.body.kind.by_department:
+        return Role.DEPARTMENT_HEAD
+    require_role(c.actor, Role.APPRAISAL_OFFICE)
+    return Role.APPRAISAL_OFFICE
 
 
-@router.post(PUBLISH_REFERENCE.path, status_code=201)
-def publish_reference(
-    unit_id: UUID, body: PublishReference, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
-    """Publish reference goals: 工作要点 and 专项业务规划 (office), department goals (head)."""
-    require_unit(actor, unit_id)
-    if body.kind.by_department:
-        role = Role.DEPARTMENT_HEAD
-    else:
-        require_role(actor, Role.APPRAISAL_OFFICE)
-        role = Role.APPRAISAL_OFFICE
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.publish_reference(
-            unit_id,
-            actor.person_id,
-            actor.has(Role.APPRAISAL_OFFICE),
-            body.kind,
-            body.department_id,
-            body.period,
-            body.title,
-            [i.model_dump(mode="json") for i in body.items],
-            body.reason,
-            _now(),
-            v,
-        ),
-        body.reason,
-    )
+def _of_unit(c: Call[Goals, Any]) -> Role:
+    require_unit(c.actor, c.path["unit_id"])
+    return Role.APPRAISEE
 
 
-@router.post(DRAFT_GOAL_SET.path, status_code=201)
-def draft_goal_set(
-    unit_id: UUID, body: DraftGoalSet, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
-    """Draft the caller's goal set for a period (季目标 / 年度目标)."""
-    require_unit(actor, unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda _: app.draft_goal_set(
-            unit_id, actor.person_id, body.period, _items(body.items), _now()
-        ),
-    )
+def _own(c: Call[Goals, Any]) -> Role:
+    require_unit(c.actor, c.app.get_goal_set(c.path["goal_set_id"]).unit_id)
+    return Role.APPRAISEE
 
 
-def _own(app: Goals, actor: Actor, goal_set_id: UUID) -> None:
-    require_unit(actor, app.get_goal_set(goal_set_id).unit_id)
-
-
-@router.post(EDIT_GOAL_SET.path, status_code=201)
-def edit_goal_set(
-    goal_set_id: UUID, body: EditGoalSet, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
-    """Replace the items of a draft or returned goal set."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.edit_goal_set(goal_set_id, actor.person_id, _items(body.items), _now(), v),
-    )
-
-
-@router.post(SUBMIT_GOAL_SET.path, status_code=201)
-def submit_goal_set(
-    goal_set_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
-    """Submit the goal set to the direct manager."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.submit_goal_set(goal_set_id, actor.person_id, _now(), v),
-    )
-
-
-@router.post(PROPOSE_REVISION.path, status_code=201)
-def propose_revision(
-    goal_set_id: UUID, body: ProposeRevision, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
-    """Propose adjusted goals (动态化调整), with the reason."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.propose_revision(
-            goal_set_id, actor.person_id, _items(body.items), body.reason, _now(), v
-        ),
-        body.reason,
-    )
-
-
-@router.post(RECORD_PROGRESS.path, status_code=201)
-def record_progress(
-    goal_set_id: UUID,
-    item_id: str,
-    body: Progress,
-    request: Request,
-    actor: CurrentActor,
-    app: GoalsApp,
-) -> JSONResponse:
-    """Report progress on an approved goal item."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.record_progress(
-            goal_set_id, actor.person_id, item_id, body.percent, body.note, _now(), v
-        ),
-    )
-
-
-@router.post(COMPLETE_ITEM.path, status_code=201)
-def complete_item(
-    goal_set_id: UUID,
-    item_id: str,
-    body: Completion,
-    request: Request,
-    actor: CurrentActor,
-    app: GoalsApp,
-) -> JSONResponse:
-    """Mark an approved goal item delivered."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.complete_item(goal_set_id, actor.person_id, item_id, body.note, _now(), v),
-    )
-
-
-@router.post(DROP_ITEM.path, status_code=201)
-def drop_item(
-    goal_set_id: UUID,
-    item_id: str,
-    body: ReasonOnly,
-    request: Request,
-    actor: CurrentActor,
-    app: GoalsApp,
-) -> JSONResponse:
-    """Drop an approved goal item, with the reason."""
-    _own(app, actor, goal_set_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.drop_item(goal_set_id, actor.person_id, item_id, body.reason, _now(), v),
-        body.reason,
-    )
-
-
-def _manager_role(app: Goals, actor: Actor, goal_set_id: UUID) -> Role:
+def _manager_role(c: Call[Goals, Any]) -> Role:
     """The role the caller decides in: their relation to the person on this day."""
-    goal_set = app.get_goal_set(goal_set_id)
-    require_unit(actor, goal_set.unit_id)
-    managers = app.org.managers_of(goal_set.unit_id, goal_set.person_id, china_date())
-    return managers.role_of(actor.person_id)
+    goal_set = c.app.get_goal_set(c.path["goal_set_id"])
+    require_unit(c.actor, goal_set.unit_id)
+    managers = c.app.org.managers_of(goal_set.unit_id, goal_set.person_id, china_date())
+    return managers.role_of(c.actor.person_id)
 
 
-def _decision(
-    decision: str, text_of: Callable[[Any], str | None]
-) -> Callable[[UUID, Any, Request, Actor, Goals], JSONResponse]:
-    def route(
-        goal_set_id: UUID, body: Any, request: Request, actor: Actor, app: Goals
-    ) -> JSONResponse:
-        role = _manager_role(app, actor, goal_set_id)
-        text = text_of(body)
-        return run_versioned(
-            app,
-            request,
-            actor,
-            role,
-            body,
-            lambda v: app.decide(goal_set_id, actor.person_id, decision, text, _now(), v),
-            text,
-        )
-
-    return route
+def _own_summary(c: Call[Goals, Any]) -> Role:
+    require_unit(c.actor, c.app.monthly_summary_unit(c.path["summary_id"]))
+    return Role.APPRAISEE
 
 
-@router.post(APPROVE_GOAL_SET.path, status_code=201)
-def approve_goal_set(
-    goal_set_id: UUID, body: Decision, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+def _office_of_unit(c: Call[Goals, Any]) -> Role:
+    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
+    return Role.APPRAISAL_OFFICE
+
+
+def _office_of_report(c: Call[Goals, Any]) -> Role:
+    unit_id = c.app.weekly_report_unit(c.path["report_id"])
+    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
+    return Role.APPRAISAL_OFFICE
+
+
+@command(PUBLISH_REFERENCE, guard=_publisher)
+def publish_reference(c: Call[Goals, PublishReference]) -> Committed:
+    """Publish reference goals: 工作要点 and 专项业务规划 (office), department goals (head)."""
+    b = c.body
+    return c.app.publish_reference(
+        c.path["unit_id"],
+        c.actor.person_id,
+        c.actor.has(Role.APPRAISAL_OFFICE),
+        b.kind,
+        b.department_id,
+        b.period,
+        b.title,
+        [i.model_dump(mode="json") for i in b.items],
+        b.reason,
+        c.now,
+        c.version,
+    )
+
+
+@command(DRAFT_GOAL_SET, guard=_of_unit)
+def draft_goal_set(c: Call[Goals, DraftGoalSet]) -> Committed:
+    """Draft the caller's goal set for a period (季目标 / 年度目标)."""
+    return c.app.draft_goal_set(
+        c.path["unit_id"], c.actor.person_id, c.body.period, _items(c.body.items), c.now
+    )
+
+
+@command(EDIT_GOAL_SET, guard=_own)
+def edit_goal_set(c: Call[Goals, EditGoalSet]) -> Committed:
+    """Replace the items of a draft or returned goal set."""
+    return c.app.edit_goal_set(
+        c.path["goal_set_id"], c.actor.person_id, _items(c.body.items), c.now, c.version
+    )
+
+
+@command(SUBMIT_GOAL_SET, guard=_own)
+def submit_goal_set(c: Call[Goals, Empty]) -> Committed:
+    """Submit the goal set to the direct manager."""
+    return c.app.submit_goal_set(c.path["goal_set_id"], c.actor.person_id, c.now, c.version)
+
+
+@command(PROPOSE_REVISION, guard=_own)
+def propose_revision(c: Call[Goals, ProposeRevision]) -> Committed:
+    """Propose adjusted goals (动态化调整), with the reason."""
+    return c.app.propose_revision(
+        c.path["goal_set_id"],
+        c.actor.person_id,
+        _items(c.body.items),
+        c.body.reason,
+        c.now,
+        c.version,
+    )
+
+
+@command(RECORD_PROGRESS, guard=_own)
+def record_progress(c: Call[Goals, Progress]) -> Committed:
+    """Report progress on an approved goal item."""
+    return c.app.record_progress(
+        c.path["goal_set_id"],
+        c.actor.person_id,
+        c.path["item_id"],
+        c.body.percent,
+        c.body.note,
+        c.now,
+        c.version,
+    )
+
+
+@command(COMPLETE_ITEM, guard=_own)
+def complete_item(c: Call[Goals, Completion]) -> Committed:
+    """Mark an approved goal item delivered."""
+    return c.app.complete_item(
+        c.path["goal_set_id"], c.actor.person_id, c.path["item_id"], c.body.note, c.now, c.version
+    )
+
+
+@command(DROP_ITEM, guard=_own)
+def drop_item(c: Call[Goals, ReasonOnly]) -> Committed:
+    """Drop an approved goal item, with the reason."""
+    return c.app.drop_item(
+        c.path["goal_set_id"], c.actor.person_id, c.path["item_id"], c.body.reason, c.now, c.version
+    )
+
+
+def _decide(c: Call[Goals, Any], decision: str, text: str | None) -> Committed:
+    return c.app.decide(c.path["goal_set_id"], c.actor.person_id, decision, text, c.now, c.version)
+
+
+@command(APPROVE_GOAL_SET, guard=_manager_role, reason=lambda b: b.comment)
+def approve_goal_set(c: Call[Goals, Decision]) -> Committed:
     """The direct manager approves: the goals become the person's phase goals."""
-    return _decision("approve", lambda b: b.comment)(goal_set_id, body, request, actor, app)
+    return _decide(c, "approve", c.body.comment)
 
 
-@router.post(RETURN_GOAL_SET.path, status_code=201)
-def return_goal_set(
-    goal_set_id: UUID, body: Comments, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(RETURN_GOAL_SET, guard=_manager_role, reason=lambda b: b.comments)
+def return_goal_set(c: Call[Goals, Comments]) -> Committed:
     """The direct manager returns the goals with comments."""
-    return _decision("return", lambda b: b.comments)(goal_set_id, body, request, actor, app)
+    return _decide(c, "return", c.body.comments)
 
 
-@router.post(APPROVE_REVISION.path, status_code=201)
-def approve_revision(
-    goal_set_id: UUID, body: Decision, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(APPROVE_REVISION, guard=_manager_role, reason=lambda b: b.comment)
+def approve_revision(c: Call[Goals, Decision]) -> Committed:
     """The direct manager approves the proposed revision: a new version is in force."""
-    return _decision("approve_revision", lambda b: b.comment)(
-        goal_set_id, body, request, actor, app
-    )
+    return _decide(c, "approve_revision", c.body.comment)
 
 
-@router.post(REJECT_REVISION.path, status_code=201)
-def reject_revision(
-    goal_set_id: UUID, body: ReasonOnly, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(REJECT_REVISION, guard=_manager_role)
+def reject_revision(c: Call[Goals, ReasonOnly]) -> Committed:
     """The direct manager rejects the revision, with the reason."""
-    return _decision("reject_revision", lambda b: b.reason)(goal_set_id, body, request, actor, app)
+    return _decide(c, "reject_revision", c.body.reason)
 
 
-@router.post(SUBMIT_MONTHLY_SUMMARY.path, status_code=201)
-def submit_monthly_summary(
-    unit_id: UUID, body: SubmitSummary, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(SUBMIT_MONTHLY_SUMMARY, guard=_of_unit)
+def submit_monthly_summary(c: Call[Goals, SubmitSummary]) -> Committed:
     """Submit the caller's monthly summary (月小结)."""
-    require_unit(actor, unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda _: app.submit_monthly_summary(
-            unit_id, actor.person_id, body.month, body.text, _now()
-        ),
+    return c.app.submit_monthly_summary(
+        c.path["unit_id"], c.actor.person_id, c.body.month, c.body.text, c.now
     )
 
 
-@router.post(AMEND_MONTHLY_SUMMARY.path, status_code=201)
-def amend_monthly_summary(
-    summary_id: UUID, body: AmendSummary, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(AMEND_MONTHLY_SUMMARY, guard=_own_summary)
+def amend_monthly_summary(c: Call[Goals, AmendSummary]) -> Committed:
     """Amend a monthly summary with a new version, with the reason."""
-    require_unit(actor, app.monthly_summary_unit(summary_id))
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda v: app.amend_monthly_summary(summary_id, actor.person_id, body.text, body.reason, v),
-        body.reason,
+    return c.app.amend_monthly_summary(
+        c.path["summary_id"], c.actor.person_id, c.body.text, c.body.reason, c.version
     )
 
 
-@router.post(COMPILE_WEEKLY_REPORT.path, status_code=201)
-def compile_weekly_report(
-    unit_id: UUID, body: CompileReport, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(COMPILE_WEEKLY_REPORT, guard=_office_of_unit)
+def compile_weekly_report(c: Call[Goals, CompileReport]) -> Committed:
     """Compile a department's weekly progress (appraisal office)."""
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISAL_OFFICE,
-        body,
-        lambda v: app.compile_weekly_report(
-            unit_id, body.department_id, body.week, body.free_text, v
-        ),
+    b = c.body
+    return c.app.compile_weekly_report(
+        c.path["unit_id"], b.department_id, b.week, b.free_text, c.version
     )
 
 
-@router.post(PUBLISH_WEEKLY_REPORT.path, status_code=201)
-def publish_weekly_report(
-    report_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: GoalsApp
-) -> JSONResponse:
+@command(PUBLISH_WEEKLY_REPORT, guard=_office_of_report)
+def publish_weekly_report(c: Call[Goals, Empty]) -> Committed:
     """Publish a compiled weekly report to all staff (appraisal office)."""
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.weekly_report_unit(report_id))
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISAL_OFFICE,
-        body,
-        lambda v: app.publish_weekly_report(report_id, v),
-    )
+    return c.app.publish_weekly_report(c.path["report_id"], c.version)

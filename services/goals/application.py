@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import EnvType
 
 from kernel.calendar import china_date
-from kernel.errors import ConflictError, NotFoundError, NotPermittedError, stale_version
+from kernel.errors import ConflictError, NotPermittedError, stale_version
 from kernel.store import Committed, ServiceApplication
 from services.directory.reader import OrgChart
 from services.goals.domain import (
@@ -43,30 +43,21 @@ class Goals(ServiceApplication):
         """The goals service on the PostgreSQL at `database_url`, deciding with `org`."""
         return cls(org, env=cls.postgres_env(database_url))
 
-    def _get(self, cls: type[Any], aggregate_id: UUID, expected: int | None, what: str) -> Any:
-        try:
-            found: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"goals.{what}_exists", f"no {what} {aggregate_id}") from None
-        if not isinstance(found, cls):
-            raise NotFoundError(f"goals.{what}_exists", f"no {what} {aggregate_id}")
-        if expected is not None and found.version != expected:
-            raise stale_version(expected, found.version)
-        return found
-
     def get_goal_set(self, goal_set_id: UUID, expected_version: int | None = None) -> GoalSet:
         """A goal set, or NotFoundError."""
-        goal_set: GoalSet = self._get(GoalSet, goal_set_id, expected_version, "goal_set")
+        goal_set: GoalSet = self.get_aggregate(GoalSet, goal_set_id, expected_version, "goal_set")
         return goal_set
 
     def weekly_report_unit(self, report_id: UUID) -> UUID:
         """The unit a weekly report belongs to."""
-        report: WeeklyReport = self._get(WeeklyReport, report_id, None, "weekly_report")
+        report: WeeklyReport = self.get_aggregate(WeeklyReport, report_id, None, "weekly_report")
         return report.unit_id
 
     def monthly_summary_unit(self, summary_id: UUID) -> UUID:
         """The unit a monthly summary belongs to."""
-        summary: MonthlySummary = self._get(MonthlySummary, summary_id, None, "monthly_summary")
+        summary: MonthlySummary = self.get_aggregate(
+            MonthlySummary, summary_id, None, "monthly_summary"
+        )
         return summary.unit_id
 
     # -- reference goals --
@@ -280,7 +271,7 @@ class Goals(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """A new version of a monthly summary."""
-        summary: MonthlySummary = self._get(
+        summary: MonthlySummary = self.get_aggregate(
             MonthlySummary, summary_id, expected_version, "monthly_summary"
         )
         summary.amend(actor_id, text, reason)
@@ -313,7 +304,9 @@ class Goals(ServiceApplication):
         self, report_id: UUID, expected_version: int | None = None
     ) -> Committed:
         """Publish a compiled report to all staff."""
-        report: WeeklyReport = self._get(WeeklyReport, report_id, expected_version, "weekly_report")
+        report: WeeklyReport = self.get_aggregate(
+            WeeklyReport, report_id, expected_version, "weekly_report"
+        )
         report.publish(self.org.department_name(report.unit_id, report.department_id))
         return self.commit(report, result={"report_id": str(report.id)})
 

@@ -6,17 +6,16 @@ and hold the feedback talks; the principal leader finalises the grades.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
-from uuid import UUID
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
 
 from kernel.calendar import china_date
-from kernel.context import Actor, current_context
+from kernel.context import current_context
 from kernel.roles import Role
-from kernel.web.caller import CurrentActor, require_role, require_unit
-from kernel.web.commands import run_versioned
+from kernel.store import Committed
+from kernel.web.caller import require_role, require_unit
+from kernel.web.endpoints import Call, CommandRoutes, application
 from services.reviews.application import Reviews
 from services.reviews.commands import (
     ACKNOWLEDGE_TALK,
@@ -48,305 +47,166 @@ from services.reviews.commands import (
 )
 from services.reviews.scheme import CycleConfig
 
-
-def reviews(request: Request) -> Reviews:
-    """The reviews application of this process."""
-    app: Reviews = request.app.state.reviews
-    return app
-
-
-ReviewsApp = Annotated[Reviews, Depends(reviews)]
+ReviewsApp = Annotated[Reviews, application("reviews")]
 router = APIRouter(tags=["reviews"])
+command = CommandRoutes(router, ReviewsApp)
 
 
 def _today() -> date:
     return china_date(current_context().now)
 
 
-def _office(app: Reviews, actor: Actor, cycle_id: UUID) -> Role:
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=app.cycle_unit(cycle_id))
+def _office(c: Call[Reviews, Any]) -> Role:
+    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.app.cycle_unit(c.path["cycle_id"]))
     return Role.APPRAISAL_OFFICE
 
 
-def _in_unit(app: Reviews, actor: Actor, cycle_id: UUID) -> None:
-    require_unit(actor, app.cycle_unit(cycle_id))
+def _office_of_unit(c: Call[Reviews, Any]) -> Role:
+    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
+    return Role.APPRAISAL_OFFICE
 
 
-def _manager_role(app: Reviews, actor: Actor, cycle_id: UUID, person_id: UUID) -> Role:
+def _appraisee(c: Call[Reviews, Any]) -> Role:
+    require_unit(c.actor, c.app.cycle_unit(c.path["cycle_id"]))
+    return Role.APPRAISEE
+
+
+def _manager_role(c: Call[Reviews, Any]) -> Role:
     """The role the caller acts in: their relation to the person today."""
-    unit_id = app.cycle_unit(cycle_id)
-    require_unit(actor, unit_id)
-    return app.org.managers_of(unit_id, person_id, china_date()).role_of(actor.person_id)
+    unit_id = c.app.cycle_unit(c.path["cycle_id"])
+    require_unit(c.actor, unit_id)
+    managers = c.app.org.managers_of(unit_id, c.path["person_id"], china_date())
+    return managers.role_of(c.actor.person_id)
 
 
-@router.post(OPEN_CYCLE.path, status_code=201)
-def open_cycle(
-    unit_id: UUID, body: OpenCycle, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+def _principal(c: Call[Reviews, Any]) -> Role:
+    unit_id = c.app.cycle_unit(c.path["cycle_id"])
+    require_role(c.actor, Role.PRINCIPAL_LEADER, tenant_id=unit_id)
+    return Role.PRINCIPAL_LEADER
+
+
+def _opener(c: Call[Reviews, OpenCycle]) -> Role:
+    role = _office_of_unit(c)
+    # The configuration is refused before If-Match is read, as it always was.
+    CycleConfig.from_dict(c.body.config or {})
+    return role
+
+
+@command(OPEN_CYCLE, guard=_opener)
+def open_cycle(c: Call[Reviews, OpenCycle]) -> Committed:
     """Open a quarter's cycle with its configuration, locked from then on (考核办)."""
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    config = CycleConfig.from_dict(body.config or {})
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISAL_OFFICE,
-        body,
-        lambda _: app.open_cycle(unit_id, body.quarter, config, _today()),
-    )
+    config = CycleConfig.from_dict(c.body.config or {})
+    return c.app.open_cycle(c.path["unit_id"], c.body.quarter, config, _today())
 
 
-@router.post(RECONFIGURE.path, status_code=201)
-def reconfigure(
-    cycle_id: UUID, body: Reconfigure, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(RECONFIGURE, guard=_office)
+def reconfigure(c: Call[Reviews, Reconfigure]) -> Committed:
     """Change a cycle's configuration: always refused once it has opened."""
-    role = _office(app, actor, cycle_id)
-    return run_versioned(
-        app, request, actor, role, body, lambda _: app.reconfigure(cycle_id), body.reason
-    )
+    return c.app.reconfigure(c.path["cycle_id"])
 
 
-@router.post(BEGIN_APPRAISAL.path, status_code=201)
-def begin_appraisal(
-    cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(BEGIN_APPRAISAL, guard=_office)
+def begin_appraisal(c: Call[Reviews, Empty]) -> Committed:
     """Open summaries and ratings, once the quarter's survey has closed (考核办)."""
-    role = _office(app, actor, cycle_id)
-    return run_versioned(
-        app, request, actor, role, body, lambda v: app.begin_appraisal(cycle_id, v)
-    )
+    return c.app.begin_appraisal(c.path["cycle_id"], c.version)
 
 
-@router.post(SUBMIT_SUMMARY.path, status_code=201)
-def submit_summary(
-    cycle_id: UUID,
-    person_id: UUID,
-    body: Summary,
-    request: Request,
-    actor: CurrentActor,
-    app: ReviewsApp,
-) -> JSONResponse:
+@command(SUBMIT_SUMMARY, guard=_appraisee)
+def submit_summary(c: Call[Reviews, Summary]) -> Committed:
     """The appraisee's personal summary (个人小结) on each approved goal, and other work."""
-    _in_unit(app, actor, cycle_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda _: app.submit_summary(
-            cycle_id,
-            person_id,
-            actor.person_id,
-            [r.model_dump() for r in body.reports],
-            list(body.extra_work),
-        ),
+    return c.app.submit_summary(
+        c.path["cycle_id"],
+        c.path["person_id"],
+        c.actor.person_id,
+        [r.model_dump() for r in c.body.reports],
+        list(c.body.extra_work),
     )
 
 
-@router.post(RATE.path, status_code=201)
-def rate(
-    cycle_id: UUID,
-    person_id: UUID,
-    body: RatingIn,
-    request: Request,
-    actor: CurrentActor,
-    app: ReviewsApp,
-) -> JSONResponse:
+@command(RATE, guard=_manager_role)
+def rate(c: Call[Reviews, RatingIn]) -> Committed:
     """A manager's scores and opinion (领导评鉴): the department head or supervising leader."""
-    role = _manager_role(app, actor, cycle_id, person_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.rate(
-            cycle_id, person_id, actor.person_id, dict(body.scores), body.opinion, _today()
-        ),
-    )
+    cycle_id, person_id, b = c.path["cycle_id"], c.path["person_id"], c.body
+    return c.app.rate(cycle_id, person_id, c.actor.person_id, dict(b.scores), b.opinion, _today())
 
 
-@router.post(PROPOSE_GRADES.path, status_code=201)
-def propose_grades(
-    cycle_id: UUID, body: ProposeGrades, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(PROPOSE_GRADES, guard=_office)
+def propose_grades(c: Call[Reviews, ProposeGrades]) -> Committed:
     """Propose grades (考核办): the quota is checked at once."""
-    role = _office(app, actor, cycle_id)
-    proposals = {p.person_id: (p.grade, p.justification) for p in body.proposals}
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.propose_grades(cycle_id, proposals, _today(), v),
-    )
+    proposals = {p.person_id: (p.grade, p.justification) for p in c.body.proposals}
+    return c.app.propose_grades(c.path["cycle_id"], proposals, _today(), c.version)
 
 
-@router.post(FINALISE.path, status_code=201)
-def finalise(
-    cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(FINALISE, guard=_principal)
+def finalise(c: Call[Reviews, Empty]) -> Committed:
     """The principal leader (主要负责人) finalises the grades."""
-    require_role(actor, Role.PRINCIPAL_LEADER, tenant_id=app.cycle_unit(cycle_id))
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.PRINCIPAL_LEADER,
-        body,
-        lambda v: app.finalise(cycle_id, actor.person_id, _today(), v),
-    )
+    return c.app.finalise(c.path["cycle_id"], c.actor.person_id, _today(), c.version)
 
 
-@router.post(PUBLISH.path, status_code=201)
-def publish(
-    cycle_id: UUID, body: Publish, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(PUBLISH, guard=_office)
+def publish(c: Call[Reviews, Publish]) -> Committed:
     """Publish the results for the publicity period (结果公示, 考核办)."""
-    role = _office(app, actor, cycle_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.publish(cycle_id, body.published_on or _today(), _today(), v),
-    )
+    published_on = c.body.published_on or _today()
+    return c.app.publish(c.path["cycle_id"], published_on, _today(), c.version)
 
 
-@router.post(FILE_OBJECTION.path, status_code=201)
-def file_objection(
-    cycle_id: UUID, body: ObjectionIn, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(FILE_OBJECTION, guard=_appraisee)
+def file_objection(c: Call[Reviews, ObjectionIn]) -> Committed:
     """The caller objects to their own published grade (异议/复核)."""
-    _in_unit(app, actor, cycle_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda _: app.object(
-            cycle_id,
-            actor.person_id,
-            actor.person_id,
-            body.reason,
-            body.filed_on or _today(),
-            _today(),
-        ),
-        body.reason,
-    )
+    me = c.actor.person_id
+    filed_on = c.body.filed_on or _today()
+    return c.app.object(c.path["cycle_id"], me, me, c.body.reason, filed_on, _today())
 
 
-@router.post(RESOLVE_OBJECTION.path, status_code=201)
-def resolve_objection(
-    cycle_id: UUID,
-    objection_id: UUID,
-    body: Resolution,
-    request: Request,
-    actor: CurrentActor,
-    app: ReviewsApp,
-) -> JSONResponse:
+@command(RESOLVE_OBJECTION, guard=_office)
+def resolve_objection(c: Call[Reviews, Resolution]) -> Committed:
     """Resolve an objection with reasons (考核办): upheld with a new grade, or rejected."""
-    role = _office(app, actor, cycle_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda v: app.resolve_objection(
-            cycle_id,
-            objection_id,
-            body.upheld,
-            body.new_grade,
-            body.reason,
-            body.resolved_on or _today(),
-            _today(),
-            v,
-        ),
-        body.reason,
+    b = c.body
+    return c.app.resolve_objection(
+        c.path["cycle_id"],
+        c.path["objection_id"],
+        b.upheld,
+        b.new_grade,
+        b.reason,
+        b.resolved_on or _today(),
+        _today(),
+        c.version,
     )
 
 
-@router.post(CONFIRM.path, status_code=201)
-def confirm(
-    cycle_id: UUID, body: Empty, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(CONFIRM, guard=_office)
+def confirm(c: Call[Reviews, Empty]) -> Committed:
     """Confirm the results after the publicity period, with no objection open (考核办)."""
-    role = _office(app, actor, cycle_id)
-    return run_versioned(
-        app, request, actor, role, body, lambda v: app.confirm(cycle_id, _today(), v)
-    )
+    return c.app.confirm(c.path["cycle_id"], _today(), c.version)
 
 
-@router.post(RECORD_TALK.path, status_code=201)
-def record_talk(
-    cycle_id: UUID,
-    person_id: UUID,
-    body: TalkIn,
-    request: Request,
-    actor: CurrentActor,
-    app: ReviewsApp,
-) -> JSONResponse:
+@command(RECORD_TALK, guard=_manager_role)
+def record_talk(c: Call[Reviews, TalkIn]) -> Committed:
     """The supervising leader records the feedback talk (谈心谈话)."""
-    role = _manager_role(app, actor, cycle_id, person_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        role,
-        body,
-        lambda _: app.record_talk(
-            cycle_id,
-            person_id,
-            actor.person_id,
-            body.held_on or _today(),
-            _today(),
-            body.reasons,
-            [s.model_dump() for s in body.shortcomings],
-            body.improvements,
-        ),
+    b = c.body
+    return c.app.record_talk(
+        c.path["cycle_id"],
+        c.path["person_id"],
+        c.actor.person_id,
+        b.held_on or _today(),
+        _today(),
+        b.reasons,
+        [s.model_dump() for s in b.shortcomings],
+        b.improvements,
     )
 
 
-@router.post(ACKNOWLEDGE_TALK.path, status_code=201)
-def acknowledge_talk(
-    cycle_id: UUID,
-    person_id: UUID,
-    body: Acknowledgement,
-    request: Request,
-    actor: CurrentActor,
-    app: ReviewsApp,
-) -> JSONResponse:
+@command(ACKNOWLEDGE_TALK, guard=_appraisee)
+def acknowledge_talk(c: Call[Reviews, Acknowledgement]) -> Committed:
     """The appraisee acknowledges the talk (签字确认)."""
-    _in_unit(app, actor, cycle_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISEE,
-        body,
-        lambda _: app.acknowledge_talk(cycle_id, person_id, actor.person_id, body.comment),
-    )
+    cycle_id, person_id = c.path["cycle_id"], c.path["person_id"]
+    return c.app.acknowledge_talk(cycle_id, person_id, c.actor.person_id, c.body.comment)
 
 
-@router.post(RECORD_SANCTION.path, status_code=201)
-def record_sanction(
-    unit_id: UUID, body: SanctionIn, request: Request, actor: CurrentActor, app: ReviewsApp
-) -> JSONResponse:
+@command(RECORD_SANCTION, guard=_office_of_unit)
+def record_sanction(c: Call[Reviews, SanctionIn]) -> Committed:
     """Record a disciplinary sanction (处分) decided on a date (考核办)."""
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return run_versioned(
-        app,
-        request,
-        actor,
-        Role.APPRAISAL_OFFICE,
-        body,
-        lambda _: app.record_sanction(
-            unit_id, body.person_id, body.kind, body.decided_on, body.document, _today()
-        ),
+    b = c.body
+    return c.app.record_sanction(
+        c.path["unit_id"], b.person_id, b.kind, b.decided_on, b.document, _today()
     )
