@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 
 from gateway.log import REVIEWS_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from gateway.projections.readmodel import ReadModel, actor, recorded, versioned
 from gateway.projections.writer import ProjectionWriter
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory
@@ -68,14 +69,29 @@ CREATE INDEX IF NOT EXISTS review_history_cycle
 """
 
 
+CYCLE_EVENTS = frozenset(
+    {
+        "CycleOpened",
+        "AppraisalBegan",
+        "GradesProposed",
+        "GradesFinalised",
+        "ResultsPublished",
+        "ObjectionFiled",
+        "ObjectionResolved",
+        "ResultsConfirmed",
+    }
+)
+
+
 def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-class ReviewsProjection:
+class ReviewsProjection(ReadModel):
     """Applies reviews events to the reviews read tables (inside the runner's transaction)."""
 
     log = REVIEWS_LOG
+    schema_sql = SCHEMA_SQL
     tables: tuple[str, ...] = (
         "review_cycles",
         "review_participants",
@@ -84,33 +100,8 @@ class ReviewsProjection:
         "review_history",
     )
 
-    def __init__(self, schema: str) -> None:
-        self.schema = schema
-
-    def ddl(self) -> str:
-        """The tables this projection owns."""
-        return SCHEMA_SQL.format(schema=self.schema)
-
-    def table(self, name: str) -> str:
-        """A read table of this projection."""
-        return f"{self.schema}.{name}"
-
-    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
-        """Project one event."""
-        handler = getattr(self, f"on_{event.name}", None)
-        if handler is None:
-            return
-        await handler(w, event)
-        if event.name in CYCLE_EVENTS:
-            await w.stamp(
-                f"UPDATE {self.table('review_cycles')} SET version = $2, position = $3, "
-                "updated_at = $4 WHERE id = $1",
-                event.originator_id,
-                event.originator_id,
-                event.originator_version,
-                event.position,
-                event.timestamp,
-            )
+    # Each has a handler, which writes the event's history entry itself (for whom it is).
+    versions = dict.fromkeys(CYCLE_EVENTS, "review_cycles")
 
     async def _history(
         self,
@@ -120,20 +111,14 @@ class ReviewsProjection:
         person_id: UUID | None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        meta = e.meta
-        await w.insert(
-            f"INSERT INTO {self.table('review_history')} (position, cycle_id, person_id, event, "
-            "actor_id, actor_role, reason, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-            "ON CONFLICT (position) DO NOTHING",
-            e.position,
-            cycle_id,
-            person_id,
-            e.name,
-            uuid_or_none(meta.get("actor_id")),
-            meta.get("actor_role"),
-            meta.get("reason"),
-            as_json(detail) if detail is not None else None,
-            e.timestamp,
+        await self.history(
+            w,
+            "review_history",
+            e,
+            cycle_id=cycle_id,
+            person_id=person_id,
+            reason=e.meta.get("reason"),
+            detail=as_json(detail) if detail is not None else None,
         )
 
     # -- the cycle --
@@ -141,40 +126,38 @@ class ReviewsProjection:
     async def on_CycleOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         participants = d["participants"]
-        await w.insert(
-            f"INSERT INTO {self.table('review_cycles')} (id, unit_id, quarter, status, config, "
-            "participants, opened_on, opened_at, updated_at, version, position) "
-            "VALUES ($1, $2, $3, 'OPENED', $4, $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["quarter"],
-            as_json(d["config"]),
-            len(participants),
-            date_or_none(d["opened_on"]),
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.insert(
+            w,
+            "review_cycles",
+            id=e.originator_id,
+            unit_id=uuid_or_none(d["unit_id"]),
+            quarter=d["quarter"],
+            status="OPENED",
+            config=as_json(d["config"]),
+            participants=len(participants),
+            opened_on=date_or_none(d["opened_on"]),
+            opened_at=e.timestamp,
+            **versioned(e),
         )
-        await w.executemany(
-            f"INSERT INTO {self.table('review_participants')} (cycle_id, person_id, unit_id, "
-            "quarter, ordinal, name, department_id, department_name, position_category, "
-            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-            "ON CONFLICT DO NOTHING",
+        await self.insert_each(
+            w,
+            "review_participants",
             [
-                (
-                    e.originator_id,
-                    UUID(p["person_id"]),
-                    uuid_or_none(d["unit_id"]),
-                    d["quarter"],
-                    i,
-                    p["name"],
-                    uuid_or_none(p.get("department_id")),
-                    p.get("department_name"),
-                    p["position_category"],
-                    e.timestamp,
-                )
+                {
+                    "cycle_id": e.originator_id,
+                    "person_id": UUID(p["person_id"]),
+                    "unit_id": uuid_or_none(d["unit_id"]),
+                    "quarter": d["quarter"],
+                    "ordinal": i,
+                    "name": p["name"],
+                    "department_id": uuid_or_none(p.get("department_id")),
+                    "department_name": p.get("department_name"),
+                    "position_category": p["position_category"],
+                    "updated_at": e.timestamp,
+                }
                 for i, p in enumerate(participants)
             ],
+            "",
         )
         await self._history(w, e, e.originator_id, None, {"participants": len(participants)})
 
@@ -229,7 +212,7 @@ class ReviewsProjection:
             e.originator_id,
             as_json(d["quota"]),
             e.timestamp,
-            uuid_or_none(e.meta.get("actor_id")),
+            actor(e),
         )
         await w.executemany(
             f"UPDATE {self.table('review_participants')} SET final_grade = $3, final_score = $4 "
@@ -287,7 +270,7 @@ class ReviewsProjection:
             d["grade_after"],
             d["reason"],
             date_or_none(d["resolved_on"]),
-            uuid_or_none(e.meta.get("actor_id")),
+            actor(e),
         )
         await w.execute(
             f"UPDATE {self.table('review_participants')} SET grade = $3, final_grade = $3, "
@@ -432,32 +415,15 @@ class ReviewsProjection:
 
     async def on_SanctionRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('review_sanctions')} (id, unit_id, person_id, kind, "
-            "decided_on, ends_on, document, recorded_by, recorded_at, position) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            uuid_or_none(d["person_id"]),
-            d["kind"],
-            date_or_none(d["decided_on"]),
-            date_or_none(d["ends_on"]),
-            d["document"],
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
-            e.position,
+        await self.insert(
+            w,
+            "review_sanctions",
+            id=e.originator_id,
+            unit_id=uuid_or_none(d["unit_id"]),
+            person_id=uuid_or_none(d["person_id"]),
+            kind=d["kind"],
+            decided_on=date_or_none(d["decided_on"]),
+            ends_on=date_or_none(d["ends_on"]),
+            document=d["document"],
+            **recorded(e),
         )
-
-
-CYCLE_EVENTS = frozenset(
-    {
-        "CycleOpened",
-        "AppraisalBegan",
-        "GradesProposed",
-        "GradesFinalised",
-        "ResultsPublished",
-        "ObjectionFiled",
-        "ObjectionResolved",
-        "ResultsConfirmed",
-    }
-)
