@@ -65,7 +65,6 @@ class DirectoryProjection(ReadModel):
 
     log = DIRECTORY_LOG
     schema_sql = SCHEMA_SQL
-    tables: tuple[str, ...] = ("units", "departments", "people", *TERM_TABLES)
 
     async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
@@ -152,36 +151,32 @@ class DirectoryProjection(ReadModel):
         await self._end_terms(w, "supervisions", on, leader_id=person_id)
 
     async def on_DepartmentHeadAppointed(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
         await self._succeed(
             w,
             "department_heads",
-            unit_id,
-            d,
+            e,
             {"department_id": uuid_or_none(d["department_id"])},
             person_id=uuid_or_none(d["person_id"]),
         )
 
     async def on_SupervisingLeaderAssigned(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
         for department in d["department_ids"]:
             await self._succeed(
                 w,
                 "supervisions",
-                unit_id,
-                d,
+                e,
                 {"department_id": uuid_or_none(department)},
                 leader_id=uuid_or_none(d["leader_id"]),
             )
 
     async def on_PrincipalLeaderAppointed(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
-        await self._succeed(
-            w, "principal_leaders", unit_id, d, {}, person_id=uuid_or_none(d["person_id"])
-        )
+        await self._succeed(w, "principal_leaders", e, {}, person_id=uuid_or_none(d["person_id"]))
 
     async def on_OfficeRoleGranted(  # noqa: N802
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
@@ -208,17 +203,12 @@ class DirectoryProjection(ReadModel):
         )
 
     async def _succeed(
-        self,
-        w: ProjectionWriter,
-        table: str,
-        unit_id: UUID,
-        d: dict[str, Any],
-        office: dict[str, Any],
-        **holder: Any,
+        self, w: ProjectionWriter, table: str, e: LogEvent, office: dict[str, Any], **holder: Any
     ) -> None:
         """An appointment to an office that one holds at a time (`office` keys it; {}: the
         unit's own): the terms in force end on the day the new one starts.
         """
+        unit_id, d = e.originator_id, e.data
         on = _date(d["effective_on"])
         await self._end_terms(w, table, on, **(office or {"unit_id": unit_id}))
         await self._open_term(

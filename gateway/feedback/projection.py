@@ -106,16 +106,6 @@ class FeedbackProjection(ReadModel):
 
     log = FEEDBACK_LOG
     schema_sql = SCHEMA_SQL
-    tables: tuple[str, ...] = (
-        "feedback_policies",
-        "surveys",
-        "survey_departments",
-        "survey_responses",
-        "survey_results",
-        "praise",
-        "complaints",
-        "complaint_history",
-    )
 
     versions: ClassVar[Mapping[str, str]] = {
         **dict.fromkeys(COMPLAINT_EVENTS | SEAL_EVENTS, "complaints"),
@@ -126,11 +116,10 @@ class FeedbackProjection(ReadModel):
     # -- the unit's policy --
 
     async def on_PolicySet(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self.insert(
+        await self.create(
             w,
             "feedback_policies",
-            id=e.originator_id,
-            unit_id=uuid_or_none(e.data["unit_id"]),
+            e,
             **_policy(e),
         )
 
@@ -141,11 +130,10 @@ class FeedbackProjection(ReadModel):
 
     async def on_SurveyOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "surveys",
-            id=e.originator_id,
-            unit_id=uuid_or_none(d["unit_id"]),
+            e,
             quarter=d["quarter"],
             unit_name=d["unit_name"],
             status="OPEN",
@@ -154,26 +142,19 @@ class FeedbackProjection(ReadModel):
             opened_at=e.timestamp,
             **versioned(e),
         )
-        await self.insert_each(
+        await self.insert_list(
             w,
             "survey_departments",
-            [
-                {
-                    "survey_id": e.originator_id,
-                    "department_id": uuid_or_none(dept["department_id"]),
-                    "name": dept["name"],
-                    "ordinal": ordinal,
-                }
-                for ordinal, dept in enumerate(d["departments"])
-            ],
             "survey_id, department_id",
+            [_department(e, dept) for dept in d["departments"]],
         )
 
     async def on_ResponsesRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert_each(
+        await self.insert_list(
             w,
             "survey_responses",
+            "response_id",
             [
                 {
                     "response_id": uuid_or_none(r["response_id"]),
@@ -184,11 +165,9 @@ class FeedbackProjection(ReadModel):
                     "comment": r.get("comment"),
                     "source": d["source"],
                     **recorded(e),
-                    "ordinal": ordinal,
                 }
-                for ordinal, r in enumerate(d["responses"])
+                for r in d["responses"]
             ],
-            "response_id",
         )
 
     async def on_SurveyClosed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
@@ -201,32 +180,29 @@ class FeedbackProjection(ReadModel):
             closed_at=e.timestamp,
             rule=d.get("rule"),
         )
-        await self.insert_each(
+        await self.insert_list(
             w,
             "survey_results",
+            "survey_id, department_id",
             [
                 {
-                    "survey_id": e.originator_id,
-                    "department_id": uuid_or_none(r["department_id"]),
-                    "name": r["name"],
+                    **_department(e, r),
                     "count": int(r["count"]),
                     "mean": _decimal(r.get("mean")),
                     "distribution": as_json(r.get("distribution") or []),
-                    "ordinal": ordinal,
                 }
-                for ordinal, r in enumerate(d["results"])
+                for r in d["results"]
             ],
-            "survey_id, department_id",
         )
 
     # -- praise --
 
     async def on_PraiseRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "praise",
-            id=e.originator_id,
+            e,
             **_target(d),
             source=d["source"],
             what_happened=d["what_happened"],
@@ -240,10 +216,10 @@ class FeedbackProjection(ReadModel):
     async def on_ComplaintFiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         complainant = d.get("complainant") or {}
-        await self.insert(
+        await self.create(
             w,
             "complaints",
-            id=e.originator_id,
+            e,
             status="FILED",
             **_target(d),
             filed_by=d["filed_by"],
@@ -335,10 +311,18 @@ def _policy(e: LogEvent) -> dict[str, Any]:
 
 
 def _target(d: dict[str, Any]) -> dict[str, Any]:
-    """Whom praise or a complaint is about, in which unit and department."""
+    """Whom praise or a complaint is about, and in which department."""
     return {
-        "unit_id": uuid_or_none(d["unit_id"]),
         "target_kind": d["target_kind"],
         "target_id": uuid_or_none(d["target_id"]),
         "department_id": uuid_or_none(d.get("department_id")),
+    }
+
+
+def _department(e: LogEvent, d: dict[str, Any]) -> dict[str, Any]:
+    """A department of the survey the event is about, as a survey's per-department rows name it."""
+    return {
+        "survey_id": e.originator_id,
+        "department_id": uuid_or_none(d["department_id"]),
+        "name": d["name"],
     }

@@ -102,18 +102,6 @@ class GoalsProjection(ReadModel):
 
     log = GOALS_LOG
     schema_sql = SCHEMA_SQL
-    tables: tuple[str, ...] = (
-        "goal_sets",
-        "goal_set_items",
-        "goal_set_versions",
-        "goal_set_history",
-        "goal_proposals",
-        "reference_goals",
-        "reference_goal_revisions",
-        "monthly_summaries",
-        "monthly_summary_versions",
-        "weekly_reports",
-    )
 
     versions = dict.fromkeys(GOAL_SET_EVENTS, "goal_sets")
     histories = GOAL_SET_EVENTS
@@ -122,10 +110,10 @@ class GoalsProjection(ReadModel):
 
     async def on_Drafted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "goal_sets",
-            id=e.originator_id,
+            e,
             **_whose(d),
             period=d["period"],
             status="DRAFT",
@@ -302,11 +290,10 @@ class GoalsProjection(ReadModel):
 
     async def on_Published(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "reference_goals",
-            id=e.originator_id,
-            unit_id=uuid_or_none(d["unit_id"]),
+            e,
             kind=d["kind"],
             department_id=uuid_or_none(d.get("department_id")),
             period=d["period"],
@@ -332,17 +319,16 @@ class GoalsProjection(ReadModel):
     async def _reference_revision(
         self, w: ProjectionWriter, e: LogEvent, reason: str | None
     ) -> None:
-        await self.insert(
+        await self.revision(
             w,
             "reference_goal_revisions",
-            conflict="reference_id, revision",
-            reference_id=e.originator_id,
-            revision=e.originator_version,
+            e,
+            of="reference_id",
+            number="revision",
+            at="published_at",
             title=e.data["title"],
             items=as_json(e.data["items"]),
             reason=reason,
-            actor_id=actor(e),
-            published_at=e.timestamp,
         )
 
     # -- monthly summaries --
@@ -350,10 +336,10 @@ class GoalsProjection(ReadModel):
 
     async def on_SummarySubmitted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "monthly_summaries",
-            id=e.originator_id,
+            e,
             **_whose(d),
             month=d["month"],
             submitted_at=e.timestamp,
@@ -369,27 +355,25 @@ class GoalsProjection(ReadModel):
         await self._summary_version(w, e, e.data.get("reason"))
 
     async def _summary_version(self, w: ProjectionWriter, e: LogEvent, reason: str | None) -> None:
-        await self.insert(
+        await self.revision(
             w,
             "monthly_summary_versions",
-            conflict="summary_id, version",
-            summary_id=e.originator_id,
-            version=e.originator_version,
+            e,
+            of="summary_id",
+            number="version",
+            at="at",
             text=e.data["text"],
             reason=reason,
-            actor_id=actor(e),
-            at=e.timestamp,
         )
 
     # -- weekly reports --
 
     async def on_WeeklyReportCompiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "weekly_reports",
-            id=e.originator_id,
-            unit_id=uuid_or_none(d["unit_id"]),
+            e,
             department_id=uuid_or_none(d["department_id"]),
             week=d["week"],
             entries=as_json(d["entries"]),
@@ -428,9 +412,8 @@ class GoalsProjection(ReadModel):
 
 
 def _whose(d: dict[str, Any]) -> dict[str, Any]:
-    """Whose a goal set or a summary is: the person, in which unit and department."""
+    """Whose a goal set or a summary is: the person, and in which department."""
     return {
-        "unit_id": uuid_or_none(d["unit_id"]),
         "person_id": uuid_or_none(d["person_id"]),
         "department_id": uuid_or_none(d.get("department_id")),
     }

@@ -10,6 +10,7 @@ statement did, and inserts still go through the writer's queue.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 from uuid import UUID
@@ -17,6 +18,7 @@ from uuid import UUID
 from gateway.log import LogEvent, ServiceLog, uuid_or_none
 from gateway.projections.writer import ProjectionWriter
 
+_CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS \{schema\}\.(\w+)")
 Handler = Callable[[ProjectionWriter, LogEvent], Awaitable[None]]
 
 
@@ -63,10 +65,14 @@ class ReadModel:
     """
 
     log: ServiceLog
-    tables: tuple[str, ...]
+    tables: tuple[str, ...]  # in the order `schema_sql` creates them
     schema_sql: ClassVar[str]
     versions: ClassVar[Mapping[str, str]] = {}
     histories: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.tables = tuple(_CREATE_TABLE.findall(cls.schema_sql))
 
     def __init__(self, schema: str) -> None:
         self.schema = schema
@@ -105,13 +111,23 @@ class ReadModel:
         """Queue a new row of `table` (nothing where its `conflict` key is already there)."""
         await w.insert(insert_sql(self.table(table), tuple(row), conflict), *row.values())
 
-    async def insert_each(
-        self, w: ProjectionWriter, table: str, rows: list[dict[str, Any]], conflict: str | None
+    async def create(self, w: ProjectionWriter, table: str, e: LogEvent, /, **columns: Any) -> None:
+        """Queue the row of a new record of a unit: the record the event's originator is, of the
+        unit the event names (nothing if the record is there already).
+        """
+        await self.insert(
+            w, table, id=e.originator_id, unit_id=uuid_or_none(e.data["unit_id"]), **columns
+        )
+
+    async def insert_list(
+        self, w: ProjectionWriter, table: str, conflict: str, rows: list[dict[str, Any]]
     ) -> None:
-        """Write rows of one shape at once (after everything queued)."""
+        """Write the rows of a list the event carries at once (after everything queued), each
+        with its place in the list as its `ordinal`.
+        """
         if rows:
-            sql = insert_sql(self.table(table), tuple(rows[0]), conflict)
-            await w.executemany(sql, [tuple(row.values()) for row in rows])
+            sql = insert_sql(self.table(table), (*rows[0], "ordinal"), conflict)
+            await w.executemany(sql, [(*row.values(), i) for i, row in enumerate(rows)])
 
     async def update(
         self, w: ProjectionWriter, table: str, key: Mapping[str, Any], /, **columns: Any
@@ -127,6 +143,30 @@ class ReadModel:
         stamped = versioned(e) if at else {"version": e.originator_version, "position": e.position}
         sql = update_sql(self.table(table), ("id",), tuple(stamped))
         await w.stamp(sql, e.originator_id, e.originator_id, *stamped.values())
+
+    async def revision(
+        self,
+        w: ProjectionWriter,
+        table: str,
+        e: LogEvent,
+        /,
+        *,
+        of: str,
+        number: str,
+        at: str,
+        **columns: Any,
+    ) -> None:
+        """One row of a record's revisions: the event's version of it (the record's id in `of`,
+        the version in `number`), by whom and when (`at`), once per version.
+        """
+        await self.insert(
+            w,
+            table,
+            conflict=f"{of}, {number}",
+            **{of: e.originator_id, number: e.originator_version, at: e.timestamp},
+            actor_id=actor(e),
+            **columns,
+        )
 
     async def history(
         self, w: ProjectionWriter, table: str, e: LogEvent, /, **columns: Any

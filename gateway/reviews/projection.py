@@ -92,13 +92,6 @@ class ReviewsProjection(ReadModel):
 
     log = REVIEWS_LOG
     schema_sql = SCHEMA_SQL
-    tables: tuple[str, ...] = (
-        "review_cycles",
-        "review_participants",
-        "review_objections",
-        "review_sanctions",
-        "review_history",
-    )
 
     # Each has a handler, which writes the event's history entry itself (for whom it is).
     versions = dict.fromkeys(CYCLE_EVENTS, "review_cycles")
@@ -126,11 +119,10 @@ class ReviewsProjection(ReadModel):
     async def on_CycleOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         participants = d["participants"]
-        await self.insert(
+        await self.create(
             w,
             "review_cycles",
-            id=e.originator_id,
-            unit_id=uuid_or_none(d["unit_id"]),
+            e,
             quarter=d["quarter"],
             status="OPENED",
             config=as_json(d["config"]),
@@ -139,25 +131,24 @@ class ReviewsProjection(ReadModel):
             opened_at=e.timestamp,
             **versioned(e),
         )
-        await self.insert_each(
+        await self.insert_list(
             w,
             "review_participants",
+            "",
             [
                 {
                     "cycle_id": e.originator_id,
                     "person_id": UUID(p["person_id"]),
                     "unit_id": uuid_or_none(d["unit_id"]),
                     "quarter": d["quarter"],
-                    "ordinal": i,
                     "name": p["name"],
                     "department_id": uuid_or_none(p.get("department_id")),
                     "department_name": p.get("department_name"),
                     "position_category": p["position_category"],
                     "updated_at": e.timestamp,
                 }
-                for i, p in enumerate(participants)
+                for p in participants
             ],
-            "",
         )
         await self._history(w, e, e.originator_id, None, {"participants": len(participants)})
 
@@ -415,11 +406,10 @@ class ReviewsProjection(ReadModel):
 
     async def on_SanctionRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.insert(
+        await self.create(
             w,
             "review_sanctions",
-            id=e.originator_id,
-            unit_id=uuid_or_none(d["unit_id"]),
+            e,
             person_id=uuid_or_none(d["person_id"]),
             kind=d["kind"],
             decided_on=date_or_none(d["decided_on"]),
