@@ -124,7 +124,7 @@ class FeedbackProjection(ReadModel):
         )
 
     async def on_PolicyChanged(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self.update(w, "feedback_policies", {"id": e.originator_id}, **_policy(e))
+        await self.change(w, "feedback_policies", e, **_policy(e))
 
     # -- surveys --
 
@@ -172,10 +172,10 @@ class FeedbackProjection(ReadModel):
 
     async def on_SurveyClosed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self.update(
+        await self.change(
             w,
             "surveys",
-            {"id": e.originator_id},
+            e,
             status="CLOSED",
             closed_at=e.timestamp,
             rule=d.get("rule"),
@@ -237,13 +237,14 @@ class FeedbackProjection(ReadModel):
         )
 
     async def on_ComplaintAssigned(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self._complaint(
-            w, e, status="ASSIGNED", handler_id=uuid_or_none(e.data["handler_id"])
+        await self.change(
+            w, "complaints", e, status="ASSIGNED", handler_id=uuid_or_none(e.data["handler_id"])
         )
 
     async def on_ComplaintResponded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self._complaint(
+        await self.change(
             w,
+            "complaints",
             e,
             status="RESPONDED",
             response=e.data["response"],
@@ -253,8 +254,9 @@ class FeedbackProjection(ReadModel):
 
     async def on_ComplaintResolved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self._complaint(
+        await self.change(
             w,
+            "complaints",
             e,
             status="RESOLVED",
             satisfaction=d["satisfaction"],
@@ -265,8 +267,9 @@ class FeedbackProjection(ReadModel):
 
     async def on_ComplaintDismissed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await self._complaint(
+        await self.change(
             w,
+            "complaints",
             e,
             status="DISMISSED",
             dismissed_reason=d["reason"],
@@ -280,9 +283,6 @@ class FeedbackProjection(ReadModel):
             e.originator_id,
             date_or_none(e.data["detected_on"]),
         )
-
-    async def _complaint(self, w: ProjectionWriter, e: LogEvent, **columns: Any) -> None:
-        await self.update(w, "complaints", {"id": e.originator_id}, **columns)
 
     async def record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
         d = e.data

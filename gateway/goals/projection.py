@@ -303,7 +303,7 @@ class GoalsProjection(ReadModel):
         await self._reference_revision(w, e, None)
 
     async def on_Revised(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self.update(w, "reference_goals", {"id": e.originator_id}, **self._reference(e))
+        await self.change(w, "reference_goals", e, **self._reference(e))
         await self._reference_revision(w, e, e.data.get("reason"))
 
     @staticmethod
@@ -349,9 +349,7 @@ class GoalsProjection(ReadModel):
         await self._summary_version(w, e, None)
 
     async def on_SummaryAmended(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await self.update(
-            w, "monthly_summaries", {"id": e.originator_id}, text=e.data["text"], **versioned(e)
-        )
+        await self.change(w, "monthly_summaries", e, text=e.data["text"], **versioned(e))
         await self._summary_version(w, e, e.data.get("reason"))
 
     async def _summary_version(self, w: ProjectionWriter, e: LogEvent, reason: str | None) -> None:

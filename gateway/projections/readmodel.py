@@ -136,6 +136,10 @@ class ReadModel:
         sql = update_sql(self.table(table), tuple(key), tuple(columns))
         await w.execute(sql, *key.values(), *columns.values())
 
+    async def change(self, w: ProjectionWriter, table: str, e: LogEvent, /, **columns: Any) -> None:
+        """Set `columns` of the record the event's originator is."""
+        await self.update(w, table, {"id": e.originator_id}, **columns)
+
     async def touch(self, w: ProjectionWriter, table: str, e: LogEvent, *, at: bool = True) -> None:
         """Bring the record the event belongs to to its version and position (and its time, if
         `at`): a stamp, as only the last of a batch counts.
