@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from gateway.log import GOALS_LOG, LogEvent, as_json, uuid_or_none
-from gateway.projections.readmodel import ReadModel, actor, versioned
+from gateway.projections.readmodel import ReadModel, Revisions, actor, versioned
 from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
@@ -95,6 +95,11 @@ TEXT_OF = {
     "ItemCompleted": "note",
     "ItemDropped": "reason",
 }
+
+REFERENCE_REVISIONS = Revisions(
+    "reference_goal_revisions", "reference_id", "revision", "published_at"
+)
+SUMMARY_VERSIONS = Revisions("monthly_summary_versions", "summary_id", "version", "at")
 
 
 class GoalsProjection(ReadModel):
@@ -319,17 +324,8 @@ class GoalsProjection(ReadModel):
     async def _reference_revision(
         self, w: ProjectionWriter, e: LogEvent, reason: str | None
     ) -> None:
-        await self.revision(
-            w,
-            "reference_goal_revisions",
-            e,
-            of="reference_id",
-            number="revision",
-            at="published_at",
-            title=e.data["title"],
-            items=as_json(e.data["items"]),
-            reason=reason,
-        )
+        title, items = e.data["title"], as_json(e.data["items"])
+        await self.revision(w, REFERENCE_REVISIONS, e, title=title, items=items, reason=reason)
 
     # -- monthly summaries --
     # Each event of a summary is a version of its text: the version is the event's.
@@ -353,16 +349,7 @@ class GoalsProjection(ReadModel):
         await self._summary_version(w, e, e.data.get("reason"))
 
     async def _summary_version(self, w: ProjectionWriter, e: LogEvent, reason: str | None) -> None:
-        await self.revision(
-            w,
-            "monthly_summary_versions",
-            e,
-            of="summary_id",
-            number="version",
-            at="at",
-            text=e.data["text"],
-            reason=reason,
-        )
+        await self.revision(w, SUMMARY_VERSIONS, e, text=e.data["text"], reason=reason)
 
     # -- weekly reports --
 

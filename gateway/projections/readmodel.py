@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -40,6 +41,18 @@ def update_sql(table: str, keys: tuple[str, ...], columns: tuple[str, ...]) -> s
     where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=1))
     sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(columns, start=len(keys) + 1))
     return f"UPDATE {table} SET {sets} WHERE {where}"
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """A table of a record's revisions: the record's id in `of`, the version in `number`, when
+    in `at`.
+    """
+
+    table: str
+    of: str
+    number: str
+    at: str
 
 
 def actor(e: LogEvent) -> UUID | None:
@@ -149,25 +162,17 @@ class ReadModel:
         await w.stamp(sql, e.originator_id, e.originator_id, *stamped.values())
 
     async def revision(
-        self,
-        w: ProjectionWriter,
-        table: str,
-        e: LogEvent,
-        /,
-        *,
-        of: str,
-        number: str,
-        at: str,
-        **columns: Any,
+        self, w: ProjectionWriter, revisions: Revisions, e: LogEvent, /, **columns: Any
     ) -> None:
-        """One row of a record's revisions: the event's version of it (the record's id in `of`,
-        the version in `number`), by whom and when (`at`), once per version.
+        """One row of a record's `revisions`: the event's version of it, by whom and when, once
+        per version.
         """
         await self.insert(
             w,
-            table,
-            conflict=f"{of}, {number}",
-            **{of: e.originator_id, number: e.originator_version, at: e.timestamp},
+            revisions.table,
+            conflict=f"{revisions.of}, {revisions.number}",
+            **{revisions.of: e.originator_id, revisions.number: e.originator_version},
+            **{revisions.at: e.timestamp},
             actor_id=actor(e),
             **columns,
         )
