@@ -5,12 +5,12 @@ directory log. Terms are half-open date spans [start_on, end_on): whether one is
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from gateway.log import DIRECTORY_LOG, LogEvent, date_or_none, uuid_or_none
+from gateway.projections.readmodel import ReadModel
 from gateway.projections.writer import ProjectionWriter
 from services.directory.terms import in_force_sql
 
@@ -60,26 +60,11 @@ def _date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
-@functools.lru_cache(maxsize=1024)
-def _open_sql(schema: str, table: str, keys: tuple[str, ...]) -> str:
-    """The insert of a term with these keys (built once per shape: replay opens many)."""
-    columns = ", ".join(["unit_id", "start_on", *keys])
-    params = ", ".join(f"${i}" for i in range(1, len(keys) + 3))
-    return f"INSERT INTO {schema}.{table} ({columns}) VALUES ({params})"
-
-
-class DirectoryProjection:
+class DirectoryProjection(ReadModel):
     """Applies directory events to the org chart tables (inside the runner's transaction)."""
 
     log = DIRECTORY_LOG
-    tables: tuple[str, ...] = ("units", "departments", "people", *TERM_TABLES)
-
-    def __init__(self, schema: str) -> None:
-        self.schema = schema
-
-    def ddl(self) -> str:
-        """The tables this projection owns."""
-        return SCHEMA_SQL.format(schema=self.schema)
+    schema_sql = SCHEMA_SQL
 
     async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
         """Project one event."""
@@ -87,13 +72,7 @@ class DirectoryProjection:
         unit_id = event.originator_id
         if handler is not None:
             await handler(w, unit_id, event.data, event)
-        await w.stamp(
-            f"UPDATE {self.schema}.units SET version = $2, position = $3 WHERE id = $1",
-            unit_id,
-            unit_id,
-            event.originator_version,
-            event.position,
-        )
+        await self.touch(w, "units", event, at=False)
 
     async def on_Registered(  # noqa: N802 - named after the event
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], e: LogEvent
@@ -112,16 +91,15 @@ class DirectoryProjection:
     async def on_DepartmentOpened(  # noqa: N802
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
     ) -> None:
-        await w.insert(
-            f"INSERT INTO {self.schema}.departments "
-            "(id, unit_id, name, category, service_kind, opened_on) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-            uuid_or_none(d["department_id"]),
-            unit_id,
-            d["name"],
-            d["category"],
-            d.get("service_kind"),
-            _date(d["opened_on"]),
+        await self.insert(
+            w,
+            "departments",
+            id=uuid_or_none(d["department_id"]),
+            unit_id=unit_id,
+            name=d["name"],
+            category=d["category"],
+            service_kind=d.get("service_kind"),
+            opened_on=_date(d["opened_on"]),
         )
 
     async def on_PersonJoined(  # noqa: N802
@@ -129,26 +107,18 @@ class DirectoryProjection:
     ) -> None:
         person_id = uuid_or_none(d["person_id"])
         joined = _date(d["joined_on"])
-        await w.insert(
-            f"INSERT INTO {self.schema}.people "
-            "(id, unit_id, name, login, position_category, joined_on) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-            person_id,
-            unit_id,
-            d["name"],
-            d["login"],
-            d["position_category"],
-            joined,
+        await self.insert(
+            w,
+            "people",
+            id=person_id,
+            unit_id=unit_id,
+            name=d["name"],
+            login=d["login"],
+            position_category=d["position_category"],
+            joined_on=joined,
         )
         if d.get("department_id"):
-            await self._open_term(
-                w,
-                "memberships",
-                unit_id,
-                joined,
-                person_id=person_id,
-                department_id=uuid_or_none(d["department_id"]),
-            )
+            await self._join(w, unit_id, joined, person_id, d["department_id"])
 
     async def on_PersonMoved(  # noqa: N802
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
@@ -164,14 +134,7 @@ class DirectoryProjection:
                 person_id=person_id,
                 department_id=uuid_or_none(d["from_department_id"]),
             )
-        await self._open_term(
-            w,
-            "memberships",
-            unit_id,
-            on,
-            person_id=person_id,
-            department_id=uuid_or_none(d["to_department_id"]),
-        )
+        await self._join(w, unit_id, on, person_id, d["to_department_id"])
 
     async def on_PersonLeft(  # noqa: N802
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
@@ -188,51 +151,32 @@ class DirectoryProjection:
         await self._end_terms(w, "supervisions", on, leader_id=person_id)
 
     async def on_DepartmentHeadAppointed(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
-        department_id = uuid_or_none(d["department_id"])
-        on = _date(d["effective_on"])
-        await self._end_terms(w, "department_heads", on, department_id=department_id)
-        await self._open_term(
+        await self._succeed(
             w,
             "department_heads",
-            unit_id,
-            on,
-            department_id=department_id,
+            e,
+            {"department_id": uuid_or_none(d["department_id"])},
             person_id=uuid_or_none(d["person_id"]),
-            end_on=date_or_none(d.get("ends_on")),
         )
 
     async def on_SupervisingLeaderAssigned(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
-        on = _date(d["effective_on"])
         for department in d["department_ids"]:
-            department_id = uuid_or_none(department)
-            await self._end_terms(w, "supervisions", on, department_id=department_id)
-            await self._open_term(
+            await self._succeed(
                 w,
                 "supervisions",
-                unit_id,
-                on,
-                department_id=department_id,
+                e,
+                {"department_id": uuid_or_none(department)},
                 leader_id=uuid_or_none(d["leader_id"]),
-                end_on=date_or_none(d.get("ends_on")),
             )
 
     async def on_PrincipalLeaderAppointed(  # noqa: N802
-        self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
+        self, w: ProjectionWriter, _: UUID, d: dict[str, Any], e: LogEvent
     ) -> None:
-        on = _date(d["effective_on"])
-        await self._end_terms(w, "principal_leaders", on, unit_id=unit_id)
-        await self._open_term(
-            w,
-            "principal_leaders",
-            unit_id,
-            on,
-            person_id=uuid_or_none(d["person_id"]),
-            end_on=date_or_none(d.get("ends_on")),
-        )
+        await self._succeed(w, "principal_leaders", e, {}, person_id=uuid_or_none(d["person_id"]))
 
     async def on_OfficeRoleGranted(  # noqa: N802
         self, w: ProjectionWriter, unit_id: UUID, d: dict[str, Any], _: LogEvent
@@ -258,10 +202,31 @@ class DirectoryProjection:
             role=d["role"],
         )
 
+    async def _succeed(
+        self, w: ProjectionWriter, table: str, e: LogEvent, office: dict[str, Any], **holder: Any
+    ) -> None:
+        """An appointment to an office that one holds at a time (`office` keys it; {}: the
+        unit's own): the terms in force end on the day the new one starts.
+        """
+        unit_id, d = e.originator_id, e.data
+        on = _date(d["effective_on"])
+        await self._end_terms(w, table, on, **(office or {"unit_id": unit_id}))
+        await self._open_term(
+            w, table, unit_id, on, **office, **holder, end_on=date_or_none(d.get("ends_on"))
+        )
+
+    async def _join(
+        self, w: ProjectionWriter, unit_id: UUID, on: date, person_id: UUID | None, to: Any
+    ) -> None:
+        """The person's membership of department `to` (an id from the log) from `on`."""
+        await self._open_term(
+            w, "memberships", unit_id, on, person_id=person_id, department_id=uuid_or_none(to)
+        )
+
     async def _open_term(
         self, w: ProjectionWriter, table: str, unit_id: UUID, start: date, **keys: Any
     ) -> None:
-        await w.insert(_open_sql(self.schema, table, tuple(keys)), unit_id, start, *keys.values())
+        await self.insert(w, table, conflict=None, unit_id=unit_id, start_on=start, **keys)
 
     async def _end_terms(self, w: ProjectionWriter, table: str, end: date, **keys: Any) -> None:
         where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=2))

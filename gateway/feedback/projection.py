@@ -6,10 +6,12 @@ A complaint's complainant is projected as recorded; who may read it is the Graph
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from gateway.log import FEEDBACK_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from gateway.projections.readmodel import ReadModel, actor, recorded, versioned
 from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
@@ -99,165 +101,97 @@ def _decimal(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
 
 
-class FeedbackProjection:
+class FeedbackProjection(ReadModel):
     """Applies feedback events to the feedback read tables (inside the runner's transaction)."""
 
     log = FEEDBACK_LOG
-    tables: tuple[str, ...] = (
-        "feedback_policies",
-        "surveys",
-        "survey_departments",
-        "survey_responses",
-        "survey_results",
-        "praise",
-        "complaints",
-        "complaint_history",
-    )
+    schema_sql = SCHEMA_SQL
 
-    def __init__(self, schema: str) -> None:
-        self.schema = schema
-
-    def ddl(self) -> str:
-        """The tables this projection owns."""
-        return SCHEMA_SQL.format(schema=self.schema)
-
-    def table(self, name: str) -> str:
-        """A read table of this projection."""
-        return f"{self.schema}.{name}"
-
-    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
-        """Project one event."""
-        handler = getattr(self, f"on_{event.name}", None)
-        if handler is not None:
-            await handler(w, event)
-        if event.name in COMPLAINT_EVENTS:
-            await self._record_history(w, event)
-            await self._touch(w, "complaints", event)
-        elif event.name in SURVEY_EVENTS:
-            await self._touch(w, "surveys", event)
-        elif event.name in SEAL_EVENTS:
-            await self._touch(w, "complaints", event)
-
-    async def _touch(self, w: ProjectionWriter, table: str, e: LogEvent) -> None:
-        await w.stamp(
-            f"UPDATE {self.table(table)} SET version = $2, position = $3, updated_at = $4 "
-            "WHERE id = $1",
-            e.originator_id,
-            e.originator_id,
-            e.originator_version,
-            e.position,
-            e.timestamp,
-        )
+    versions: ClassVar[Mapping[str, str]] = {
+        **dict.fromkeys(COMPLAINT_EVENTS | SEAL_EVENTS, "complaints"),
+        **dict.fromkeys(SURVEY_EVENTS, "surveys"),
+    }
+    histories = COMPLAINT_EVENTS
 
     # -- the unit's policy --
 
     async def on_PolicySet(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('feedback_policies')} (id, unit_id, handling_days, "
-            "scale_low, scale_high, updated_at, version, position) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            int(d["handling_days"]),
-            _decimal(d["scale_low"]),
-            _decimal(d["scale_high"]),
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.create(
+            w,
+            "feedback_policies",
+            e,
+            **_policy(e),
         )
 
     async def on_PolicyChanged(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        d = e.data
-        await w.execute(
-            f"UPDATE {self.table('feedback_policies')} SET handling_days = $2, scale_low = $3, "
-            "scale_high = $4, updated_at = $5, version = $6, position = $7 WHERE id = $1",
-            e.originator_id,
-            int(d["handling_days"]),
-            _decimal(d["scale_low"]),
-            _decimal(d["scale_high"]),
-            e.timestamp,
-            e.originator_version,
-            e.position,
-        )
+        await self.change(w, "feedback_policies", e, **_policy(e))
 
     # -- surveys --
 
     async def on_SurveyOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('surveys')} (id, unit_id, quarter, unit_name, status, "
-            "scale_low, scale_high, opened_at, updated_at, version, position) "
-            "VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["quarter"],
-            d["unit_name"],
-            _decimal(d["scale_low"]),
-            _decimal(d["scale_high"]),
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.create(
+            w,
+            "surveys",
+            e,
+            quarter=d["quarter"],
+            unit_name=d["unit_name"],
+            status="OPEN",
+            scale_low=_decimal(d["scale_low"]),
+            scale_high=_decimal(d["scale_high"]),
+            opened_at=e.timestamp,
+            **versioned(e),
         )
-        await w.executemany(
-            f"INSERT INTO {self.table('survey_departments')} "
-            "(survey_id, department_id, name, ordinal) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (survey_id, department_id) DO NOTHING",
-            [
-                (e.originator_id, uuid_or_none(dept["department_id"]), dept["name"], ordinal)
-                for ordinal, dept in enumerate(d["departments"])
-            ],
+        await self.insert_list(
+            w,
+            "survey_departments",
+            "survey_id, department_id",
+            [_department(e, dept) for dept in d["departments"]],
         )
 
     async def on_ResponsesRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.executemany(
-            f"INSERT INTO {self.table('survey_responses')} (response_id, survey_id, "
-            "respondent_agency, respondent, scores, comment, source, recorded_by, recorded_at, "
-            "position, ordinal) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) "
-            "ON CONFLICT (response_id) DO NOTHING",
+        await self.insert_list(
+            w,
+            "survey_responses",
+            "response_id",
             [
-                (
-                    uuid_or_none(r["response_id"]),
-                    e.originator_id,
-                    r["respondent_agency"],
-                    r.get("respondent"),
-                    as_json(r["scores"]),
-                    r.get("comment"),
-                    d["source"],
-                    uuid_or_none(e.meta.get("actor_id")),
-                    e.timestamp,
-                    e.position,
-                    ordinal,
-                )
-                for ordinal, r in enumerate(d["responses"])
+                {
+                    "response_id": uuid_or_none(r["response_id"]),
+                    "survey_id": e.originator_id,
+                    "respondent_agency": r["respondent_agency"],
+                    "respondent": r.get("respondent"),
+                    "scores": as_json(r["scores"]),
+                    "comment": r.get("comment"),
+                    "source": d["source"],
+                    **recorded(e),
+                }
+                for r in d["responses"]
             ],
         )
 
     async def on_SurveyClosed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.execute(
-            f"UPDATE {self.table('surveys')} SET status = 'CLOSED', closed_at = $2, rule = $3 "
-            "WHERE id = $1",
-            e.originator_id,
-            e.timestamp,
-            d.get("rule"),
+        await self.change(
+            w,
+            "surveys",
+            e,
+            status="CLOSED",
+            closed_at=e.timestamp,
+            rule=d.get("rule"),
         )
-        await w.executemany(
-            f"INSERT INTO {self.table('survey_results')} (survey_id, department_id, name, count, "
-            "mean, distribution, ordinal) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) "
-            "ON CONFLICT (survey_id, department_id) DO NOTHING",
+        await self.insert_list(
+            w,
+            "survey_results",
+            "survey_id, department_id",
             [
-                (
-                    e.originator_id,
-                    uuid_or_none(r["department_id"]),
-                    r["name"],
-                    int(r["count"]),
-                    _decimal(r.get("mean")),
-                    as_json(r.get("distribution") or []),
-                    ordinal,
-                )
-                for ordinal, r in enumerate(d["results"])
+                {
+                    **_department(e, r),
+                    "count": int(r["count"]),
+                    "mean": _decimal(r.get("mean")),
+                    "distribution": as_json(r.get("distribution") or []),
+                }
+                for r in d["results"]
             ],
         )
 
@@ -265,23 +199,16 @@ class FeedbackProjection:
 
     async def on_PraiseRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('praise')} (id, unit_id, target_kind, target_id, "
-            "department_id, source, what_happened, occurred_on, quarter, recorded_by, "
-            "recorded_at, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-            "ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["target_kind"],
-            uuid_or_none(d["target_id"]),
-            uuid_or_none(d.get("department_id")),
-            d["source"],
-            d["what_happened"],
-            date_or_none(d["occurred_on"]),
-            d["quarter"],
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
-            e.position,
+        await self.create(
+            w,
+            "praise",
+            e,
+            **_target(d),
+            source=d["source"],
+            what_happened=d["what_happened"],
+            occurred_on=date_or_none(d["occurred_on"]),
+            quarter=d["quarter"],
+            **recorded(e),
         )
 
     # -- complaints --
@@ -289,71 +216,64 @@ class FeedbackProjection:
     async def on_ComplaintFiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         complainant = d.get("complainant") or {}
-        await w.insert(
-            f"INSERT INTO {self.table('complaints')} (id, unit_id, status, target_kind, target_id, "
-            "department_id, filed_by, anonymous, complainant_name, complainant_agency, "
-            "complainant_contact, content, received_on, deadline_on, deadline_provisional, "
-            "quarter, filed_at, updated_at, version, position) "
-            "VALUES ($1, $2, 'FILED', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-            "$16, $16, $17, $18) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["target_kind"],
-            uuid_or_none(d["target_id"]),
-            uuid_or_none(d.get("department_id")),
-            d["filed_by"],
-            bool(d["anonymous"]),
-            complainant.get("name"),
-            complainant.get("agency"),
-            complainant.get("contact"),
-            d["content"],
-            date_or_none(d["received_on"]),
-            date_or_none(d["deadline_on"]),
-            bool(d["deadline_provisional"]),
-            d["quarter"],
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.create(
+            w,
+            "complaints",
+            e,
+            status="FILED",
+            **_target(d),
+            filed_by=d["filed_by"],
+            anonymous=bool(d["anonymous"]),
+            complainant_name=complainant.get("name"),
+            complainant_agency=complainant.get("agency"),
+            complainant_contact=complainant.get("contact"),
+            content=d["content"],
+            received_on=date_or_none(d["received_on"]),
+            deadline_on=date_or_none(d["deadline_on"]),
+            deadline_provisional=bool(d["deadline_provisional"]),
+            quarter=d["quarter"],
+            filed_at=e.timestamp,
+            **versioned(e),
         )
 
     async def on_ComplaintAssigned(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await w.execute(
-            f"UPDATE {self.table('complaints')} SET status = 'ASSIGNED', handler_id = $2 "
-            "WHERE id = $1",
-            e.originator_id,
-            uuid_or_none(e.data["handler_id"]),
+        await self.change(
+            w, "complaints", e, status="ASSIGNED", handler_id=uuid_or_none(e.data["handler_id"])
         )
 
     async def on_ComplaintResponded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await w.execute(
-            f"UPDATE {self.table('complaints')} SET status = 'RESPONDED', response = $2, "
-            "responded_by = $3, responded_at = $4 WHERE id = $1",
-            e.originator_id,
-            e.data["response"],
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
+        await self.change(
+            w,
+            "complaints",
+            e,
+            status="RESPONDED",
+            response=e.data["response"],
+            responded_by=actor(e),
+            responded_at=e.timestamp,
         )
 
     async def on_ComplaintResolved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.execute(
-            f"UPDATE {self.table('complaints')} SET status = 'RESOLVED', satisfaction = $2, "
-            "resolved_on = $3, late = $4, resolution_note = $5 WHERE id = $1",
-            e.originator_id,
-            d["satisfaction"],
-            date_or_none(d["resolved_on"]),
-            bool(d["late"]),
-            d.get("note"),
+        await self.change(
+            w,
+            "complaints",
+            e,
+            status="RESOLVED",
+            satisfaction=d["satisfaction"],
+            resolved_on=date_or_none(d["resolved_on"]),
+            late=bool(d["late"]),
+            resolution_note=d.get("note"),
         )
 
     async def on_ComplaintDismissed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.execute(
-            f"UPDATE {self.table('complaints')} SET status = 'DISMISSED', dismissed_reason = $2, "
-            "dismissed_on = $3 WHERE id = $1",
-            e.originator_id,
-            d["reason"],
-            date_or_none(d["dismissed_on"]),
+        await self.change(
+            w,
+            "complaints",
+            e,
+            status="DISMISSED",
+            dismissed_reason=d["reason"],
+            dismissed_on=date_or_none(d["dismissed_on"]),
         )
 
     async def on_ComplaintBecameOverdue(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
@@ -364,21 +284,45 @@ class FeedbackProjection:
             date_or_none(e.data["detected_on"]),
         )
 
-    async def _record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
+    async def record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
         d = e.data
         text_field, date_field = TEXT_OF.get(e.name), DATE_OF.get(e.name)
-        await w.insert(
-            f"INSERT INTO {self.table('complaint_history')} (position, complaint_id, event, "
-            "actor_id, actor_role, text, handler_id, satisfaction, on_date, at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING",
-            e.position,
-            e.originator_id,
-            e.name,
-            uuid_or_none(e.meta.get("actor_id")),
-            e.meta.get("actor_role"),
-            d.get(text_field) if text_field else None,
-            uuid_or_none(d.get("handler_id")),
-            d.get("satisfaction"),
-            date_or_none(d.get(date_field)) if date_field else None,
-            e.timestamp,
+        await self.history(
+            w,
+            "complaint_history",
+            e,
+            complaint_id=e.originator_id,
+            text=d.get(text_field) if text_field else None,
+            handler_id=uuid_or_none(d.get("handler_id")),
+            satisfaction=d.get("satisfaction"),
+            on_date=date_or_none(d.get(date_field)) if date_field else None,
         )
+
+
+def _policy(e: LogEvent) -> dict[str, Any]:
+    """A policy's settings as the event sets them, with the policy's new version."""
+    d = e.data
+    return {
+        "handling_days": int(d["handling_days"]),
+        "scale_low": _decimal(d["scale_low"]),
+        "scale_high": _decimal(d["scale_high"]),
+        **versioned(e),
+    }
+
+
+def _target(d: dict[str, Any]) -> dict[str, Any]:
+    """Whom praise or a complaint is about, and in which department."""
+    return {
+        "target_kind": d["target_kind"],
+        "target_id": uuid_or_none(d["target_id"]),
+        "department_id": uuid_or_none(d.get("department_id")),
+    }
+
+
+def _department(e: LogEvent, d: dict[str, Any]) -> dict[str, Any]:
+    """A department of the survey the event is about, as a survey's per-department rows name it."""
+    return {
+        "survey_id": e.originator_id,
+        "department_id": uuid_or_none(d["department_id"]),
+        "name": d["name"],
+    }

@@ -8,12 +8,12 @@ one's, so the version in force at any instant is the latest approved at or befor
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from gateway.log import GOALS_LOG, LogEvent, as_json, uuid_or_none
+from gateway.projections.readmodel import ReadModel, Revisions, actor, versioned
 from gateway.projections.writer import ProjectionWriter
 
 SCHEMA_SQL = """
@@ -95,70 +95,35 @@ TEXT_OF = {
     "ItemCompleted": "note",
     "ItemDropped": "reason",
 }
-Handler = Callable[[ProjectionWriter, LogEvent], Awaitable[None]]
+
+REFERENCE_REVISIONS = Revisions(
+    "reference_goal_revisions", "reference_id", "revision", "published_at"
+)
+SUMMARY_VERSIONS = Revisions("monthly_summary_versions", "summary_id", "version", "at")
 
 
-class GoalsProjection:
+class GoalsProjection(ReadModel):
     """Applies goals events to the goals read tables (inside the runner's transaction)."""
 
     log = GOALS_LOG
-    tables: tuple[str, ...] = (
-        "goal_sets",
-        "goal_set_items",
-        "goal_set_versions",
-        "goal_set_history",
-        "goal_proposals",
-        "reference_goals",
-        "reference_goal_revisions",
-        "monthly_summaries",
-        "monthly_summary_versions",
-        "weekly_reports",
-    )
+    schema_sql = SCHEMA_SQL
 
-    def __init__(self, schema: str) -> None:
-        self.schema = schema
-
-    def ddl(self) -> str:
-        """The tables this projection owns."""
-        return SCHEMA_SQL.format(schema=self.schema)
-
-    def table(self, name: str) -> str:
-        """A read table of this projection."""
-        return f"{self.schema}.{name}"
-
-    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
-        """Project one event."""
-        handler: Handler | None = getattr(self, f"on_{event.name}", None)
-        if handler is not None:
-            await handler(w, event)
-        if event.name in GOAL_SET_EVENTS:
-            await self._record_history(w, event)
-            await w.stamp(
-                f"UPDATE {self.table('goal_sets')} SET version = $2, position = $3, "
-                "updated_at = $4 WHERE id = $1",
-                event.originator_id,
-                event.originator_id,
-                event.originator_version,
-                event.position,
-                event.timestamp,
-            )
+    versions = dict.fromkeys(GOAL_SET_EVENTS, "goal_sets")
+    histories = GOAL_SET_EVENTS
 
     # -- goal sets --
 
     async def on_Drafted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('goal_sets')} (id, unit_id, person_id, department_id, "
-            "period, status, version, drafted_at, updated_at, position) "
-            "VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            uuid_or_none(d["person_id"]),
-            uuid_or_none(d.get("department_id")),
-            d["period"],
-            e.originator_version,
-            e.timestamp,
-            e.position,
+        await self.create(
+            w,
+            "goal_sets",
+            e,
+            **_whose(d),
+            period=d["period"],
+            status="DRAFT",
+            drafted_at=e.timestamp,
+            **versioned(e),
         )
         await self._replace_items(w, e.originator_id, d["items"], e.timestamp)
 
@@ -203,7 +168,7 @@ class GoalsProjection:
             e.originator_id,
             as_json(d["items"]),
             d["reason"],
-            uuid_or_none(e.meta.get("actor_id")),
+            actor(e),
             e.timestamp,
         )
         await self._set_status(w, e.originator_id, "REVISION_PROPOSED")
@@ -215,19 +180,18 @@ class GoalsProjection:
             e.originator_id,
         )
         if items is not None:  # projected once already when there is no proposal left
-            await w.insert(
-                f"INSERT INTO {self.table('goal_set_versions')} (goal_set_id, version_number, "
-                "items, approved_by, relation, comment, approved_at, position) "
-                "VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8) "
-                "ON CONFLICT (goal_set_id, version_number) DO NOTHING",
-                e.originator_id,
-                int(d["version_number"]),
-                items,
-                uuid_or_none(d["approved_by"]),
-                d["relation"],
-                d.get("comment"),
-                e.timestamp,
-                e.position,
+            await self.insert(
+                w,
+                "goal_set_versions",
+                conflict="goal_set_id, version_number",
+                goal_set_id=e.originator_id,
+                version_number=int(d["version_number"]),
+                items=items,
+                approved_by=uuid_or_none(d["approved_by"]),
+                relation=d["relation"],
+                comment=d.get("comment"),
+                approved_at=e.timestamp,
+                position=e.position,
             )
             await self._replace_items(w, e.originator_id, json.loads(items), e.timestamp)
         await self._set_status(w, e.originator_id, "APPROVED", int(d["version_number"]))
@@ -311,25 +275,19 @@ class GoalsProjection:
             ],
         )
 
-    async def _record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
+    async def record_history(self, w: ProjectionWriter, e: LogEvent) -> None:
         d = e.data
         text_field = TEXT_OF.get(e.name)
-        await w.insert(
-            f"INSERT INTO {self.table('goal_set_history')} (position, goal_set_id, event, "
-            "actor_id, actor_role, relation, text, item_id, percent, version_number, at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-            "ON CONFLICT (position) DO NOTHING",
-            e.position,
-            e.originator_id,
-            e.name,
-            uuid_or_none(e.meta.get("actor_id")),
-            e.meta.get("actor_role"),
-            d.get("relation"),
-            d.get(text_field) if text_field else None,
-            str(d["item_id"]) if d.get("item_id") else None,
-            d.get("percent"),
-            d.get("version_number"),
-            e.timestamp,
+        await self.history(
+            w,
+            "goal_set_history",
+            e,
+            goal_set_id=e.originator_id,
+            relation=d.get("relation"),
+            text=d.get(text_field) if text_field else None,
+            item_id=str(d["item_id"]) if d.get("item_id") else None,
+            percent=d.get("percent"),
+            version_number=d.get("version_number"),
         )
 
     # -- reference goals --
@@ -337,119 +295,77 @@ class GoalsProjection:
 
     async def on_Published(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('reference_goals')} (id, unit_id, kind, department_id, "
-            "period, title, revision, items, published_at, updated_at, version, position) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::jsonb, $9, $9, $7::int, $10) "
-            "ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["kind"],
-            uuid_or_none(d.get("department_id")),
-            d["period"],
-            d["title"],
-            e.originator_version,
-            as_json(d["items"]),
-            e.timestamp,
-            e.position,
+        await self.create(
+            w,
+            "reference_goals",
+            e,
+            kind=d["kind"],
+            department_id=uuid_or_none(d.get("department_id")),
+            period=d["period"],
+            published_at=e.timestamp,
+            **self._reference(e),
         )
         await self._reference_revision(w, e, None)
 
     async def on_Revised(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        d = e.data
-        await w.execute(
-            f"UPDATE {self.table('reference_goals')} SET title = $2, items = $3::jsonb, "
-            "revision = $4::int, version = $4::int, updated_at = $5, position = $6 WHERE id = $1",
-            e.originator_id,
-            d["title"],
-            as_json(d["items"]),
-            e.originator_version,
-            e.timestamp,
-            e.position,
-        )
-        await self._reference_revision(w, e, d.get("reason"))
+        await self.change(w, "reference_goals", e, **self._reference(e))
+        await self._reference_revision(w, e, e.data.get("reason"))
+
+    @staticmethod
+    def _reference(e: LogEvent) -> dict[str, Any]:
+        """A reference document as the event publishes it: its revision is its version."""
+        return {
+            "title": e.data["title"],
+            "items": as_json(e.data["items"]),
+            "revision": e.originator_version,
+            **versioned(e),
+        }
 
     async def _reference_revision(
         self, w: ProjectionWriter, e: LogEvent, reason: str | None
     ) -> None:
-        await w.insert(
-            f"INSERT INTO {self.table('reference_goal_revisions')} "
-            "(reference_id, revision, title, items, reason, actor_id, published_at) "
-            "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) "
-            "ON CONFLICT (reference_id, revision) DO NOTHING",
-            e.originator_id,
-            e.originator_version,
-            e.data["title"],
-            as_json(e.data["items"]),
-            reason,
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
-        )
+        title, items = e.data["title"], as_json(e.data["items"])
+        await self.revision(w, REFERENCE_REVISIONS, e, title=title, items=items, reason=reason)
 
     # -- monthly summaries --
     # Each event of a summary is a version of its text: the version is the event's.
 
     async def on_SummarySubmitted(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('monthly_summaries')} (id, unit_id, person_id, "
-            "department_id, month, version, text, submitted_at, updated_at, position) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            uuid_or_none(d["person_id"]),
-            uuid_or_none(d.get("department_id")),
-            d["month"],
-            e.originator_version,
-            d["text"],
-            e.timestamp,
-            e.position,
+        await self.create(
+            w,
+            "monthly_summaries",
+            e,
+            **_whose(d),
+            month=d["month"],
+            submitted_at=e.timestamp,
+            text=d["text"],
+            **versioned(e),
         )
         await self._summary_version(w, e, None)
 
     async def on_SummaryAmended(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await w.execute(
-            f"UPDATE {self.table('monthly_summaries')} SET text = $2, version = $3, "
-            "updated_at = $4, position = $5 WHERE id = $1",
-            e.originator_id,
-            e.data["text"],
-            e.originator_version,
-            e.timestamp,
-            e.position,
-        )
+        await self.change(w, "monthly_summaries", e, text=e.data["text"], **versioned(e))
         await self._summary_version(w, e, e.data.get("reason"))
 
     async def _summary_version(self, w: ProjectionWriter, e: LogEvent, reason: str | None) -> None:
-        await w.insert(
-            f"INSERT INTO {self.table('monthly_summary_versions')} "
-            "(summary_id, version, text, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) "
-            "ON CONFLICT (summary_id, version) DO NOTHING",
-            e.originator_id,
-            e.originator_version,
-            e.data["text"],
-            reason,
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
-        )
+        await self.revision(w, SUMMARY_VERSIONS, e, text=e.data["text"], reason=reason)
 
     # -- weekly reports --
 
     async def on_WeeklyReportCompiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('weekly_reports')} (id, unit_id, department_id, week, "
-            "entries, free_text, status, compiled_at, updated_at, version, position) "
-            "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'COMPILED', $7, $7, $8, $9) "
-            "ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            uuid_or_none(d["department_id"]),
-            d["week"],
-            as_json(d["entries"]),
-            d.get("free_text") or "",
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.create(
+            w,
+            "weekly_reports",
+            e,
+            department_id=uuid_or_none(d["department_id"]),
+            week=d["week"],
+            entries=as_json(d["entries"]),
+            free_text=d.get("free_text") or "",
+            status="COMPILED",
+            compiled_at=e.timestamp,
+            **versioned(e),
         )
 
     async def on_WeeklyReportRecompiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
@@ -478,3 +394,11 @@ class GoalsProjection:
             e.originator_version,
             e.position,
         )
+
+
+def _whose(d: dict[str, Any]) -> dict[str, Any]:
+    """Whose a goal set or a summary is: the person, and in which department."""
+    return {
+        "person_id": uuid_or_none(d["person_id"]),
+        "department_id": uuid_or_none(d.get("department_id")),
+    }

@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 
 from gateway.log import REVIEWS_LOG, LogEvent, as_json, date_or_none, uuid_or_none
+from gateway.projections.readmodel import ReadModel, actor, recorded, update_sql, versioned
 from gateway.projections.writer import ProjectionWriter
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory
@@ -68,49 +69,32 @@ CREATE INDEX IF NOT EXISTS review_history_cycle
 """
 
 
+CYCLE_EVENTS = frozenset(
+    {
+        "CycleOpened",
+        "AppraisalBegan",
+        "GradesProposed",
+        "GradesFinalised",
+        "ResultsPublished",
+        "ObjectionFiled",
+        "ObjectionResolved",
+        "ResultsConfirmed",
+    }
+)
+
+
 def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-class ReviewsProjection:
+class ReviewsProjection(ReadModel):
     """Applies reviews events to the reviews read tables (inside the runner's transaction)."""
 
     log = REVIEWS_LOG
-    tables: tuple[str, ...] = (
-        "review_cycles",
-        "review_participants",
-        "review_objections",
-        "review_sanctions",
-        "review_history",
-    )
+    schema_sql = SCHEMA_SQL
 
-    def __init__(self, schema: str) -> None:
-        self.schema = schema
-
-    def ddl(self) -> str:
-        """The tables this projection owns."""
-        return SCHEMA_SQL.format(schema=self.schema)
-
-    def table(self, name: str) -> str:
-        """A read table of this projection."""
-        return f"{self.schema}.{name}"
-
-    async def apply(self, w: ProjectionWriter, event: LogEvent) -> None:
-        """Project one event."""
-        handler = getattr(self, f"on_{event.name}", None)
-        if handler is None:
-            return
-        await handler(w, event)
-        if event.name in CYCLE_EVENTS:
-            await w.stamp(
-                f"UPDATE {self.table('review_cycles')} SET version = $2, position = $3, "
-                "updated_at = $4 WHERE id = $1",
-                event.originator_id,
-                event.originator_id,
-                event.originator_version,
-                event.position,
-                event.timestamp,
-            )
+    # Each has a handler, which writes the event's history entry itself (for whom it is).
+    versions = dict.fromkeys(CYCLE_EVENTS, "review_cycles")
 
     async def _history(
         self,
@@ -120,20 +104,14 @@ class ReviewsProjection:
         person_id: UUID | None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        meta = e.meta
-        await w.insert(
-            f"INSERT INTO {self.table('review_history')} (position, cycle_id, person_id, event, "
-            "actor_id, actor_role, reason, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-            "ON CONFLICT (position) DO NOTHING",
-            e.position,
-            cycle_id,
-            person_id,
-            e.name,
-            uuid_or_none(meta.get("actor_id")),
-            meta.get("actor_role"),
-            meta.get("reason"),
-            as_json(detail) if detail is not None else None,
-            e.timestamp,
+        await self.history(
+            w,
+            "review_history",
+            e,
+            cycle_id=cycle_id,
+            person_id=person_id,
+            reason=e.meta.get("reason"),
+            detail=as_json(detail) if detail is not None else None,
         )
 
     # -- the cycle --
@@ -141,161 +119,152 @@ class ReviewsProjection:
     async def on_CycleOpened(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         participants = d["participants"]
-        await w.insert(
-            f"INSERT INTO {self.table('review_cycles')} (id, unit_id, quarter, status, config, "
-            "participants, opened_on, opened_at, updated_at, version, position) "
-            "VALUES ($1, $2, $3, 'OPENED', $4, $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            d["quarter"],
-            as_json(d["config"]),
-            len(participants),
-            date_or_none(d["opened_on"]),
-            e.timestamp,
-            e.originator_version,
-            e.position,
+        await self.create(
+            w,
+            "review_cycles",
+            e,
+            quarter=d["quarter"],
+            status="OPENED",
+            config=as_json(d["config"]),
+            participants=len(participants),
+            opened_on=date_or_none(d["opened_on"]),
+            opened_at=e.timestamp,
+            **versioned(e),
         )
-        await w.executemany(
-            f"INSERT INTO {self.table('review_participants')} (cycle_id, person_id, unit_id, "
-            "quarter, ordinal, name, department_id, department_name, position_category, "
-            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-            "ON CONFLICT DO NOTHING",
+        await self.insert_list(
+            w,
+            "review_participants",
+            "",
             [
-                (
-                    e.originator_id,
-                    UUID(p["person_id"]),
-                    uuid_or_none(d["unit_id"]),
-                    d["quarter"],
-                    i,
-                    p["name"],
-                    uuid_or_none(p.get("department_id")),
-                    p.get("department_name"),
-                    p["position_category"],
-                    e.timestamp,
-                )
-                for i, p in enumerate(participants)
+                {
+                    "cycle_id": e.originator_id,
+                    "person_id": UUID(p["person_id"]),
+                    "unit_id": uuid_or_none(d["unit_id"]),
+                    "quarter": d["quarter"],
+                    "name": p["name"],
+                    "department_id": uuid_or_none(p.get("department_id")),
+                    "department_name": p.get("department_name"),
+                    "position_category": p["position_category"],
+                    "updated_at": e.timestamp,
+                }
+                for p in participants
             ],
         )
         await self._history(w, e, e.originator_id, None, {"participants": len(participants)})
 
     async def on_AppraisalBegan(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await w.execute(
-            f"UPDATE {self.table('review_cycles')} SET status = 'APPRAISING', "
-            "appraisal_began_at = $2 WHERE id = $1",
-            e.originator_id,
-            e.timestamp,
+        await self.change(
+            w, "review_cycles", e, status="APPRAISING", appraisal_began_at=e.timestamp
         )
-        await w.executemany(
-            f"UPDATE {self.table('review_participants')} SET feedback = $3, "
-            "feedback_score = $4 WHERE cycle_id = $1 AND person_id = $2",
-            [
-                (e.originator_id, UUID(pid), as_json(fixed), Decimal(fixed["score"]))
+        await self._participants(
+            w,
+            e,
+            {
+                pid: {"feedback": as_json(fixed), "feedback_score": Decimal(fixed["score"])}
                 for pid, fixed in e.data["feedback"].items()
-            ],
+            },
         )
         await self._history(w, e, e.originator_id, None)
 
     async def on_GradesProposed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.executemany(
-            f"UPDATE {self.table('review_participants')} SET grade = $3, justification = $4, "
-            "grade_from_bands = $5, updated_at = $6 WHERE cycle_id = $1 AND person_id = $2",
-            [
-                (
-                    e.originator_id,
-                    UUID(pid),
-                    g["grade"],
-                    g.get("justification"),
-                    bool(g.get("from_bands")),
-                    e.timestamp,
-                )
+        await self._participants(
+            w,
+            e,
+            {
+                pid: {
+                    "grade": g["grade"],
+                    "justification": g.get("justification"),
+                    "grade_from_bands": bool(g.get("from_bands")),
+                    "updated_at": e.timestamp,
+                }
                 for pid, g in d["grades"].items()
-            ],
+            },
         )
-        await w.execute(
-            f"UPDATE {self.table('review_cycles')} SET quota = $2 WHERE id = $1",
-            e.originator_id,
-            as_json(d["quota"]),
-        )
+        await self.change(w, "review_cycles", e, quota=as_json(d["quota"]))
         await self._history(
             w, e, e.originator_id, None, {"grades": d["grades"], "quota": d["quota"]}
         )
 
     async def on_GradesFinalised(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.execute(
-            f"UPDATE {self.table('review_cycles')} SET status = 'FINALISED', quota = $2, "
-            "finalised_at = $3, finalised_by = $4 WHERE id = $1",
-            e.originator_id,
-            as_json(d["quota"]),
-            e.timestamp,
-            uuid_or_none(e.meta.get("actor_id")),
+        await self.change(
+            w,
+            "review_cycles",
+            e,
+            status="FINALISED",
+            quota=as_json(d["quota"]),
+            finalised_at=e.timestamp,
+            finalised_by=actor(e),
         )
-        await w.executemany(
-            f"UPDATE {self.table('review_participants')} SET final_grade = $3, final_score = $4 "
-            "WHERE cycle_id = $1 AND person_id = $2",
-            [
-                (
-                    e.originator_id,
-                    UUID(pid),
-                    grade,
-                    Decimal(d["scores"][pid]) if pid in d["scores"] else None,
-                )
+        scores = d["scores"]
+        await self._participants(
+            w,
+            e,
+            {
+                pid: {
+                    "final_grade": grade,
+                    "final_score": Decimal(scores[pid]) if pid in scores else None,
+                }
                 for pid, grade in d["grades"].items()
-            ],
+            },
         )
         await self._history(w, e, e.originator_id, None, {"quota": d["quota"]})
 
     async def on_ResultsPublished(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.execute(
-            f"UPDATE {self.table('review_cycles')} SET status = 'PUBLISHED', published_on = $2, "
-            "publicity_ends_on = $3, objections_until = $4 WHERE id = $1",
-            e.originator_id,
-            date_or_none(d["published_on"]),
-            date_or_none(d["ends_on"]),
-            date_or_none(d["objections_until"]),
+        await self.change(
+            w,
+            "review_cycles",
+            e,
+            status="PUBLISHED",
+            published_on=date_or_none(d["published_on"]),
+            publicity_ends_on=date_or_none(d["ends_on"]),
+            objections_until=date_or_none(d["objections_until"]),
         )
         await self._history(w, e, e.originator_id, None, {"published_on": d["published_on"]})
 
     async def on_ObjectionFiled(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         person_id = UUID(d["person_id"])
-        await w.insert(
-            f"INSERT INTO {self.table('review_objections')} (id, cycle_id, person_id, reason, "
-            "filed_on, status, filed_at, position) VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7) "
-            "ON CONFLICT (id) DO NOTHING",
-            UUID(d["objection_id"]),
-            e.originator_id,
-            person_id,
-            d["reason"],
-            date_or_none(d["filed_on"]),
-            e.timestamp,
-            e.position,
+        await self.insert(
+            w,
+            "review_objections",
+            id=UUID(d["objection_id"]),
+            cycle_id=e.originator_id,
+            person_id=person_id,
+            reason=d["reason"],
+            filed_on=date_or_none(d["filed_on"]),
+            status="OPEN",
+            filed_at=e.timestamp,
+            position=e.position,
         )
         await self._history(w, e, e.originator_id, person_id)
 
     async def on_ObjectionResolved(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
         person_id = UUID(d["person_id"])
-        await w.execute(
-            f"UPDATE {self.table('review_objections')} SET status = $2, grade_before = $3, "
-            "grade_after = $4, resolution = $5, resolved_on = $6, resolved_by = $7 WHERE id = $1",
-            UUID(d["objection_id"]),
-            d["status"],
-            d["grade_before"],
-            d["grade_after"],
-            d["reason"],
-            date_or_none(d["resolved_on"]),
-            uuid_or_none(e.meta.get("actor_id")),
+        await self.update(
+            w,
+            "review_objections",
+            {"id": UUID(d["objection_id"])},
+            status=d["status"],
+            grade_before=d["grade_before"],
+            grade_after=d["grade_after"],
+            resolution=d["reason"],
+            resolved_on=date_or_none(d["resolved_on"]),
+            resolved_by=actor(e),
         )
-        await w.execute(
-            f"UPDATE {self.table('review_participants')} SET grade = $3, final_grade = $3, "
-            "updated_at = $4 WHERE cycle_id = $1 AND person_id = $2",
-            e.originator_id,
-            person_id,
-            d["grade_after"],
-            e.timestamp,
+        await self._participants(
+            w,
+            e,
+            {
+                d["person_id"]: {
+                    "grade": d["grade_after"],
+                    "final_grade": d["grade_after"],
+                    "updated_at": e.timestamp,
+                }
+            },
         )
         await self._history(
             w,
@@ -306,13 +275,27 @@ class ReviewsProjection:
         )
 
     async def on_ResultsConfirmed(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
-        await w.execute(
-            f"UPDATE {self.table('review_cycles')} SET status = 'CONFIRMED', confirmed_on = $2 "
-            "WHERE id = $1",
-            e.originator_id,
-            date_or_none(e.data["confirmed_on"]),
+        await self.change(
+            w,
+            "review_cycles",
+            e,
+            status="CONFIRMED",
+            confirmed_on=date_or_none(e.data["confirmed_on"]),
         )
         await self._history(w, e, e.originator_id, None)
+
+    async def _participants(
+        self, w: ProjectionWriter, e: LogEvent, changes: dict[str, dict[str, Any]]
+    ) -> None:
+        """Set columns of participants of the event's cycle (by person id, as in the log), all
+        of one shape.
+        """
+        if changes:
+            columns = tuple(next(iter(changes.values())))
+            sql = update_sql(self.table("review_participants"), ("cycle_id", "person_id"), columns)
+            await w.executemany(
+                sql, [(e.originator_id, UUID(pid), *c.values()) for pid, c in changes.items()]
+            )
 
     # -- one participant --
 
@@ -432,32 +415,14 @@ class ReviewsProjection:
 
     async def on_SanctionRecorded(self, w: ProjectionWriter, e: LogEvent) -> None:  # noqa: N802
         d = e.data
-        await w.insert(
-            f"INSERT INTO {self.table('review_sanctions')} (id, unit_id, person_id, kind, "
-            "decided_on, ends_on, document, recorded_by, recorded_at, position) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
-            e.originator_id,
-            uuid_or_none(d["unit_id"]),
-            uuid_or_none(d["person_id"]),
-            d["kind"],
-            date_or_none(d["decided_on"]),
-            date_or_none(d["ends_on"]),
-            d["document"],
-            uuid_or_none(e.meta.get("actor_id")),
-            e.timestamp,
-            e.position,
+        await self.create(
+            w,
+            "review_sanctions",
+            e,
+            person_id=uuid_or_none(d["person_id"]),
+            kind=d["kind"],
+            decided_on=date_or_none(d["decided_on"]),
+            ends_on=date_or_none(d["ends_on"]),
+            document=d["document"],
+            **recorded(e),
         )
-
-
-CYCLE_EVENTS = frozenset(
-    {
-        "CycleOpened",
-        "AppraisalBegan",
-        "GradesProposed",
-        "GradesFinalised",
-        "ResultsPublished",
-        "ObjectionFiled",
-        "ObjectionResolved",
-        "ResultsConfirmed",
-    }
-)
