@@ -5,7 +5,6 @@ free ports and the session's database, and a client that speaks GraphQL with min
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +15,12 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
+from bench.system import environment, on_free_ports
 from deploy.launcher import Running, running
 from kernel.auth import mint_token
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
-from tests.conftest import free_port
 
 APPOINT_PLATFORM_AUDITOR = """mutation($login: String!) {
   appointPlatformAuditor(name: "纪检测试", login: $login, body: "纪检监察组", reason: "测试审计") {
@@ -243,32 +242,13 @@ def new_unit(system: System, name: str, code: str, office: str = "wangfang") -> 
 def started(database: str, data_dir: Path, env: dict[str, str]) -> Iterator[System]:
     """Every process started as `make run` starts it, on free ports and `database`, with `env`
     added to the processes' environment (restored afterwards)."""
-    settings = Settings(
-        database_url=database,
-        kaohe_data_dir=data_dir,
-        kaohe_gateway_port=free_port(),
-        kaohe_directory_port=free_port(),
-        kaohe_goals_port=free_port(),
-        kaohe_feedback_port=free_port(),
-        kaohe_reviews_port=free_port(),
-        kaohe_integrations_port=free_port(),
-        kaohe_audit_port=free_port(),
-    )
+    settings = on_free_ports(database, data_dir)
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
     # No JetStream relay unless asked for (it would publish to the developer's NATS).
     overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
     overrides.update(env)
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        with running(settings) as processes:
-            yield System(settings, database, processes)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(overrides), running(settings) as processes:
+        yield System(settings, database, processes)
 
 
 @pytest.fixture(scope="module")
