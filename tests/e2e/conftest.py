@@ -201,6 +201,11 @@ class Unit:
         )["addPerson"]["person"]["id"]
         return self.people[login]
 
+    def staff(self, department: str, **names: str) -> None:
+        """Service staff of the department, by login, added in the order given."""
+        for login, name in names.items():
+            self.add(login, name, "SERVICE", department)
+
     def head(self, department: str, login: str) -> None:
         self.system.data(
             self.office,

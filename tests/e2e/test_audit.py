@@ -48,8 +48,7 @@ def audited(system: System) -> AuditedUnit:
     """A unit with a head and two staff whose goal sets for this quarter were approved."""
     audited = AuditedUnit(**vars(new_unit(system, "审计测试中心", "E2E-AUDIT")))
     audited.open("vehicles", "公车服务科", "VEHICLES")
-    for name, login in [("李强", "head"), ("赵敏", "zhaomin"), ("孙丽", "sunli")]:
-        audited.add(login, name, "SERVICE", "vehicles")
+    audited.staff("vehicles", head="李强", zhaomin="赵敏", sunli="孙丽")
     audited.head("vehicles", "head")
     for login in ("zhaomin", "sunli"):
         staff = audited.token(login)

@@ -125,13 +125,7 @@ def unit(system: System) -> Unit:
     unit = new_unit(system, "反馈测试中心", "E2E-FEEDBACK")
     unit.open("vehicles", "公车服务科", "VEHICLES")
     unit.open("canteen", "机关食堂", "CANTEEN")
-    for name, login in [
-        ("李强", "liqiang"),
-        ("赵敏", "zhaomin"),
-        ("孙丽", "sunli"),
-        ("周杰", "zhoujie"),
-    ]:
-        unit.add(login, name, "SERVICE", "vehicles")
+    unit.staff("vehicles", liqiang="李强", zhaomin="赵敏", sunli="孙丽", zhoujie="周杰")
     unit.head("vehicles", "liqiang")
     return unit
 

@@ -132,15 +132,15 @@ def unit(system: System) -> Unit:
     unit = new_unit(system, "目标测试中心", "E2E-GOALS")
     unit.open("vehicles", "公车服务科", "VEHICLES")
     unit.add("liuming", "刘明", "LEADER")
-    for name, login in [
-        ("李强", "liqiang"),
-        ("赵敏", "zhaomin"),
-        ("孙丽", "sunli"),
-        ("周杰", "zhoujie"),
-        ("钱多", "qianduo"),
-        ("吴刚", "wugang"),
-    ]:
-        unit.add(login, name, "SERVICE", "vehicles")
+    unit.staff(
+        "vehicles",
+        liqiang="李强",
+        zhaomin="赵敏",
+        sunli="孙丽",
+        zhoujie="周杰",
+        qianduo="钱多",
+        wugang="吴刚",
+    )
     unit.head("vehicles", "liqiang")
     unit.supervise("liuming", "general", "vehicles")
     return unit
