@@ -35,7 +35,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def _env(overrides: dict[str, str]) -> Iterator[None]:
+def environment(overrides: dict[str, str]) -> Iterator[None]:
+    """The process's environment with `overrides` set, restored afterwards."""
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
     try:
@@ -48,20 +49,35 @@ def _env(overrides: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def on_free_ports(database: str, data_dir: Path) -> Settings:
+    """Settings for every process of Kaohe on a port nobody listens on, over `database`."""
+    return Settings(
+        database_url=database,
+        kaohe_data_dir=data_dir,
+        kaohe_gateway_port=free_port(),
+        kaohe_directory_port=free_port(),
+        kaohe_goals_port=free_port(),
+        kaohe_feedback_port=free_port(),
+        kaohe_reviews_port=free_port(),
+        kaohe_integrations_port=free_port(),
+        kaohe_audit_port=free_port(),
+    )
+
+
 @contextlib.contextmanager
 def server(scratch: Path) -> Iterator[str]:
     """A PostgreSQL server URL: $DATABASE_URL, or an embedded server on a free port."""
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
-    with _env({"KAOHE_PG_PORT": str(free_port())}), database_url(scratch / "pg") as url:
+    with environment({"KAOHE_PG_PORT": str(free_port())}), database_url(scratch / "pg") as url:
         yield url
 
 
 @contextlib.contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new database on the server, dropped at the end."""
-    name = f"kaohe_bench_{uuid4().hex[:10]}"
+def fresh_database(server_url: str, prefix: str = "kaohe_bench") -> Iterator[str]:
+    """A new database on the server, named `prefix` and a random suffix, dropped at the end."""
+    name = f"{prefix}_{uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
     try:
@@ -105,17 +121,7 @@ def stack() -> Iterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="kaohe-bench-") as scratch:
         root = Path(scratch)
         with server(root) as server_url, fresh_database(server_url) as database:
-            settings = Settings(
-                database_url=database,
-                kaohe_data_dir=root / "data",
-                kaohe_gateway_port=free_port(),
-                kaohe_directory_port=free_port(),
-                kaohe_goals_port=free_port(),
-                kaohe_feedback_port=free_port(),
-                kaohe_reviews_port=free_port(),
-                kaohe_integrations_port=free_port(),
-                kaohe_audit_port=free_port(),
-            )
+            settings = on_free_ports(database, root / "data")
             overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600"}
             # The bench loads the gateway through a few callers: per-caller rates would measure
             # the rate limiter, not the system.
@@ -124,7 +130,7 @@ def stack() -> Iterator[Stack]:
                 for kind in ("QUERY", "MUTATION")
                 for knob in ("RATE", "BURST")
             }
-            with _env(overrides), running(settings) as system:
+            with environment(overrides), running(settings) as system:
                 port = free_port()
                 baseline = subprocess.Popen(
                     [

@@ -8,26 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
 
-import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier
 
+from bench.system import environment, free_port, fresh_database
 from deploy.postgres import database_url
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -36,34 +24,23 @@ def postgres_server() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
-    saved = os.environ.get("KAOHE_PG_PORT")
-    os.environ["KAOHE_PG_PORT"] = str(free_port())
     # Not under pytest's own temporary root: as root, the server runs as the `kaohe` account,
     # which may walk into its folder only while that root is searchable, and every pytest
     # session that starts makes its root 0700 again (a second session on the machine would
     # take the server's data folder away from it mid-run).
     folder = Path(tempfile.mkdtemp(prefix="kaohe-test-pg-"))
     try:
-        with database_url(folder) as url:
+        with environment({"KAOHE_PG_PORT": str(free_port())}), database_url(folder) as url:
             yield url
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        if saved is None:
-            os.environ.pop("KAOHE_PG_PORT", None)
-        else:
-            os.environ["KAOHE_PG_PORT"] = saved
 
 
 @pytest.fixture(scope="session")
 def database(postgres_server: str) -> Iterator[str]:
     """A fresh database for this test session, on the session's server."""
-    name = f"kaohe_test_{uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    parts = urlsplit(postgres_server)
-    yield urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(postgres_server, "kaohe_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bench.system import free_port
 from gateway.integrations.outbound import OutboundPolicy
-from tests.conftest import free_port
 
 RECEIVER_HOST = "127.0.0.2"
 OUTBOUND_ALLOW = f"{RECEIVER_HOST}/32"

@@ -5,7 +5,6 @@ free ports and the session's database, and a client that speaks GraphQL with min
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +15,12 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
+from bench.system import environment, on_free_ports
 from deploy.launcher import Running, running
 from kernel.auth import mint_token
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
-from tests.conftest import free_port
 
 APPOINT_PLATFORM_AUDITOR = """mutation($login: String!) {
   appointPlatformAuditor(name: "纪检测试", login: $login, body: "纪检监察组", reason: "测试审计") {
@@ -147,36 +146,114 @@ class System:
         return error
 
 
+# -- an org chart, built as the appraisal office builds it --
+
+REGISTER = """mutation($name: String!, $code: String!) {
+  registerUnit(name: $name, code: $code) { unit { id } } }"""
+OPEN = """mutation($unit: ID!, $name: String!, $category: DepartmentCategory!, $kind: ServiceKind) {
+  openDepartment(unitId: $unit, name: $name, category: $category, serviceKind: $kind,
+    openedOn: "2025-01-01") { department { id } } }"""
+ADD = """mutation($unit: ID!, $name: String!, $login: String!, $cat: PositionCategory!, $dept: ID) {
+  addPerson(unitId: $unit, name: $name, login: $login, positionCategory: $cat,
+    departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
+GRANT = """mutation($unit: ID!, $person: ID!) {
+  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE,
+    effectiveOn: "2025-01-01") { position } }"""
+HEAD = """mutation($unit: ID!, $dept: ID!, $person: ID!) {
+  appointDepartmentHead(unitId: $unit, departmentId: $dept, personId: $person,
+    effectiveOn: "2025-01-01") { position } }"""
+SUPERVISE = """mutation($unit: ID!, $leader: ID!, $depts: [ID!]!) {
+  assignSupervisingLeader(unitId: $unit, leaderId: $leader, departmentIds: $depts,
+    effectiveOn: "2025-01-01") { position } }"""
+PRINCIPAL = """mutation($unit: ID!, $person: ID!) {
+  appointPrincipalLeader(unitId: $unit, personId: $person, effectiveOn: "2025-01-01") {
+    position } }"""
+
+
+@dataclass
+class Unit:
+    """A unit built over GraphQL by its appraisal office; departments and people by the names
+    the tests use (a person's is its login)."""
+
+    id: str
+    office: str
+    departments: dict[str, str]
+    people: dict[str, str]
+    system: System
+
+    def token(self, login: str, *roles: Role) -> str:
+        return self.system.token(
+            [Role.APPRAISEE, *roles], person_id=UUID(self.people[login]), tenant_id=UUID(self.id)
+        )
+
+    def open(self, key: str, name: str, kind: str) -> str:
+        """A service department, opened by the office."""
+        self.departments[key] = self.system.data(
+            self.office, OPEN, unit=self.id, name=name, category="SERVICE", kind=kind
+        )["openDepartment"]["department"]["id"]
+        return self.departments[key]
+
+    def add(self, login: str, name: str, category: str, department: str | None = None) -> str:
+        """A person, added by the office to the department named `department` (or to none)."""
+        dept = self.departments[department] if department else None
+        self.people[login] = self.system.data(
+            self.office, ADD, unit=self.id, name=name, login=login, cat=category, dept=dept
+        )["addPerson"]["person"]["id"]
+        return self.people[login]
+
+    def staff(self, department: str, **names: str) -> None:
+        """Service staff of the department, by login, added in the order given."""
+        for login, name in names.items():
+            self.add(login, name, "SERVICE", department)
+
+    def head(self, department: str, login: str) -> None:
+        self.system.data(
+            self.office,
+            HEAD,
+            unit=self.id,
+            dept=self.departments[department],
+            person=self.people[login],
+        )
+
+    def supervise(self, login: str, *departments: str) -> None:
+        depts = [self.departments[d] for d in departments]
+        self.system.data(
+            self.office, SUPERVISE, unit=self.id, leader=self.people[login], depts=depts
+        )
+
+    def principal(self, login: str) -> None:
+        self.system.data(self.office, PRINCIPAL, unit=self.id, person=self.people[login])
+
+
+def new_unit(system: System, name: str, code: str, office: str = "wangfang") -> Unit:
+    """A unit the administrator registered with 综合科 ("general") and 王芳 in it (login
+    `office`), granted APPRAISAL_OFFICE: the rest is the office's to build."""
+    admin = system.token([Role.ADMIN])
+    unit_id = system.data(admin, REGISTER, name=name, code=code)["registerUnit"]["unit"]["id"]
+    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
+        "openDepartment"
+    ]["department"]["id"]
+    person = system.data(
+        admin, ADD, unit=unit_id, name="王芳", login=office, cat="GENERAL", dept=general
+    )["addPerson"]["person"]["id"]
+    system.data(admin, GRANT, unit=unit_id, person=person)
+    token = system.token(
+        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=UUID(unit_id)
+    )
+    return Unit(unit_id, token, {"general": general}, {office: person}, system)
+
+
 @contextlib.contextmanager
 def started(database: str, data_dir: Path, env: dict[str, str]) -> Iterator[System]:
     """Every process started as `make run` starts it, on free ports and `database`, with `env`
     added to the processes' environment (restored afterwards)."""
-    settings = Settings(
-        database_url=database,
-        kaohe_data_dir=data_dir,
-        kaohe_gateway_port=free_port(),
-        kaohe_directory_port=free_port(),
-        kaohe_goals_port=free_port(),
-        kaohe_feedback_port=free_port(),
-        kaohe_reviews_port=free_port(),
-        kaohe_integrations_port=free_port(),
-        kaohe_audit_port=free_port(),
-    )
+    settings = on_free_ports(database, data_dir)
     # The scheduled overdue check runs once at start-up; the tests run it when they mean to.
     # No JetStream relay unless asked for (it would publish to the developer's NATS).
     overrides = {"DATABASE_URL": database, "KAOHE_OVERDUE_CHECK_SECONDS": "3600", "NATS_URL": ""}
     overrides.update(env)
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        with running(settings) as processes:
-            yield System(settings, database, processes)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(overrides), running(settings) as processes:
+        yield System(settings, database, processes)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -15,21 +15,8 @@ import psycopg
 import pytest
 
 from kernel.roles import Role
-from tests.e2e.conftest import System
-from tests.e2e.test_goals import (
-    ADD,
-    APPROVE,
-    DRAFT,
-    GOAL_SETS,
-    GRANT,
-    HEAD,
-    ONE,
-    OPEN,
-    QUARTER,
-    REGISTER,
-    SUBMIT,
-    goal,
-)
+from tests.e2e.conftest import System, Unit, new_unit
+from tests.e2e.test_goals import APPROVE, DRAFT, GOAL_SETS, ONE, QUARTER, SUBMIT, goal
 
 pytestmark = pytest.mark.e2e
 
@@ -52,52 +39,21 @@ ACCESS = """query($viewer: ID, $subject: ID, $first: Int, $after: String) {
 
 
 @dataclass
-class AuditedUnit:
-    id: str
-    departments: dict[str, str]
-    people: dict[str, str]
-    goal_sets: dict[str, str]
-    system: System
-
-    def token(self, login: str, *roles: Role) -> str:
-        return self.system.token(
-            [Role.APPRAISEE, *roles], person_id=UUID(self.people[login]), tenant_id=UUID(self.id)
-        )
+class AuditedUnit(Unit):
+    goal_sets: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
 def audited(system: System) -> AuditedUnit:
     """A unit with a head and two staff whose goal sets for this quarter were approved."""
-    admin = system.token([Role.ADMIN])
-    unit = system.data(admin, REGISTER, name="审计测试中心", code="E2E-AUDIT")["registerUnit"]
-    unit_id = unit["unit"]["id"]
-    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
-        "openDepartment"
-    ]["department"]["id"]
-    people = {
-        "office": system.data(
-            admin, ADD, unit=unit_id, name="王芳", login="wangfang", cat="GENERAL", dept=general
-        )["addPerson"]["person"]["id"]
-    }
-    system.data(admin, GRANT, unit=unit_id, person=people["office"])
-    office = system.token(
-        [Role.APPRAISEE, Role.APPRAISAL_OFFICE],
-        person_id=UUID(people["office"]),
-        tenant_id=UUID(unit_id),
-    )
-    vehicles = system.data(
-        office, OPEN, unit=unit_id, name="公车服务科", category="SERVICE", kind="VEHICLES"
-    )["openDepartment"]["department"]["id"]
-    for name, login in [("李强", "head"), ("赵敏", "zhaomin"), ("孙丽", "sunli")]:
-        people[login] = system.data(
-            office, ADD, unit=unit_id, name=name, login=login, cat="SERVICE", dept=vehicles
-        )["addPerson"]["person"]["id"]
-    system.data(office, HEAD, unit=unit_id, dept=vehicles, person=people["head"])
-    audited = AuditedUnit(unit_id, {"vehicles": vehicles}, people, {}, system)
+    audited = AuditedUnit(**vars(new_unit(system, "审计测试中心", "E2E-AUDIT")))
+    audited.open("vehicles", "公车服务科", "VEHICLES")
+    audited.staff("vehicles", head="李强", zhaomin="赵敏", sunli="孙丽")
+    audited.head("vehicles", "head")
     for login in ("zhaomin", "sunli"):
         staff = audited.token(login)
         drafted = system.data(
-            staff, DRAFT, unit=unit_id, period=QUARTER.code, items=[goal(f"{login}的目标")]
+            staff, DRAFT, unit=audited.id, period=QUARTER.code, items=[goal(f"{login}的目标")]
         )["draftGoalSet"]["goalSet"]
         system.data(staff, SUBMIT, id=drafted["id"])
         system.data(audited.token("head", Role.DEPARTMENT_HEAD), APPROVE, id=drafted["id"])
@@ -172,7 +128,7 @@ def test_a_trail_refuses_an_unknown_service_and_a_forged_cursor_naming_the_argum
 def test_anyone_but_an_auditor_is_refused_the_audit_queries_with_the_missing_role_named(
     system: System, audited: AuditedUnit
 ) -> None:
-    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    office = audited.token("wangfang", Role.APPRAISAL_OFFICE)
     for query, variables in [
         (TRAIL, {}),
         (DOSSIER, {"person": audited.people["zhaomin"], "quarter": QUARTER.code}),
@@ -311,7 +267,7 @@ COMPLAINT_AS_OF = """query($id: ID!, $position: Int) {
 def test_a_complaint_answers_as_it_stood_and_joins_the_persons_dossier(
     system: System, audited: AuditedUnit
 ) -> None:
-    office = audited.token("office", Role.APPRAISAL_OFFICE)
+    office = audited.token("wangfang", Role.APPRAISAL_OFFICE)
     zhaomin = audited.people["zhaomin"]
     filed = system.data(
         office,

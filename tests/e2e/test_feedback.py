@@ -7,37 +7,20 @@ complainant, and the quarter's facts per department and person that the reviews 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
 
 from kernel.calendar import add_working_days, china_date
 from kernel.roles import Role
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, Unit, new_unit
 
 pytestmark = pytest.mark.e2e
 
 QUARTER = "2026-Q3"
 
-
-# -- the org chart, built as the appraisal office builds it --
-
-REGISTER = """mutation($name: String!, $code: String!) {
-  registerUnit(name: $name, code: $code) { unit { id } } }"""
-OPEN = """mutation($unit: ID!, $name: String!, $category: DepartmentCategory!, $kind: ServiceKind) {
-  openDepartment(unitId: $unit, name: $name, category: $category, serviceKind: $kind,
-    openedOn: "2025-01-01") { department { id } } }"""
-ADD = """mutation($unit: ID!, $name: String!, $login: String!, $cat: PositionCategory!, $dept: ID) {
-  addPerson(unitId: $unit, name: $name, login: $login, positionCategory: $cat,
-    departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
-GRANT = """mutation($unit: ID!, $person: ID!) {
-  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE,
-    effectiveOn: "2025-01-01") { position } }"""
-HEAD = """mutation($unit: ID!, $dept: ID!, $person: ID!) {
-  appointDepartmentHead(unitId: $unit, departmentId: $dept, personId: $person,
-    effectiveOn: "2025-01-01") { position } }"""
 
 # -- feedback, as a frontend asks for it --
 
@@ -136,65 +119,26 @@ FACTS = """query($unit: ID!, $quarter: String!, $dept: ID, $person: ID, $first: 
       overdue } } } }"""
 
 
-@dataclass
-class Unit:
-    id: str
-    office: str
-    departments: dict[str, str]
-    people: dict[str, str]
-    system: System
-
-    def token(self, login: str, *roles: Role) -> str:
-        return self.system.token(
-            [Role.APPRAISEE, *roles],
-            person_id=UUID(self.people[login]),
-            tenant_id=UUID(self.id),
-        )
-
-
 @pytest.fixture(scope="module")
 def unit(system: System) -> Unit:
     """An office, two service departments (vehicles with its head and staff, the canteen)."""
-    admin = system.token([Role.ADMIN])
-    unit_id = system.data(admin, REGISTER, name="反馈测试中心", code="E2E-FEEDBACK")[
-        "registerUnit"
-    ]["unit"]["id"]
-    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
-        "openDepartment"
-    ]["department"]["id"]
-    office_id = system.data(
-        admin, ADD, unit=unit_id, name="王芳", login="wangfang", cat="GENERAL", dept=general
-    )["addPerson"]["person"]["id"]
-    system.data(admin, GRANT, unit=unit_id, person=office_id)
-    office = system.token(
-        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=UUID(office_id), tenant_id=UUID(unit_id)
-    )
-    departments = {"general": general}
-    for key, name, kind in [
-        ("vehicles", "公车服务科", "VEHICLES"),
-        ("canteen", "机关食堂", "CANTEEN"),
-    ]:
-        departments[key] = system.data(
-            office, OPEN, unit=unit_id, name=name, category="SERVICE", kind=kind
-        )["openDepartment"]["department"]["id"]
-    people = {"wangfang": office_id}
-    for name, login in [
-        ("李强", "liqiang"),
-        ("赵敏", "zhaomin"),
-        ("孙丽", "sunli"),
-        ("周杰", "zhoujie"),
-    ]:
-        people[login] = system.data(
-            office,
-            ADD,
-            unit=unit_id,
-            name=name,
-            login=login,
-            cat="SERVICE",
-            dept=departments["vehicles"],
-        )["addPerson"]["person"]["id"]
-    system.data(office, HEAD, unit=unit_id, dept=departments["vehicles"], person=people["liqiang"])
-    return Unit(unit_id, office, departments, people, system)
+    unit = new_unit(system, "反馈测试中心", "E2E-FEEDBACK")
+    unit.open("vehicles", "公车服务科", "VEHICLES")
+    unit.open("canteen", "机关食堂", "CANTEEN")
+    unit.staff("vehicles", liqiang="李强", zhaomin="赵敏", sunli="孙丽", zhoujie="周杰")
+    unit.head("vehicles", "liqiang")
+    return unit
+
+
+def file_complaint(
+    unit: Unit, target: str, content: str, kind: str = "DEPARTMENT", **received: Any
+) -> dict[str, Any]:
+    """A complaint the office files about `target` (a department, or a person with kind PERSON);
+    `received` is its complainant and the day it came in."""
+    filed: dict[str, Any] = unit.system.data(
+        unit.office, FILE, unit=unit.id, kind=kind, target=target, content=content, **received
+    )["fileComplaint"]["complaint"]
+    return filed
 
 
 def deadline(received: date) -> date:
@@ -341,16 +285,13 @@ def test_a_quarter_of_feedback_becomes_the_facts_the_reviews_read(
 
     # When a complaint about the vehicles department is received on the last day of September
     received = date(2026, 9, 30)
-    late_one = system.data(
-        office,
-        FILE,
-        unit=unit.id,
-        kind="DEPARTMENT",
-        target=vehicles,
-        content="预约用车未按时到达",
+    late_one = file_complaint(
+        unit,
+        vehicles,
+        "预约用车未按时到达",
         complainant={"name": "张伟", "agency": "市财政局", "contact": "13800001111"},
         on=received.isoformat(),
-    )["fileComplaint"]["complaint"]
+    )
 
     # Then its deadline is 3 working days later on the Chinese calendar, across National Day
     assert late_one["deadlineOn"] == deadline(received).isoformat()
@@ -410,16 +351,13 @@ def test_a_quarter_of_feedback_becomes_the_facts_the_reviews_read(
 
     # And a complaint resolved by its deadline is on time
     on_time_received = date(2026, 9, 25)
-    on_time = system.data(
-        office,
-        FILE,
-        unit=unit.id,
-        kind="DEPARTMENT",
-        target=vehicles,
-        content="车辆内部卫生较差",
+    on_time = file_complaint(
+        unit,
+        vehicles,
+        "车辆内部卫生较差",
         complainant={"name": "刘洋", "agency": "市教育局"},
         on=on_time_received.isoformat(),
-    )["fileComplaint"]["complaint"]
+    )
     system.data(office, ASSIGN, id=on_time["id"], handler=unit.people["liqiang"])
     handled = system.data(
         office,
@@ -431,16 +369,14 @@ def test_a_quarter_of_feedback_becomes_the_facts_the_reviews_read(
     assert handled["late"] is False
 
     # And a complaint about 周杰 is resolved on time, the complainant dissatisfied
-    about_zhoujie = system.data(
-        office,
-        FILE,
-        unit=unit.id,
+    about_zhoujie = file_complaint(
+        unit,
+        unit.people["zhoujie"],
+        "驾驶员态度生硬",
         kind="PERSON",
-        target=unit.people["zhoujie"],
-        content="驾驶员态度生硬",
         complainant={"name": "黄磊", "agency": "市民政局"},
         on="2026-09-28",
-    )["fileComplaint"]["complaint"]
+    )
     assert about_zhoujie["department"]["name"] == "公车服务科"
     system.data(office, ASSIGN, id=about_zhoujie["id"], handler=unit.people["liqiang"])
     system.data(
@@ -448,31 +384,25 @@ def test_a_quarter_of_feedback_becomes_the_facts_the_reviews_read(
     )
 
     # When one complaint is dismissed with the reason, and another is left open
-    unfounded = system.data(
-        office,
-        FILE,
-        unit=unit.id,
-        kind="DEPARTMENT",
-        target=vehicles,
-        content="司机私自用车",
+    unfounded = file_complaint(
+        unit,
+        vehicles,
+        "司机私自用车",
         complainant={"name": "匿名来电核实人", "agency": "市公安局"},
         on="2026-08-10",
-    )["fileComplaint"]["complaint"]
+    )
     dismissed = system.data(
         office, DISMISS, id=unfounded["id"], reason="经核查行车记录，当日系执行公务"
     )["dismissComplaint"]["complaint"]
     assert (dismissed["status"], dismissed["statusLabel"]) == ("DISMISSED", "查无实据")
     assert dismissed["dismissedReason"] == "经核查行车记录，当日系执行公务"
-    left_open = system.data(
-        office,
-        FILE,
-        unit=unit.id,
-        kind="DEPARTMENT",
-        target=vehicles,
-        content="会议用车多次迟到",
+    left_open = file_complaint(
+        unit,
+        vehicles,
+        "会议用车多次迟到",
         complainant={"name": "孙浩", "agency": "市水务局"},
         on="2026-09-01",
-    )["fileComplaint"]["complaint"]
+    )
     assert left_open["overdue"] is False
 
     # Then the overdue check flags the open one, once: run again, it flags nothing
@@ -548,15 +478,13 @@ def test_the_complainant_is_shown_only_to_the_office_and_auditors(
     system: System, unit: Unit
 ) -> None:
     # Given a complaint filed by the office on a complainant's behalf
-    filed = system.data(
-        unit.office,
-        FILE,
-        unit=unit.id,
+    filed = file_complaint(
+        unit,
+        unit.people["zhaomin"],
+        "接站时未提前联系",
         kind="PERSON",
-        target=unit.people["zhaomin"],
-        content="接站时未提前联系",
         complainant={"name": "陈晨", "agency": "市统计局", "contact": "13900002222"},
-    )["fileComplaint"]["complaint"]
+    )
     assert filed["receivedOn"] == china_date().isoformat()
     complainant = {"name": "陈晨", "agency": "市统计局", "contact": "13900002222"}
 

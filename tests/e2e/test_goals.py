@@ -8,36 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
 
 import pytest
 
 from kernel.calendar import china_date
 from kernel.roles import Role
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, Unit, new_unit
 
 pytestmark = pytest.mark.e2e
 
-
-# -- the org chart, built as the appraisal office builds it --
-
-REGISTER = """mutation($name: String!, $code: String!) {
-  registerUnit(name: $name, code: $code) { unit { id } } }"""
-OPEN = """mutation($unit: ID!, $name: String!, $category: DepartmentCategory!, $kind: ServiceKind) {
-  openDepartment(unitId: $unit, name: $name, category: $category, serviceKind: $kind,
-    openedOn: "2025-01-01") { department { id } } }"""
-ADD = """mutation($unit: ID!, $name: String!, $login: String!, $cat: PositionCategory!, $dept: ID) {
-  addPerson(unitId: $unit, name: $name, login: $login, positionCategory: $cat,
-    departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
-GRANT = """mutation($unit: ID!, $person: ID!) {
-  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE,
-    effectiveOn: "2025-01-01") { position } }"""
-HEAD = """mutation($unit: ID!, $dept: ID!, $person: ID!) {
-  appointDepartmentHead(unitId: $unit, departmentId: $dept, personId: $person,
-    effectiveOn: "2025-01-01") { position } }"""
-SUPERVISE = """mutation($unit: ID!, $leader: ID!, $depts: [ID!]!) {
-  assignSupervisingLeader(unitId: $unit, leaderId: $leader, departmentIds: $depts,
-    effectiveOn: "2025-01-01") { position } }"""
 
 # -- goals, as a frontend asks for them --
 
@@ -147,60 +126,24 @@ REPORTS = """query($unit: ID!, $week: String) {
               progress { itemId what kind kindLabel percent note } } } }"""
 
 
-@dataclass
-class Unit:
-    id: str
-    office: str
-    departments: dict[str, str]
-    people: dict[str, str]
-    system: System
-
-    def token(self, login: str, *roles: Role) -> str:
-        return self.system.token(
-            [Role.APPRAISEE, *roles],
-            person_id=UUID(self.people[login]),
-            tenant_id=UUID(self.id),
-        )
-
-
 @pytest.fixture(scope="module")
 def unit(system: System) -> Unit:
     """An office, a vehicles department with its head and staff, and their supervising leader."""
-    admin = system.token([Role.ADMIN])
-    unit_id = system.data(admin, REGISTER, name="目标测试中心", code="E2E-GOALS")["registerUnit"][
-        "unit"
-    ]["id"]
-    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
-        "openDepartment"
-    ]["department"]["id"]
-    office_id = system.data(
-        admin, ADD, unit=unit_id, name="王芳", login="wangfang", cat="GENERAL", dept=general
-    )["addPerson"]["person"]["id"]
-    system.data(admin, GRANT, unit=unit_id, person=office_id)
-    office = system.token(
-        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=UUID(office_id), tenant_id=UUID(unit_id)
+    unit = new_unit(system, "目标测试中心", "E2E-GOALS")
+    unit.open("vehicles", "公车服务科", "VEHICLES")
+    unit.add("liuming", "刘明", "LEADER")
+    unit.staff(
+        "vehicles",
+        liqiang="李强",
+        zhaomin="赵敏",
+        sunli="孙丽",
+        zhoujie="周杰",
+        qianduo="钱多",
+        wugang="吴刚",
     )
-    vehicles = system.data(
-        office, OPEN, unit=unit_id, name="公车服务科", category="SERVICE", kind="VEHICLES"
-    )["openDepartment"]["department"]["id"]
-    people = {"wangfang": office_id}
-    for name, login, cat, dept in [
-        ("刘明", "liuming", "LEADER", None),
-        ("李强", "liqiang", "SERVICE", vehicles),
-        ("赵敏", "zhaomin", "SERVICE", vehicles),
-        ("孙丽", "sunli", "SERVICE", vehicles),
-        ("周杰", "zhoujie", "SERVICE", vehicles),
-        ("钱多", "qianduo", "SERVICE", vehicles),
-        ("吴刚", "wugang", "SERVICE", vehicles),
-    ]:
-        people[login] = system.data(
-            office, ADD, unit=unit_id, name=name, login=login, cat=cat, dept=dept
-        )["addPerson"]["person"]["id"]
-    system.data(office, HEAD, unit=unit_id, dept=vehicles, person=people["liqiang"])
-    system.data(
-        office, SUPERVISE, unit=unit_id, leader=people["liuming"], depts=[general, vehicles]
-    )
-    return Unit(unit_id, office, {"general": general, "vehicles": vehicles}, people, system)
+    unit.head("vehicles", "liqiang")
+    unit.supervise("liuming", "general", "vehicles")
+    return unit
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from uuid import UUID
 import httpx
 import pytest
 
+from bench.system import free_port
 from kernel.roles import Role
-from tests.conftest import free_port
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e

@@ -8,27 +8,18 @@ holds the feedback talks; each role sees what it may.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import pytest
 
 from kernel.calendar import china_date
 from kernel.roles import Role
-from tests.e2e.conftest import System
-from tests.e2e.test_feedback import ADD, GRANT, HEAD, OPEN, REGISTER
+from tests.e2e.conftest import System, Unit, new_unit
 from tests.e2e.test_integrations import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
 QUARTER = "2025-Q4"
-PRINCIPAL = """mutation($unit: ID!, $person: ID!) {
-  appointPrincipalLeader(unitId: $unit, personId: $person, effectiveOn: "2025-01-01") {
-    position } }"""
-SUPERVISE = """mutation($unit: ID!, $leader: ID!, $depts: [ID!]!) {
-  assignSupervisingLeader(unitId: $unit, leaderId: $leader, departmentIds: $depts,
-    effectiveOn: "2025-01-01") { position } }"""
 MOVE = """mutation($unit: ID!, $person: ID!, $dept: ID!, $on: Date!) {
   movePerson(unitId: $unit, personId: $person, departmentId: $dept, effectiveOn: $on,
     reason: "工作需要") { person { id } } }"""
@@ -138,57 +129,26 @@ HISTORY = """query($cycle: ID!) { reviewCycle(id: $cycle) { history {
   position event actorRole reason } } }"""
 
 
-@dataclass
-class Unit:
-    id: str
-    people: dict[str, str]
-    departments: dict[str, str]
-    system: System
-
-    def token(self, login: str, *roles: Role) -> str:
-        return self.system.token(
-            [Role.APPRAISEE, *roles], person_id=UUID(self.people[login]), tenant_id=UUID(self.id)
-        )
-
-
 @pytest.fixture(scope="module")
 def unit(system: System) -> Unit:
     """综合科 (the office's department) and 公车服务科, a supervising leader over both, a
     principal leader."""
-    admin = system.token([Role.ADMIN])
-    unit_id = system.data(admin, REGISTER, name="考核测试中心", code="E2E-REVIEWS")["registerUnit"][
-        "unit"
-    ]["id"]
-    general = system.data(admin, OPEN, unit=unit_id, name="综合科", category="GENERAL")[
-        "openDepartment"
-    ]["department"]["id"]
-    wang = system.data(
-        admin, ADD, unit=unit_id, name="王芳", login="wang", cat="GENERAL", dept=general
-    )["addPerson"]["person"]["id"]
-    system.data(admin, GRANT, unit=unit_id, person=wang)
-    office = system.token(
-        [Role.APPRAISEE, Role.APPRAISAL_OFFICE], person_id=UUID(wang), tenant_id=UUID(unit_id)
-    )
-    vehicles = system.data(
-        office, OPEN, unit=unit_id, name="公车服务科", category="SERVICE", kind="VEHICLES"
-    )["openDepartment"]["department"]["id"]
-    people = {"wang": wang}
+    unit = new_unit(system, "考核测试中心", "E2E-REVIEWS", office="wang")
+    unit.open("vehicles", "公车服务科", "VEHICLES")
     for login, name, cat, dept in [
-        ("zhang", "张伟", "GENERAL", general),
-        ("li", "李强", "SERVICE", vehicles),
-        ("sun", "孙丽", "SERVICE", vehicles),
-        ("zhou", "周杰", "SERVICE", vehicles),
+        ("zhang", "张伟", "GENERAL", "general"),
+        ("li", "李强", "SERVICE", "vehicles"),
+        ("sun", "孙丽", "SERVICE", "vehicles"),
+        ("zhou", "周杰", "SERVICE", "vehicles"),
         ("liu", "刘明", "LEADER", None),
         ("chen", "陈主任", "LEADER", None),
     ]:
-        people[login] = system.data(
-            office, ADD, unit=unit_id, name=name, login=login, cat=cat, dept=dept
-        )["addPerson"]["person"]["id"]
-    system.data(office, HEAD, unit=unit_id, dept=general, person=people["zhang"])
-    system.data(office, HEAD, unit=unit_id, dept=vehicles, person=people["li"])
-    system.data(office, SUPERVISE, unit=unit_id, leader=people["liu"], depts=[general, vehicles])
-    system.data(office, PRINCIPAL, unit=unit_id, person=people["chen"])
-    return Unit(unit_id, people, {"general": general, "vehicles": vehicles}, system)
+        unit.add(login, name, cat, dept)
+    unit.head("general", "zhang")
+    unit.head("vehicles", "li")
+    unit.supervise("liu", "general", "vehicles")
+    unit.principal("chen")
+    return unit
 
 
 def scores(codes: list[str], value: int) -> list[dict[str, Any]]:

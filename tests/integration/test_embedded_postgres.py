@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from pathlib import Path
 
 import asyncpg
 import psycopg
 import pytest
 
+from bench.system import free_port
 from deploy.postgres import database_url
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A data dir for a fresh embedded server on a free port, with $DATABASE_URL out of the way."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("KAOHE_PG_PORT", str(_free_port()))
+    monkeypatch.setenv("KAOHE_PG_PORT", str(free_port()))
     return tmp_path / "data"
 
 

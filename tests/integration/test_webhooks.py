@@ -43,20 +43,33 @@ async def unit_event_ids(pool: asyncpg.Pool, unit: UUID) -> list[str]:
     return [e.event_id for e, _ in page.events]
 
 
-async def subscribe(
-    pool: asyncpg.Pool, unit: UUID, receiver: Receiver, types: list[str] | None = None
-) -> UUID:
+async def create(
+    pool: asyncpg.Pool,
+    unit: UUID,
+    url: str,
+    types: list[str] | None,
+    kind: subscriptions.ReceiverKind = subscriptions.ReceiverKind.STANDARD,
+    secret: str | None = None,
+) -> tuple[asyncpg.Record, str]:
+    """An active subscription of the office's from the start of the log, and its secret."""
     async with pool.acquire() as conn:
-        row, secret = await subscriptions.create(
+        return await subscriptions.create(
             conn,
             unit_id=unit,
-            url=receiver.url,
+            url=url,
             types=types,
             active=True,
             start_after=Cursor().encode(),
             created_by=OFFICE,
+            kind=kind,
+            secret=secret,
         )
-    receiver.secret = secret
+
+
+async def subscribe(
+    pool: asyncpg.Pool, unit: UUID, receiver: Receiver, types: list[str] | None = None
+) -> UUID:
+    row, receiver.secret = await create(pool, unit, receiver.url, types)
     sub_id: UUID = row["id"]
     return sub_id
 
@@ -212,18 +225,14 @@ async def test_a_dingtalk_robot_gets_each_event_as_signed_markdown_retried_while
     unit = record_unit(database, people=2)
     robot = DingTalkRobot(secret="SEC" + uuid4().hex, busy=2)
     with robot.running():
-        async with pool.acquire() as conn:
-            row, _ = await subscriptions.create(
-                conn,
-                unit_id=unit,
-                url=robot.url,
-                types=["kaohe.directory.*"],
-                active=True,
-                start_after=Cursor().encode(),
-                created_by=OFFICE,
-                kind=subscriptions.ReceiverKind.DINGTALK,
-                secret=robot.secret,
-            )
+        row, _ = await create(
+            pool,
+            unit,
+            robot.url,
+            ["kaohe.directory.*"],
+            kind=subscriptions.ReceiverKind.DINGTALK,
+            secret=robot.secret,
+        )
         await deliver_until(pool, lambda: len(robot.messages) >= 4)
     assert robot.refused == []
     assert [m["msgtype"] for m in robot.messages] == ["markdown"] * 4
@@ -243,18 +252,14 @@ async def test_a_dingtalk_robot_refuses_a_message_signed_with_another_secret(
     unit = record_unit(database, people=1)
     robot = DingTalkRobot(secret="SEC" + uuid4().hex)
     with robot.running():
-        async with pool.acquire() as conn:
-            row, _ = await subscriptions.create(
-                conn,
-                unit_id=unit,
-                url=robot.url,
-                types=None,
-                active=True,
-                start_after=Cursor().encode(),
-                created_by=OFFICE,
-                kind=subscriptions.ReceiverKind.DINGTALK,
-                secret="SEC-not-the-robots",
-            )
+        row, _ = await create(
+            pool,
+            unit,
+            robot.url,
+            None,
+            kind=subscriptions.ReceiverKind.DINGTALK,
+            secret="SEC-not-the-robots",
+        )
         await deliver_until(pool, lambda: len(robot.refused) >= 2)
     assert robot.messages == []
     recorded = await attempts(pool, row["id"])

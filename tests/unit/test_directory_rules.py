@@ -4,8 +4,8 @@ event the Unit records is stamped with the command's metadata."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
@@ -72,25 +72,25 @@ def stamped(events: Sequence[object]) -> list[KaoheAggregate.Event]:
     return checked
 
 
-def refused(error: DomainError, rule: str, field: str) -> None:
-    assert (error.rule, error.field) == (rule, field), error.message
+@contextmanager
+def refused(rule: str, field: str, error: type[DomainError] = RuleViolatedError) -> Iterator[None]:
+    """The block raises `error`, naming `rule` and `field`."""
+    with pytest.raises(error) as exc:
+        yield
+    assert (exc.value.rule, exc.value.field) == (rule, field), exc.value.message
 
 
 # -- departments ------------------------------------------------------------------------------
 
 
 def test_two_departments_of_a_unit_never_share_a_name(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.department_name_unique", "name"):
         chart.unit.open_department("综合科", DepartmentCategory.PATROL, None, START)
-
-    refused(exc.value, "directory.department_name_unique", "name")
 
 
 def test_a_service_department_must_say_which_service_it_runs(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.service_kind_required", "service_kind"):
         chart.unit.open_department("车管科", DepartmentCategory.SERVICE, None, START)
-
-    refused(exc.value, "directory.service_kind_required", "service_kind")
 
 
 @pytest.mark.parametrize(
@@ -100,255 +100,195 @@ def test_a_service_department_must_say_which_service_it_runs(chart: Chart) -> No
 def test_only_a_service_department_runs_a_service(
     chart: Chart, category: DepartmentCategory
 ) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.service_kind_only_for_service", "service_kind"):
         chart.unit.open_department("督查科", category, ServiceKind.VEHICLES, START)
-
-    refused(exc.value, "directory.service_kind_only_for_service", "service_kind")
 
 
 def test_a_department_takes_no_members_before_it_opened(chart: Chart) -> None:
     patrol = chart.unit.open_department("督查科", DepartmentCategory.PATROL, None, date(2024, 5, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.department_open", "joined_on"):
         chart.unit.add_person("周科员", "zhou", PositionCategory.PATROL, patrol, date(2024, 4, 30))
-
-    refused(exc.value, "directory.department_open", "joined_on")
 
 
 def test_nobody_moves_into_a_department_before_it_opened(chart: Chart) -> None:
     patrol = chart.unit.open_department("督查科", DepartmentCategory.PATROL, None, date(2024, 5, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.department_open", "effective_on"):
         chart.unit.move_person(chart.staff, patrol, date(2024, 4, 1))
-
-    refused(exc.value, "directory.department_open", "effective_on")
 
 
 def test_a_department_is_not_supervised_before_it_opened(chart: Chart) -> None:
     patrol = chart.unit.open_department("督查科", DepartmentCategory.PATROL, None, date(2024, 5, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.department_open", "effective_on"):
         chart.unit.assign_supervising_leader(chart.leader, [patrol], date(2024, 4, 1))
-
-    refused(exc.value, "directory.department_open", "effective_on")
 
 
 def test_an_unknown_department_is_not_found(chart: Chart) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.department_exists", "department_id", NotFoundError):
         chart.unit.move_person(chart.staff, uuid4(), date(2024, 2, 1))
-
-    refused(exc.value, "directory.department_exists", "department_id")
 
 
 def test_a_person_cannot_join_an_unknown_department(chart: Chart) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.department_exists", "department_id", NotFoundError):
         chart.unit.add_person("周科员", "zhou", PositionCategory.GENERAL, uuid4(), START)
-
-    refused(exc.value, "directory.department_exists", "department_id")
 
 
 # -- people -----------------------------------------------------------------------------------
 
 
 def test_a_login_names_one_person_of_the_unit(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.login_unique", "login"):
         chart.unit.add_person("孙二", "sun", PositionCategory.GENERAL, chart.general, START)
-
-    refused(exc.value, "directory.login_unique", "login")
 
 
 def test_an_unknown_person_is_not_found(chart: Chart) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.person_exists", "person_id", NotFoundError):
         chart.unit.managers_of(uuid4(), START)
-
-    refused(exc.value, "directory.person_exists", "person_id")
 
 
 def test_an_unknown_leader_is_not_found_under_the_leaders_field(chart: Chart) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.person_exists", "leader_id", NotFoundError):
         chart.unit.assign_supervising_leader(uuid4(), [chart.general], START)
-
-    refused(exc.value, "directory.person_exists", "leader_id")
 
 
 def test_nobody_is_moved_before_they_joined(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.person_active", "person_id"):
         chart.unit.move_person(chart.staff, chart.canteen, date(2023, 12, 31))
-
-    refused(exc.value, "directory.person_active", "person_id")
 
 
 def test_nobody_is_moved_after_they_left(chart: Chart) -> None:
     chart.unit.remove_person(chart.staff, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.person_active", "person_id"):
         chart.unit.move_person(chart.staff, chart.canteen, date(2024, 6, 1))
-
-    refused(exc.value, "directory.person_active", "person_id")
 
 
 def test_a_person_leaves_only_once(chart: Chart) -> None:
     chart.unit.remove_person(chart.staff, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.person_active", "person_id"):
         chart.unit.remove_person(chart.staff, date(2024, 7, 1))
-
-    refused(exc.value, "directory.person_active", "person_id")
 
 
 def test_a_leader_who_left_supervises_nothing_new(chart: Chart) -> None:
     chart.unit.remove_person(chart.leader, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.person_active", "leader_id"):
         chart.unit.assign_supervising_leader(chart.leader, [chart.canteen], date(2024, 7, 1))
-
-    refused(exc.value, "directory.person_active", "leader_id")
 
 
 def test_a_move_takes_effect_no_earlier_than_the_last_change(chart: Chart) -> None:
     chart.unit.move_person(chart.staff, chart.canteen, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.move_person(chart.staff, chart.general, date(2024, 5, 31))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_leaving_takes_effect_no_earlier_than_the_last_move(chart: Chart) -> None:
     chart.unit.move_person(chart.staff, chart.canteen, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.remove_person(chart.staff, date(2024, 5, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_a_head_appointment_takes_effect_no_earlier_than_the_last(chart: Chart) -> None:
     chart.unit.appoint_department_head(chart.general, chart.staff, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.appoint_department_head(chart.general, chart.head, date(2024, 5, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_a_supervision_change_takes_effect_no_earlier_than_the_last(chart: Chart) -> None:
     deputy = chart.unit.add_person("李副主任", "li", PositionCategory.LEADER, None, START)
     chart.unit.assign_supervising_leader(deputy, [chart.canteen], date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.assign_supervising_leader(chart.leader, [chart.canteen], date(2024, 5, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_a_principal_appointment_takes_effect_no_earlier_than_the_last(chart: Chart) -> None:
     deputy = chart.unit.add_person("李副主任", "li", PositionCategory.LEADER, None, START)
     chart.unit.appoint_principal_leader(deputy, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.appoint_principal_leader(chart.leader, date(2024, 5, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_an_office_role_is_not_regranted_before_its_last_change(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 3, 1))
     chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 2, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_an_office_role_is_not_revoked_before_it_was_granted(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 3, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 2, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")
 
 
 def test_only_a_unit_leader_supervises_departments(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.leader_position", "leader_id"):
         chart.unit.assign_supervising_leader(chart.head, [chart.canteen], date(2024, 2, 1))
-
-    refused(exc.value, "directory.leader_position", "leader_id")
 
 
 def test_only_a_unit_leader_is_principal_leader(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.leader_position", "person_id"):
         chart.unit.appoint_principal_leader(chart.head, date(2024, 2, 1))
-
-    refused(exc.value, "directory.leader_position", "person_id")
 
 
 def test_a_department_head_is_a_member_of_that_department(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.head_is_member", "person_id"):
         chart.unit.appoint_department_head(chart.canteen, chart.staff, date(2024, 2, 1))
-
-    refused(exc.value, "directory.head_is_member", "person_id")
 
 
 def test_a_head_who_moved_away_is_no_longer_eligible_there(chart: Chart) -> None:
     chart.unit.move_person(chart.staff, chart.canteen, date(2024, 6, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.head_is_member", "person_id"):
         chart.unit.appoint_department_head(chart.general, chart.staff, date(2024, 6, 1))
-
-    refused(exc.value, "directory.head_is_member", "person_id")
 
 
 def test_a_move_changes_the_department(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.move_changes_department", "department_id"):
         chart.unit.move_person(chart.staff, chart.general, date(2024, 2, 1))
-
-    refused(exc.value, "directory.move_changes_department", "department_id")
 
 
 def test_a_supervision_names_at_least_one_department(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.supervision_names_departments", "department_ids"):
         chart.unit.assign_supervising_leader(chart.leader, [], date(2024, 2, 1))
-
-    refused(exc.value, "directory.supervision_names_departments", "department_ids")
 
 
 def test_an_office_role_already_held_is_not_granted_again(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.APPRAISAL_OFFICE, date(2024, 2, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.role_not_held", "role"):
         chart.unit.grant_office_role(chart.staff, OfficeRole.APPRAISAL_OFFICE, date(2024, 3, 1))
-
-    refused(exc.value, "directory.role_not_held", "role")
 
 
 def test_an_office_role_never_granted_cannot_be_revoked(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.role_held", "role"):
         chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 3, 1))
-
-    refused(exc.value, "directory.role_held", "role")
 
 
 def test_an_office_role_already_revoked_cannot_be_revoked_again(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 2, 1))
     chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 3, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.role_held", "role"):
         chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 4, 1))
-
-    refused(exc.value, "directory.role_held", "role")
 
 
 def test_leaving_ends_an_office_role_so_it_is_no_longer_held(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 2, 1))
     chart.unit.remove_person(chart.staff, date(2024, 3, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.role_held", "role"):
         chart.unit.revoke_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 4, 1))
-
-    refused(exc.value, "directory.role_held", "role")
 
 
 def test_a_refused_command_records_nothing(chart: Chart) -> None:
@@ -373,17 +313,13 @@ def test_register_unit_refuses_a_code_already_registered(
     with as_office():
         directory.register_unit("济宁市机关事务服务中心", "jining")
 
-        with pytest.raises(DomainError) as exc:
+        with refused("directory.unit_code_unique", "code", DomainError):
             directory.register_unit("另一个中心", "jining")
-
-    refused(exc.value, "directory.unit_code_unique", "code")
 
 
 def test_an_unknown_unit_is_not_found(directory: Directory) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.unit_exists", "unit_id", NotFoundError):
         directory.get_unit(uuid4())
-
-    refused(exc.value, "directory.unit_exists", "unit_id")
 
 
 def test_a_command_against_a_stale_version_is_refused(
@@ -393,12 +329,10 @@ def test_a_command_against_a_stale_version_is_refused(
         unit_id = UUID(directory.register_unit("中心", "u").result["unit_id"])
         directory.open_department(unit_id, "综合科", DepartmentCategory.GENERAL, None, START)
 
-        with pytest.raises(DomainError) as exc:
+        with refused("kernel.optimistic_concurrency", "If-Match", DomainError):
             directory.open_department(
                 unit_id, "督查科", DepartmentCategory.PATROL, None, START, expected_version=1
             )
-
-    refused(exc.value, "kernel.optimistic_concurrency", "If-Match")
 
 
 # -- event metadata ---------------------------------------------------------------------------
@@ -548,25 +482,19 @@ def test_stored_events_keep_their_metadata(
 
 
 def test_only_unit_leaders_may_belong_to_no_department(chart: Chart) -> None:
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.department_required", "department_id"):
         chart.unit.add_person(
             "吴科员", "wukeyuan", PositionCategory.GENERAL, None, date(2024, 5, 1)
         )
 
-    refused(exc.value, "directory.department_required", "department_id")
-
 
 def test_an_unknown_department_to_supervise_names_the_list_field(chart: Chart) -> None:
-    with pytest.raises(NotFoundError) as exc:
+    with refused("directory.department_exists", "department_ids", NotFoundError):
         chart.unit.assign_supervising_leader(chart.leader, [uuid4()], date(2024, 5, 1))
-
-    refused(exc.value, "directory.department_exists", "department_ids")
 
 
 def test_nobody_leaves_before_a_post_they_already_hold_began(chart: Chart) -> None:
     chart.unit.grant_office_role(chart.staff, OfficeRole.AUDITOR, date(2024, 9, 1))
 
-    with pytest.raises(RuleViolatedError) as exc:
+    with refused("directory.effective_order", "effective_on"):
         chart.unit.remove_person(chart.staff, date(2024, 8, 1))
-
-    refused(exc.value, "directory.effective_order", "effective_on")

@@ -3,7 +3,7 @@ and administrators every unit."""
 
 from __future__ import annotations
 
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 
@@ -12,17 +12,12 @@ from kernel.context import Actor, Scope
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
 from tests.unit.test_integrations_envelope import OTHER_UNIT, UNIT, recorded
+from tests.unit.test_tokens import actor as token_actor
 
 
 def actor(*roles: Role, tenant: UUID | None = UNIT, scope: Scope = Scope.UNIT) -> Actor:
-    return Actor(
-        person_id=uuid4(),
-        tenant_id=tenant,
-        login="x",
-        name="x",
-        roles=frozenset(roles),
-        scope=scope,
-    )
+    """A caller of the recorded events' unit unless told otherwise."""
+    return token_actor(*roles, tenant=tenant, scope=scope)
 
 
 def test_an_integration_reads_its_own_units_events_only() -> None:

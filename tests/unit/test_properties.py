@@ -305,6 +305,20 @@ def verify(triples: list[tuple[StoredRow | None, int, bytes | None]]) -> ChainVe
     return verifier
 
 
+def broken_at(
+    triples: list[tuple[StoredRow | None, int, bytes | None]],
+    notification_id: int,
+    problem: str = "",
+) -> ChainVerifier:
+    """The verifier of `triples`, having stopped at `notification_id` with a problem that starts
+    with `problem`."""
+    verifier = verify(triples)
+    assert verifier.broken is not None, "the chain verified"
+    assert verifier.broken.notification_id == notification_id
+    assert verifier.broken.problem.startswith(problem), verifier.broken.problem
+    return verifier
+
+
 def test_canonical_bytes_are_length_prefixed_parts_in_the_documented_order() -> None:
     assert canonical_bytes(7, "ab", 12, "t", b"\x00\xff") == (
         b"\x00\x00\x00\x00\x00\x00\x00\x01" b"7"
@@ -361,11 +375,8 @@ def test_changing_one_byte_of_a_stored_state_breaks_the_chain_at_that_row(
     triples = log.triples()
     triples[i] = (dataclasses.replace(row, state=bytes(state)), row.notification_id, log.hashes[i])
 
-    verifier = verify(triples)
+    verifier = broken_at(triples, row.notification_id, "hash mismatch")
 
-    assert verifier.broken is not None
-    assert verifier.broken.notification_id == row.notification_id
-    assert verifier.broken.problem.startswith("hash mismatch")
     assert verifier.count == i
 
 
@@ -387,10 +398,7 @@ def test_changing_an_events_version_or_topic_breaks_the_chain_at_that_row(
     triples = log.triples()
     triples[i] = (forged, row.notification_id, log.hashes[i])
 
-    broken = verify(triples).broken
-
-    assert broken is not None
-    assert broken.notification_id == row.notification_id
+    broken_at(triples, row.notification_id)
 
 
 @settings(max_examples=75, deadline=None)
@@ -402,11 +410,7 @@ def test_a_row_deleted_from_the_log_is_reported_where_the_chain_records_it(
     triples = log.triples()
     triples[i] = (None, log.ids[i], log.hashes[i])
 
-    broken = verify(triples).broken
-
-    assert broken is not None
-    assert broken.notification_id == log.ids[i]
-    assert broken.problem.startswith("event row missing")
+    broken_at(triples, log.ids[i], "event row missing")
 
 
 @settings(max_examples=75, deadline=None)
@@ -418,11 +422,7 @@ def test_a_row_dropped_with_its_chain_entry_breaks_the_chain_at_the_next_row(
     triples = log.triples()
     del triples[i]
 
-    broken = verify(triples).broken
-
-    assert broken is not None
-    assert broken.notification_id == log.ids[i + 1]
-    assert broken.problem.startswith("hash mismatch")
+    broken_at(triples, log.ids[i + 1], "hash mismatch")
 
 
 @settings(max_examples=50, deadline=None)
@@ -453,10 +453,7 @@ def test_swapping_the_contents_of_two_rows_breaks_the_chain_at_the_first(
     triples[j] = (dataclasses.replace(a, notification_id=b.notification_id), b.notification_id,
                   log.hashes[j])  # fmt: skip
 
-    broken = verify(triples).broken
-
-    assert broken is not None
-    assert broken.notification_id == a.notification_id
+    broken_at(triples, a.notification_id)
 
 
 @settings(max_examples=75, deadline=None)
@@ -469,10 +466,7 @@ def test_feeding_two_rows_out_of_place_breaks_the_chain_at_the_first_misplaced(
     triples = log.triples()
     triples[i], triples[j] = triples[j], triples[i]
 
-    broken = verify(triples).broken
-
-    assert broken is not None
-    assert broken.notification_id == log.ids[j]  # the row that now stands at position i
+    broken_at(triples, log.ids[j])  # the row that now stands at position i
 
 
 @settings(max_examples=100, deadline=None)
@@ -486,11 +480,8 @@ def test_a_row_inserted_without_a_chain_hash_is_reported_where_it_stands(
     triples = log.triples()
     triples.insert(k, (intruder, new_id, None))
 
-    verifier = verify(triples)
+    verifier = broken_at(triples, new_id, "no chain hash")
 
-    assert verifier.broken is not None
-    assert verifier.broken.notification_id == new_id
-    assert verifier.broken.problem.startswith("no chain hash")
     assert verifier.count == k
 
 

@@ -66,16 +66,21 @@ def ratings(
     return {r: {code: draw(SCORES) for code in rated} for r in RELATIONS}
 
 
-@st.composite
-def appraisal_inputs(
-    draw: st.DrawFn,
-) -> tuple[
+# What one appraisal is computed from: the cycle's config, the position, the raters' scores,
+# the feedback score, and a generator to reorder them with.
+AppraisalInputs = tuple[
     CycleConfig,
     PositionCategory,
     dict[RaterRelation, dict[str, Decimal]],
     Decimal,
     random.Random,
-]:
+]
+
+
+@st.composite
+def appraisal_inputs(
+    draw: st.DrawFn,
+) -> AppraisalInputs:
     config, category = draw(scheme())
     return (
         config,
@@ -95,13 +100,7 @@ def shuffled_items(d: dict[str, Decimal], rng: random.Random) -> dict[str, Decim
 @settings(max_examples=150)
 @given(appraisal_inputs())
 def test_the_same_inputs_in_any_order_give_the_same_composite(
-    inputs: tuple[
-        CycleConfig,
-        PositionCategory,
-        dict[RaterRelation, dict[str, Decimal]],
-        Decimal,
-        random.Random,
-    ],
+    inputs: AppraisalInputs,
 ) -> None:
     config, category, given_ratings, feedback, rng = inputs
     first = composite(config, category, RELATIONS, given_ratings, feedback)
@@ -120,13 +119,7 @@ def test_the_same_inputs_in_any_order_give_the_same_composite(
 @settings(max_examples=150)
 @given(appraisal_inputs())
 def test_the_composite_lies_between_the_lowest_and_highest_indicator_score(
-    inputs: tuple[
-        CycleConfig,
-        PositionCategory,
-        dict[RaterRelation, dict[str, Decimal]],
-        Decimal,
-        random.Random,
-    ],
+    inputs: AppraisalInputs,
 ) -> None:
     config, category, given_ratings, feedback, _ = inputs
 
