@@ -11,7 +11,7 @@ import asyncpg
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import Info_, PageInfo, from_row
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
 from services.directory.managers import leads, managers_by_rule
@@ -56,13 +56,7 @@ class Unit:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Unit:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            name=row["name"],
-            code=row["code"],
-            version=row["version"],
-            registered_at=row["registered_at"],
-        )
+        return from_row(cls, row)
 
     @strawberry.field(description="Departments (科室) of the unit, by name, with cursor pagination")
     async def departments(
@@ -103,14 +97,7 @@ class Department:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Department:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            name=row["name"],
-            category=DepartmentCategoryCode(row["category"]),
-            service_kind=ServiceKindCode(row["service_kind"]) if row["service_kind"] else None,
-            opened_on=row["opened_on"],
-        )
+        return from_row(cls, row)
 
     @strawberry.field(description="The department head (科室负责人) at an instant (default: now)")
     async def head(self, info: Info_, at: datetime | None = None) -> Person | None:
@@ -202,15 +189,7 @@ class Person:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Person:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            name=row["name"],
-            login=row["login"],
-            position_category=PositionCategoryCode(row["position_category"]),
-            joined_on=row["joined_on"],
-            left_on=row["left_on"],
-        )
+        return from_row(cls, row)
 
     @strawberry.field(
         description="The department the person belonged to at an instant (default: now)"

@@ -22,7 +22,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import Info_, PageInfo, from_row
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -87,14 +87,7 @@ class FeedbackPolicy:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> FeedbackPolicy:
-        return cls(
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            handling_days=row["handling_days"],
-            scale_low=row["scale_low"],
-            scale_high=row["scale_high"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
+        return from_row(cls, row)
 
 
 @strawberry.type(description="A service department a survey asks about")
@@ -130,11 +123,9 @@ class SurveyResult:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResult:
-        return cls(
-            department_id=strawberry.ID(str(row["department_id"])),
-            name=row["name"],
-            count=row["count"],
-            mean=row["mean"],
+        return from_row(
+            cls,
+            row,
             distribution=[SurveyResultBin.from_json(b) for b in _loads(row["distribution"])],
         )
 
@@ -175,17 +166,14 @@ class SurveyResponse:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
-        return cls(
-            response_id=strawberry.ID(str(row["response_id"])),
-            respondent_agency=row["respondent_agency"],
-            respondent=row["respondent"],
+        scores = _loads(row["scores"]).items()
+        return from_row(
+            cls,
+            row,
             scores=[
                 SurveyScore(department_id=strawberry.ID(d), score=Decimal(str(s)))
-                for d, s in _loads(row["scores"]).items()
+                for d, s in scores
             ],
-            comment=row["comment"],
-            source=ResponseSource(row["source"]),
-            recorded_at=row["recorded_at"],
         )
 
 
@@ -207,19 +195,7 @@ class Survey:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Survey:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            quarter=row["quarter"],
-            status=SurveyStatusCode(row["status"]),
-            scale_low=row["scale_low"],
-            scale_high=row["scale_high"],
-            opened_at=row["opened_at"],
-            closed_at=row["closed_at"],
-            rule=row["rule"],
-            version=row["version"],
-            updated_at=row["updated_at"],
-        )
+        return from_row(cls, row)
 
     @strawberry.field(description="The status's Chinese label, e.g. 已结束")
     def status_label(self) -> str:
@@ -277,19 +253,7 @@ class Praise:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Praise:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            target_kind=TargetKindCode(row["target_kind"]),
-            target_id=strawberry.ID(str(row["target_id"])),
-            department_id=_id(row["department_id"]),
-            source=row["source"],
-            what_happened=row["what_happened"],
-            occurred_on=row["occurred_on"],
-            quarter=row["quarter"],
-            recorded_at=row["recorded_at"],
-            recorded_by_id=_id(row["recorded_by"]),
-        )
+        return from_row(cls, row, recorded_by_id=_id(row["recorded_by"]))
 
     @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
     def target_kind_label(self) -> str:
@@ -456,36 +420,7 @@ class Complaint:
                 agency=row["complainant_agency"],
                 contact=row["complainant_contact"],
             )
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            status=ComplaintStatusCode(row["status"]),
-            target_kind=TargetKindCode(row["target_kind"]),
-            target_id=strawberry.ID(str(row["target_id"])),
-            department_id=_id(row["department_id"]),
-            filed_by=FiledByCode(row["filed_by"]),
-            anonymous=anonymous,
-            complainant=complainant,
-            content=row["content"],
-            received_on=row["received_on"],
-            deadline_on=row["deadline_on"],
-            deadline_provisional=row["deadline_provisional"],
-            quarter=row["quarter"],
-            handler_id=_id(row["handler_id"]),
-            response=row["response"],
-            responded_at=row["responded_at"],
-            resolved_on=row["resolved_on"],
-            satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
-            late=row["late"],
-            resolution_note=row["resolution_note"],
-            overdue=row["overdue"],
-            overdue_on=row["overdue_on"],
-            dismissed_reason=row["dismissed_reason"],
-            dismissed_on=row["dismissed_on"],
-            filed_at=row["filed_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
+        return from_row(cls, row, anonymous=anonymous, complainant=complainant)
 
     @strawberry.field(description="The status's Chinese label, e.g. 已办结")
     def status_label(self) -> str:
@@ -596,21 +531,11 @@ class FeedbackFacts:
                 mean=row["mean"],
                 count=row["result_count"],
             )
-        return cls(
+        return from_row(
+            cls,
+            row,
             subject_kind=TargetKindCode(row["kind"]),
-            subject_id=strawberry.ID(str(row["subject_id"])),
-            name=row["name"],
-            department_id=_id(row["department_id"]),
             satisfaction=satisfaction,
-            praise_count=row["praise_count"],
-            complaints=row["complaints"],
-            handled_on_time=row["handled_on_time"],
-            handled_properly=row["handled_properly"],
-            late=row["late"],
-            dissatisfied=row["dissatisfied"],
-            dismissed=row["dismissed"],
-            open=row["open"],
-            overdue=row["overdue"],
         )
 
 

@@ -20,7 +20,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import Info_, PageInfo, from_row
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.reviews.scheme import CycleConfig
@@ -550,20 +550,7 @@ class Objection:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Objection:
-        status = ObjectionStatusCode(row["status"])
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            cycle_id=strawberry.ID(str(row["cycle_id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            reason=row["reason"],
-            filed_on=row["filed_on"],
-            status=status,
-            status_label=status.label,
-            grade_before=GradeCode(row["grade_before"]) if row["grade_before"] else None,
-            grade_after=GradeCode(row["grade_after"]) if row["grade_after"] else None,
-            resolution=row["resolution"],
-            resolved_on=row["resolved_on"],
-        )
+        return from_row(cls, row)
 
 
 @strawberry.type(description="A step or act in a cycle's history, from the log")
@@ -579,16 +566,7 @@ class ReviewHistoryEntry:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReviewHistoryEntry:
-        return cls(
-            position=row["position"],
-            event=row["event"],
-            person_id=_id(row["person_id"]),
-            actor_id=_id(row["actor_id"]),
-            actor_role=row["actor_role"],
-            reason=row["reason"],
-            at=row["at"],
-            detail=loads(row["detail"]),
-        )
+        return from_row(cls, row, detail=loads(row["detail"]))
 
 
 @strawberry.type(description="A disciplinary sanction (处分)")
@@ -605,13 +583,4 @@ class Sanction:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Sanction:
-        kind = SanctionKindCode(row["kind"])
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            kind=kind,
-            kind_label=kind.label,
-            decided_on=row["decided_on"],
-            ends_on=row["ends_on"],
-            document=row["document"],
-        )
+        return from_row(cls, row)
