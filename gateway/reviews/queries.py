@@ -35,6 +35,7 @@ from gateway.graphql.plumbing import (
     parse_year,
 )
 from gateway.reviews.access import (
+    View,
     out_of_line_in,
     out_of_line_of,
     unit_viewer,
@@ -48,7 +49,6 @@ from gateway.reviews.types import (
     QuotaCheck,
     ReviewHistoryEntry,
     Sanction,
-    View,
     loads,
     missing_of,
 )

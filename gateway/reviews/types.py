@@ -2,8 +2,9 @@
 each participant's summary, ratings, composite score with its derivation, grade, objection and
 feedback talk. Each code carries its Chinese label beside it.
 
-What a field shows depends on who asks (see `reviews_access`): a participant's appraisal is
-built with the caller's view of it, and fields outside that view are null.
+What a field shows depends on who asks: a participant's appraisal holds what the record says
+and the caller's view of it (`gateway/reviews/access.py`); each field's permission decides by
+that view whether it reads null.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +20,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
+from gateway.graphql.access import withheld
 from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.reviews.access import SeesGrade, SeesInFull, SeesProgress, SeesSummary, View
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.reviews.scheme import CycleConfig
@@ -43,14 +45,6 @@ strawberry.enum(IndicatorSourceCode, description="Where an indicator's score com
 strawberry.enum(RoundingCode, description="How the quota percentage becomes a number of people")
 strawberry.enum(ObjectionStatusCode, description="Where an objection (异议) stands")
 strawberry.enum(SanctionKindCode, description="政务处分: disciplinary sanctions")
-
-
-class View(Enum):
-    """How much of one participant's appraisal the caller may see."""
-
-    FULL = "FULL"  # the office, auditors, the principal leader, those who manage the person
-    OWN = "OWN"  # the appraisee: their summary; the rest once published
-    PUBLISHED = "PUBLISHED"  # a colleague after publication: the grade only
 
 
 def loads(value: Any) -> Any:
@@ -399,35 +393,38 @@ class Appraisal:
     department_name: str | None = strawberry.field(description="The department at opening")
     position_category: PositionCategoryCode
     position_category_label: str
-    summary: Summary | None
-    required_raters: list[ManagerRelation] | None = strawberry.field(
-        description="Whose ratings the composite waits for"
+    summary: Summary | None = withheld(SeesSummary)
+    required_raters: list[ManagerRelation] | None = withheld(
+        SeesInFull, "Whose ratings the composite waits for"
     )
-    ratings: list[Rating] | None
-    feedback: FeedbackDerivation | None = strawberry.field(
-        description="For service positions: the feedback facts and the computed score"
+    ratings: list[Rating] | None = withheld(SeesInFull)
+    feedback: FeedbackDerivation | None = withheld(
+        SeesInFull, "For service positions: the feedback facts and the computed score"
     )
-    composite: Decimal | None = strawberry.field(description="综合得分; null until fully rated")
-    derivation: Derivation | None
-    band_grade: GradeCode | None = strawberry.field(
-        description="The grade the composite's band gives"
+    composite: Decimal | None = withheld(SeesInFull, "综合得分; null until fully rated")
+    derivation: Derivation | None = withheld(SeesInFull)
+    band_grade: GradeCode | None = withheld(SeesInFull, "The grade the composite's band gives")
+    grade: GradeCode | None = withheld(
+        SeesGrade, "The grade proposed (before finalisation) or final (after)"
     )
-    grade: GradeCode | None = strawberry.field(
-        description="The grade proposed (before finalisation) or final (after)"
+    grade_label: str | None = withheld(SeesGrade)
+    grade_from_bands: bool | None = withheld(SeesInFull)
+    justification: str | None = withheld(
+        SeesInFull, "Why the grade departs from the evidence, where it does"
     )
-    grade_label: str | None
-    grade_from_bands: bool | None
-    justification: str | None = strawberry.field(
-        description="Why the grade departs from the evidence, where it does"
+    out_of_line_with: strawberry.ID | None = withheld(
+        SeesInFull,
+        "A peer with a higher composite score and a lower grade, if any: the grade then needs "
+        "a justification",
     )
-    out_of_line_with: strawberry.ID | None = strawberry.field(
-        description="A peer with a higher composite score and a lower grade, if any: the "
-        "grade then needs a justification"
+    talk: Talk | None = withheld(SeesInFull)
+    missing: list[str] | None = withheld(
+        SeesProgress, "What this participant still lacks before the grades can be final"
     )
-    talk: Talk | None
-    missing: list[str] | None = strawberry.field(
-        description="What this participant still lacks before the grades can be final"
-    )
+    # The caller's view of this participant and whether the cycle is published: what the
+    # fields' permissions above decide by (`gateway/reviews/access.py`).
+    view: strawberry.Private[View]
+    published: strawberry.Private[bool]
 
     @strawberry.field(description="The participant")
     async def person(self, info: Info_) -> Person | None:
@@ -442,32 +439,15 @@ class Appraisal:
         config: CycleConfig,
         out_of_line_with: UUID | None,
     ) -> Appraisal:
-        published = status in (CycleStatusCode.PUBLISHED, CycleStatusCode.CONFIRMED)
-        full = view is View.FULL or (view is View.OWN and published)
-        sees_grade = full or (published and view is View.PUBLISHED)
-        sees_summary = full or view is View.OWN
+        """The participant's appraisal as recorded, with the caller's `view` of it."""
         summary = loads(row["summary"])
-        ratings = loads(row["ratings"]) or {}
         talk = loads(row["talk"])
         grade = row["final_grade"] or row["grade"]
-        composite_score = row["composite"]
+        composite = row["composite"]
         derivation = loads(row["derivation"])
-        missing = missing_of(
-            has_summary=summary is not None,
-            raters_missing=derivation["missing"] if derivation is not None else None,
-            graded=grade is not None,
-            needs_justification=out_of_line_with is not None and not row["justification"],
-        )
-        category = PositionCategoryCode(row["position_category"])
-        return cls(
-            cycle_id=strawberry.ID(str(row["cycle_id"])),
-            quarter=row["quarter"],
-            person_id=strawberry.ID(str(row["person_id"])),
-            name=row["name"],
-            department_id=_id(row["department_id"]),
-            department_name=row["department_name"],
-            position_category=category,
-            position_category_label=category.label,
+        return from_row(
+            cls,
+            row,
             summary=Summary(
                 goal_set_version=summary.get("goal_set_version"),
                 reports=[GoalReport(**r) for r in summary["reports"]],
@@ -475,9 +455,9 @@ class Appraisal:
                 submitted_at=row["summary_at"],
                 versions=row["summary_versions"],
             )
-            if sees_summary and summary
+            if summary
             else None,
-            required_raters=[ManagerRelation(r) for r in row["required"]] if full else None,
+            required_raters=[ManagerRelation(r) for r in row["required"]],
             ratings=[
                 Rating(
                     relation=ManagerRelation(r),
@@ -489,21 +469,13 @@ class Appraisal:
                     opinion=v["opinion"],
                     at=datetime.fromisoformat(v["at"]),
                 )
-                for r, v in ratings.items()
-            ]
-            if full
-            else None,
-            feedback=FeedbackDerivation.of(loads(row["feedback"])) if full else None,
-            composite=composite_score if full else None,
-            derivation=Derivation.of(derivation) if full else None,
-            band_grade=config.grade_for(composite_score)
-            if full and composite_score is not None
-            else None,
-            grade=GradeCode(grade) if sees_grade and grade else None,
-            grade_label=grade_label(grade) if sees_grade else None,
-            grade_from_bands=row["grade_from_bands"] if full else None,
-            justification=row["justification"] if full else None,
-            out_of_line_with=_id(out_of_line_with) if full else None,
+                for r, v in (loads(row["ratings"]) or {}).items()
+            ],
+            feedback=FeedbackDerivation.of(loads(row["feedback"])),
+            derivation=Derivation.of(derivation),
+            band_grade=config.grade_for(composite) if composite is not None else None,
+            grade=GradeCode(grade) if grade else None,
+            out_of_line_with=_id(out_of_line_with),
             talk=Talk(
                 leader_id=strawberry.ID(talk["leader_id"]),
                 relation=ManagerRelation(talk["relation"]),
@@ -517,9 +489,16 @@ class Appraisal:
                 acknowledged_at=row["acknowledged_at"],
                 acknowledgement=row["acknowledgement"],
             )
-            if full and talk
+            if talk
             else None,
-            missing=missing if view is View.FULL else None,
+            missing=missing_of(
+                has_summary=summary is not None,
+                raters_missing=derivation["missing"] if derivation is not None else None,
+                graded=grade is not None,
+                needs_justification=out_of_line_with is not None and not row["justification"],
+            ),
+            view=view,
+            published=status in (CycleStatusCode.PUBLISHED, CycleStatusCode.CONFIRMED),
         )
 
 
