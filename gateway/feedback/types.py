@@ -10,7 +10,6 @@ complainant at all. The types hold what the record says; each identity field's p
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -59,15 +58,6 @@ strawberry.enum(SatisfactionCode, description="The complainant's verdict on the 
 strawberry.enum(FiledByCode, description="Who put a complaint on record")
 strawberry.enum(ResponseSource, description="How a survey response was recorded")
 strawberry.enum(ComplaintEvent, description="What happened to a complaint (the log's event names)")
-
-
-def _loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
 
 
 def _uuid(value: strawberry.ID | None) -> UUID | None:
@@ -126,7 +116,7 @@ class SurveyResult:
         return from_row(
             cls,
             row,
-            distribution=[SurveyResultBin.from_json(b) for b in _loads(row["distribution"])],
+            distribution=[SurveyResultBin.from_json(b) for b in loads(row["distribution"])],
         )
 
     @strawberry.field(description="The department")
@@ -166,7 +156,7 @@ class SurveyResponse:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
-        scores = _loads(row["scores"]).items()
+        scores = loads(row["scores"]).items()
         return from_row(
             cls,
             row,
@@ -253,7 +243,7 @@ class Praise:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Praise:
-        return from_row(cls, row, recorded_by_id=_id(row["recorded_by"]))
+        return from_row(cls, row, recorded_by_id=optional_id(row["recorded_by"]))
 
     @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
     def target_kind_label(self) -> str:
@@ -352,10 +342,10 @@ class ComplaintHistoryEntry:
         return cls(
             position=row["position"],
             event=ComplaintEvent(row["event"]),
-            actor_id=_id(row["actor_id"]),
+            actor_id=optional_id(row["actor_id"]),
             actor_role=RoleCode(row["actor_role"]) if row["actor_role"] else None,
             text=row["text"],
-            handler_id=_id(row["handler_id"]),
+            handler_id=optional_id(row["handler_id"]),
             satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
             on=row["on_date"],
             at=row["at"],

@@ -4,7 +4,6 @@ monthly summaries (月小结) and weekly reports. Each code carries its Chinese 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -13,7 +12,7 @@ import asyncpg
 import strawberry
 
 from gateway.directory.types import Department, Person, load_person
-from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -76,15 +75,6 @@ strawberry.enum(ProgressKind, description="Kinds of progress record")
 strawberry.enum(WeeklyReportStatus, description="Compiled, or published to all staff")
 
 
-def _loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
-
-
 def _role(value: str | None) -> RoleCode | None:
     return RoleCode(value) if value else None
 
@@ -136,7 +126,7 @@ class GoalItem:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalItem:
-        return from_row(cls, row, serves=[GoalServes.from_json(s) for s in _loads(row["serves"])])
+        return from_row(cls, row, serves=[GoalServes.from_json(s) for s in loads(row["serves"])])
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> GoalItem:
@@ -177,7 +167,7 @@ class GoalSetVersion:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalSetVersion:
-        items = [GoalItem.from_json(d) for d in _loads(row["items"])]
+        items = [GoalItem.from_json(d) for d in loads(row["items"])]
         return from_row(
             cls, row, items=items, approved_by_id=strawberry.ID(str(row["approved_by"]))
         )
@@ -228,8 +218,8 @@ class GoalRevisionProposal:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalRevisionProposal:
-        items = [GoalItem.from_json(d) for d in _loads(row["items"])]
-        return from_row(cls, row, items=items, proposed_by_id=_id(row["proposed_by"]))
+        items = [GoalItem.from_json(d) for d in loads(row["items"])]
+        return from_row(cls, row, items=items, proposed_by_id=optional_id(row["proposed_by"]))
 
 
 @strawberry.type(description="One person's goals for a quarter (季目标) or a year (年度目标)")
@@ -349,7 +339,7 @@ class ReferenceGoalsRevision:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReferenceGoalsRevision:
         return from_row(
-            cls, row, items=[ReferenceGoalItem.from_json(d) for d in _loads(row["items"])]
+            cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
 
@@ -373,7 +363,7 @@ class ReferenceGoals:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReferenceGoals:
         return from_row(
-            cls, row, items=[ReferenceGoalItem.from_json(d) for d in _loads(row["items"])]
+            cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
     @strawberry.field(description="The kind's Chinese label, e.g. 年度工作要点")
@@ -499,7 +489,7 @@ class WeeklyReport:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> WeeklyReport:
         return from_row(
-            cls, row, entries=[WeeklyReportEntry.from_json(d) for d in _loads(row["entries"])]
+            cls, row, entries=[WeeklyReportEntry.from_json(d) for d in loads(row["entries"])]
         )
 
     @strawberry.field(description="The status's Chinese label")

@@ -37,6 +37,16 @@ def _as_id(value: Any) -> strawberry.ID:
     return strawberry.ID(str(value))
 
 
+def optional_id(value: Any) -> strawberry.ID | None:
+    """A column that may be empty as an id, or null."""
+    return strawberry.ID(str(value)) if value else None
+
+
+def loads(value: Any) -> Any:
+    """A jsonb column as read by asyncpg (text), as plain values."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _converter(field_type: Any) -> Callable[[Any], Any] | None:
     """How a column becomes a field of `field_type`: ids as `strawberry.ID`, codes as their
     enum; an optional one is None where the column is empty. None: the value as it is."""
@@ -44,6 +54,8 @@ def _converter(field_type: Any) -> Callable[[Any], Any] | None:
     inner = field_type.of_type if optional else field_type
     convert: Callable[[Any], Any]
     if inner is strawberry.ID:
+        if optional:
+            return optional_id
         convert = _as_id
     elif isinstance(inner, StrawberryEnumDefinition):
         convert = inner.wrapped_cls

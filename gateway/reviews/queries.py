@@ -30,6 +30,7 @@ from gateway.graphql.plumbing import (
     PageInfo,
     after_key,
     encode_cursor,
+    loads,
     page_size,
     parse_id,
     parse_year,
@@ -49,7 +50,6 @@ from gateway.reviews.types import (
     QuotaCheck,
     ReviewHistoryEntry,
     Sanction,
-    loads,
     missing_of,
 )
 from services.reviews.scheme import CycleConfig

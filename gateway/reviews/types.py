@@ -9,7 +9,6 @@ that view whether it reads null.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,7 @@ from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
 from gateway.graphql.access import withheld
-from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
 from gateway.reviews.access import SeesGrade, SeesInFull, SeesProgress, SeesSummary, View
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
@@ -45,15 +44,6 @@ strawberry.enum(IndicatorSourceCode, description="Where an indicator's score com
 strawberry.enum(RoundingCode, description="How the quota percentage becomes a number of people")
 strawberry.enum(ObjectionStatusCode, description="Where an objection (异议) stands")
 strawberry.enum(SanctionKindCode, description="政务处分: disciplinary sanctions")
-
-
-def loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
 
 
 def grade_label(code: str | None) -> str | None:
@@ -475,7 +465,7 @@ class Appraisal:
             derivation=Derivation.of(derivation),
             band_grade=config.grade_for(composite) if composite is not None else None,
             grade=GradeCode(grade) if grade else None,
-            out_of_line_with=_id(out_of_line_with),
+            out_of_line_with=optional_id(out_of_line_with),
             talk=Talk(
                 leader_id=strawberry.ID(talk["leader_id"]),
                 relation=ManagerRelation(talk["relation"]),
