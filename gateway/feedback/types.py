@@ -21,7 +21,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -65,7 +65,7 @@ def _uuid(value: strawberry.ID | None) -> UUID | None:
 
 
 @strawberry.type(description="The unit's feedback policy: the complaint deadline and survey scale")
-class FeedbackPolicy:
+class FeedbackPolicy(FromRow):
     unit_id: strawberry.ID
     handling_days: int = strawberry.field(
         description="Working days (Chinese calendar) a complaint has to be resolved"
@@ -74,10 +74,6 @@ class FeedbackPolicy:
     scale_high: Decimal = strawberry.field(description="The highest score a survey accepts")
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> FeedbackPolicy:
-        return from_row(cls, row)
 
 
 @strawberry.type(description="A service department a survey asks about")
@@ -170,7 +166,7 @@ class SurveyResponse:
 @strawberry.type(
     description="A quarter's satisfaction survey (满意度调查) of the service departments"
 )
-class Survey:
+class Survey(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     quarter: str = strawberry.field(description="2026-Q3")
@@ -182,10 +178,6 @@ class Survey:
     rule: str | None = strawberry.field(description="How the results were computed (when closed)")
     version: int = strawberry.field(description="The survey's version; send it as expectedVersion")
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Survey:
-        return from_row(cls, row)
 
     @strawberry.field(description="The status's Chinese label, e.g. 已结束")
     def status_label(self) -> str:

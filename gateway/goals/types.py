@@ -12,7 +12,7 @@ import asyncpg
 import strawberry
 
 from gateway.directory.types import Department, Person, load_person
-from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -174,7 +174,7 @@ class GoalSetVersion:
 
 
 @strawberry.type(description="One step in a goal set's history, as recorded in the goals log")
-class GoalSetHistoryEntry:
+class GoalSetHistoryEntry(FromRow):
     position: int = strawberry.field(description="The goals log position of the event")
     event: GoalSetEvent
     actor_id: strawberry.ID | None
@@ -204,10 +204,6 @@ class GoalSetHistoryEntry:
     async def actor(self, info: Info_) -> Person | None:
         return await _person(info, self.actor_id)
 
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> GoalSetHistoryEntry:
-        return from_row(cls, row)
-
 
 @strawberry.type(description="Adjusted goals (动态化调整) awaiting the direct manager's decision")
 class GoalRevisionProposal:
@@ -223,7 +219,7 @@ class GoalRevisionProposal:
 
 
 @strawberry.type(description="One person's goals for a quarter (季目标) or a year (年度目标)")
-class GoalSet:
+class GoalSet(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     person_id: strawberry.ID
@@ -240,10 +236,6 @@ class GoalSet:
     )
     drafted_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> GoalSet:
-        return from_row(cls, row)
 
     @strawberry.field(description="The status's Chinese label, e.g. 待审核")
     def status_label(self) -> str:
@@ -381,19 +373,15 @@ class ReferenceGoals:
 
 
 @strawberry.type(description="A version of a monthly summary's text")
-class MonthlySummaryVersion:
+class MonthlySummaryVersion(FromRow):
     version: int
     text: str
     reason: str | None = strawberry.field(description="Why it was amended (null for the first)")
     at: datetime
 
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> MonthlySummaryVersion:
-        return cls(version=row["version"], text=row["text"], reason=row["reason"], at=row["at"])
-
 
 @strawberry.type(description="A person's monthly summary (月小结): amended only by new versions")
-class MonthlySummary:
+class MonthlySummary(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     person_id: strawberry.ID
@@ -403,10 +391,6 @@ class MonthlySummary:
     text: str = strawberry.field(description="The latest version's text")
     submitted_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> MonthlySummary:
-        return from_row(cls, row)
 
     @strawberry.field(description="Whose summary this is")
     async def person(self, info: Info_) -> Person | None:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, Self, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -102,6 +102,14 @@ def from_row(cls: type[T], row: asyncpg.Record | Mapping[str, Any], /, **given: 
             value = row[name]
             values[name] = convert(value) if convert is not None else value
     return cls(**values)
+
+
+class FromRow:
+    """A type whose read row maps onto its fields by name: `X.from_row(row)` is `from_row`."""
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record | Mapping[str, Any], /, **given: Any) -> Self:
+        return from_row(cls, row, **given)
 
 
 def encode_cursor(*key: Any) -> str:

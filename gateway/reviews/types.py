@@ -20,7 +20,7 @@ from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
 from gateway.graphql.access import withheld
-from gateway.graphql.plumbing import Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
 from gateway.reviews.access import SeesGrade, SeesInFull, SeesProgress, SeesSummary, View
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
@@ -500,7 +500,7 @@ class AppraisalConnection:
 
 
 @strawberry.type(description="An objection (异议/复核) to a published grade")
-class Objection:
+class Objection(FromRow):
     id: strawberry.ID
     cycle_id: strawberry.ID
     person_id: strawberry.ID
@@ -516,10 +516,6 @@ class Objection:
     @strawberry.field(description="Who objected")
     async def person(self, info: Info_) -> Person | None:
         return await load_person(info, UUID(self.person_id))
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Objection:
-        return from_row(cls, row)
 
 
 @strawberry.type(description="A step or act in a cycle's history, from the log")
@@ -539,7 +535,7 @@ class ReviewHistoryEntry:
 
 
 @strawberry.type(description="A disciplinary sanction (处分)")
-class Sanction:
+class Sanction(FromRow):
     id: strawberry.ID
     person_id: strawberry.ID
     kind: SanctionKindCode
@@ -549,7 +545,3 @@ class Sanction:
         description="The end of its period, during which the person is not eligible for 优秀"
     )
     document: str
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Sanction:
-        return from_row(cls, row)
