@@ -94,6 +94,14 @@ class RaterWeight:
     relation_label: str
     weight: Decimal
 
+    @classmethod
+    def each(cls, weights: dict[Any, Any]) -> list[RaterWeight]:
+        """One per relation of a {relation code: number} mapping, as stored or configured."""
+        return [
+            cls(relation=(r := ManagerRelation(code)), relation_label=r.label, weight=Decimal(w))
+            for code, w in weights.items()
+        ]
+
 
 @strawberry.type(description="How feedback facts become the feedback indicator's score")
 class FeedbackFormula:
@@ -145,10 +153,7 @@ class CycleConfiguration:
                 for c in PositionCategoryCode
             ],
             bands=[GradeBand(grade=g, grade_label=g.label, min_score=m) for g, m in config.bands],
-            rater_weights=[
-                RaterWeight(relation=r, relation_label=r.label, weight=w)
-                for r, w in config.rater_weights.items()
-            ],
+            rater_weights=RaterWeight.each(config.rater_weights),
             quota_percent=config.quota_percent,
             quota_rounding=config.quota_rounding,
             quota_rounding_label=config.quota_rounding.label,
@@ -253,14 +258,7 @@ class Derivation:
                     weight=Decimal(line["weight"]),
                     source=IndicatorSourceCode(line["source"]),
                     source_label=IndicatorSourceCode(line["source"]).label,
-                    rater_scores=[
-                        RaterWeight(
-                            relation=ManagerRelation(r),
-                            relation_label=ManagerRelation(r).label,
-                            weight=Decimal(s),
-                        )
-                        for r, s in line["scores"].items()
-                    ],
+                    rater_scores=RaterWeight.each(line["scores"]),
                     score=Decimal(line["score"]) if line["score"] is not None else None,
                     contribution=Decimal(line["contribution"])
                     if line["contribution"] is not None
@@ -268,14 +266,7 @@ class Derivation:
                 )
                 for line in d["lines"]
             ],
-            rater_weights=[
-                RaterWeight(
-                    relation=ManagerRelation(r),
-                    relation_label=ManagerRelation(r).label,
-                    weight=Decimal(w),
-                )
-                for r, w in d["rater_weights"].items()
-            ],
+            rater_weights=RaterWeight.each(d["rater_weights"]),
             score=Decimal(d["score"]) if d.get("score") is not None else None,
             missing=[ManagerRelation(m) for m in d.get("missing", [])],
             rule="each indicator's score is the raters' scores weighted by their relation's "
