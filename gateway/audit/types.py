@@ -14,7 +14,7 @@ from gateway.audit.access import AccessedRecord as AccessedRecordCode
 from gateway.audit.dossier import DossierEntry as DossierEntryData
 from gateway.audit.trail import TrailEvent
 from gateway.directory.types import Department, Person, RoleInfo, load_person
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import Info_, PageInfo, from_row
 from kernel.roles import Role as RoleCode
 
 strawberry.enum(AccessedRecordCode, description="What kind of appraisal record was read")
@@ -150,16 +150,8 @@ class AccessLogEntry:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> AccessLogEntry:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            read_at=row["read_at"],
-            viewer_id=strawberry.ID(str(row["viewer_id"])),
-            viewer_roles=[r for r in (_role(code) for code in row["viewer_roles"]) if r],
-            subject_id=strawberry.ID(str(row["subject_id"])),
-            record=AccessedRecordCode(row["record"]),
-            query=row["query"],
-            correlation_id=row["correlation_id"],
-        )
+        roles = [r for r in (_role(code) for code in row["viewer_roles"]) if r]
+        return from_row(cls, row, viewer_roles=roles)
 
 
 @strawberry.type

@@ -11,7 +11,7 @@ import asyncpg
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
 from services.directory.managers import leads, managers_by_rule
@@ -47,22 +47,12 @@ class RoleInfo:
 
 
 @strawberry.type(description="A unit (单位): the tenant, e.g. a Government Offices Administration")
-class Unit:
+class Unit(FromRow):
     id: strawberry.ID
     name: str
     code: str
     version: int = strawberry.field(description="The unit's version; send it as expectedVersion")
     registered_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Unit:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            name=row["name"],
-            code=row["code"],
-            version=row["version"],
-            registered_at=row["registered_at"],
-        )
 
     @strawberry.field(description="Departments (科室) of the unit, by name, with cursor pagination")
     async def departments(
@@ -85,7 +75,7 @@ class Unit:
 
 
 @strawberry.type(description="A department (科室)")
-class Department:
+class Department(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     name: str
@@ -100,17 +90,6 @@ class Department:
     @strawberry.field(description="The service kind's Chinese label, for service departments")
     def service_kind_label(self) -> str | None:
         return ServiceKindCode(self.service_kind).label if self.service_kind else None
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Department:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            name=row["name"],
-            category=DepartmentCategoryCode(row["category"]),
-            service_kind=ServiceKindCode(row["service_kind"]) if row["service_kind"] else None,
-            opened_on=row["opened_on"],
-        )
 
     @strawberry.field(description="The department head (科室负责人) at an instant (default: now)")
     async def head(self, info: Info_, at: datetime | None = None) -> Person | None:
@@ -185,7 +164,7 @@ class Department:
 
 
 @strawberry.type(description="A civil servant of the unit (被考核人)")
-class Person:
+class Person(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     name: str
@@ -199,18 +178,6 @@ class Person:
     @strawberry.field(description="The position category's Chinese label")
     def position_category_label(self) -> str:
         return PositionCategoryCode(self.position_category).label
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Person:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            name=row["name"],
-            login=row["login"],
-            position_category=PositionCategoryCode(row["position_category"]),
-            joined_on=row["joined_on"],
-            left_on=row["left_on"],
-        )
 
     @strawberry.field(
         description="The department the person belonged to at an instant (default: now)"

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
+from gateway.graphql.access import readable_units, unit_sql
 from gateway.graphql.plumbing import (
     ExpectedVersion,
     IdempotencyKey,
@@ -356,12 +357,11 @@ class FeedbackMutation:
         position = await FEEDBACK_LOG.last_position(ctx.pool)
         await projected_up_to(info, "feedback", position)
         ids = [UUID(c) for c in result.get("flagged") or []]
+        # Only the complaints of units the caller reads (`gateway.read_own_unit`).
         rows = await ctx.pool.fetch(
             f"SELECT * FROM {ctx.table('complaints')} WHERE id = ANY($1::uuid[]) "
-            "ORDER BY received_on, id",
+            f"AND {unit_sql('$2', '$3', 'unit_id')} ORDER BY received_on, id",
             ids,
+            *readable_units(ctx.actor),
         )
-        readable = [r for r in rows if ctx.sees_every_unit() or r["unit_id"] == ctx.actor.tenant_id]
-        return OverdueCheckPayload(
-            flagged=[Complaint.from_row(r) for r in readable], position=position
-        )
+        return OverdueCheckPayload(flagged=[Complaint.from_row(r) for r in rows], position=position)

@@ -10,7 +10,6 @@ complainant at all. The types hold what the record says; each identity field's p
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,7 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -61,21 +60,12 @@ strawberry.enum(ResponseSource, description="How a survey response was recorded"
 strawberry.enum(ComplaintEvent, description="What happened to a complaint (the log's event names)")
 
 
-def _loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
-
-
 def _uuid(value: strawberry.ID | None) -> UUID | None:
     return UUID(value) if value else None
 
 
 @strawberry.type(description="The unit's feedback policy: the complaint deadline and survey scale")
-class FeedbackPolicy:
+class FeedbackPolicy(FromRow):
     unit_id: strawberry.ID
     handling_days: int = strawberry.field(
         description="Working days (Chinese calendar) a complaint has to be resolved"
@@ -84,17 +74,6 @@ class FeedbackPolicy:
     scale_high: Decimal = strawberry.field(description="The highest score a survey accepts")
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> FeedbackPolicy:
-        return cls(
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            handling_days=row["handling_days"],
-            scale_low=row["scale_low"],
-            scale_high=row["scale_high"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
 
 
 @strawberry.type(description="A service department a survey asks about")
@@ -130,12 +109,10 @@ class SurveyResult:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResult:
-        return cls(
-            department_id=strawberry.ID(str(row["department_id"])),
-            name=row["name"],
-            count=row["count"],
-            mean=row["mean"],
-            distribution=[SurveyResultBin.from_json(b) for b in _loads(row["distribution"])],
+        return from_row(
+            cls,
+            row,
+            distribution=[SurveyResultBin.from_json(b) for b in loads(row["distribution"])],
         )
 
     @strawberry.field(description="The department")
@@ -175,24 +152,21 @@ class SurveyResponse:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
-        return cls(
-            response_id=strawberry.ID(str(row["response_id"])),
-            respondent_agency=row["respondent_agency"],
-            respondent=row["respondent"],
+        scores = loads(row["scores"]).items()
+        return from_row(
+            cls,
+            row,
             scores=[
                 SurveyScore(department_id=strawberry.ID(d), score=Decimal(str(s)))
-                for d, s in _loads(row["scores"]).items()
+                for d, s in scores
             ],
-            comment=row["comment"],
-            source=ResponseSource(row["source"]),
-            recorded_at=row["recorded_at"],
         )
 
 
 @strawberry.type(
     description="A quarter's satisfaction survey (满意度调查) of the service departments"
 )
-class Survey:
+class Survey(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     quarter: str = strawberry.field(description="2026-Q3")
@@ -204,22 +178,6 @@ class Survey:
     rule: str | None = strawberry.field(description="How the results were computed (when closed)")
     version: int = strawberry.field(description="The survey's version; send it as expectedVersion")
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Survey:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            quarter=row["quarter"],
-            status=SurveyStatusCode(row["status"]),
-            scale_low=row["scale_low"],
-            scale_high=row["scale_high"],
-            opened_at=row["opened_at"],
-            closed_at=row["closed_at"],
-            rule=row["rule"],
-            version=row["version"],
-            updated_at=row["updated_at"],
-        )
 
     @strawberry.field(description="The status's Chinese label, e.g. 已结束")
     def status_label(self) -> str:
@@ -277,19 +235,7 @@ class Praise:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Praise:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            target_kind=TargetKindCode(row["target_kind"]),
-            target_id=strawberry.ID(str(row["target_id"])),
-            department_id=_id(row["department_id"]),
-            source=row["source"],
-            what_happened=row["what_happened"],
-            occurred_on=row["occurred_on"],
-            quarter=row["quarter"],
-            recorded_at=row["recorded_at"],
-            recorded_by_id=_id(row["recorded_by"]),
-        )
+        return from_row(cls, row, recorded_by_id=optional_id(row["recorded_by"]))
 
     @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
     def target_kind_label(self) -> str:
@@ -388,10 +334,10 @@ class ComplaintHistoryEntry:
         return cls(
             position=row["position"],
             event=ComplaintEvent(row["event"]),
-            actor_id=_id(row["actor_id"]),
+            actor_id=optional_id(row["actor_id"]),
             actor_role=RoleCode(row["actor_role"]) if row["actor_role"] else None,
             text=row["text"],
-            handler_id=_id(row["handler_id"]),
+            handler_id=optional_id(row["handler_id"]),
             satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
             on=row["on_date"],
             at=row["at"],
@@ -456,36 +402,7 @@ class Complaint:
                 agency=row["complainant_agency"],
                 contact=row["complainant_contact"],
             )
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            status=ComplaintStatusCode(row["status"]),
-            target_kind=TargetKindCode(row["target_kind"]),
-            target_id=strawberry.ID(str(row["target_id"])),
-            department_id=_id(row["department_id"]),
-            filed_by=FiledByCode(row["filed_by"]),
-            anonymous=anonymous,
-            complainant=complainant,
-            content=row["content"],
-            received_on=row["received_on"],
-            deadline_on=row["deadline_on"],
-            deadline_provisional=row["deadline_provisional"],
-            quarter=row["quarter"],
-            handler_id=_id(row["handler_id"]),
-            response=row["response"],
-            responded_at=row["responded_at"],
-            resolved_on=row["resolved_on"],
-            satisfaction=SatisfactionCode(row["satisfaction"]) if row["satisfaction"] else None,
-            late=row["late"],
-            resolution_note=row["resolution_note"],
-            overdue=row["overdue"],
-            overdue_on=row["overdue_on"],
-            dismissed_reason=row["dismissed_reason"],
-            dismissed_on=row["dismissed_on"],
-            filed_at=row["filed_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
+        return from_row(cls, row, anonymous=anonymous, complainant=complainant)
 
     @strawberry.field(description="The status's Chinese label, e.g. 已办结")
     def status_label(self) -> str:
@@ -596,21 +513,11 @@ class FeedbackFacts:
                 mean=row["mean"],
                 count=row["result_count"],
             )
-        return cls(
+        return from_row(
+            cls,
+            row,
             subject_kind=TargetKindCode(row["kind"]),
-            subject_id=strawberry.ID(str(row["subject_id"])),
-            name=row["name"],
-            department_id=_id(row["department_id"]),
             satisfaction=satisfaction,
-            praise_count=row["praise_count"],
-            complaints=row["complaints"],
-            handled_on_time=row["handled_on_time"],
-            handled_properly=row["handled_properly"],
-            late=row["late"],
-            dissatisfied=row["dissatisfied"],
-            dismissed=row["dismissed"],
-            open=row["open"],
-            overdue=row["overdue"],
         )
 
 

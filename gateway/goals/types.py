@@ -4,7 +4,6 @@ monthly summaries (月小结) and weekly reports. Each code carries its Chinese 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -13,7 +12,7 @@ import asyncpg
 import strawberry
 
 from gateway.directory.types import Department, Person, load_person
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -76,15 +75,6 @@ strawberry.enum(ProgressKind, description="Kinds of progress record")
 strawberry.enum(WeeklyReportStatus, description="Compiled, or published to all staff")
 
 
-def _loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
-
-
 def _role(value: str | None) -> RoleCode | None:
     return RoleCode(value) if value else None
 
@@ -136,17 +126,7 @@ class GoalItem:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalItem:
-        return cls(
-            item_id=row["item_id"],
-            what=row["what"],
-            measure=row["measure"],
-            due_on=row["due_on"],
-            weight=row["weight"],
-            serves=[GoalServes.from_json(s) for s in _loads(row["serves"])],
-            status=ItemStatusCode(row["status"]),
-            percent=row["percent"],
-            note=row["note"],
-        )
+        return from_row(cls, row, serves=[GoalServes.from_json(s) for s in loads(row["serves"])])
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> GoalItem:
@@ -187,18 +167,14 @@ class GoalSetVersion:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalSetVersion:
-        return cls(
-            version_number=row["version_number"],
-            items=[GoalItem.from_json(d) for d in _loads(row["items"])],
-            approved_by_id=strawberry.ID(str(row["approved_by"])),
-            relation=RoleCode(row["relation"]),
-            comment=row["comment"],
-            approved_at=row["approved_at"],
+        items = [GoalItem.from_json(d) for d in loads(row["items"])]
+        return from_row(
+            cls, row, items=items, approved_by_id=strawberry.ID(str(row["approved_by"]))
         )
 
 
 @strawberry.type(description="One step in a goal set's history, as recorded in the goals log")
-class GoalSetHistoryEntry:
+class GoalSetHistoryEntry(FromRow):
     position: int = strawberry.field(description="The goals log position of the event")
     event: GoalSetEvent
     actor_id: strawberry.ID | None
@@ -228,21 +204,6 @@ class GoalSetHistoryEntry:
     async def actor(self, info: Info_) -> Person | None:
         return await _person(info, self.actor_id)
 
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> GoalSetHistoryEntry:
-        return cls(
-            position=row["position"],
-            event=GoalSetEvent(row["event"]),
-            actor_id=_id(row["actor_id"]),
-            actor_role=_role(row["actor_role"]),
-            relation=_role(row["relation"]),
-            text=row["text"],
-            item_id=row["item_id"],
-            percent=row["percent"],
-            version_number=row["version_number"],
-            at=row["at"],
-        )
-
 
 @strawberry.type(description="Adjusted goals (动态化调整) awaiting the direct manager's decision")
 class GoalRevisionProposal:
@@ -253,16 +214,12 @@ class GoalRevisionProposal:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalRevisionProposal:
-        return cls(
-            items=[GoalItem.from_json(d) for d in _loads(row["items"])],
-            reason=row["reason"],
-            proposed_by_id=_id(row["proposed_by"]),
-            proposed_at=row["proposed_at"],
-        )
+        items = [GoalItem.from_json(d) for d in loads(row["items"])]
+        return from_row(cls, row, items=items, proposed_by_id=optional_id(row["proposed_by"]))
 
 
 @strawberry.type(description="One person's goals for a quarter (季目标) or a year (年度目标)")
-class GoalSet:
+class GoalSet(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     person_id: strawberry.ID
@@ -279,21 +236,6 @@ class GoalSet:
     )
     drafted_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> GoalSet:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            department_id=_id(row["department_id"]),
-            period=row["period"],
-            status=GoalSetStatusCode(row["status"]),
-            version=row["version"],
-            current_version_number=row["current_version_number"],
-            drafted_at=row["drafted_at"],
-            updated_at=row["updated_at"],
-        )
 
     @strawberry.field(description="The status's Chinese label, e.g. 待审核")
     def status_label(self) -> str:
@@ -388,13 +330,8 @@ class ReferenceGoalsRevision:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReferenceGoalsRevision:
-        return cls(
-            revision=row["revision"],
-            title=row["title"],
-            items=[ReferenceGoalItem.from_json(d) for d in _loads(row["items"])],
-            reason=row["reason"],
-            actor_id=_id(row["actor_id"]),
-            published_at=row["published_at"],
+        return from_row(
+            cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
 
@@ -417,18 +354,8 @@ class ReferenceGoals:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReferenceGoals:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            kind=ReferenceKindCode(row["kind"]),
-            department_id=_id(row["department_id"]),
-            period=row["period"],
-            title=row["title"],
-            revision=row["revision"],
-            items=[ReferenceGoalItem.from_json(d) for d in _loads(row["items"])],
-            published_at=row["published_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
+        return from_row(
+            cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
     @strawberry.field(description="The kind's Chinese label, e.g. 年度工作要点")
@@ -446,19 +373,15 @@ class ReferenceGoals:
 
 
 @strawberry.type(description="A version of a monthly summary's text")
-class MonthlySummaryVersion:
+class MonthlySummaryVersion(FromRow):
     version: int
     text: str
     reason: str | None = strawberry.field(description="Why it was amended (null for the first)")
     at: datetime
 
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> MonthlySummaryVersion:
-        return cls(version=row["version"], text=row["text"], reason=row["reason"], at=row["at"])
-
 
 @strawberry.type(description="A person's monthly summary (月小结): amended only by new versions")
-class MonthlySummary:
+class MonthlySummary(FromRow):
     id: strawberry.ID
     unit_id: strawberry.ID
     person_id: strawberry.ID
@@ -468,20 +391,6 @@ class MonthlySummary:
     text: str = strawberry.field(description="The latest version's text")
     submitted_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> MonthlySummary:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            department_id=_id(row["department_id"]),
-            month=row["month"],
-            version=row["version"],
-            text=row["text"],
-            submitted_at=row["submitted_at"],
-            updated_at=row["updated_at"],
-        )
 
     @strawberry.field(description="Whose summary this is")
     async def person(self, info: Info_) -> Person | None:
@@ -563,18 +472,8 @@ class WeeklyReport:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> WeeklyReport:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            department_id=strawberry.ID(str(row["department_id"])),
-            department_name=row["department_name"],
-            week=row["week"],
-            entries=[WeeklyReportEntry.from_json(d) for d in _loads(row["entries"])],
-            free_text=row["free_text"],
-            status=WeeklyReportStatus(row["status"]),
-            compiled_at=row["compiled_at"],
-            published_at=row["published_at"],
-            version=row["version"],
+        return from_row(
+            cls, row, entries=[WeeklyReportEntry.from_json(d) for d in loads(row["entries"])]
         )
 
     @strawberry.field(description="The status's Chinese label")

@@ -52,6 +52,7 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.field import StrawberryField
 
 from kernel.context import Actor
 from kernel.roles import Role
@@ -323,10 +324,18 @@ class SeesFiler(BasePermission):
         )
 
 
+class _Withheld(PermissionExtension):
+    """Fails silently to null, a list too (strawberry's own answers [] for a list field)."""
+
+    def apply(self, field: StrawberryField) -> None:
+        super().apply(field)
+        self.return_empty_list = False
+
+
 def withheld(permission: type[BasePermission], description: str | None = None) -> Any:
     """A field whose value is null for a caller `permission` refuses (no error: the record is
     readable, this part of it is not)."""
     return strawberry.field(
         description=description,
-        extensions=[PermissionExtension([permission()], use_directives=False, fail_silently=True)],
+        extensions=[_Withheld([permission()], use_directives=False, fail_silently=True)],
     )

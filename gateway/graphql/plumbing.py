@@ -8,11 +8,11 @@ import base64
 import dataclasses
 import functools
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, Self, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -20,6 +20,8 @@ import httpx
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
+from strawberry.types.base import StrawberryOptional, get_object_definition
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from gateway.graphql.context import Context
 from kernel.dates import YEAR_PLAUSIBLE, year_problem
@@ -27,6 +29,87 @@ from kernel.routes import CommandRoute
 from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem, storable_problem
 
 Info_ = Info[Context, None]
+
+T = TypeVar("T")
+
+
+def _as_id(value: Any) -> strawberry.ID:
+    return strawberry.ID(str(value))
+
+
+def optional_id(value: Any) -> strawberry.ID | None:
+    """A column that may be empty as an id, or null."""
+    return strawberry.ID(str(value)) if value else None
+
+
+def loads(value: Any) -> Any:
+    """A jsonb column as read by asyncpg (text), as plain values."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _converter(field_type: Any) -> Callable[[Any], Any] | None:
+    """How a column becomes a field of `field_type`: ids as `strawberry.ID`, codes as their
+    enum; an optional one is None where the column is empty. None: the value as it is."""
+    optional = isinstance(field_type, StrawberryOptional)
+    inner = field_type.of_type if optional else field_type
+    convert: Callable[[Any], Any]
+    if inner is strawberry.ID:
+        if optional:
+            return optional_id
+        convert = _as_id
+    elif isinstance(inner, StrawberryEnumDefinition):
+        convert = inner.wrapped_cls
+    else:
+        return None
+    return (lambda v: convert(v) if v else None) if optional else convert
+
+
+RowField = tuple[str, Callable[[Any], Any] | None, bool]
+_ROW_FIELDS: dict[type, tuple[RowField, ...]] = {}
+
+
+def _row_fields(cls: type) -> tuple[RowField, ...]:
+    """A type's data fields (not those a resolver computes): name, converter, and whether it
+    has a default (a column the row may lack). Worked out once per type."""
+    if (known := _ROW_FIELDS.get(cls)) is not None:
+        return known
+    # Strawberry's fields know their GraphQL type, the dataclass's their default.
+    defaulted = {
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    }
+    definition = get_object_definition(cls, strict=True)
+    fields = _ROW_FIELDS[cls] = tuple(
+        (f.python_name, _converter(f.type), f.python_name in defaulted)
+        for f in definition.fields
+        if f.base_resolver is None
+    )
+    return fields
+
+
+def from_row(cls: type[T], row: asyncpg.Record | Mapping[str, Any], /, **given: Any) -> T:
+    """A strawberry type from a read row whose columns bear its fields' names: ids and codes
+    converted by the field's type, a code's `<name>_label` field its label; `given` fields
+    (computed, or from a column of another name) as they are."""
+    values: dict[str, Any] = {}
+    for name, convert, has_default in _row_fields(cls):
+        if name in given:
+            values[name] = given[name]
+        elif name.endswith("_label") and (code := name.removesuffix("_label")) in values:
+            values[name] = values[code].label if values[code] is not None else None
+        elif name in row or not has_default:
+            value = row[name]
+            values[name] = convert(value) if convert is not None else value
+    return cls(**values)
+
+
+class FromRow:
+    """A type whose read row maps onto its fields by name: `X.from_row(row)` is `from_row`."""
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record | Mapping[str, Any], /, **given: Any) -> Self:
+        return from_row(cls, row, **given)
 
 
 def encode_cursor(*key: Any) -> str:

@@ -10,7 +10,7 @@ import asyncpg
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql.plumbing import Info_
+from gateway.graphql.plumbing import Info_, from_row
 from gateway.integrations.outbound import status_line
 from gateway.integrations.store import SCHEMA
 from gateway.integrations.subscriptions import AttemptKind as AttemptKindCode
@@ -82,21 +82,11 @@ class WebhookAttempt:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> WebhookAttempt:
-        kind = AttemptKindCode(row["kind"])
-        return cls(
-            event_id=strawberry.ID(str(row["event_id"])),
-            event_type=row["event_type"],
-            service=row["service"],
-            position=row["position"],
-            kind=kind,
-            kind_label=kind.label,
-            attempt=row["attempt"],
-            attempted_at=row["attempted_at"],
-            status_code=row["status_code"],
+        return from_row(
+            cls,
+            row,
             error=without_body(row["error"]),
-            latency_ms=row["latency_ms"],
             response_snippet=status_line(row["status_code"]),
-            succeeded=row["succeeded"],
         )
 
 
@@ -134,24 +124,12 @@ class WebhookSubscription:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> WebhookSubscription:
-        status = SubscriptionStatusCode(row["status"])
-        kind = ReceiverKindCode(row["kind"])
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            unit_id=strawberry.ID(str(row["unit_id"])),
-            kind=kind,
-            kind_label=kind.label,
-            url=row["url"],
+        return from_row(
+            cls,
+            row,
             types=list(row["types"]) if row["types"] else None,
-            status=status,
-            status_label=status.label,
             disabled_reason=without_body(row["disabled_reason"]),
             public_key=public_key(row["signing_key"]) if row["signing_key"] else None,
-            cursor=row["cursor"],
-            failures=row["failures"],
-            failing_since=row["failing_since"],
-            next_attempt_at=row["next_attempt_at"],
-            created_at=row["created_at"],
         )
 
     @strawberry.field(description="Delivery attempts, newest first")

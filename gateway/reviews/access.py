@@ -13,17 +13,73 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from enum import Enum
+from typing import Any
 from uuid import UUID
 
 import asyncpg
+from strawberry.permission import BasePermission
 
 from gateway.graphql.access import sees_whole_unit
 from gateway.graphql.plumbing import Info_
-from gateway.reviews.types import View
 from kernel.calendar import china_date
 from services.directory.managers import managed_by_sql
 from services.reviews.scoring import out_of_line
 from services.reviews.vocabulary import CycleStatus, Grade
+
+
+class View(Enum):
+    """How much of one participant's appraisal the caller may see."""
+
+    FULL = "FULL"  # the office, auditors, the principal leader, those who manage the person
+    OWN = "OWN"  # the appraisee: their summary; the rest once published
+    PUBLISHED = "PUBLISHED"  # a colleague after publication: the grade only
+
+
+def sees_in_full(view: View, published: bool) -> bool:
+    """Ratings, scores, the talk: for FULL, and for the appraisee once published."""
+    return view is View.FULL or (view is View.OWN and published)
+
+
+def sees_summary(view: View, published: bool) -> bool:
+    """The personal summary: also the appraisee's own before publication."""
+    return sees_in_full(view, published) or view is View.OWN
+
+
+def sees_grade(view: View, published: bool) -> bool:
+    """The grade: also every colleague of the unit once published."""
+    return sees_in_full(view, published) or (published and view is View.PUBLISHED)
+
+
+def sees_progress(view: View, published: bool) -> bool:
+    """What a participant still lacks: only for FULL, who take the cycle forward."""
+    return view is View.FULL
+
+
+class _AppraisalPart(BasePermission):
+    """A part of an appraisal, for the views `rule` admits; the source (an `Appraisal`) carries
+    the caller's `view` of it and whether its cycle is `published`."""
+
+    rule: Callable[[View, bool], bool]
+
+    def has_permission(self, source: Any, info: Info_, **kwargs: Any) -> bool:
+        return type(self).rule(source.view, source.published)
+
+
+class SeesInFull(_AppraisalPart):
+    rule = staticmethod(sees_in_full)
+
+
+class SeesSummary(_AppraisalPart):
+    rule = staticmethod(sees_summary)
+
+
+class SeesGrade(_AppraisalPart):
+    rule = staticmethod(sees_grade)
+
+
+class SeesProgress(_AppraisalPart):
+    rule = staticmethod(sees_progress)
 
 
 async def managed_by(info: Info_, actor_id: UUID) -> set[UUID]:

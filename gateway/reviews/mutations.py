@@ -21,12 +21,13 @@ from gateway.graphql.plumbing import (
     forward,
     forward_row,
     forwarded,
+    loads,
     parse_id,
     projected_row,
 )
-from gateway.reviews.access import out_of_line_in, viewer
+from gateway.reviews.access import View, out_of_line_in, viewer
 from gateway.reviews.queries import ReviewCycle, cycle_row
-from gateway.reviews.types import Appraisal, Objection, Sanction, View, loads
+from gateway.reviews.types import Appraisal, Objection, Sanction
 from kernel.routes import CommandRoute
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.reviews import commands as reviews

@@ -30,11 +30,13 @@ from gateway.graphql.plumbing import (
     PageInfo,
     after_key,
     encode_cursor,
+    loads,
     page_size,
     parse_id,
     parse_year,
 )
 from gateway.reviews.access import (
+    View,
     out_of_line_in,
     out_of_line_of,
     unit_viewer,
@@ -48,8 +50,6 @@ from gateway.reviews.types import (
     QuotaCheck,
     ReviewHistoryEntry,
     Sanction,
-    View,
-    loads,
     missing_of,
 )
 from services.reviews.scheme import CycleConfig

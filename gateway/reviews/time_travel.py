@@ -14,10 +14,10 @@ from graphql import GraphQLError
 from gateway.audit.access import AccessedRecord
 from gateway.audit.as_of import AsOf, AsOfInput, point_of
 from gateway.audit.time_travel import as_of as as_of_scratch
-from gateway.graphql.plumbing import Info_, parse_id
-from gateway.reviews.access import out_of_line_of, viewer
+from gateway.graphql.plumbing import Info_, loads, parse_id
+from gateway.reviews.access import View, out_of_line_of, viewer
 from gateway.reviews.projection import ReviewsProjection
-from gateway.reviews.types import Appraisal, QuotaCheck, View, loads
+from gateway.reviews.types import Appraisal, QuotaCheck
 from services.reviews.scheme import CycleConfig
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 

@@ -2,16 +2,15 @@
 each participant's summary, ratings, composite score with its derivation, grade, objection and
 feedback talk. Each code carries its Chinese label beside it.
 
-What a field shows depends on who asks (see `reviews_access`): a participant's appraisal is
-built with the caller's view of it, and fields outside that view are null.
+What a field shows depends on who asks: a participant's appraisal holds what the record says
+and the caller's view of it (`gateway/reviews/access.py`); each field's permission decides by
+that view whether it reads null.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +19,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.directory.types import Person, load_person
-from gateway.graphql.plumbing import Info_, PageInfo
+from gateway.graphql.access import withheld
+from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.reviews.access import SeesGrade, SeesInFull, SeesProgress, SeesSummary, View
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
 from services.reviews.scheme import CycleConfig
@@ -43,23 +44,6 @@ strawberry.enum(IndicatorSourceCode, description="Where an indicator's score com
 strawberry.enum(RoundingCode, description="How the quota percentage becomes a number of people")
 strawberry.enum(ObjectionStatusCode, description="Where an objection (异议) stands")
 strawberry.enum(SanctionKindCode, description="政务处分: disciplinary sanctions")
-
-
-class View(Enum):
-    """How much of one participant's appraisal the caller may see."""
-
-    FULL = "FULL"  # the office, auditors, the principal leader, those who manage the person
-    OWN = "OWN"  # the appraisee: their summary; the rest once published
-    PUBLISHED = "PUBLISHED"  # a colleague after publication: the grade only
-
-
-def loads(value: Any) -> Any:
-    """A jsonb column as read by asyncpg (text), as plain values."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _id(value: Any) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value else None
 
 
 def grade_label(code: str | None) -> str | None:
@@ -109,6 +93,14 @@ class RaterWeight:
     relation: ManagerRelation
     relation_label: str
     weight: Decimal
+
+    @classmethod
+    def each(cls, weights: dict[Any, Any]) -> list[RaterWeight]:
+        """One per relation of a {relation code: number} mapping, as stored or configured."""
+        return [
+            cls(relation=(r := ManagerRelation(code)), relation_label=r.label, weight=Decimal(w))
+            for code, w in weights.items()
+        ]
 
 
 @strawberry.type(description="How feedback facts become the feedback indicator's score")
@@ -161,10 +153,7 @@ class CycleConfiguration:
                 for c in PositionCategoryCode
             ],
             bands=[GradeBand(grade=g, grade_label=g.label, min_score=m) for g, m in config.bands],
-            rater_weights=[
-                RaterWeight(relation=r, relation_label=r.label, weight=w)
-                for r, w in config.rater_weights.items()
-            ],
+            rater_weights=RaterWeight.each(config.rater_weights),
             quota_percent=config.quota_percent,
             quota_rounding=config.quota_rounding,
             quota_rounding_label=config.quota_rounding.label,
@@ -269,14 +258,7 @@ class Derivation:
                     weight=Decimal(line["weight"]),
                     source=IndicatorSourceCode(line["source"]),
                     source_label=IndicatorSourceCode(line["source"]).label,
-                    rater_scores=[
-                        RaterWeight(
-                            relation=ManagerRelation(r),
-                            relation_label=ManagerRelation(r).label,
-                            weight=Decimal(s),
-                        )
-                        for r, s in line["scores"].items()
-                    ],
+                    rater_scores=RaterWeight.each(line["scores"]),
                     score=Decimal(line["score"]) if line["score"] is not None else None,
                     contribution=Decimal(line["contribution"])
                     if line["contribution"] is not None
@@ -284,14 +266,7 @@ class Derivation:
                 )
                 for line in d["lines"]
             ],
-            rater_weights=[
-                RaterWeight(
-                    relation=ManagerRelation(r),
-                    relation_label=ManagerRelation(r).label,
-                    weight=Decimal(w),
-                )
-                for r, w in d["rater_weights"].items()
-            ],
+            rater_weights=RaterWeight.each(d["rater_weights"]),
             score=Decimal(d["score"]) if d.get("score") is not None else None,
             missing=[ManagerRelation(m) for m in d.get("missing", [])],
             rule="each indicator's score is the raters' scores weighted by their relation's "
@@ -399,35 +374,38 @@ class Appraisal:
     department_name: str | None = strawberry.field(description="The department at opening")
     position_category: PositionCategoryCode
     position_category_label: str
-    summary: Summary | None
-    required_raters: list[ManagerRelation] | None = strawberry.field(
-        description="Whose ratings the composite waits for"
+    summary: Summary | None = withheld(SeesSummary)
+    required_raters: list[ManagerRelation] | None = withheld(
+        SeesInFull, "Whose ratings the composite waits for"
     )
-    ratings: list[Rating] | None
-    feedback: FeedbackDerivation | None = strawberry.field(
-        description="For service positions: the feedback facts and the computed score"
+    ratings: list[Rating] | None = withheld(SeesInFull)
+    feedback: FeedbackDerivation | None = withheld(
+        SeesInFull, "For service positions: the feedback facts and the computed score"
     )
-    composite: Decimal | None = strawberry.field(description="综合得分; null until fully rated")
-    derivation: Derivation | None
-    band_grade: GradeCode | None = strawberry.field(
-        description="The grade the composite's band gives"
+    composite: Decimal | None = withheld(SeesInFull, "综合得分; null until fully rated")
+    derivation: Derivation | None = withheld(SeesInFull)
+    band_grade: GradeCode | None = withheld(SeesInFull, "The grade the composite's band gives")
+    grade: GradeCode | None = withheld(
+        SeesGrade, "The grade proposed (before finalisation) or final (after)"
     )
-    grade: GradeCode | None = strawberry.field(
-        description="The grade proposed (before finalisation) or final (after)"
+    grade_label: str | None = withheld(SeesGrade)
+    grade_from_bands: bool | None = withheld(SeesInFull)
+    justification: str | None = withheld(
+        SeesInFull, "Why the grade departs from the evidence, where it does"
     )
-    grade_label: str | None
-    grade_from_bands: bool | None
-    justification: str | None = strawberry.field(
-        description="Why the grade departs from the evidence, where it does"
+    out_of_line_with: strawberry.ID | None = withheld(
+        SeesInFull,
+        "A peer with a higher composite score and a lower grade, if any: the grade then needs "
+        "a justification",
     )
-    out_of_line_with: strawberry.ID | None = strawberry.field(
-        description="A peer with a higher composite score and a lower grade, if any: the "
-        "grade then needs a justification"
+    talk: Talk | None = withheld(SeesInFull)
+    missing: list[str] | None = withheld(
+        SeesProgress, "What this participant still lacks before the grades can be final"
     )
-    talk: Talk | None
-    missing: list[str] | None = strawberry.field(
-        description="What this participant still lacks before the grades can be final"
-    )
+    # The caller's view of this participant and whether the cycle is published: what the
+    # fields' permissions above decide by (`gateway/reviews/access.py`).
+    view: strawberry.Private[View]
+    published: strawberry.Private[bool]
 
     @strawberry.field(description="The participant")
     async def person(self, info: Info_) -> Person | None:
@@ -442,32 +420,15 @@ class Appraisal:
         config: CycleConfig,
         out_of_line_with: UUID | None,
     ) -> Appraisal:
-        published = status in (CycleStatusCode.PUBLISHED, CycleStatusCode.CONFIRMED)
-        full = view is View.FULL or (view is View.OWN and published)
-        sees_grade = full or (published and view is View.PUBLISHED)
-        sees_summary = full or view is View.OWN
+        """The participant's appraisal as recorded, with the caller's `view` of it."""
         summary = loads(row["summary"])
-        ratings = loads(row["ratings"]) or {}
         talk = loads(row["talk"])
         grade = row["final_grade"] or row["grade"]
-        composite_score = row["composite"]
+        composite = row["composite"]
         derivation = loads(row["derivation"])
-        missing = missing_of(
-            has_summary=summary is not None,
-            raters_missing=derivation["missing"] if derivation is not None else None,
-            graded=grade is not None,
-            needs_justification=out_of_line_with is not None and not row["justification"],
-        )
-        category = PositionCategoryCode(row["position_category"])
-        return cls(
-            cycle_id=strawberry.ID(str(row["cycle_id"])),
-            quarter=row["quarter"],
-            person_id=strawberry.ID(str(row["person_id"])),
-            name=row["name"],
-            department_id=_id(row["department_id"]),
-            department_name=row["department_name"],
-            position_category=category,
-            position_category_label=category.label,
+        return from_row(
+            cls,
+            row,
             summary=Summary(
                 goal_set_version=summary.get("goal_set_version"),
                 reports=[GoalReport(**r) for r in summary["reports"]],
@@ -475,9 +436,9 @@ class Appraisal:
                 submitted_at=row["summary_at"],
                 versions=row["summary_versions"],
             )
-            if sees_summary and summary
+            if summary
             else None,
-            required_raters=[ManagerRelation(r) for r in row["required"]] if full else None,
+            required_raters=[ManagerRelation(r) for r in row["required"]],
             ratings=[
                 Rating(
                     relation=ManagerRelation(r),
@@ -489,21 +450,13 @@ class Appraisal:
                     opinion=v["opinion"],
                     at=datetime.fromisoformat(v["at"]),
                 )
-                for r, v in ratings.items()
-            ]
-            if full
-            else None,
-            feedback=FeedbackDerivation.of(loads(row["feedback"])) if full else None,
-            composite=composite_score if full else None,
-            derivation=Derivation.of(derivation) if full else None,
-            band_grade=config.grade_for(composite_score)
-            if full and composite_score is not None
-            else None,
-            grade=GradeCode(grade) if sees_grade and grade else None,
-            grade_label=grade_label(grade) if sees_grade else None,
-            grade_from_bands=row["grade_from_bands"] if full else None,
-            justification=row["justification"] if full else None,
-            out_of_line_with=_id(out_of_line_with) if full else None,
+                for r, v in (loads(row["ratings"]) or {}).items()
+            ],
+            feedback=FeedbackDerivation.of(loads(row["feedback"])),
+            derivation=Derivation.of(derivation),
+            band_grade=config.grade_for(composite) if composite is not None else None,
+            grade=GradeCode(grade) if grade else None,
+            out_of_line_with=optional_id(out_of_line_with),
             talk=Talk(
                 leader_id=strawberry.ID(talk["leader_id"]),
                 relation=ManagerRelation(talk["relation"]),
@@ -517,9 +470,16 @@ class Appraisal:
                 acknowledged_at=row["acknowledged_at"],
                 acknowledgement=row["acknowledgement"],
             )
-            if full and talk
+            if talk
             else None,
-            missing=missing if view is View.FULL else None,
+            missing=missing_of(
+                has_summary=summary is not None,
+                raters_missing=derivation["missing"] if derivation is not None else None,
+                graded=grade is not None,
+                needs_justification=out_of_line_with is not None and not row["justification"],
+            ),
+            view=view,
+            published=status in (CycleStatusCode.PUBLISHED, CycleStatusCode.CONFIRMED),
         )
 
 
@@ -531,7 +491,7 @@ class AppraisalConnection:
 
 
 @strawberry.type(description="An objection (异议/复核) to a published grade")
-class Objection:
+class Objection(FromRow):
     id: strawberry.ID
     cycle_id: strawberry.ID
     person_id: strawberry.ID
@@ -548,23 +508,6 @@ class Objection:
     async def person(self, info: Info_) -> Person | None:
         return await load_person(info, UUID(self.person_id))
 
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Objection:
-        status = ObjectionStatusCode(row["status"])
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            cycle_id=strawberry.ID(str(row["cycle_id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            reason=row["reason"],
-            filed_on=row["filed_on"],
-            status=status,
-            status_label=status.label,
-            grade_before=GradeCode(row["grade_before"]) if row["grade_before"] else None,
-            grade_after=GradeCode(row["grade_after"]) if row["grade_after"] else None,
-            resolution=row["resolution"],
-            resolved_on=row["resolved_on"],
-        )
-
 
 @strawberry.type(description="A step or act in a cycle's history, from the log")
 class ReviewHistoryEntry:
@@ -579,20 +522,11 @@ class ReviewHistoryEntry:
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ReviewHistoryEntry:
-        return cls(
-            position=row["position"],
-            event=row["event"],
-            person_id=_id(row["person_id"]),
-            actor_id=_id(row["actor_id"]),
-            actor_role=row["actor_role"],
-            reason=row["reason"],
-            at=row["at"],
-            detail=loads(row["detail"]),
-        )
+        return from_row(cls, row, detail=loads(row["detail"]))
 
 
 @strawberry.type(description="A disciplinary sanction (处分)")
-class Sanction:
+class Sanction(FromRow):
     id: strawberry.ID
     person_id: strawberry.ID
     kind: SanctionKindCode
@@ -602,16 +536,3 @@ class Sanction:
         description="The end of its period, during which the person is not eligible for 优秀"
     )
     document: str
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> Sanction:
-        kind = SanctionKindCode(row["kind"])
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            person_id=strawberry.ID(str(row["person_id"])),
-            kind=kind,
-            kind_label=kind.label,
-            decided_on=row["decided_on"],
-            ends_on=row["ends_on"],
-            document=row["document"],
-        )
