@@ -48,13 +48,6 @@ def processes(settings: Settings) -> list[Process]:
     ]
 
 
-def _stages(every: list[Process]) -> list[list[Process]]:
-    """The services first, then what follows their logs (the gateway, the signer, the delivery
-    worker), each group in the order `processes` gives."""
-    services = [p for p in every if p.name in SERVICES]
-    return [services, [p for p in every if p.name not in SERVICES]]
-
-
 def _spawn(process: Process, settings: Settings, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
@@ -123,13 +116,10 @@ def running(settings: Settings) -> Iterator[Running]:
         }
         children: list[subprocess.Popen[bytes]] = []
         try:
-            for stage in _stages(processes(settings)):
-                # A stage's processes start together (their imports dominate start-up); the
-                # services are all healthy, their logs created, before the gateway follows them.
-                spawned = [(process, _spawn(process, settings, env)) for process in stage]
-                children.extend(child for _, child in spawned)
-                for process, child in spawned:
-                    _wait_healthy(f"http://{settings.kaohe_host}:{process.port}/health", child)
+            for process in processes(settings):
+                child = _spawn(process, settings, env)
+                children.append(child)
+                _wait_healthy(f"http://{settings.kaohe_host}:{process.port}/health", child)
             yield Running(env, children)
         finally:
             for child in reversed(children):
