@@ -16,7 +16,7 @@ from strawberry.fastapi import BaseContext
 
 from gateway.audit.access import AccessedRecord, AccessRead, AccessRecorder
 from gateway.freshness import Freshness
-from gateway.graphql.access import require_unit, sees_identities
+from gateway.graphql.access import require_unit
 from kernel.context import Actor
 from kernel.settings import Settings
 from services.directory.terms import in_force_sql, latest_first_sql
@@ -263,10 +263,6 @@ class Context(BaseContext):
         """Whether the caller reads across units: `Actor.reads_every_unit`, the one rule (the
         platform administrator, platform auditors; never a unit's own auditor)."""
         return self.actor.reads_every_unit()
-
-    def sees_identities(self) -> bool:
-        """Who complained or responded to a survey (`access.sees_identities`)."""
-        return sees_identities(self.actor)
 
     def ensure_unit(self, unit_id: UUID) -> None:
         """Refuse reading a unit the caller does not belong to (`access.require_unit`)."""
