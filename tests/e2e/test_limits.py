@@ -119,14 +119,18 @@ def test_the_issues_attack_is_refused_before_it_runs(system: System, unit: Staff
 def test_a_colleagues_me_is_answered_while_eight_costly_queries_run(
     system: System, unit: Staffed
 ) -> None:
-    def timed(query: str, **variables: Any) -> tuple[float, httpx.Response]:
-        answer = system.http(reader(system, unit), query, **variables)
+    # Each query is a caller of its own, added to the unit before any query runs: added while
+    # the others run, a caller would change the unit the heavy queries list.
+    callers = [reader(system, unit) for _ in range(9)]
+
+    def timed(token: str, query: str, **variables: Any) -> tuple[float, httpx.Response]:
+        answer = system.http(token, query, **variables)
         return time.monotonic(), answer
 
     with ThreadPoolExecutor(9) as pool:
-        heavy = [pool.submit(timed, HEAVY, unit=unit.id) for _ in range(8)]
+        heavy = [pool.submit(timed, token, HEAVY, unit=unit.id) for token in callers[:8]]
         time.sleep(0.2)  # let them queue for their turns first
-        me_done, me = pool.submit(timed, ME).result()
+        me_done, me = pool.submit(timed, callers[8], ME).result()
         finished = [h.result() for h in heavy]
     assert me.json()["data"]["me"]["unitId"] == unit.id
     for _, answer in finished:
