@@ -1,5 +1,6 @@
 """`kaohe run`: PostgreSQL (embedded unless DATABASE_URL is set), then each service and the
-gateway as its own process. Ctrl-C stops everything, the database last.
+gateway as its own process, supervised (deploy/supervisor.py): a process that dies is restarted.
+Ctrl-C or SIGTERM stops everything, the database last.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from deploy.postgres import database_url
+from deploy.supervisor import Supervisor, Watched
 from kernel.auth import load_or_create_signing_key
 from kernel.settings import Settings
 from kernel.store import SERVICES
@@ -52,7 +54,7 @@ def _spawn(process: Process, settings: Settings, env: dict[str, str]) -> subproc
     command = [
         sys.executable,
         "-m",
-        "uvicorn",
+        "deploy.child",
         process.factory,
         "--factory",
         "--host",
@@ -63,7 +65,9 @@ def _spawn(process: Process, settings: Settings, env: dict[str, str]) -> subproc
         "warning",
         "--no-access-log",
     ]
-    return subprocess.Popen(command, env=env)
+    # Its own process group: a Ctrl-C at the terminal reaches the launcher alone, which then
+    # stops the processes in order, instead of each dying of SIGINT on its own.
+    return subprocess.Popen(command, env=env, process_group=0)
 
 
 def _wait_healthy(url: str, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -82,14 +86,25 @@ def _wait_healthy(url: str, child: subprocess.Popen[bytes], timeout: float = 60)
 
 @dataclass(frozen=True)
 class Running:
-    """The started system: the environment its processes share, and the processes."""
+    """The started system: the environment its processes share, the processes, and their
+    children (in the same order; a supervisor replaces a child in place when it restarts it)."""
 
     env: dict[str, str]
     children: list[subprocess.Popen[bytes]]
+    processes: list[Process]
+    settings: Settings
 
-    def exited(self) -> list[str]:
-        """Processes that stopped by themselves, with their exit codes."""
-        return [f"pid {c.pid} (exit {c.returncode})" for c in self.children if c.poll() is not None]
+    def health_url(self, process: Process) -> str:
+        return f"http://{self.settings.kaohe_host}:{process.port}/health"
+
+    def supervisor(self) -> Supervisor:
+        """A supervisor that restarts any of these processes that stops."""
+        now = time.monotonic()
+        return Supervisor(
+            self.children,
+            [Watched(p.name, self.health_url(p), now) for p in self.processes],
+            lambda index: _spawn(self.processes[index], self.settings, self.env),
+        )
 
 
 @contextlib.contextmanager
@@ -115,12 +130,13 @@ def running(settings: Settings) -> Iterator[Running]:
             "KAOHE_AUDIT_PORT": str(settings.kaohe_audit_port),
         }
         children: list[subprocess.Popen[bytes]] = []
+        system = Running(env, children, processes(settings), settings)
         try:
-            for process in processes(settings):
+            for process in system.processes:
                 child = _spawn(process, settings, env)
                 children.append(child)
-                _wait_healthy(f"http://{settings.kaohe_host}:{process.port}/health", child)
-            yield Running(env, children)
+                _wait_healthy(system.health_url(process), child)
+            yield system
         finally:
             for child in reversed(children):
                 if child.poll() is None:
@@ -133,8 +149,14 @@ def running(settings: Settings) -> Iterator[Running]:
 
 
 def run(settings: Settings) -> None:
-    """Run until Ctrl-C, telling the user where everything is."""
-    with running(settings) as system:
+    """Run until Ctrl-C or SIGTERM, telling the user where everything is, and restarting any
+    process that stops meanwhile."""
+    # `docker stop`, systemd and Kubernetes send SIGTERM: the same clean stop as Ctrl-C, from
+    # the first moment (a stop during start-up stops what has started).
+    # SIGINT too: a shell that starts `kaohe run` in the background has Python ignore it.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    with contextlib.suppress(KeyboardInterrupt), running(settings) as system:
         host = settings.kaohe_host
         print(
             f"Kaohe is running.\n  GraphQL:   http://{host}:{settings.kaohe_gateway_port}/graphql"
@@ -146,13 +168,15 @@ def run(settings: Settings) -> None:
         print(f"  delivery   http://{host}:{settings.kaohe_integrations_port}/health")
         print(f"  signer     http://{host}:{settings.kaohe_audit_port}/health")
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
-        print("Ctrl-C stops everything.")
-        signal.signal(signal.SIGTERM, _interrupt)
-        with contextlib.suppress(KeyboardInterrupt):
-            while not (exited := system.exited()):
-                time.sleep(1)
-            print(f"A process stopped by itself: {', '.join(exited)}")
-        print("Stopping Kaohe...")
+        print("A process that stops is restarted; Ctrl-C stops everything.", flush=True)
+        supervisor = system.supervisor()
+        try:
+            while True:
+                supervisor.tick()
+                time.sleep(0.5)
+        finally:
+            print("Stopping Kaohe...", flush=True)
+    print("Kaohe stopped.", flush=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:

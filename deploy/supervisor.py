@@ -1,0 +1,97 @@
+"""Supervision for `kaohe run`: a process that dies is restarted with backoff, and said so, while
+the others keep serving. Only Ctrl-C or SIGTERM stops the whole system.
+
+Each process is its own composition root on its own port (docs/architecture.md), so one can die
+and come back alone: the gateway and the delivery worker resume from their stored positions, a
+service from its log. The backoff keeps a process that cannot start (a port taken, a database
+refused) from spinning: 0.5 s after the first exit, doubling to 30 s while it keeps dying, and
+back to 0.5 s once it has served for a minute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+FIRST_DELAY = 0.5
+MAX_DELAY = 30.0
+# A process that served this long before it died is restarted at once again, not after a long
+# backoff earned by an earlier crash loop.
+STABLE_AFTER = 60.0
+
+
+def restart_delay(crashes: int) -> float:
+    """Seconds to wait before starting a process again after `crashes` exits in a row (1, 2...)."""
+    return float(min(MAX_DELAY, FIRST_DELAY * 2 ** max(0, crashes - 1)))
+
+
+@dataclass
+class Watched:
+    """One supervised process: what it is, its current child, and its crash record."""
+
+    name: str
+    health_url: str
+    started_at: float
+    crashes: int = 0
+    restart_at: float | None = None
+    down_since: float | None = None
+    restarts: int = 0
+
+
+@dataclass
+class Supervisor:
+    """Watches `children` (replaced in place when a process is restarted, so whoever holds the
+    list sees the new child) and restarts any that exits, with `spawn(index)`."""
+
+    children: list[subprocess.Popen[bytes]]
+    watched: list[Watched]
+    spawn: Callable[[int], subprocess.Popen[bytes]]
+    say: Callable[[str], None] = print
+    clock: Callable[[], float] = time.monotonic
+    _probe: Callable[[str], bool] = field(default=lambda url: _answers(url))
+
+    def tick(self) -> None:
+        """Look at every process once: notice exits, restart when their delay is over, and say
+        when a restarted process answers again."""
+        now = self.clock()
+        for index, (child, watched) in enumerate(zip(self.children, self.watched, strict=True)):
+            if watched.restart_at is not None:
+                if now >= watched.restart_at:
+                    self._restart(index, watched, now)
+            elif child.poll() is not None:
+                self._exited(child, watched, now)
+            elif watched.down_since is not None and self._probe(watched.health_url):
+                self.say(
+                    f"{watched.name} is serving again, {now - watched.down_since:.1f}s after it "
+                    f"stopped (restart {watched.restarts})"
+                )
+                watched.down_since = None
+
+    def _exited(self, child: subprocess.Popen[bytes], watched: Watched, now: float) -> None:
+        watched.crashes = 1 if now - watched.started_at >= STABLE_AFTER else watched.crashes + 1
+        delay = restart_delay(watched.crashes)
+        watched.restart_at = now + delay
+        if watched.down_since is None:
+            watched.down_since = now
+        self.say(
+            f"{watched.name} (pid {child.pid}) stopped with exit code {child.returncode}; "
+            f"restarting it in {delay:.1f}s, the other processes keep serving"
+        )
+
+    def _restart(self, index: int, watched: Watched, now: float) -> None:
+        watched.restart_at = None
+        watched.started_at = now
+        watched.restarts += 1
+        self.children[index] = self.spawn(index)
+        self.say(f"{watched.name} started again (pid {self.children[index].pid})")
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(url, timeout=1).status_code == 200
+    return False

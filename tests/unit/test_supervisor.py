@@ -1,0 +1,98 @@
+"""The supervisor's schedule, with stand-in children and a stand-in clock: no process runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deploy.supervisor import (
+    FIRST_DELAY,
+    MAX_DELAY,
+    STABLE_AFTER,
+    Supervisor,
+    Watched,
+    restart_delay,
+)
+
+
+@dataclass
+class Child:
+    pid: int
+    returncode: int | None = None
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+
+@given(st.integers(min_value=1, max_value=200))
+def test_the_backoff_grows_and_is_bounded(crashes: int) -> None:
+    assert FIRST_DELAY <= restart_delay(crashes) <= MAX_DELAY
+    assert restart_delay(crashes) <= restart_delay(crashes + 1)
+
+
+class World:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.said: list[str] = []
+        self.up = False
+        self.children: list[Any] = [Child(100)]
+        self.spawned = 0
+
+        def spawn(index: int) -> Any:
+            self.spawned += 1
+            return Child(100 + self.spawned)
+
+        self.supervisor = Supervisor(
+            self.children,
+            [Watched("goals", "http://goals/health", started_at=0.0)],
+            spawn,
+            say=self.said.append,
+            clock=lambda: self.now,
+            _probe=lambda url: self.up,
+        )
+
+    def crash(self) -> None:
+        self.children[0].returncode = -9
+
+
+def test_a_crash_loop_backs_off_and_a_stable_process_restarts_at_once() -> None:
+    world = World()
+    delays = []
+    for _ in range(4):
+        world.crash()
+        world.supervisor.tick()
+        restart_at = world.supervisor.watched[0].restart_at
+        assert restart_at is not None
+        delays.append(restart_at - world.now)
+        world.now = restart_at
+        world.supervisor.tick()
+    assert delays == [restart_delay(n) for n in range(1, 5)]
+    assert world.spawned == 4
+    assert world.children[0].pid == 104, "the new child replaces the old one in place"
+    # Served for a minute, then died: the first delay again, not the crash loop's.
+    world.now += STABLE_AFTER
+    world.crash()
+    world.supervisor.tick()
+    assert world.supervisor.watched[0].restart_at == world.now + FIRST_DELAY
+
+
+def test_it_says_when_a_process_stopped_and_when_it_serves_again() -> None:
+    world = World()
+    world.crash()
+    world.supervisor.tick()
+    world.now += FIRST_DELAY
+    world.supervisor.tick()
+    world.supervisor.tick()
+    assert len(world.said) == 2, "not serving yet: nothing more to say"
+    world.up = True
+    world.now += 1.5
+    world.supervisor.tick()
+    assert world.said == [
+        "goals (pid 100) stopped with exit code -9; restarting it in 0.5s, the other processes "
+        "keep serving",
+        "goals started again (pid 101)",
+        "goals is serving again, 2.0s after it stopped (restart 1)",
+    ]
