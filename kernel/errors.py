@@ -64,3 +64,9 @@ def stale_version(expected: int, actual: int) -> ConflictError:
         "reload and decide again",
         field="If-Match",
     )
+
+
+def check_version(expected: int | None, actual: int) -> None:
+    """Refuse with `stale_version` when an If-Match version was given and is no longer current."""
+    if expected is not None and actual != expected:
+        raise stale_version(expected, actual)

@@ -12,7 +12,6 @@ from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import EnvType
 
@@ -101,9 +100,8 @@ class Feedback(ServiceApplication):
 
     def policy(self, unit_id: UUID) -> tuple[int, Decimal, Decimal]:
         """The unit's handling deadline (working days) and survey scale."""
-        try:
-            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
-        except AggregateNotFoundError:
+        policy = self.find(FeedbackPolicy, FeedbackPolicy.create_id(unit_id))
+        if policy is None:
             low, high = FeedbackPolicy.DEFAULT_SCALE
             return FeedbackPolicy.DEFAULT_HANDLING_DAYS, low, high
         return policy.handling_days, *policy.scale
@@ -113,9 +111,8 @@ class Feedback(ServiceApplication):
     ) -> Committed:
         """Configure the unit's deadline and scale."""
         FeedbackPolicy.check(handling_days, scale_low, scale_high)
-        try:
-            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
-        except AggregateNotFoundError:
+        policy = self.find(FeedbackPolicy, FeedbackPolicy.create_id(unit_id))
+        if policy is None:
             policy = FeedbackPolicy(unit_id, handling_days, str(scale_low), str(scale_high))
         else:
             policy.change(handling_days, scale_low, scale_high)
@@ -128,11 +125,7 @@ class Feedback(ServiceApplication):
     ) -> Committed:
         """Open the quarter's survey of the service departments (all of them by default)."""
         survey_id = Survey.create_id(unit_id, quarter)
-        try:
-            self.repository.get(survey_id)
-        except AggregateNotFoundError:
-            pass
-        else:
+        if self.find(Survey, survey_id) is not None:
             raise ConflictError(
                 "feedback.one_survey_per_quarter", f"the {quarter} survey exists", field="quarter"
             )
