@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.labels import check_step
 from services.feedback.domain.shared import quarter_of
 from services.feedback.vocabulary import (
     ComplaintStatus,
@@ -135,14 +136,7 @@ class Complaint(KaoheAggregate):
 
     def check_status(self, *allowed: ComplaintStatus) -> None:
         """Each handling step follows the one before it."""
-        if self.status not in allowed:
-            wanted = " or ".join(f"{s.value} ({s.label})" for s in allowed)
-            raise RuleViolatedError(
-                "feedback.complaint_status_allows",
-                f"the complaint is {self.status.value} ({self.status.label}); "
-                f"this needs it {wanted}",
-                field="status",
-            )
+        check_step("feedback.complaint_status_allows", "the complaint", self.status, allowed)
 
     def assign(self, handler_id: UUID) -> None:
         """Assign (or reassign) the complaint to whoever must handle it."""

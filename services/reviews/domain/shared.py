@@ -5,10 +5,13 @@ owners and dates of acts that every step checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.labels import check_step
+from services.reviews.vocabulary import CycleStatus
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/reviews")
 QUARTER = re.compile(r"^(20[0-9][0-9])-Q([1-4])$")
@@ -27,6 +30,12 @@ def quarter_span(quarter: str) -> tuple[date, date]:
     start = date(year, 3 * q - 2, 1)
     end = date(year, 12, 31) if q == 4 else date(year, 3 * q + 1, 1) - timedelta(days=1)
     return start, end
+
+
+def check_cycle_step(cycle: str, status: CycleStatus, allowed: Collection[CycleStatus]) -> None:
+    """A cycle's steps, and its participants', happen only from the cycle states that lead to
+    them."""
+    check_step("reviews.cycle_step", cycle, status, allowed)
 
 
 def check_text(text: str | None, field: str, rule: str = "reviews.reason_required") -> str:
