@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.labels import check_step
+from kernel.text import check_words
 from services.feedback.domain.shared import quarter_of
 from services.feedback.vocabulary import (
     ComplaintStatus,
@@ -24,9 +25,7 @@ from services.feedback.vocabulary import (
 
 def check_reason(reason: str | None, field: str = "reason") -> str:
     """Rules that ask for a reason get a real one."""
-    if reason is None or len(reason.strip()) < 2:
-        raise RuleViolatedError("feedback.reason_required", "give the reason", field=field)
-    return reason.strip()
+    return check_words(reason, "feedback.reason_required", "give the reason", field)
 
 
 class Complaint(KaoheAggregate):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.errors import NotPermittedError
+from kernel.text import check_words
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/goals")
 
@@ -21,6 +22,4 @@ def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
 
 def check_reason(reason: str | None, field: str = "reason") -> str:
     """Rules that ask for a reason get a real one."""
-    if reason is None or len(reason.strip()) < 2:
-        raise RuleViolatedError("goals.reason_required", "give the reason", field=field)
-    return reason.strip()
+    return check_words(reason, "goals.reason_required", "give the reason", field)

@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.labels import check_step
+from kernel.text import check_words
 from services.reviews.vocabulary import CycleStatus
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/reviews")
@@ -40,9 +41,7 @@ def check_cycle_step(cycle: str, status: CycleStatus, allowed: Collection[CycleS
 
 def check_text(text: str | None, field: str, rule: str = "reviews.reason_required") -> str:
     """Rules that ask for words get real ones."""
-    if text is None or len(text.strip()) < 2:
-        raise RuleViolatedError(rule, f"write the {field.rsplit('.', 1)[-1]}", field=field)
-    return text.strip()
+    return check_words(text, rule, f"write the {field.rsplit('.', 1)[-1]}", field)
 
 
 def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
