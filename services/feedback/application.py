@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -88,13 +89,11 @@ class Feedback(ServiceApplication):
 
     def get_survey(self, survey_id: UUID) -> Survey:
         """A survey, or NotFoundError."""
-        survey: Survey = self.get_aggregate(Survey, survey_id, None, "survey")
-        return survey
+        return self.get_aggregate(Survey, survey_id, None, "survey")
 
     def get_complaint(self, complaint_id: UUID) -> Complaint:
         """A complaint, or NotFoundError."""
-        complaint: Complaint = self.get_aggregate(Complaint, complaint_id, None, "complaint")
-        return complaint
+        return self.get_aggregate(Complaint, complaint_id, None, "complaint")
 
     # -- policy --
 
@@ -215,7 +214,7 @@ class Feedback(ServiceApplication):
 
     def close_survey(self, survey_id: UUID, expected_version: int | None = None) -> Committed:
         """Close the survey, fixing each department's result."""
-        survey: Survey = self.get_aggregate(Survey, survey_id, expected_version, "survey")
+        survey = self.get_aggregate(Survey, survey_id, expected_version, "survey")
         survey.close()
         return self.commit(survey, result={"survey_id": str(survey.id)})
 
@@ -321,9 +320,7 @@ class Feedback(ServiceApplication):
         """Open an anonymous complaint's sealed filer, recording the opening first; refused
         (nothing recorded) if the seal does not open with the key this service holds.
         """
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
-        )
+        complaint = self.get_aggregate(Complaint, complaint_id, expected_version, "complaint")
         if complaint.sealed_filer is None:
             complaint.disclose_filer()  # refuses, naming the rule
         assert complaint.sealed_filer is not None
@@ -343,22 +340,20 @@ class Feedback(ServiceApplication):
         self, complaint_id: UUID, handler_id: UUID, expected_version: int | None = None
     ) -> Committed:
         """Assign a complaint to the person who must handle it."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
-        )
-        self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
-        complaint.assign(handler_id)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+        def assign(complaint: Complaint) -> None:
+            self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
+            complaint.assign(handler_id)
+
+        return self._complaint_command(complaint_id, expected_version, assign)
 
     def respond_to_complaint(
         self, complaint_id: UUID, actor_id: UUID, response: str, expected_version: int | None = None
     ) -> Committed:
         """The handler's response."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id, expected_version, lambda c: c.respond(actor_id, response)
         )
-        complaint.respond(actor_id, response)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def resolve_complaint(
         self,
@@ -370,20 +365,25 @@ class Feedback(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Resolve, recording the complainant's satisfaction."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id,
+            expected_version,
+            lambda c: c.resolve(satisfaction, resolved_on, note, today),
         )
-        complaint.resolve(satisfaction, resolved_on, note, today)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def dismiss_complaint(
         self, complaint_id: UUID, reason: str, on: date, expected_version: int | None = None
     ) -> Committed:
         """Dismiss as unfounded, with the reason."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id, expected_version, lambda c: c.dismiss(reason, on)
         )
-        complaint.dismiss(reason, on)
+
+    def _complaint_command(
+        self, complaint_id: UUID, expected: int | None, act: Callable[[Complaint], None]
+    ) -> Committed:
+        complaint = self.get_aggregate(Complaint, complaint_id, expected, "complaint")
+        act(complaint)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def complaint_ids(self) -> list[UUID]:
