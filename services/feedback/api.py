@@ -18,7 +18,7 @@ from kernel.context import Actor, acting, current_context
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.web.caller import CurrentActor, require_role, require_unit
+from kernel.web.caller import CurrentActor, as_appraisee, require_role, require_unit
 from kernel.web.commands import run_versioned
 from kernel.web.endpoints import Call, CommandRoutes, application
 from kernel.web.error_shape import error_response
@@ -64,8 +64,7 @@ command = CommandRoutes(router, FeedbackApp)
 
 
 def _office(actor: Actor, unit_id: UUID) -> Role:
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return Role.APPRAISAL_OFFICE
+    return require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 def _office_or_cadre(actor: Actor, unit_id: UUID) -> Role:
@@ -226,8 +225,7 @@ def assign_complaint(c: Call[Feedback, Assign]) -> Committed:
 
 
 def _of_complaint_unit(c: Call[Feedback, Any]) -> Role:
-    require_unit(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
 
 
 @command(RESPOND_TO_COMPLAINT, guard=_of_complaint_unit)

@@ -14,7 +14,7 @@ from kernel.calendar import china_date
 from kernel.context import current_context
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.web.caller import require_role, require_unit
+from kernel.web.caller import as_appraisee, require_role, require_unit
 from kernel.web.endpoints import Call, CommandRoutes, application
 from services.reviews.application import Reviews
 from services.reviews.commands import (
@@ -57,18 +57,16 @@ def _today() -> date:
 
 
 def _office(c: Call[Reviews, Any]) -> Role:
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.app.cycle_unit(c.path["cycle_id"]))
-    return Role.APPRAISAL_OFFICE
+    unit_id = c.app.cycle_unit(c.path["cycle_id"])
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 def _office_of_unit(c: Call[Reviews, Any]) -> Role:
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
-    return Role.APPRAISAL_OFFICE
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
 
 
 def _appraisee(c: Call[Reviews, Any]) -> Role:
-    require_unit(c.actor, c.app.cycle_unit(c.path["cycle_id"]))
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.cycle_unit(c.path["cycle_id"]))
 
 
 def _manager_role(c: Call[Reviews, Any]) -> Role:
