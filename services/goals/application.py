@@ -362,4 +362,4 @@ class Goals(ServiceApplication):
 
     def _summary_text(self, unit_id: UUID, person_id: UUID, month: str) -> str | None:
         summary = self.find(MonthlySummary, MonthlySummary.create_id(unit_id, person_id, month))
-        return summary.texts[-1] if summary else None
+        return None if summary is None else summary.texts[-1]
