@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from kernel.errors import NotPermittedError
+from kernel.errors import check_own
 from kernel.text import check_words
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/goals")
@@ -12,12 +12,12 @@ NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/goals")
 
 def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
     """People draft, submit and report on their own goals only."""
-    if actor_id != person_id:
-        raise NotPermittedError(
-            "goals.own_goals_only",
-            f"only the person whose {what} it is may do this",
-            missing_relation="OWNER",
-        )
+    check_own(
+        actor_id,
+        person_id,
+        "goals.own_goals_only",
+        f"only the person whose {what} it is may do this",
+    )
 
 
 def check_reason(reason: str | None, field: str = "reason") -> str:

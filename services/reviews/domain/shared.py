@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.errors import RuleViolatedError, check_own
 from kernel.labels import check_step
 from kernel.text import check_words
 from services.reviews.vocabulary import CycleStatus
@@ -46,12 +46,7 @@ def check_text(text: str | None, field: str, rule: str = "reviews.reason_require
 
 def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
     """People write their own summary, object to their own grade, acknowledge their own talk."""
-    if actor_id != person_id:
-        raise NotPermittedError(
-            "reviews.own_record_only",
-            f"only the appraisee may {what}",
-            missing_relation="OWNER",
-        )
+    check_own(actor_id, person_id, "reviews.own_record_only", f"only the appraisee may {what}")
 
 
 def check_not_future(day: date, today: date, field: str) -> None:
