@@ -1,7 +1,7 @@
 """How every service application finds what a command names, in the kernel's one place: an id
 that names nothing of its kind is refused by `<service>.<what>_exists`, a stale If-Match
 version by `kernel.optimistic_concurrency`; and the guards every capability shares (the step a
-status allows, the words a reason needs) refuse by the capability's own rule.
+status allows, the words a reason needs, one's own record) refuse by the capability's own rule.
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from uuid import UUID, uuid4
 import pytest
 
 from kernel.context import CommandContext
-from kernel.errors import ConflictError, NotFoundError, RuleViolatedError
+from kernel.errors import (
+    ConflictError,
+    NotFoundError,
+    NotPermittedError,
+    RuleViolatedError,
+    check_own,
+)
 from kernel.labels import check_step
 from kernel.roles import Role
 from kernel.text import check_words
@@ -88,3 +94,11 @@ def test_a_reason_is_kept_without_its_surrounding_spaces() -> None:
         check_words("  迟到两次 ", "demo.reason_required", "give the reason", "reason")
         == "迟到两次"
     )
+
+
+def test_only_the_person_whose_record_it_is_acts_on_it() -> None:
+    me = uuid4()
+    check_own(me, me, "demo.own_only", "only the owner may do this")
+    with pytest.raises(NotPermittedError) as refused:
+        check_own(uuid4(), me, "demo.own_only", "only the owner may do this")
+    assert (refused.value.rule, refused.value.missing_relation) == ("demo.own_only", "OWNER")
