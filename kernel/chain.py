@@ -49,6 +49,17 @@ class StoredRow:
     topic: str
     state: bytes
 
+    @property
+    def canonical(self) -> bytes:
+        """The row's canonical bytes, which its chain hash (and its Merkle leaf) cover."""
+        return canonical_bytes(
+            self.notification_id,
+            self.originator_id,
+            self.originator_version,
+            self.topic,
+            self.state,
+        )
+
 
 @dataclasses.dataclass(frozen=True)
 class ChainBreak:
@@ -79,19 +90,7 @@ class ChainVerifier:
     def feed(self, rows: Iterable[tuple[StoredRow | None, int, bytes | None]]) -> None:
         """Check `(event row or None, notification id, recorded hash or None)` triples in order."""
         self.feed_canonical(
-            (
-                notification_id,
-                None
-                if row is None
-                else canonical_bytes(
-                    row.notification_id,
-                    row.originator_id,
-                    row.originator_version,
-                    row.topic,
-                    row.state,
-                ),
-                recorded,
-            )
+            (notification_id, None if row is None else row.canonical, recorded)
             for row, notification_id, recorded in rows
         )
 

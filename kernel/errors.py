@@ -6,6 +6,8 @@ knows HTTP.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 # The keys of the one error body every Kaohe service answers with
 # (`kernel.web.error_shape.error_response`), in their order: {"error": {...}}.
 ERROR_FIELDS = (
@@ -64,3 +66,16 @@ def stale_version(expected: int, actual: int) -> ConflictError:
         "reload and decide again",
         field="If-Match",
     )
+
+
+def check_version(expected: int | None, actual: int) -> None:
+    """Refuse with `stale_version` when an If-Match version was given and is no longer current."""
+    if expected is not None and actual != expected:
+        raise stale_version(expected, actual)
+
+
+def check_own(actor_id: UUID, person_id: UUID, rule: str, message: str) -> None:
+    """Refuse by the capability's `rule` (the OWNER relation missing) unless the actor is the
+    person whose record it is."""
+    if actor_id != person_id:
+        raise NotPermittedError(rule, message, missing_relation="OWNER")

@@ -10,6 +10,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 
+def private_pem(key: PrivateKeyTypes) -> bytes:
+    """`key` as the bytes of an unencrypted PKCS#8 PEM file, the form Kaohe keeps keys in."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
 def load_or_create_private_key(
     path: Path, generate: Callable[[], PrivateKeyTypes]
 ) -> PrivateKeyTypes:
@@ -20,13 +29,8 @@ def load_or_create_private_key(
     """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        pem = generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
         tmp = path.parent / f".{path.name}.{os.getpid()}"
-        tmp.write_bytes(pem)
+        tmp.write_bytes(private_pem(generate()))
         tmp.chmod(0o600)
         try:
             # link() fails if another process created the key first: theirs wins.

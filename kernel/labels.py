@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Self
+
+from kernel.errors import RuleViolatedError
 
 
 class Labelled(StrEnum):
@@ -25,3 +28,15 @@ class Labelled(StrEnum):
         member._value_ = value
         member.label = label
         return member
+
+
+def check_step(rule: str, subject: str, status: Labelled, allowed: Collection[Labelled]) -> None:
+    """Each step happens only from the states that lead to it: refuse by `rule` (on the field
+    `status`) when `subject`, now at `status`, is at none of the `allowed`."""
+    if status not in allowed:
+        wanted = " or ".join(f"{s.value} ({s.label})" for s in allowed)
+        raise RuleViolatedError(
+            rule,
+            f"{subject} is {status.value} ({status.label}); this needs it {wanted}",
+            field="status",
+        )

@@ -18,6 +18,7 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
@@ -33,10 +34,10 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from kernel.chain import GENESIS, canonical_bytes, link
 from kernel.context import EventMeta
-from kernel.errors import ConflictError, NotFoundError, stale_version
+from kernel.errors import ConflictError, NotFoundError, check_version
 
 T = TypeVar("T")
-Agg = TypeVar("Agg")
+Agg = TypeVar("Agg", bound=Aggregate)
 
 # The service logs, each in a schema of its own: the published contracts that the read side,
 # integrations and audit follow. A service joins by being listed here.
@@ -452,21 +453,65 @@ class ServiceApplication(Application[UUID]):
                 self._forget(aggregate_id)
                 raise
 
+    def find(self, cls: type[Agg], aggregate_id: UUID) -> Agg | None:
+        """A copy of the `cls` recorded as `aggregate_id`, or None if there is none of that
+        kind."""
+        with contextlib.suppress(AggregateNotFoundError):
+            found: object = self.repository.get(aggregate_id)
+            if isinstance(found, cls):
+                return found
+        return None
+
+    def not_found(self, what: str, aggregate_id: UUID, field: str | None = None) -> NotFoundError:
+        """The refusal `<service>.<what>_exists` for an id that names no `what`."""
+        return NotFoundError(f"{self.name}.{what}_exists", f"no {what} {aggregate_id}", field=field)
+
     def get_aggregate(
         self, cls: type[Agg], aggregate_id: UUID, expected: int | None, what: str
     ) -> Agg:
         """The `cls` recorded as `aggregate_id`; NotFoundError (`<service>.<what>_exists`) if
         there is none of that kind, a stale-version conflict if `expected` is given and is no
         longer its version."""
-        found: Any = None
-        with contextlib.suppress(AggregateNotFoundError):
-            found = self.repository.get(aggregate_id)
-        if not isinstance(found, cls):
-            raise NotFoundError(f"{self.name}.{what}_exists", f"no {what} {aggregate_id}")
-        recorded: Any = found
-        if expected is not None and recorded.version != expected:
-            raise stale_version(expected, recorded.version)
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise self.not_found(what, aggregate_id)
+        check_version(expected, found.version)
         return found
+
+    @contextlib.contextmanager
+    def deciding_on(
+        self, cls: type[Agg], aggregate_id: UUID, expected: int | None, what: str, field: str
+    ) -> Iterator[Agg]:
+        """`deciding` on the `cls` recorded as `aggregate_id`, refused as `get_aggregate` refuses
+        (the NotFoundError naming `field`)."""
+        try:
+            with self.deciding(aggregate_id) as found:
+                if not isinstance(found, cls):
+                    raise self.not_found(what, aggregate_id, field)
+                check_version(expected, found.version)
+                yield found
+        except AggregateNotFoundError:
+            raise self.not_found(what, aggregate_id, field) from None
+
+    def asking(
+        self,
+        cls: type[Agg],
+        aggregate_id: UUID,
+        question: Callable[[Agg], T],
+        what: str,
+        field: str,
+    ) -> T:
+        """`reading` of the `cls` recorded as `aggregate_id`, refused as `deciding_on` refuses."""
+
+        def checked(found: Any) -> T:
+            if not isinstance(found, cls):
+                raise self.not_found(what, aggregate_id, field)
+            return question(found)
+
+        try:
+            return self.reading(aggregate_id, checked)
+        except AggregateNotFoundError:
+            raise self.not_found(what, aggregate_id, field) from None
 
     def reading(self, aggregate_id: UUID, question: Callable[[Any], T]) -> T:
         """Answer `question` about the aggregate as recorded now, without copying it.

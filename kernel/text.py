@@ -71,6 +71,14 @@ def check_storable(text: str, field: str) -> str:
     return text
 
 
+def check_words(text: str | None, rule: str, message: str, field: str) -> str:
+    """`text` stripped, if it says something (two characters or more, a reason, a comment);
+    else refused by the service's `rule`."""
+    if text is None or len(text.strip()) < 2:
+        raise RuleViolatedError(rule, message, field=field)
+    return text.strip()
+
+
 def is_visible(text: str) -> bool:
     """Whether `text` shows at least one character (not only spaces, controls, format chars,
     combining marks or blank-looking fillers)."""

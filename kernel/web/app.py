@@ -3,9 +3,9 @@ parameter check), `/health`, and an OpenAPI document that shows them."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI
@@ -42,16 +42,31 @@ def install_kernel(app: FastAPI, settings: Settings) -> None:
     app.router.dependencies.append(Depends(storable_parameters))
 
 
+# What a service's process builds when it starts: given the settings and a stack that closes
+# what is entered into it when the process stops, the objects its routes find on `app.state`.
+ServiceObjects = Callable[[Settings, contextlib.AsyncExitStack], Awaitable[Mapping[str, object]]]
+
+
 def service_app(
     settings: Settings,
     *,
     title: str,
     description: str,
     router: APIRouter,
-    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    objects: ServiceObjects,
 ) -> FastAPI:
     """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
-    an OpenAPI document that shows them (`kernel.openapi`)."""
+    an OpenAPI document that shows them (`kernel.openapi`). `objects` are built when the process
+    starts (building the app touches nothing), each set on `app.state` under its name, and
+    closed, last built first, when it stops."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as opened:
+            for name, value in (await objects(settings, opened)).items():
+                setattr(app.state, name, value)
+            yield
+
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)

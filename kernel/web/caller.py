@@ -63,8 +63,16 @@ def require_unit(actor: Actor, tenant_id: UUID) -> None:
         )
 
 
-def require_role(actor: Actor, role: Role, *, tenant_id: UUID | None = None) -> None:
-    """Refuse unless `actor` holds `role` (for `tenant_id`, when given)."""
+def as_appraisee(actor: Actor, tenant_id: UUID) -> Role:
+    """The role a command on one's own records is decided in (APPRAISEE), once `actor` is found
+    to act for `tenant_id`."""
+    require_unit(actor, tenant_id)
+    return Role.APPRAISEE
+
+
+def require_role(actor: Actor, role: Role, *, tenant_id: UUID | None = None) -> Role:
+    """Refuse unless `actor` holds `role` (for `tenant_id`, when given); else `role`, the role a
+    command guarded so is decided in."""
     if not actor.has(role):
         raise NotPermittedError(
             "kernel.role_required",
@@ -74,3 +82,4 @@ def require_role(actor: Actor, role: Role, *, tenant_id: UUID | None = None) -> 
         )
     if tenant_id is not None:
         require_unit(actor, tenant_id)
+    return role

@@ -11,13 +11,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from kernel.calendar import china_date
 from kernel.context import Actor, current_context
 from kernel.roles import Role
 from kernel.routes import CommandRoute
@@ -46,6 +47,11 @@ class Call(Generic[A, B]):
     def now(self) -> datetime:
         """The command's time, as its context stamped it (only inside the decision)."""
         return current_context().now
+
+    @property
+    def today(self) -> date:
+        """The command's day in China, the day its rules count in."""
+        return china_date(self.now)
 
 
 def application(attribute: str) -> Any:

@@ -29,7 +29,6 @@ from services.audit.tlog import (
     Checkpoint,
     NoteError,
     PublicKey,
-    canonical_bytes,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -201,15 +200,9 @@ def read_log(conn: Connection, service: str, *, keep_rows: bool = False) -> LogS
     verifier = ChainVerifier()
     entries: list[LogEntry] = []
     for row, position, recorded in _rows(conn, service, 5000):
-        verifier.feed([(row, position, recorded)])
-        if row is not None:
-            canonical = canonical_bytes(
-                row.notification_id,
-                row.originator_id,
-                row.originator_version,
-                row.topic,
-                row.state,
-            )
+        canonical = None if row is None else row.canonical
+        verifier.feed_canonical([(position, canonical, recorded)])
+        if canonical is not None:
             kept = row if keep_rows else None
             entries.append(LogEntry(position, kept, recorded, leaf_hash(canonical)))
     return LogSnapshot(service, entries, verifier.broken, verifier.previous)

@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kernel.keyfiles import private_pem
 from services.audit.tlog import PublicKey, verifier_key
 
 CHECKPOINT_KEY_DIR = "checkpoint"
@@ -97,12 +98,7 @@ def _read(folder: Path) -> list[CheckpointKey]:
 def _create(folder: Path, name: str, now: datetime) -> CheckpointKey:
     private = Ed25519PrivateKey.generate()
     key = CheckpointKey(name, private.public_key().public_bytes_raw(), now, None)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    _write_atomically(folder / f"{key.key_id}.pem", pem, 0o600)
+    _write_atomically(folder / f"{key.key_id}.pem", private_pem(private), 0o600)
     _write_atomically(folder / f"{key.key_id}.json", json.dumps(key.as_json(), indent=2).encode())
     return key
 

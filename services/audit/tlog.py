@@ -152,6 +152,15 @@ def _subproof(m: int, leaves: Sequence[bytes], *, complete: bool) -> list[bytes]
     return [*_subproof(m - k, leaves[k:], complete=False), root_hash(leaves[:k])]
 
 
+def _shift_to_set_bit(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162's step "until either LSB(fn) is set or fn is 0, right-shift fn and sn equally"
+    (sections 2.1.3.2 and 2.1.4.2)."""
+    while fn & 1 == 0 and fn != 0:
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
+
+
 def verify_inclusion(
     leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
 ) -> bool:
@@ -164,10 +173,7 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_to_set_bit(fn, sn)
         else:
             r = node_hash(r, p)
         fn >>= 1
@@ -202,10 +208,7 @@ def verify_consistency(
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_to_set_bit(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn >>= 1

@@ -52,8 +52,7 @@ def office_role(actor: Actor, unit_id: UUID) -> Role:
     """The role the caller acts in for a directory command: the unit's office, or the admin."""
     if actor.has(Role.ADMIN):
         return Role.ADMIN
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return Role.APPRAISAL_OFFICE
+    return require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 def reader_role(actor: Actor, unit_id: UUID) -> None:
@@ -73,8 +72,7 @@ command = CommandRoutes(router, DirectoryApp)
 
 
 def _admin(c: Call[Directory, Any]) -> Role:
-    require_role(c.actor, Role.ADMIN)
-    return Role.ADMIN
+    return require_role(c.actor, Role.ADMIN)
 
 
 def _office(c: Call[Directory, Any]) -> Role:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from kernel.errors import ConflictError, NotFoundError, stale_version
+from kernel.errors import ConflictError, check_version
 from kernel.roles import Role
 from kernel.store import Committed, ServiceApplication
 from services.directory.domain import PLATFORM_ID, Platform, Unit, unit_id_for
@@ -53,31 +53,18 @@ class Directory(ServiceApplication):
     def get_unit(self, unit_id: UUID, expected_version: int | None = None) -> Unit:
         """The unit's current org chart; with `expected_version`, only if it is still current."""
         unit = self.ask(unit_id, copy.deepcopy)
-        if expected_version is not None and unit.version != expected_version:
-            raise stale_version(expected_version, unit.version)
+        check_version(expected_version, unit.version)
         return unit
 
-    @contextlib.contextmanager
-    def _deciding(self, unit_id: UUID, expected_version: int | None) -> Iterator[Unit]:
+    def _deciding(
+        self, unit_id: UUID, expected_version: int | None
+    ) -> contextlib.AbstractContextManager[Unit]:
         # Every org-chart command decides on the unit's one aggregate: one at a time here.
-        try:
-            with self.deciding(unit_id) as unit:
-                if expected_version is not None and unit.version != expected_version:
-                    raise stale_version(expected_version, unit.version)
-                yield unit
-        except AggregateNotFoundError:
-            raise NotFoundError(
-                "directory.unit_exists", f"no unit {unit_id}", field="unit_id"
-            ) from None
+        return self.deciding_on(Unit, unit_id, expected_version, "unit", "unit_id")
 
     def ask(self, unit_id: UUID, question: Callable[[Unit], T]) -> T:
         """Answer `question` about the unit's org chart as recorded now (without copying it)."""
-        try:
-            return self.reading(unit_id, question)
-        except AggregateNotFoundError:
-            raise NotFoundError(
-                "directory.unit_exists", f"no unit {unit_id}", field="unit_id"
-            ) from None
+        return self.asking(Unit, unit_id, question, "unit", "unit_id")
 
     def open_department(
         self,

@@ -5,8 +5,7 @@ log and the grant check on it, and serves the command API
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, closing
 
 from fastapi import APIRouter, FastAPI
 
@@ -18,26 +17,22 @@ from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 
 
+async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, object]:
+    """The directory and the grant check on it."""
+    directory = opened.enter_context(closing(Directory.on_postgres(settings.database_url)))
+    # Its own log, read in process: the one service that needs no reader of another's.
+    return {"directory": directory, "grants": GrantsInForce(OrgChart(directory))}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The directory service's ASGI app, on the PostgreSQL named by the settings."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        directory = Directory.on_postgres(settings.database_url)
-        app.state.directory = directory
-        # Its own log, read in process: the one service that needs no reader of another's.
-        app.state.grants = GrantsInForce(OrgChart(directory))
-        yield
-        directory.close()
-
     routes = APIRouter()
     routes.include_router(router)
     routes.include_router(platform_router)
     return service_app(
-        settings,
+        settings or load_settings(),
         title="Kaohe directory service",
         description="Units, departments, people and who manages whom over time (组织机构).",
         router=routes,
-        lifespan=lifespan,
+        objects=objects,
     )

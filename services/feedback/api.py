@@ -6,7 +6,6 @@ the person a complaint is assigned to responds to it.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -14,11 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kernel.calendar import china_date
-from kernel.context import Actor, acting, current_context
+from kernel.context import Actor, acting
 from kernel.errors import NotPermittedError
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.web.caller import CurrentActor, require_role, require_unit
+from kernel.web.caller import CurrentActor, as_appraisee, require_role, require_unit
 from kernel.web.commands import run_versioned
 from kernel.web.endpoints import Call, CommandRoutes, application
 from kernel.web.error_shape import error_response
@@ -64,8 +63,7 @@ command = CommandRoutes(router, FeedbackApp)
 
 
 def _office(actor: Actor, unit_id: UUID) -> Role:
-    require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return Role.APPRAISAL_OFFICE
+    return require_role(actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 def _office_or_cadre(actor: Actor, unit_id: UUID) -> Role:
@@ -79,10 +77,6 @@ def _office_or_cadre(actor: Actor, unit_id: UUID) -> Role:
         "only the appraisal office (考核办) or a served cadre (服务对象) records this",
         missing_role="APPRAISAL_OFFICE",
     )
-
-
-def _today() -> date:
-    return china_date(current_context().now)
 
 
 def _office_of_unit(c: Call[Feedback, Any]) -> Role:
@@ -166,7 +160,7 @@ def record_praise(c: Call[Feedback, PraiseIn]) -> Committed:
         b.source,
         b.what_happened,
         b.occurred_on,
-        _today(),
+        c.today,
     )
 
 
@@ -186,8 +180,8 @@ def file_complaint(c: Call[Feedback, ComplaintIn]) -> Committed:
         FiledBy.OFFICE_ON_BEHALF if on_behalf else FiledBy.SERVED_CADRE,
         b.complainant.model_dump() if b.complainant else None,
         b.content,
-        b.received_on or _today(),
-        _today(),
+        b.received_on or c.today,
+        c.today,
         filer_details={"login": c.actor.login, "name": c.actor.name},
     )
 
@@ -226,8 +220,7 @@ def assign_complaint(c: Call[Feedback, Assign]) -> Committed:
 
 
 def _of_complaint_unit(c: Call[Feedback, Any]) -> Role:
-    require_unit(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.get_complaint(c.path["complaint_id"]).unit_id)
 
 
 @command(RESPOND_TO_COMPLAINT, guard=_of_complaint_unit)
@@ -241,16 +234,16 @@ def respond_to_complaint(c: Call[Feedback, Respond]) -> Committed:
 def resolve_complaint(c: Call[Feedback, Resolve]) -> Committed:
     """Resolve, recording the complainant's satisfaction (考核办)."""
     b = c.body
-    resolved_on = b.resolved_on or _today()
+    resolved_on = b.resolved_on or c.today
     return c.app.resolve_complaint(
-        c.path["complaint_id"], b.satisfaction, resolved_on, b.note, _today(), c.version
+        c.path["complaint_id"], b.satisfaction, resolved_on, b.note, c.today, c.version
     )
 
 
 @command(DISMISS_COMPLAINT, guard=_office_of_complaint)
 def dismiss_complaint(c: Call[Feedback, Dismiss]) -> Committed:
     """Dismiss as unfounded (查无实据), with the reason (考核办)."""
-    return c.app.dismiss_complaint(c.path["complaint_id"], c.body.reason, _today(), c.version)
+    return c.app.dismiss_complaint(c.path["complaint_id"], c.body.reason, c.today, c.version)
 
 
 @router.post(CHECK_OVERDUE.path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,6 @@ from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import EnvType
 
@@ -89,21 +89,18 @@ class Feedback(ServiceApplication):
 
     def get_survey(self, survey_id: UUID) -> Survey:
         """A survey, or NotFoundError."""
-        survey: Survey = self.get_aggregate(Survey, survey_id, None, "survey")
-        return survey
+        return self.get_aggregate(Survey, survey_id, None, "survey")
 
     def get_complaint(self, complaint_id: UUID) -> Complaint:
         """A complaint, or NotFoundError."""
-        complaint: Complaint = self.get_aggregate(Complaint, complaint_id, None, "complaint")
-        return complaint
+        return self.get_aggregate(Complaint, complaint_id, None, "complaint")
 
     # -- policy --
 
     def policy(self, unit_id: UUID) -> tuple[int, Decimal, Decimal]:
         """The unit's handling deadline (working days) and survey scale."""
-        try:
-            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
-        except AggregateNotFoundError:
+        policy = self.find(FeedbackPolicy, FeedbackPolicy.create_id(unit_id))
+        if policy is None:
             low, high = FeedbackPolicy.DEFAULT_SCALE
             return FeedbackPolicy.DEFAULT_HANDLING_DAYS, low, high
         return policy.handling_days, *policy.scale
@@ -113,9 +110,8 @@ class Feedback(ServiceApplication):
     ) -> Committed:
         """Configure the unit's deadline and scale."""
         FeedbackPolicy.check(handling_days, scale_low, scale_high)
-        try:
-            policy: FeedbackPolicy = self.repository.get(FeedbackPolicy.create_id(unit_id))
-        except AggregateNotFoundError:
+        policy = self.find(FeedbackPolicy, FeedbackPolicy.create_id(unit_id))
+        if policy is None:
             policy = FeedbackPolicy(unit_id, handling_days, str(scale_low), str(scale_high))
         else:
             policy.change(handling_days, scale_low, scale_high)
@@ -128,11 +124,7 @@ class Feedback(ServiceApplication):
     ) -> Committed:
         """Open the quarter's survey of the service departments (all of them by default)."""
         survey_id = Survey.create_id(unit_id, quarter)
-        try:
-            self.repository.get(survey_id)
-        except AggregateNotFoundError:
-            pass
-        else:
+        if self.find(Survey, survey_id) is not None:
             raise ConflictError(
                 "feedback.one_survey_per_quarter", f"the {quarter} survey exists", field="quarter"
             )
@@ -222,7 +214,7 @@ class Feedback(ServiceApplication):
 
     def close_survey(self, survey_id: UUID, expected_version: int | None = None) -> Committed:
         """Close the survey, fixing each department's result."""
-        survey: Survey = self.get_aggregate(Survey, survey_id, expected_version, "survey")
+        survey = self.get_aggregate(Survey, survey_id, expected_version, "survey")
         survey.close()
         return self.commit(survey, result={"survey_id": str(survey.id)})
 
@@ -328,9 +320,7 @@ class Feedback(ServiceApplication):
         """Open an anonymous complaint's sealed filer, recording the opening first; refused
         (nothing recorded) if the seal does not open with the key this service holds.
         """
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
-        )
+        complaint = self.get_aggregate(Complaint, complaint_id, expected_version, "complaint")
         if complaint.sealed_filer is None:
             complaint.disclose_filer()  # refuses, naming the rule
         assert complaint.sealed_filer is not None
@@ -350,22 +340,20 @@ class Feedback(ServiceApplication):
         self, complaint_id: UUID, handler_id: UUID, expected_version: int | None = None
     ) -> Committed:
         """Assign a complaint to the person who must handle it."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
-        )
-        self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
-        complaint.assign(handler_id)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
+
+        def assign(complaint: Complaint) -> None:
+            self.org.ask(complaint.unit_id, lambda unit: unit.person(handler_id, "handler_id"))
+            complaint.assign(handler_id)
+
+        return self._complaint_command(complaint_id, expected_version, assign)
 
     def respond_to_complaint(
         self, complaint_id: UUID, actor_id: UUID, response: str, expected_version: int | None = None
     ) -> Committed:
         """The handler's response."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id, expected_version, lambda c: c.respond(actor_id, response)
         )
-        complaint.respond(actor_id, response)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def resolve_complaint(
         self,
@@ -377,20 +365,25 @@ class Feedback(ServiceApplication):
         expected_version: int | None = None,
     ) -> Committed:
         """Resolve, recording the complainant's satisfaction."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id,
+            expected_version,
+            lambda c: c.resolve(satisfaction, resolved_on, note, today),
         )
-        complaint.resolve(satisfaction, resolved_on, note, today)
-        return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def dismiss_complaint(
         self, complaint_id: UUID, reason: str, on: date, expected_version: int | None = None
     ) -> Committed:
         """Dismiss as unfounded, with the reason."""
-        complaint: Complaint = self.get_aggregate(
-            Complaint, complaint_id, expected_version, "complaint"
+        return self._complaint_command(
+            complaint_id, expected_version, lambda c: c.dismiss(reason, on)
         )
-        complaint.dismiss(reason, on)
+
+    def _complaint_command(
+        self, complaint_id: UUID, expected: int | None, act: Callable[[Complaint], None]
+    ) -> Committed:
+        complaint = self.get_aggregate(Complaint, complaint_id, expected, "complaint")
+        act(complaint)
         return self.commit(complaint, result={"complaint_id": str(complaint.id)})
 
     def complaint_ids(self) -> list[UUID]:

@@ -7,8 +7,7 @@ overdue check's schedule, and serves the command API
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
@@ -22,37 +21,34 @@ from services.feedback.application import Feedback
 from services.feedback.overdue import overdue_schedule
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The feedback service's ASGI app."""
-    settings = settings or load_settings()
+async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, object]:
+    """The feedback service and the grant check, on the org chart read from the directory's
+    log, with the overdue check running on its schedule until the process stops."""
+    org = opened.enter_context(closing(OrgChart.on_postgres(settings.database_url)))
+    key_file = disclosure_key_path(settings.key_dir, settings.kaohe_disclosure_key_file)
+    feedback = opened.enter_context(
+        closing(Feedback.on_postgres(settings.database_url, org=org, disclosure_key_file=key_file))
+    )
+    stop = asyncio.Event()
+    schedule = asyncio.create_task(
+        overdue_schedule(feedback, settings.kaohe_overdue_check_seconds, stop)
+    )
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        org = OrgChart.on_postgres(settings.database_url)
-        feedback = Feedback.on_postgres(
-            settings.database_url,
-            org=org,
-            disclosure_key_file=disclosure_key_path(
-                settings.key_dir, settings.kaohe_disclosure_key_file
-            ),
-        )
-        app.state.grants = GrantsInForce(org)
-        app.state.feedback = feedback
-        stop = asyncio.Event()
-        schedule = asyncio.create_task(
-            overdue_schedule(feedback, settings.kaohe_overdue_check_seconds, stop)
-        )
-        yield
+    async def stop_schedule() -> None:
         stop.set()
         await schedule
-        org.close()
-        feedback.close()
 
+    opened.push_async_callback(stop_schedule)
+    return {"feedback": feedback, "grants": GrantsInForce(org)}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The feedback service's ASGI app."""
     return service_app(
-        settings,
+        settings or load_settings(),
         title="Kaohe feedback service",
         description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
         "the service departments, and how promptly and properly complaints were handled.",
         router=router,
-        lifespan=lifespan,
+        objects=objects,
     )

@@ -10,8 +10,6 @@ import dataclasses
 from decimal import Decimal
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from kernel.store import LogReading, ServiceApplication
 from services.feedback.application import Feedback
 from services.feedback.domain import Complaint, Praise, Survey
@@ -57,12 +55,7 @@ class FeedbackLog:
 
     def quarter(self, unit_id: UUID, quarter: str) -> QuarterFeedback:
         """The quarter's survey state and results, and each person's praise and complaints."""
-        try:
-            survey: Survey | None = self._feedback.repository.get(
-                Survey.create_id(unit_id, quarter)
-            )
-        except AggregateNotFoundError:
-            survey = None
+        survey = self._feedback.find(Survey, Survey.create_id(unit_id, quarter))
         people: dict[UUID, PersonFeedback] = {}
         for praise_id in self._feedback.created_ids(Praise.PraiseRecorded):  # type: ignore[attr-defined]
             praise: Praise = self._feedback.repository.get(praise_id)

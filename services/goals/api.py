@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from kernel.calendar import china_date
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.web.caller import require_role, require_unit
+from kernel.web.caller import as_appraisee, require_role, require_unit
 from kernel.web.endpoints import Call, CommandRoutes, application
 from services.goals.application import Goals
 from services.goals.commands import (
@@ -60,18 +60,15 @@ def _publisher(c: Call[Goals, PublishReference]) -> Role:
     require_unit(c.actor, c.path["unit_id"])
     if c.body.kind.by_department:
         return Role.DEPARTMENT_HEAD
-    require_role(c.actor, Role.APPRAISAL_OFFICE)
-    return Role.APPRAISAL_OFFICE
+    return require_role(c.actor, Role.APPRAISAL_OFFICE)
 
 
 def _of_unit(c: Call[Goals, Any]) -> Role:
-    require_unit(c.actor, c.path["unit_id"])
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.path["unit_id"])
 
 
 def _own(c: Call[Goals, Any]) -> Role:
-    require_unit(c.actor, c.app.get_goal_set(c.path["goal_set_id"]).unit_id)
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.get_goal_set(c.path["goal_set_id"]).unit_id)
 
 
 def _manager_role(c: Call[Goals, Any]) -> Role:
@@ -83,19 +80,16 @@ def _manager_role(c: Call[Goals, Any]) -> Role:
 
 
 def _own_summary(c: Call[Goals, Any]) -> Role:
-    require_unit(c.actor, c.app.monthly_summary_unit(c.path["summary_id"]))
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.monthly_summary_unit(c.path["summary_id"]))
 
 
 def _office_of_unit(c: Call[Goals, Any]) -> Role:
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
-    return Role.APPRAISAL_OFFICE
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
 
 
 def _office_of_report(c: Call[Goals, Any]) -> Role:
     unit_id = c.app.weekly_report_unit(c.path["report_id"])
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
-    return Role.APPRAISAL_OFFICE
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 @command(PUBLISH_REFERENCE, guard=_publisher)

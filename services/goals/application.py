@@ -6,11 +6,10 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Self
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import EnvType
 
 from kernel.calendar import china_date
-from kernel.errors import ConflictError, NotPermittedError, stale_version
+from kernel.errors import ConflictError, NotPermittedError, check_version
 from kernel.store import Committed, ServiceApplication
 from services.directory.reader import OrgChart
 from services.goals.domain import (
@@ -94,13 +93,11 @@ class Goals(ServiceApplication):
                 missing_role="APPRAISAL_OFFICE",
             )
         doc_id = ReferenceGoals.create_id(unit_id, kind, department_id, period)
-        try:
-            doc: ReferenceGoals = self.repository.get(doc_id)
-        except AggregateNotFoundError:
+        doc = self.find(ReferenceGoals, doc_id)
+        if doc is None:
             doc = ReferenceGoals(unit_id, kind, department_id, period, title, checked)
         else:
-            if expected_version is not None and doc.version != expected_version:
-                raise stale_version(expected_version, doc.version)
+            check_version(expected_version, doc.version)
             doc.revise(title, items, reason or "")
         return self.commit(doc, result={"reference_id": str(doc.id)})
 
@@ -113,18 +110,14 @@ class Goals(ServiceApplication):
         today = china_date(now)
         department_id = self.org.department_of(unit_id, actor_id, today)
         goal_set_id = GoalSet.create_id(unit_id, actor_id, period)
-        try:
-            self.repository.get(goal_set_id)
-        except AggregateNotFoundError:
-            goal_set = GoalSet.draft(
-                unit_id, actor_id, actor_id, period, department_id, items, today
+        if self.find(GoalSet, goal_set_id) is not None:
+            raise ConflictError(
+                "goals.one_goal_set_per_period",
+                f"there is already a goal set for {period}: edit it",
+                field="period",
             )
-            return self.commit(goal_set, result={"goal_set_id": str(goal_set.id)})
-        raise ConflictError(
-            "goals.one_goal_set_per_period",
-            f"there is already a goal set for {period}: edit it",
-            field="period",
-        )
+        goal_set = GoalSet.draft(unit_id, actor_id, actor_id, period, department_id, items, today)
+        return self.commit(goal_set, result={"goal_set_id": str(goal_set.id)})
 
     def _owner_command(self, goal_set_id: UUID, expected: int | None, act: Any) -> Committed:
         goal_set = self.get_goal_set(goal_set_id, expected)
@@ -250,17 +243,15 @@ class Goals(ServiceApplication):
         """Submit the caller's monthly summary (月小结)."""
         check_month(month)
         summary_id = MonthlySummary.create_id(unit_id, actor_id, month)
-        try:
-            self.repository.get(summary_id)
-        except AggregateNotFoundError:
-            department_id = self.org.department_of(unit_id, actor_id, china_date(now))
-            summary = MonthlySummary(unit_id, actor_id, department_id, month, text)
-            return self.commit(summary, result={"summary_id": str(summary.id)})
-        raise ConflictError(
-            "goals.one_summary_per_month",
-            f"the summary for {month} is submitted: amend it with a new version",
-            field="month",
-        )
+        if self.find(MonthlySummary, summary_id) is not None:
+            raise ConflictError(
+                "goals.one_summary_per_month",
+                f"the summary for {month} is submitted: amend it with a new version",
+                field="month",
+            )
+        department_id = self.org.department_of(unit_id, actor_id, china_date(now))
+        summary = MonthlySummary(unit_id, actor_id, department_id, month, text)
+        return self.commit(summary, result={"summary_id": str(summary.id)})
 
     def amend_monthly_summary(
         self,
@@ -290,13 +281,11 @@ class Goals(ServiceApplication):
         """Compile a department's week from progress records and monthly summaries."""
         entries = self.weekly_entries(unit_id, department_id, week)
         report_id = WeeklyReport.create_id(unit_id, department_id, week)
-        try:
-            report: WeeklyReport = self.repository.get(report_id)
-        except AggregateNotFoundError:
+        report = self.find(WeeklyReport, report_id)
+        if report is None:
             report = WeeklyReport(unit_id, department_id, week, entries, free_text)
         else:
-            if expected_version is not None and report.version != expected_version:
-                raise stale_version(expected_version, report.version)
+            check_version(expected_version, report.version)
             report.recompile(entries, free_text)
         return self.commit(report, result={"report_id": str(report.id)})
 
@@ -347,9 +336,8 @@ class Goals(ServiceApplication):
         self, unit_id: UUID, person_id: UUID, period: str, first: date, last: date
     ) -> list[dict[str, Any]]:
         goal_set_id = GoalSet.create_id(unit_id, person_id, period)
-        try:
-            goal_set: GoalSet = self.repository.get(goal_set_id)
-        except AggregateNotFoundError:
+        goal_set = self.find(GoalSet, goal_set_id)
+        if goal_set is None:
             return []
         whats = {i.item_id: i.what for v in goal_set.versions for i in v.items}
         found = []
@@ -373,10 +361,5 @@ class Goals(ServiceApplication):
         return found
 
     def _summary_text(self, unit_id: UUID, person_id: UUID, month: str) -> str | None:
-        try:
-            summary: MonthlySummary = self.repository.get(
-                MonthlySummary.create_id(unit_id, person_id, month)
-            )
-        except AggregateNotFoundError:
-            return None
-        return summary.texts[-1]
+        summary = self.find(MonthlySummary, MonthlySummary.create_id(unit_id, person_id, month))
+        return None if summary is None else summary.texts[-1]

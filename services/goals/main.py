@@ -5,8 +5,7 @@ with the org chart read from the directory's, and serves the command API
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
@@ -18,25 +17,20 @@ from services.goals.api import router
 from services.goals.application import Goals
 
 
+async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, object]:
+    """The goals service and the grant check, on the org chart read from the directory's log."""
+    org = opened.enter_context(closing(OrgChart.on_postgres(settings.database_url)))
+    goals = opened.enter_context(closing(Goals.on_postgres(settings.database_url, org=org)))
+    return {"goals": goals, "grants": GrantsInForce(org)}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The goals service's ASGI app."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        org = OrgChart.on_postgres(settings.database_url)
-        goals = Goals.on_postgres(settings.database_url, org=org)
-        app.state.grants = GrantsInForce(org)
-        app.state.goals = goals
-        yield
-        org.close()
-        goals.close()
-
     return service_app(
-        settings,
+        settings or load_settings(),
         title="Kaohe goals service",
         description="Goal sets (确定目标), their approval and revision, progress, monthly "
         "summaries (月小结), weekly progress reports, reference goals.",
         router=router,
-        lifespan=lifespan,
+        objects=objects,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from kernel.store import LogReading, ServiceApplication
 from services.goals.application import Goals
 from services.goals.domain import GoalSet
@@ -33,15 +31,10 @@ class GoalsLog:
         """The approved version in force of the person's goals for the period (its number and
         its items, without dropped ones); (None, []) when nothing is approved.
         """
-        try:
-            goal_set: GoalSet = self._goals.repository.get(
-                GoalSet.create_id(unit_id, person_id, period)
-            )
-        except AggregateNotFoundError:
+        goal_set = self._goals.find(GoalSet, GoalSet.create_id(unit_id, person_id, period))
+        if goal_set is None or goal_set.in_force is None:
             return None, []
         in_force = goal_set.in_force
-        if in_force is None:
-            return None, []
         items = [
             {"item_id": item.item_id, "what": item.what}
             for item in in_force.items

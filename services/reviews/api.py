@@ -5,16 +5,14 @@ and hold the feedback talks; the principal leader finalises the grades.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 
 from kernel.calendar import china_date
-from kernel.context import current_context
 from kernel.roles import Role
 from kernel.store import Committed
-from kernel.web.caller import require_role, require_unit
+from kernel.web.caller import as_appraisee, require_role, require_unit
 from kernel.web.endpoints import Call, CommandRoutes, application
 from services.reviews.application import Reviews
 from services.reviews.commands import (
@@ -52,23 +50,17 @@ router = APIRouter(tags=["reviews"])
 command = CommandRoutes(router, ReviewsApp)
 
 
-def _today() -> date:
-    return china_date(current_context().now)
-
-
 def _office(c: Call[Reviews, Any]) -> Role:
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.app.cycle_unit(c.path["cycle_id"]))
-    return Role.APPRAISAL_OFFICE
+    unit_id = c.app.cycle_unit(c.path["cycle_id"])
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=unit_id)
 
 
 def _office_of_unit(c: Call[Reviews, Any]) -> Role:
-    require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
-    return Role.APPRAISAL_OFFICE
+    return require_role(c.actor, Role.APPRAISAL_OFFICE, tenant_id=c.path["unit_id"])
 
 
 def _appraisee(c: Call[Reviews, Any]) -> Role:
-    require_unit(c.actor, c.app.cycle_unit(c.path["cycle_id"]))
-    return Role.APPRAISEE
+    return as_appraisee(c.actor, c.app.cycle_unit(c.path["cycle_id"]))
 
 
 def _manager_role(c: Call[Reviews, Any]) -> Role:
@@ -96,7 +88,7 @@ def _opener(c: Call[Reviews, OpenCycle]) -> Role:
 def open_cycle(c: Call[Reviews, OpenCycle]) -> Committed:
     """Open a quarter's cycle with its configuration, locked from then on (考核办)."""
     config = CycleConfig.from_dict(c.body.config or {})
-    return c.app.open_cycle(c.path["unit_id"], c.body.quarter, config, _today())
+    return c.app.open_cycle(c.path["unit_id"], c.body.quarter, config, c.today)
 
 
 @command(RECONFIGURE, guard=_office)
@@ -127,35 +119,35 @@ def submit_summary(c: Call[Reviews, Summary]) -> Committed:
 def rate(c: Call[Reviews, RatingIn]) -> Committed:
     """A manager's scores and opinion (领导评鉴): the department head or supervising leader."""
     cycle_id, person_id, b = c.path["cycle_id"], c.path["person_id"], c.body
-    return c.app.rate(cycle_id, person_id, c.actor.person_id, dict(b.scores), b.opinion, _today())
+    return c.app.rate(cycle_id, person_id, c.actor.person_id, dict(b.scores), b.opinion, c.today)
 
 
 @command(PROPOSE_GRADES, guard=_office)
 def propose_grades(c: Call[Reviews, ProposeGrades]) -> Committed:
     """Propose grades (考核办): the quota is checked at once."""
     proposals = {p.person_id: (p.grade, p.justification) for p in c.body.proposals}
-    return c.app.propose_grades(c.path["cycle_id"], proposals, _today(), c.version)
+    return c.app.propose_grades(c.path["cycle_id"], proposals, c.today, c.version)
 
 
 @command(FINALISE, guard=_principal)
 def finalise(c: Call[Reviews, Empty]) -> Committed:
     """The principal leader (主要负责人) finalises the grades."""
-    return c.app.finalise(c.path["cycle_id"], c.actor.person_id, _today(), c.version)
+    return c.app.finalise(c.path["cycle_id"], c.actor.person_id, c.today, c.version)
 
 
 @command(PUBLISH, guard=_office)
 def publish(c: Call[Reviews, Publish]) -> Committed:
     """Publish the results for the publicity period (结果公示, 考核办)."""
-    published_on = c.body.published_on or _today()
-    return c.app.publish(c.path["cycle_id"], published_on, _today(), c.version)
+    published_on = c.body.published_on or c.today
+    return c.app.publish(c.path["cycle_id"], published_on, c.today, c.version)
 
 
 @command(FILE_OBJECTION, guard=_appraisee)
 def file_objection(c: Call[Reviews, ObjectionIn]) -> Committed:
     """The caller objects to their own published grade (异议/复核)."""
     me = c.actor.person_id
-    filed_on = c.body.filed_on or _today()
-    return c.app.object(c.path["cycle_id"], me, me, c.body.reason, filed_on, _today())
+    filed_on = c.body.filed_on or c.today
+    return c.app.object(c.path["cycle_id"], me, me, c.body.reason, filed_on, c.today)
 
 
 @command(RESOLVE_OBJECTION, guard=_office)
@@ -168,8 +160,8 @@ def resolve_objection(c: Call[Reviews, Resolution]) -> Committed:
         b.upheld,
         b.new_grade,
         b.reason,
-        b.resolved_on or _today(),
-        _today(),
+        b.resolved_on or c.today,
+        c.today,
         c.version,
     )
 
@@ -177,7 +169,7 @@ def resolve_objection(c: Call[Reviews, Resolution]) -> Committed:
 @command(CONFIRM, guard=_office)
 def confirm(c: Call[Reviews, Empty]) -> Committed:
     """Confirm the results after the publicity period, with no objection open (考核办)."""
-    return c.app.confirm(c.path["cycle_id"], _today(), c.version)
+    return c.app.confirm(c.path["cycle_id"], c.today, c.version)
 
 
 @command(RECORD_TALK, guard=_manager_role)
@@ -188,8 +180,8 @@ def record_talk(c: Call[Reviews, TalkIn]) -> Committed:
         c.path["cycle_id"],
         c.path["person_id"],
         c.actor.person_id,
-        b.held_on or _today(),
-        _today(),
+        b.held_on or c.today,
+        c.today,
         b.reasons,
         [s.model_dump() for s in b.shortcomings],
         b.improvements,
@@ -208,5 +200,5 @@ def record_sanction(c: Call[Reviews, SanctionIn]) -> Committed:
     """Record a disciplinary sanction (处分) decided on a date (考核办)."""
     b = c.body
     return c.app.record_sanction(
-        c.path["unit_id"], b.person_id, b.kind, b.decided_on, b.document, _today()
+        c.path["unit_id"], b.person_id, b.kind, b.decided_on, b.document, c.today
     )

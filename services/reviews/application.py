@@ -9,17 +9,16 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import EnvType
 
 from kernel.calendar import add_working_days
-from kernel.errors import ConflictError, NotFoundError, stale_version
+from kernel.errors import ConflictError
 from kernel.store import Committed, ServiceApplication
 from services.directory.reader import OrgChart, Unit
 from services.feedback.reader import FeedbackLog, QuarterFeedback
@@ -74,22 +73,11 @@ class Reviews(ServiceApplication):
 
     # -- reading --
 
-    @staticmethod
-    def _as_cycle(found: Any, cycle_id: UUID) -> Cycle:
-        if not isinstance(found, Cycle):
-            raise NotFoundError("reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id")
-        return found
-
     def ask_cycle(self, cycle_id: UUID, question: Callable[[Cycle], T]) -> T:
         """Answer `question` about a cycle as recorded now, without copying it (a cycle holds
         every participant); `question` must not keep or change the cycle.
         """
-        try:
-            return self.reading(cycle_id, lambda found: question(self._as_cycle(found, cycle_id)))
-        except AggregateNotFoundError:
-            raise NotFoundError(
-                "reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id"
-            ) from None
+        return self.asking(Cycle, cycle_id, question, "cycle", "cycle_id")
 
     def get_cycle(self, cycle_id: UUID) -> Cycle:
         """A copy of a cycle, or NotFoundError."""
@@ -101,19 +89,11 @@ class Reviews(ServiceApplication):
         unit: UUID = self.ask_cycle(cycle_id, lambda cycle: cycle.unit_id)
         return unit
 
-    @contextlib.contextmanager
-    def _deciding(self, cycle_id: UUID, expected: int | None) -> Iterator[Cycle]:
+    def _deciding(
+        self, cycle_id: UUID, expected: int | None
+    ) -> contextlib.AbstractContextManager[Cycle]:
         # Commands on one cycle take turns in this process, on the cycle itself (not a copy).
-        try:
-            with self.deciding(cycle_id) as found:
-                cycle = self._as_cycle(found, cycle_id)
-                if expected is not None and cycle.version != expected:
-                    raise stale_version(expected, cycle.version)
-                yield cycle
-        except AggregateNotFoundError:
-            raise NotFoundError(
-                "reviews.cycle_exists", f"no cycle {cycle_id}", field="cycle_id"
-            ) from None
+        return self.deciding_on(Cycle, cycle_id, expected, "cycle", "cycle_id")
 
     def facts(self, cycle_id: UUID, person_id: UUID) -> CycleFacts:
         """What a participant's command needs of the cycle."""
@@ -134,11 +114,7 @@ class Reviews(ServiceApplication):
 
     def find_appraisal(self, cycle_id: UUID, person_id: UUID) -> Appraisal | None:
         """The participant's appraisal, if anything has been recorded in it."""
-        try:
-            found: Appraisal = self.repository.get(Appraisal.create_id(cycle_id, person_id))
-        except AggregateNotFoundError:
-            return None
-        return found
+        return self.find(Appraisal, Appraisal.create_id(cycle_id, person_id))
 
     def appraisal(self, facts: CycleFacts) -> Appraisal:
         """The participant's appraisal, started on first use."""
@@ -191,11 +167,8 @@ class Reviews(ServiceApplication):
         people on the day it opens (the principal leader is appraised by the level above).
         """
         cycle_id = Cycle.create_id(unit_id, quarter)
-        try:
-            existing: Cycle = self.repository.get(cycle_id)
-        except AggregateNotFoundError:
-            pass
-        else:
+        existing = self.find(Cycle, cycle_id)
+        if existing is not None:
             raise ConflictError(
                 "reviews.one_cycle_per_quarter",
                 f"the {quarter} cycle opened on {existing.opened_on.isoformat()}",

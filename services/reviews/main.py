@@ -5,8 +5,7 @@ serves the command API (`uvicorn services.reviews.main:create_app --factory`).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
@@ -20,32 +19,26 @@ from services.reviews.api import router
 from services.reviews.application import Reviews
 
 
+async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, object]:
+    """The reviews service and the grant check, on the directory, goals and feedback logs."""
+    url = settings.database_url
+    org = opened.enter_context(closing(OrgChart.on_postgres(url)))
+    goals = opened.enter_context(closing(GoalsLog.on_postgres(url)))
+    feedback = opened.enter_context(closing(FeedbackLog.on_postgres(url)))
+    reviews = opened.enter_context(
+        closing(Reviews.on_postgres(url, org=org, goals=goals, feedback=feedback))
+    )
+    return {"reviews": reviews, "grants": GrantsInForce(org)}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The reviews service's ASGI app."""
-    settings = settings or load_settings()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        url = settings.database_url
-        org, goals, feedback = (
-            OrgChart.on_postgres(url),
-            GoalsLog.on_postgres(url),
-            FeedbackLog.on_postgres(url),
-        )
-        reviews = Reviews.on_postgres(url, org=org, goals=goals, feedback=feedback)
-        app.state.grants = GrantsInForce(org)
-        app.state.reviews = reviews
-        yield
-        for reader in (org, goals, feedback):
-            reader.close()
-        reviews.close()
-
     return service_app(
-        settings,
+        settings or load_settings(),
         title="Kaohe reviews service",
         description="The quarter's appraisal (季度平时考核): cycles and their configuration, "
         "personal summaries, ratings by those who manage, grades and the top-grade quota, "
         "publication and objections, feedback talks, disciplinary sanctions.",
         router=router,
-        lifespan=lifespan,
+        objects=objects,
     )

@@ -12,6 +12,8 @@ from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.labels import check_step
+from kernel.text import check_words
 from services.feedback.domain.shared import quarter_of
 from services.feedback.vocabulary import (
     ComplaintStatus,
@@ -23,9 +25,7 @@ from services.feedback.vocabulary import (
 
 def check_reason(reason: str | None, field: str = "reason") -> str:
     """Rules that ask for a reason get a real one."""
-    if reason is None or len(reason.strip()) < 2:
-        raise RuleViolatedError("feedback.reason_required", "give the reason", field=field)
-    return reason.strip()
+    return check_words(reason, "feedback.reason_required", "give the reason", field)
 
 
 class Complaint(KaoheAggregate):
@@ -135,14 +135,7 @@ class Complaint(KaoheAggregate):
 
     def check_status(self, *allowed: ComplaintStatus) -> None:
         """Each handling step follows the one before it."""
-        if self.status not in allowed:
-            wanted = " or ".join(f"{s.value} ({s.label})" for s in allowed)
-            raise RuleViolatedError(
-                "feedback.complaint_status_allows",
-                f"the complaint is {self.status.value} ({self.status.label}); "
-                f"this needs it {wanted}",
-                field="status",
-            )
+        check_step("feedback.complaint_status_allows", "the complaint", self.status, allowed)
 
     def assign(self, handler_id: UUID) -> None:
         """Assign (or reassign) the complaint to whoever must handle it."""

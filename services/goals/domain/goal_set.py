@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
+from kernel.labels import check_step
 from services.directory.managers import ManagerRelation, Managers
 from services.goals.domain.shared import NAMESPACE, check_owner, check_reason
 from services.goals.vocabulary import (
@@ -259,14 +260,7 @@ class GoalSet(KaoheAggregate):
 
     def check_status(self, *allowed: GoalSetStatus) -> None:
         """Each step happens only from the states that lead to it."""
-        if self.status not in allowed:
-            wanted = " or ".join(f"{s.value} ({s.label})" for s in allowed)
-            raise RuleViolatedError(
-                "goals.status_allows",
-                f"the goal set is {self.status.value} ({self.status.label}); "
-                f"this needs it {wanted}",
-                field="status",
-            )
+        check_step("goals.status_allows", "the goal set", self.status, allowed)
 
     def _owner_step(self, actor_id: UUID, today: date, *allowed: GoalSetStatus) -> None:
         check_owner(actor_id, self.person_id, "goal set")

@@ -14,7 +14,13 @@ from eventsourcing.domain import event
 
 from kernel.aggregate import KaoheAggregate
 from kernel.errors import RuleViolatedError
-from services.reviews.domain.shared import NAMESPACE, check_not_future, check_owner, check_text
+from services.reviews.domain.shared import (
+    NAMESPACE,
+    check_cycle_step,
+    check_not_future,
+    check_owner,
+    check_text,
+)
 from services.reviews.scheme import HUNDRED, Indicator
 from services.reviews.vocabulary import CycleStatus, Grade, IndicatorSource, RaterRelation
 
@@ -62,7 +68,7 @@ class Appraisal(KaoheAggregate):
         quarter, and any work outside them. May be revised until the grades are final.
         """
         check_owner(actor_id, self.person_id, "write their personal summary")
-        _check_cycle(cycle_status, CycleStatus.APPRAISING)
+        check_cycle_step("the cycle", cycle_status, (CycleStatus.APPRAISING,))
         approved = {g["item_id"]: g["what"] for g in goals}
         seen: set[str] = set()
         checked = []
@@ -129,7 +135,7 @@ class Appraisal(KaoheAggregate):
         rating by each relation counts, earlier ones stay in the record. `required` (the relations
         the person had on the day) is recorded with it: the composite waits for those.
         """
-        _check_cycle(cycle_status, CycleStatus.APPRAISING)
+        check_cycle_step("the cycle", cycle_status, (CycleStatus.APPRAISING,))
         rated = {i.code: i for i in indicators if i.source is IndicatorSource.RATED}
         computed = {i.code for i in indicators if i.source is IndicatorSource.FEEDBACK}
         checked: dict[str, str] = {}
@@ -198,7 +204,7 @@ class Appraisal(KaoheAggregate):
         """The supervising leader's feedback talk (谈心谈话) after confirmation: the reasons for a
         top grade; otherwise the shortcomings, each with its facts, and what to improve.
         """
-        _check_cycle(cycle_status, CycleStatus.CONFIRMED)
+        check_cycle_step("the cycle", cycle_status, (CycleStatus.CONFIRMED,))
         assert grade is not None, "a confirmed cycle has graded every participant"
         check_not_future(held_on, today, "held_on")
         if self.talk is not None:
@@ -269,13 +275,3 @@ class Appraisal(KaoheAggregate):
     @event("TalkAcknowledged")
     def _talk_acknowledged(self, comment: str | None) -> None:
         self.acknowledged = True
-
-
-def _check_cycle(status: CycleStatus, wanted: CycleStatus) -> None:
-    if status is not wanted:
-        raise RuleViolatedError(
-            "reviews.cycle_step",
-            f"the cycle is {status.value} ({status.label}); this needs it {wanted.value} "
-            f"({wanted.label})",
-            field="status",
-        )

@@ -18,6 +18,7 @@ from kernel.errors import NotFoundError, NotPermittedError, RuleViolatedError
 from services.directory.vocabulary import PositionCategory
 from services.reviews.domain.shared import (
     NAMESPACE,
+    check_cycle_step,
     check_not_future,
     check_owner,
     check_text,
@@ -173,14 +174,7 @@ class Cycle(KaoheAggregate):
 
     def check_status(self, *allowed: CycleStatus) -> None:
         """Each step happens only from the states that lead to it."""
-        if self.status not in allowed:
-            wanted = " or ".join(f"{s.value} ({s.label})" for s in allowed)
-            raise RuleViolatedError(
-                "reviews.cycle_step",
-                f"the {self.quarter} cycle is {self.status.value} ({self.status.label}); "
-                f"this needs it {wanted}",
-                field="status",
-            )
+        check_cycle_step(f"the {self.quarter} cycle", self.status, allowed)
 
     def reconfigure(self) -> None:
         """The configuration is locked once the cycle opens: it is part of the record."""

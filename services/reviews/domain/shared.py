@@ -5,10 +5,14 @@ owners and dates of acts that every step checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from kernel.errors import NotPermittedError, RuleViolatedError
+from kernel.errors import RuleViolatedError, check_own
+from kernel.labels import check_step
+from kernel.text import check_words
+from services.reviews.vocabulary import CycleStatus
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kaohe.invalid/reviews")
 QUARTER = re.compile(r"^(20[0-9][0-9])-Q([1-4])$")
@@ -29,21 +33,20 @@ def quarter_span(quarter: str) -> tuple[date, date]:
     return start, end
 
 
+def check_cycle_step(cycle: str, status: CycleStatus, allowed: Collection[CycleStatus]) -> None:
+    """A cycle's steps, and its participants', happen only from the cycle states that lead to
+    them."""
+    check_step("reviews.cycle_step", cycle, status, allowed)
+
+
 def check_text(text: str | None, field: str, rule: str = "reviews.reason_required") -> str:
     """Rules that ask for words get real ones."""
-    if text is None or len(text.strip()) < 2:
-        raise RuleViolatedError(rule, f"write the {field.rsplit('.', 1)[-1]}", field=field)
-    return text.strip()
+    return check_words(text, rule, f"write the {field.rsplit('.', 1)[-1]}", field)
 
 
 def check_owner(actor_id: UUID, person_id: UUID, what: str) -> None:
     """People write their own summary, object to their own grade, acknowledge their own talk."""
-    if actor_id != person_id:
-        raise NotPermittedError(
-            "reviews.own_record_only",
-            f"only the appraisee may {what}",
-            missing_relation="OWNER",
-        )
+    check_own(actor_id, person_id, "reviews.own_record_only", f"only the appraisee may {what}")
 
 
 def check_not_future(day: date, today: date, field: str) -> None:
