@@ -12,16 +12,16 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.graphql.plumbing import (
     ExpectedVersion,
     IdempotencyKey,
     Info_,
+    command_input,
     forward,
     forward_row,
-    forwarded,
     loads,
+    mutation,
     parse_id,
     projected_row,
 )
@@ -132,11 +132,10 @@ class CycleConfigInput:
         return body
 
 
-@pydantic_input(
+@command_input(
     reviews.GoalReport,
     name="GoalReportInput",
     description="The report on one approved goal item",
-    all_fields=True,
 )
 class GoalReportInput:
     pass
@@ -148,22 +147,20 @@ class IndicatorScoreInput:
     score: Decimal
 
 
-@pydantic_input(
+@command_input(
     reviews.GradeProposal,
     name="GradeProposalInput",
     description="A proposed grade; without a grade, the band of the score",
-    all_fields=True,
 )
 class GradeProposalInput:
     # An ID, as every id the schema takes: refused naming the field when it is not a UUID.
     person_id: strawberry.ID
 
 
-@pydantic_input(
+@command_input(
     reviews.Shortcoming,
     name="ShortcomingInput",
     description="A shortcoming named in a talk, on the basis of facts",
-    all_fields=True,
 )
 class ShortcomingInput:
     pass
@@ -323,18 +320,13 @@ class ReviewsMutation:
             reason=reason,
         )
 
-    @strawberry.mutation(
+    begin_appraisal = mutation(
+        reviews.BEGIN_APPRAISAL,
+        _cycle_answer,
+        ReviewCyclePayload,
         description="Open summaries and ratings once the quarter's satisfaction survey has "
-        "closed, fixing each service position's feedback facts and score (考核办)"
+        "closed, fixing each service position's feedback facts and score (考核办)",
     )
-    @forwarded(reviews.BEGIN_APPRAISAL, _cycle_answer)
-    async def begin_appraisal(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Submit (or revise) the caller's personal summary (个人小结): a report on "
@@ -409,94 +401,55 @@ class ReviewsMutation:
             proposals=proposals_body,
         )
 
-    @strawberry.mutation(
+    finalise_grades = mutation(
+        reviews.FINALISE,
+        _cycle_answer,
+        ReviewCyclePayload,
         description="Finalise the grades (主要负责人): refused while anyone lacks a summary, a "
-        "rating, a grade or a justification, or while the top-grade quota is broken"
+        "rating, a grade or a justification, or while the top-grade quota is broken",
     )
-    @forwarded(reviews.FINALISE, _cycle_answer)
-    async def finalise_grades(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
+    publish_results = mutation(
+        reviews.PUBLISH,
+        _cycle_answer,
+        ReviewCyclePayload,
         description="Publish the final grades to the unit (结果公示, 考核办) from a date (today "
-        "by default) for the publicity period in Chinese working days"
+        "by default) for the publicity period in Chinese working days",
     )
-    @forwarded(reviews.PUBLISH, _cycle_answer)
-    async def publish_results(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        published_on: date | None = None,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
-        description="Object to the caller's own published grade (异议/复核) within the window"
+    file_objection = mutation(
+        reviews.FILE_OBJECTION,
+        _objection_answer,
+        ObjectionPayload,
+        description="Object to the caller's own published grade (异议/复核) within the window",
+        versioned=False,
     )
-    @forwarded(reviews.FILE_OBJECTION, _objection_answer)
-    async def file_objection(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        reason: str,
-        filed_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload: ...
 
-    @strawberry.mutation(
+    resolve_objection = mutation(
+        reviews.RESOLVE_OBJECTION,
+        _objection_answer,
+        ObjectionPayload,
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
-        "(re-checked against the quota), or rejected"
+        "(re-checked against the quota), or rejected",
     )
-    @forwarded(reviews.RESOLVE_OBJECTION, _objection_answer)
-    async def resolve_objection(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        objection_id: strawberry.ID,
-        upheld: bool,
-        reason: str,
-        new_grade: GradeCode | None = None,
-        resolved_on: date | None = None,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload: ...
 
-    @strawberry.mutation(
+    confirm_results = mutation(
+        reviews.CONFIRM,
+        _cycle_answer,
+        ReviewCyclePayload,
         description="Confirm the results once the publicity period has ended with no "
-        "objection open (考核办)"
+        "objection open (考核办)",
     )
-    @forwarded(reviews.CONFIRM, _cycle_answer)
-    async def confirm_results(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
+    record_feedback_talk = mutation(
+        reviews.RECORD_TALK,
+        _appraisal_answer,
+        AppraisalPayload,
         description="Record the feedback talk (谈心谈话) with a person the caller supervises, "
         "after confirmation: the reasons for a top grade; otherwise the shortcomings with "
-        "their facts and what to improve"
+        "their facts and what to improve",
+        versioned=False,
     )
-    @forwarded(reviews.RECORD_TALK, _appraisal_answer)
-    async def record_feedback_talk(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        person_id: strawberry.ID,
-        held_on: date | None = None,
-        reasons: str | None = None,
-        shortcomings: list[ShortcomingInput] | None = None,
-        improvements: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> AppraisalPayload: ...
 
     @strawberry.mutation(description="Acknowledge the caller's own feedback talk (签字确认)")
     async def acknowledge_feedback_talk(
