@@ -111,71 +111,57 @@ class Mutation:
     register_unit = mutation(
         directory.REGISTER_UNIT,
         _unit_answer,
-        UnitPayload,
         description="Register a unit (platform administrator)",
         versioned=False,
     )
 
     open_department = mutation(
-        directory.OPEN_DEPARTMENT,
-        _department_answer,
-        DepartmentPayload,
-        description="Open a department (考核办)",
+        directory.OPEN_DEPARTMENT, _department_answer, description="Open a department (考核办)"
     )
 
     add_person = mutation(
-        directory.ADD_PERSON,
-        _person_answer(),
-        PersonPayload,
-        description="Add a person to the unit (考核办)",
+        directory.ADD_PERSON, _person_answer(), description="Add a person to the unit (考核办)"
     )
 
     move_person = mutation(
         directory.MOVE_PERSON,
         _person_answer(),
-        PersonPayload,
         description="Move a person to another department from a date (考核办)",
     )
 
     remove_person = mutation(
         directory.REMOVE_PERSON,
         _person_answer(),
-        PersonPayload,
         description="Record that a person left the unit (考核办)",
     )
 
     appoint_department_head = mutation(
         directory.APPOINT_DEPARTMENT_HEAD,
         _department_answer,
-        DepartmentPayload,
         description="Appoint a department head (考核办)",
     )
 
     assign_supervising_leader = mutation(
         directory.ASSIGN_SUPERVISING_LEADER,
         _person_answer("leader_id"),
-        PersonPayload,
         description="Assign departments to a supervising leader (考核办)",
     )
 
     appoint_principal_leader = mutation(
         directory.APPOINT_PRINCIPAL_LEADER,
         _person_answer(),
-        PersonPayload,
         description="Appoint the principal leader (考核办)",
     )
 
     grant_office_role = mutation(
         directory.GRANT_OFFICE_ROLE,
         _person_answer(),
-        PersonPayload,
         description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)",
     )
 
     revoke_office_role = mutation(
         directory.REVOKE_OFFICE_ROLE,
         _person_answer(),
-        PersonPayload,
         description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
         "claiming it are refused from then on",
     )
@@ -183,7 +169,6 @@ class Mutation:
     appoint_platform_auditor = mutation(
         directory.APPOINT_PLATFORM_AUDITOR,
         _auditor_answer,
-        PlatformAuditorPayload,
         description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
         "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
         "reason; a unit's office grants auditors of its own unit (grantOfficeRole)",
@@ -193,7 +178,6 @@ class Mutation:
     revoke_platform_auditor = mutation(
         directory.REVOKE_PLATFORM_AUDITOR,
         _auditor_answer,
-        PlatformAuditorPayload,
         description="End a platform auditor's appointment (系统管理员 only), with the reason; "
         "their tokens are refused from then on",
         versioned=False,

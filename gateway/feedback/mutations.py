@@ -132,24 +132,9 @@ async def _import_answer(
     )
 
 
-_survey_answer = projected(
-    "surveys",
-    "survey_id",
-    lambda row, position: SurveyPayload(survey=Survey.from_row(row), position=position),
-)
-_praise_answer = projected(
-    "praise",
-    "praise_id",
-    lambda row, position: PraisePayload(praise=Praise.from_row(row), position=position),
-)
-
-
-async def _complaint_answer(
-    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
-) -> ComplaintPayload:
-    row = await projected_row(info, "complaints", result["complaint_id"])
-    complaint = Complaint.from_row(row)
-    return ComplaintPayload(complaint=complaint, position=position)
+_survey_answer = projected(SurveyPayload, "surveys", "survey_id")
+_praise_answer = projected(PraisePayload, "praise", "praise_id")
+_complaint_answer = projected(ComplaintPayload, "complaints", "complaint_id")
 
 
 @strawberry.type
@@ -157,7 +142,6 @@ class FeedbackMutation:
     set_feedback_policy = mutation(
         feedback.SET_POLICY,
         _policy_answer,
-        FeedbackPolicyPayload,
         description="Set the unit's complaint handling deadline (working days) and survey scale "
         "from now on (考核办)",
         versioned=False,
@@ -228,7 +212,6 @@ class FeedbackMutation:
     import_survey_responses = mutation(
         feedback.IMPORT_RESPONSES,
         _import_answer,
-        SurveyImportPayload,
         description="Import a survey platform's CSV export (考核办): a respondent_agency column, "
         "optional respondent and comment, one column per department named as in the survey. "
         "Valid rows are recorded together; refused rows are reported by line. When no row is "
@@ -239,7 +222,6 @@ class FeedbackMutation:
     close_survey = mutation(
         feedback.CLOSE_SURVEY,
         _survey_answer,
-        SurveyPayload,
         description="Close the survey: each department's result is fixed, and no more responses "
         "are accepted (考核办)",
     )
@@ -247,7 +229,6 @@ class FeedbackMutation:
     record_praise = mutation(
         feedback.RECORD_PRAISE,
         _praise_answer,
-        PraisePayload,
         description="Record praise (表扬) of a person or a department (考核办)",
         versioned=False,
     )
@@ -255,7 +236,6 @@ class FeedbackMutation:
     file_complaint = mutation(
         feedback.FILE_COMPLAINT,
         _complaint_answer,
-        ComplaintPayload,
         description="File a complaint (投诉) about a person or a department: a served cadre "
         "themself, or 考核办 on their behalf. Without a complainant it is anonymous. Its "
         "deadline is the policy's working days after receipt (receivedOn, default today)",
@@ -265,21 +245,18 @@ class FeedbackMutation:
     assign_complaint = mutation(
         feedback.ASSIGN_COMPLAINT,
         _complaint_answer,
-        ComplaintPayload,
         description="Assign (or reassign) a complaint to its handler (考核办)",
     )
 
     respond_to_complaint = mutation(
         feedback.RESPOND_TO_COMPLAINT,
         _complaint_answer,
-        ComplaintPayload,
         description="Respond to a complaint (the person it is assigned to)",
     )
 
     resolve_complaint = mutation(
         feedback.RESOLVE_COMPLAINT,
         _complaint_answer,
-        ComplaintPayload,
         description="Resolve an assigned complaint with the complainant's satisfaction "
         "(考核办); resolved after the deadline it is late",
     )
@@ -287,7 +264,6 @@ class FeedbackMutation:
     dismiss_complaint = mutation(
         feedback.DISMISS_COMPLAINT,
         _complaint_answer,
-        ComplaintPayload,
         description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)",
     )
 

@@ -62,32 +62,10 @@ class WeeklyReportPayload:
     position: int
 
 
-_goal_set = projected(
-    "goal_sets",
-    "goal_set_id",
-    lambda row, position: GoalSetPayload(goal_set=GoalSet.from_row(row), position=position),
-)
-_reference_goals = projected(
-    "reference_goals",
-    "reference_id",
-    lambda row, position: ReferenceGoalsPayload(
-        reference_goals=ReferenceGoals.from_row(row), position=position
-    ),
-)
-_monthly_summary = projected(
-    "monthly_summaries",
-    "summary_id",
-    lambda row, position: MonthlySummaryPayload(
-        monthly_summary=MonthlySummary.from_row(row), position=position
-    ),
-)
-_weekly_report = projected(
-    "weekly_reports",
-    "report_id",
-    lambda row, position: WeeklyReportPayload(
-        weekly_report=WeeklyReport.from_row(row), position=position
-    ),
-)
+_goal_set = projected(GoalSetPayload, "goal_sets", "goal_set_id")
+_reference_goals = projected(ReferenceGoalsPayload, "reference_goals", "reference_id")
+_monthly_summary = projected(MonthlySummaryPayload, "monthly_summaries", "summary_id")
+_weekly_report = projected(WeeklyReportPayload, "weekly_reports", "report_id")
 
 
 @strawberry.type
@@ -95,7 +73,6 @@ class GoalsMutation:
     draft_goal_set = mutation(
         goals.DRAFT_GOAL_SET,
         _goal_set,
-        GoalSetPayload,
         description="Draft the caller's goal set for a period: a quarter 2026-Q2 or a year 2026 "
         "(drafts may be empty until submitted)",
         versioned=False,
@@ -104,21 +81,18 @@ class GoalsMutation:
     edit_goal_set = mutation(
         goals.EDIT_GOAL_SET,
         _goal_set,
-        GoalSetPayload,
         description="Replace the items of a draft or returned goal set (owner)",
     )
 
     submit_goal_set = mutation(
         goals.SUBMIT_GOAL_SET,
         _goal_set,
-        GoalSetPayload,
         description="Submit the goal set to the direct manager (owner)",
     )
 
     approve_goal_set = mutation(
         goals.APPROVE_GOAL_SET,
         _goal_set,
-        GoalSetPayload,
         description="Approve a submitted goal set: its items become the person's phase goals "
         "(the person's direct manager now)",
     )
@@ -126,14 +100,12 @@ class GoalsMutation:
     return_goal_set = mutation(
         goals.RETURN_GOAL_SET,
         _goal_set,
-        GoalSetPayload,
         description="Return a submitted goal set with comments (direct manager)",
     )
 
     propose_goal_revision = mutation(
         goals.PROPOSE_REVISION,
         _goal_set,
-        GoalSetPayload,
         description="Propose adjusted goals (动态化调整) for an approved goal set, with the "
         "reason (owner)",
     )
@@ -141,14 +113,12 @@ class GoalsMutation:
     approve_goal_revision = mutation(
         goals.APPROVE_REVISION,
         _goal_set,
-        GoalSetPayload,
         description="Approve the proposed revision: a new version is in force (direct manager)",
     )
 
     reject_goal_revision = mutation(
         goals.REJECT_REVISION,
         _goal_set,
-        GoalSetPayload,
         description="Reject the proposed revision, with the reason: the approved version stays "
         "in force (direct manager)",
     )
@@ -156,28 +126,22 @@ class GoalsMutation:
     record_goal_progress = mutation(
         goals.RECORD_PROGRESS,
         _goal_set,
-        GoalSetPayload,
         description="Report progress (0 to 100 percent) on an approved goal item",
     )
 
     complete_goal_item = mutation(
-        goals.COMPLETE_ITEM,
-        _goal_set,
-        GoalSetPayload,
-        description="Mark an approved goal item delivered (owner)",
+        goals.COMPLETE_ITEM, _goal_set, description="Mark an approved goal item delivered (owner)"
     )
 
     drop_goal_item = mutation(
         goals.DROP_ITEM,
         _goal_set,
-        GoalSetPayload,
         description="Drop an approved goal item, with the reason (owner)",
     )
 
     publish_reference_goals = mutation(
         goals.PUBLISH_REFERENCE,
         _reference_goals,
-        ReferenceGoalsPayload,
         description="Publish reference goals, or a new revision of them (give the reason): "
         "工作要点 and 专项业务规划 by 考核办, a department's goals by its head",
         versioned=False,
@@ -186,7 +150,6 @@ class GoalsMutation:
     submit_monthly_summary = mutation(
         goals.SUBMIT_MONTHLY_SUMMARY,
         _monthly_summary,
-        MonthlySummaryPayload,
         description="Submit the caller's monthly summary (月小结) for a month",
         versioned=False,
     )
@@ -194,14 +157,12 @@ class GoalsMutation:
     amend_monthly_summary = mutation(
         goals.AMEND_MONTHLY_SUMMARY,
         _monthly_summary,
-        MonthlySummaryPayload,
         description="Amend a monthly summary with a new version, with the reason (owner)",
     )
 
     compile_weekly_report = mutation(
         goals.COMPILE_WEEKLY_REPORT,
         _weekly_report,
-        WeeklyReportPayload,
         description="Compile (or compile again, before publishing) a department's weekly "
         "progress for an ISO week 2026-W17 (考核办)",
         versioned=False,
@@ -210,6 +171,5 @@ class GoalsMutation:
     publish_weekly_report = mutation(
         goals.PUBLISH_WEEKLY_REPORT,
         _weekly_report,
-        WeeklyReportPayload,
         description="Publish a compiled weekly report to all staff (考核办)",
     )

@@ -15,7 +15,18 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from types import UnionType
-from typing import Annotated, Any, Protocol, Self, TypeVar, Union, cast, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Protocol,
+    Self,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 from uuid import UUID
 
 import asyncpg
@@ -422,7 +433,6 @@ def _arguments(
 def mutation(
     command: CommandRoute,
     answer: Answer,
-    returns: type,
     *,
     description: str,
     versioned: bool = True,
@@ -431,9 +441,9 @@ def mutation(
     """A mutation that is its command: its arguments are the command's path parameters and body
     fields (`types` gives the GraphQL type of any of them by name, where the derived one is not
     what GraphQL publishes), then idempotencyKey and, where GraphQL offers to pin a version,
-    expectedVersion (both travel as headers). `answer` builds the `returns` payload from the
-    service's answer, the log position and the arguments. A new command is then written once,
-    in its service's commands.py, and GraphQL publishes it from there."""
+    expectedVersion (both travel as headers). `answer` builds the payload (its return type) from
+    the service's answer, the log position and the arguments. A new command is then written
+    once, in its service's commands.py, and GraphQL publishes it from there."""
 
     async def forward_command(_: Any, info: Info_, **args: Any) -> Any:
         key = args.pop("idempotency_key", None)
@@ -443,18 +453,23 @@ def mutation(
 
     # Strawberry reads a resolver's arguments from its signature.
     forward_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        _arguments(command, versioned, types), return_annotation=returns
+        _arguments(command, versioned, types), return_annotation=get_type_hints(answer)["return"]
     )
     return strawberry.mutation(resolver=forward_command, description=description)
 
 
-def projected(table: str, answer: str, payload: Callable[[asyncpg.Record, int], Any]) -> Answer:
-    """An `Answer`: the payload of the record whose id the service answers in `answer`, read from
-    `table` once projected."""
+def projected(payload: type, table: str, answer: str) -> Answer:
+    """An `Answer`: `payload` of the record whose id the service answers in `answer`, read from
+    `table` once projected. The payload's fields are that record (its type's `from_row`) and the
+    position."""
+    hints = get_type_hints(payload)
+    ((field, record),) = ((name, t) for name, t in hints.items() if name != "position")
 
     async def answered(info: Info_, result: dict[str, Any], position: int, _: Any) -> Any:
-        return payload(await projected_row(info, table, result[answer]), position)
+        row = await projected_row(info, table, result[answer])
+        return payload(**{field: record.from_row(row)}, position=position)
 
+    answered.__annotations__["return"] = payload
     return answered
 
 

@@ -323,7 +323,6 @@ class ReviewsMutation:
     begin_appraisal = mutation(
         reviews.BEGIN_APPRAISAL,
         _cycle_answer,
-        ReviewCyclePayload,
         description="Open summaries and ratings once the quarter's satisfaction survey has "
         "closed, fixing each service position's feedback facts and score (考核办)",
     )
@@ -404,7 +403,6 @@ class ReviewsMutation:
     finalise_grades = mutation(
         reviews.FINALISE,
         _cycle_answer,
-        ReviewCyclePayload,
         description="Finalise the grades (主要负责人): refused while anyone lacks a summary, a "
         "rating, a grade or a justification, or while the top-grade quota is broken",
     )
@@ -412,7 +410,6 @@ class ReviewsMutation:
     publish_results = mutation(
         reviews.PUBLISH,
         _cycle_answer,
-        ReviewCyclePayload,
         description="Publish the final grades to the unit (结果公示, 考核办) from a date (today "
         "by default) for the publicity period in Chinese working days",
     )
@@ -420,7 +417,6 @@ class ReviewsMutation:
     file_objection = mutation(
         reviews.FILE_OBJECTION,
         _objection_answer,
-        ObjectionPayload,
         description="Object to the caller's own published grade (异议/复核) within the window",
         versioned=False,
     )
@@ -428,7 +424,6 @@ class ReviewsMutation:
     resolve_objection = mutation(
         reviews.RESOLVE_OBJECTION,
         _objection_answer,
-        ObjectionPayload,
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
         "(re-checked against the quota), or rejected",
     )
@@ -436,7 +431,6 @@ class ReviewsMutation:
     confirm_results = mutation(
         reviews.CONFIRM,
         _cycle_answer,
-        ReviewCyclePayload,
         description="Confirm the results once the publicity period has ended with no "
         "objection open (考核办)",
     )
@@ -444,7 +438,6 @@ class ReviewsMutation:
     record_feedback_talk = mutation(
         reviews.RECORD_TALK,
         _appraisal_answer,
-        AppraisalPayload,
         description="Record the feedback talk (谈心谈话) with a person the caller supervises, "
         "after confirmation: the reasons for a top grade; otherwise the shortcomings with "
         "their facts and what to improve",
