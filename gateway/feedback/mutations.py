@@ -33,11 +33,7 @@ class SurveyScoreInput:
     score: Decimal = strawberry.field(description="Within the survey's scale")
 
 
-@command_input(
-    feedback.Complainant,
-    name="ComplainantInput",
-    description="Who complains (leave it out for an anonymous complaint)",
-)
+@command_input(feedback.Complainant, "Who complains (leave it out for an anonymous complaint)")
 class ComplainantInput:
     pass
 

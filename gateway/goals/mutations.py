@@ -11,29 +11,17 @@ from gateway.graphql.plumbing import command_input, mutation, projected
 from services.goals import commands as goals
 
 
-@command_input(
-    goals.ServesIn,
-    name="GoalServesInput",
-    description="What a goal item serves: a reference goal by refId, or a job duty",
-)
+@command_input(goals.ServesIn, "What a goal item serves: a reference goal by refId, or a job duty")
 class GoalServesInput:
     pass
 
 
-@command_input(
-    goals.GoalItemIn,
-    name="GoalItemInput",
-    description="One goal: what, the measure of done, by when, what it serves",
-)
+@command_input(goals.GoalItemIn, "One goal: what, the measure of done, by when, what it serves")
 class GoalItemInput:
     pass
 
 
-@command_input(
-    goals.ReferenceItemIn,
-    name="ReferenceGoalItemInput",
-    description="One item of a reference document",
-)
+@command_input(goals.ReferenceItemIn, "One item of a reference document")
 class ReferenceGoalItemInput:
     pass
 

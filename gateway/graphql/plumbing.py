@@ -343,13 +343,13 @@ Answer = Callable[[Info_, dict[str, Any], int, dict[str, Any]], Awaitable[Any]]
 _INPUTS: dict[type[BaseModel], type] = {}
 
 
-def command_input(model: type[BaseModel], *, name: str, description: str) -> Callable[[C], C]:
-    """The GraphQL input derived from a command's nested body model (strawberry's pydantic
-    integration, every field), and known to `mutation` as the argument type of that model. The
-    decorated class may declare a field to publish it otherwise."""
+def command_input(model: type[BaseModel], description: str) -> Callable[[C], C]:
+    """The GraphQL input, named as the decorated class, derived from a command's nested body
+    model (strawberry's pydantic integration, every field), and known to `mutation` as the
+    argument type of that model. The class may declare a field to publish it otherwise."""
 
     def decorate(cls: C) -> C:
-        derived = pydantic_input(model, name=name, description=description, all_fields=True)(cls)
+        derived = pydantic_input(model, description=description, all_fields=True)(cls)
         _INPUTS[model] = derived
         return cast(C, derived)
 

@@ -132,11 +132,7 @@ class CycleConfigInput:
         return body
 
 
-@command_input(
-    reviews.GoalReport,
-    name="GoalReportInput",
-    description="The report on one approved goal item",
-)
+@command_input(reviews.GoalReport, "The report on one approved goal item")
 class GoalReportInput:
     pass
 
@@ -147,21 +143,13 @@ class IndicatorScoreInput:
     score: Decimal
 
 
-@command_input(
-    reviews.GradeProposal,
-    name="GradeProposalInput",
-    description="A proposed grade; without a grade, the band of the score",
-)
+@command_input(reviews.GradeProposal, "A proposed grade; without a grade, the band of the score")
 class GradeProposalInput:
     # An ID, as every id the schema takes: refused naming the field when it is not a UUID.
     person_id: strawberry.ID
 
 
-@command_input(
-    reviews.Shortcoming,
-    name="ShortcomingInput",
-    description="A shortcoming named in a talk, on the basis of facts",
-)
+@command_input(reviews.Shortcoming, "A shortcoming named in a talk, on the basis of facts")
 class ShortcomingInput:
     pass
 
