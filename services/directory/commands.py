@@ -28,6 +28,12 @@ def today_in_china() -> date:
     return china_date()
 
 
+# From when an org change holds: today in China unless the command names the date.
+EffectiveOn = Annotated[date, Field(default_factory=today_in_china)]
+OptionalReason = Annotated[str | None, Field(max_length=2000)]
+Login = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+
+
 class RegisterUnit(Command):
     name: Name
     code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
@@ -42,7 +48,7 @@ class OpenDepartment(Command):
 
 class AddPerson(Command):
     name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+    login: Login
     position_category: PositionCategory
     department_id: UUID | None = None
     joined_on: date = Field(default_factory=today_in_china)
@@ -50,53 +56,53 @@ class AddPerson(Command):
 
 class MovePerson(Command):
     department_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: EffectiveOn
     reason: Reason
 
 
 class RemovePerson(Command):
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: EffectiveOn
     reason: Reason
 
 
 class AppointHead(Command):
     person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: EffectiveOn
+    reason: OptionalReason = None
 
 
 class AssignSupervision(Command):
     leader_id: UUID
     department_ids: list[UUID] = Field(min_length=1)
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: EffectiveOn
+    reason: OptionalReason = None
 
 
 class AppointPrincipal(Command):
     person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: EffectiveOn
+    reason: OptionalReason = None
 
 
 class ChangeOfficeRole(Command):
     person_id: UUID
     role: OfficeRole
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: EffectiveOn
+    reason: OptionalReason = None
 
 
 class AppointPlatformAuditor(Command):
     name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+    login: Login
     body: Annotated[
         str, Field(min_length=1, max_length=100, description="The body they serve (纪检监察组)")
     ]
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: EffectiveOn
     reason: Reason
 
 
 class RevokePlatformAuditor(Command):
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: EffectiveOn
     reason: Reason
 
 
