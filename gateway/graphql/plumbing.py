@@ -26,6 +26,7 @@ from typing import (
     get_args,
     get_origin,
     get_type_hints,
+    runtime_checkable,
 )
 from uuid import UUID
 
@@ -258,9 +259,18 @@ def _service_error(service: str, response: httpx.Response) -> GraphQLError:
     )
 
 
+@runtime_checkable
+class BodyInput(Protocol):
+    """An input whose shape is not the command body's: it says what the service reads."""
+
+    def as_body(self) -> Any: ...
+
+
 def _json(value: Any) -> Any:
     """Command bodies as JSON: dates as ISO strings, decimals as strings (exact), codes as their
-    values, inputs (dataclasses) as objects."""
+    values, inputs (dataclasses) as objects, or as they say (`BodyInput`)."""
+    if isinstance(value, BodyInput):
+        return _json(value.as_body())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -91,8 +91,8 @@ class CycleConfigInput:
     objection_days: int | None = None
     feedback_formula: FeedbackFormulaInput | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """The configuration as the reviews service reads it."""
+    def as_body(self) -> dict[str, Any]:
+        """The configuration as the reviews service reads it (`BodyInput`)."""
 
         def indicator(i: IndicatorInput) -> dict[str, Any]:
             return {
@@ -185,19 +185,6 @@ async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
     return ReviewCycle.from_row(row)
 
 
-async def _cycle_command(
-    info: Info_,
-    command: CommandRoute,
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-    /,
-    **args: Any,
-) -> ReviewCyclePayload:
-    """A command on a cycle, answered with the cycle as projected."""
-    result, position = await forward(info, command, idempotency_key, expected_version, **args)
-    return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
-
-
 async def _appraisal(info: Info_, cycle_id: UUID, person_id: UUID) -> Appraisal:
     ctx = info.context
     cycle = await cycle_row(info, cycle_id)
@@ -262,51 +249,24 @@ async def _appraisal_answer(
 
 @strawberry.type
 class ReviewsMutation:
-    @strawberry.mutation(
+    open_review_cycle = mutation(
+        reviews.OPEN_CYCLE,
+        _cycle_answer,
         description="Open a quarter's appraisal cycle with its configuration (考核办). The "
         "participants are the unit's people today (the principal leader is appraised by the "
-        "level above); the configuration is locked from now on"
+        "level above); the configuration is locked from now on",
+        versioned=False,
+        config=CycleConfigInput | None,
     )
-    async def open_review_cycle(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        quarter: str,
-        config: CycleConfigInput | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        result, position = await forward(
-            info,
-            reviews.OPEN_CYCLE,
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            quarter=quarter,
-            config=config.as_dict() if config else None,
-        )
-        return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
-    @strawberry.mutation(
+    reconfigure_review_cycle = mutation(
+        reviews.RECONFIGURE,
+        _cycle_answer,
         description="Change a cycle's configuration: refused once the cycle has opened "
-        "(reviews.config_locked); the configuration in force is part of the record"
+        "(reviews.config_locked); the configuration in force is part of the record",
+        versioned=False,
+        config=CycleConfigInput,
     )
-    async def reconfigure_review_cycle(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        config: CycleConfigInput,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info,
-            reviews.RECONFIGURE,
-            idempotency_key,
-            None,
-            cycle_id=cycle_id,
-            config=config.as_dict(),
-            reason=reason,
-        )
 
     begin_appraisal = mutation(
         reviews.BEGIN_APPRAISAL,
@@ -379,7 +339,7 @@ class ReviewsMutation:
             {**vars(p), "person_id": str(parse_id(p.person_id, "proposals.personId"))}
             for p in proposals or []
         ]
-        return await _cycle_command(
+        result, position = await forward(
             info,
             reviews.PROPOSE_GRADES,
             idempotency_key,
@@ -387,6 +347,7 @@ class ReviewsMutation:
             cycle_id=cycle_id,
             proposals=proposals_body,
         )
+        return await _cycle_answer(info, result, position, {})
 
     finalise_grades = mutation(
         reviews.FINALISE,
