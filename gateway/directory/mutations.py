@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 
 from gateway.directory.types import Department, Person, Unit
-from gateway.graphql.plumbing import Answer, Info_, mutation
+from gateway.graphql.plumbing import Answer, Info_, mutation, projected, projected_row
 from services.directory import commands as directory
 
 
@@ -27,12 +27,7 @@ async def _department(info: Info_, department_id: str) -> Department:
 
 
 async def _unit(info: Info_, unit_id: str) -> Unit:
-    ctx = info.context
-    row = await ctx.pool.fetchrow(
-        f"SELECT * FROM {ctx.table('units')} WHERE id = $1", UUID(unit_id)
-    )
-    assert row is not None, "projected before answering"
-    return Unit.from_row(row)
+    return Unit.from_row(await projected_row(info, "units", unit_id))
 
 
 @strawberry.type(description="The result of a change to a unit")
@@ -68,10 +63,7 @@ def _changed(field: str, result: dict[str, Any], args: dict[str, Any]) -> str:
     return str(args.get(field) or result[field])
 
 
-async def _unit_answer(
-    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
-) -> UnitPayload:
-    return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+_unit_answer = projected(UnitPayload, "units", "unit_id")
 
 
 async def _department_answer(
