@@ -373,6 +373,8 @@ def _argument_type(annotation: Any) -> Any:
     if annotation is UUID:
         return strawberry.ID
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in _INPUTS:
+            raise TypeError(f"{annotation.__name__} has no GraphQL input: no command_input")
         return _INPUTS[annotation]
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is list:
