@@ -1,6 +1,7 @@
 """The GraphQL plumbing every capability's read side shares: the request's `Info_`, ids and years
 as arguments, keyset pagination and its cursors, and forwarding a command to the service that owns
-it, answered once the projections show the change (read-your-writes)."""
+it, answered once the projections show the change (read-your-writes); a mutation that is its
+command is derived from it (`mutation`)."""
 
 from __future__ import annotations
 
