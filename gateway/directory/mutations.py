@@ -4,19 +4,14 @@ the projections show the change (read-your-writes).
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
 
 from gateway.directory.types import Department, Person, Unit
-from gateway.graphql.plumbing import Answer, ExpectedVersion, IdempotencyKey, Info_, forwarded
+from gateway.graphql.plumbing import Answer, Info_, mutation, projected, projected_row
 from services.directory import commands as directory
-from services.directory.vocabulary import DepartmentCategory as DepartmentCategoryCode
-from services.directory.vocabulary import OfficeRole as OfficeRoleCode
-from services.directory.vocabulary import PositionCategory as PositionCategoryCode
-from services.directory.vocabulary import ServiceKind as ServiceKindCode
 
 
 async def _person(info: Info_, person_id: str) -> Person:
@@ -32,12 +27,7 @@ async def _department(info: Info_, department_id: str) -> Department:
 
 
 async def _unit(info: Info_, unit_id: str) -> Unit:
-    ctx = info.context
-    row = await ctx.pool.fetchrow(
-        f"SELECT * FROM {ctx.table('units')} WHERE id = $1", UUID(unit_id)
-    )
-    assert row is not None, "projected before answering"
-    return Unit.from_row(row)
+    return Unit.from_row(await projected_row(info, "units", unit_id))
 
 
 @strawberry.type(description="The result of a change to a unit")
@@ -73,10 +63,7 @@ def _changed(field: str, result: dict[str, Any], args: dict[str, Any]) -> str:
     return str(args.get(field) or result[field])
 
 
-async def _unit_answer(
-    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
-) -> UnitPayload:
-    return UnitPayload(unit=await _unit(info, result["unit_id"]), position=position)
+_unit_answer = projected(UnitPayload, "units", "unit_id")
 
 
 async def _department_answer(
@@ -113,171 +100,77 @@ async def _auditor_answer(
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Register a unit (platform administrator)")
-    @forwarded(directory.REGISTER_UNIT, _unit_answer)
-    async def register_unit(
-        self,
-        info: Info_,
-        name: str,
-        code: str,
-        idempotency_key: IdempotencyKey = None,
-    ) -> UnitPayload: ...
-
-    @strawberry.mutation(description="Open a department (考核办)")
-    @forwarded(directory.OPEN_DEPARTMENT, _department_answer)
-    async def open_department(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        name: str,
-        category: DepartmentCategoryCode,
-        service_kind: ServiceKindCode | None = None,
-        opened_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload: ...
-
-    @strawberry.mutation(description="Add a person to the unit (考核办)")
-    @forwarded(directory.ADD_PERSON, _person_answer())
-    async def add_person(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        name: str,
-        login: str,
-        position_category: PositionCategoryCode,
-        department_id: strawberry.ID | None = None,
-        joined_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(description="Move a person to another department from a date (考核办)")
-    @forwarded(directory.MOVE_PERSON, _person_answer())
-    async def move_person(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        person_id: strawberry.ID,
-        department_id: strawberry.ID,
-        reason: str,
-        effective_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(description="Record that a person left the unit (考核办)")
-    @forwarded(directory.REMOVE_PERSON, _person_answer())
-    async def remove_person(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        person_id: strawberry.ID,
-        reason: str,
-        effective_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(description="Appoint a department head (考核办)")
-    @forwarded(directory.APPOINT_DEPARTMENT_HEAD, _department_answer)
-    async def appoint_department_head(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        department_id: strawberry.ID,
-        person_id: strawberry.ID,
-        effective_on: date | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> DepartmentPayload: ...
-
-    @strawberry.mutation(description="Assign departments to a supervising leader (考核办)")
-    @forwarded(directory.ASSIGN_SUPERVISING_LEADER, _person_answer("leader_id"))
-    async def assign_supervising_leader(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        leader_id: strawberry.ID,
-        department_ids: list[strawberry.ID],
-        effective_on: date | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(description="Appoint the principal leader (考核办)")
-    @forwarded(directory.APPOINT_PRINCIPAL_LEADER, _person_answer())
-    async def appoint_principal_leader(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        person_id: strawberry.ID,
-        effective_on: date | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)")
-    @forwarded(directory.GRANT_OFFICE_ROLE, _person_answer())
-    async def grant_office_role(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        person_id: strawberry.ID,
-        role: OfficeRoleCode,
-        effective_on: date | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
-
-    @strawberry.mutation(
-        description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
-        "claiming it are refused from then on"
+    register_unit = mutation(
+        directory.REGISTER_UNIT,
+        _unit_answer,
+        description="Register a unit (platform administrator)",
+        versioned=False,
     )
-    @forwarded(directory.REVOKE_OFFICE_ROLE, _person_answer())
-    async def revoke_office_role(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        person_id: strawberry.ID,
-        role: OfficeRoleCode,
-        effective_on: date | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> PersonPayload: ...
 
-    @strawberry.mutation(
+    open_department = mutation(
+        directory.OPEN_DEPARTMENT, _department_answer, description="Open a department (考核办)"
+    )
+
+    add_person = mutation(
+        directory.ADD_PERSON, _person_answer(), description="Add a person to the unit (考核办)"
+    )
+
+    move_person = mutation(
+        directory.MOVE_PERSON,
+        _person_answer(),
+        description="Move a person to another department from a date (考核办)",
+    )
+
+    remove_person = mutation(
+        directory.REMOVE_PERSON,
+        _person_answer(),
+        description="Record that a person left the unit (考核办)",
+    )
+
+    appoint_department_head = mutation(
+        directory.APPOINT_DEPARTMENT_HEAD,
+        _department_answer,
+        description="Appoint a department head (考核办)",
+    )
+
+    assign_supervising_leader = mutation(
+        directory.ASSIGN_SUPERVISING_LEADER,
+        _person_answer("leader_id"),
+        description="Assign departments to a supervising leader (考核办)",
+    )
+
+    appoint_principal_leader = mutation(
+        directory.APPOINT_PRINCIPAL_LEADER,
+        _person_answer(),
+        description="Appoint the principal leader (考核办)",
+    )
+
+    grant_office_role = mutation(
+        directory.GRANT_OFFICE_ROLE,
+        _person_answer(),
+        description="Grant a unit-wide role: 考核办 or 审计/纪检 (考核办)",
+    )
+
+    revoke_office_role = mutation(
+        directory.REVOKE_OFFICE_ROLE,
+        _person_answer(),
+        description="End a unit-wide role (考核办 or 审计/纪检) from a date (考核办); tokens "
+        "claiming it are refused from then on",
+    )
+
+    appoint_platform_auditor = mutation(
+        directory.APPOINT_PLATFORM_AUDITOR,
+        _auditor_answer,
         description="Appoint a platform-wide auditor (纪检) of a discipline-inspection body, who "
         "reads every unit. The platform administrator's act only (系统管理员), recorded with the "
-        "reason; a unit's office grants auditors of its own unit (grantOfficeRole)"
+        "reason; a unit's office grants auditors of its own unit (grantOfficeRole)",
+        versioned=False,
     )
-    @forwarded(directory.APPOINT_PLATFORM_AUDITOR, _auditor_answer)
-    async def appoint_platform_auditor(
-        self,
-        info: Info_,
-        name: str,
-        login: str,
-        body: Annotated[str, strawberry.argument(description="The body served (纪检监察组)")],
-        reason: str,
-        effective_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload: ...
 
-    @strawberry.mutation(
+    revoke_platform_auditor = mutation(
+        directory.REVOKE_PLATFORM_AUDITOR,
+        _auditor_answer,
         description="End a platform auditor's appointment (系统管理员 only), with the reason; "
-        "their tokens are refused from then on"
+        "their tokens are refused from then on",
+        versioned=False,
     )
-    @forwarded(directory.REVOKE_PLATFORM_AUDITOR, _auditor_answer)
-    async def revoke_platform_auditor(
-        self,
-        info: Info_,
-        person_id: strawberry.ID,
-        reason: str,
-        effective_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> PlatformAuditorPayload: ...

@@ -4,31 +4,27 @@ Idempotency-Key and If-Match, answered once the feedback projection shows the ch
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.feedback.types import Complaint, FeedbackPolicy, Praise, Survey
 from gateway.graphql.access import readable_units, unit_sql
 from gateway.graphql.plumbing import (
-    ExpectedVersion,
     IdempotencyKey,
     Info_,
+    command_input,
     forward,
     forward_row,
-    forwarded,
+    mutation,
     projected,
     projected_row,
     projected_up_to,
 )
 from gateway.log import FEEDBACK_LOG
 from services.feedback import commands as feedback
-from services.feedback.vocabulary import Satisfaction as SatisfactionCode
-from services.feedback.vocabulary import TargetKind as TargetKindCode
 
 
 @strawberry.input(description="The score a respondent gives one surveyed department")
@@ -37,12 +33,7 @@ class SurveyScoreInput:
     score: Decimal = strawberry.field(description="Within the survey's scale")
 
 
-@pydantic_input(
-    feedback.Complainant,
-    name="ComplainantInput",
-    description="Who complains (leave it out for an anonymous complaint)",
-    all_fields=True,
-)
+@command_input(feedback.Complainant, "Who complains (leave it out for an anonymous complaint)")
 class ComplainantInput:
     pass
 
@@ -137,47 +128,26 @@ async def _import_answer(
     )
 
 
-_survey_answer = projected(
-    "surveys",
-    "survey_id",
-    lambda row, position: SurveyPayload(survey=Survey.from_row(row), position=position),
-)
-_praise_answer = projected(
-    "praise",
-    "praise_id",
-    lambda row, position: PraisePayload(praise=Praise.from_row(row), position=position),
-)
-
-
-async def _complaint_answer(
-    info: Info_, result: dict[str, Any], position: int, _: dict[str, Any]
-) -> ComplaintPayload:
-    row = await projected_row(info, "complaints", result["complaint_id"])
-    complaint = Complaint.from_row(row)
-    return ComplaintPayload(complaint=complaint, position=position)
+_survey_answer = projected(SurveyPayload, "surveys", "survey_id")
+_praise_answer = projected(PraisePayload, "praise", "praise_id")
+_complaint_answer = projected(ComplaintPayload, "complaints", "complaint_id")
 
 
 @strawberry.type
 class FeedbackMutation:
-    @strawberry.mutation(
+    set_feedback_policy = mutation(
+        feedback.SET_POLICY,
+        _policy_answer,
         description="Set the unit's complaint handling deadline (working days) and survey scale "
-        "from now on (考核办)"
-    )
-    @forwarded(feedback.SET_POLICY, _policy_answer)
-    async def set_feedback_policy(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        handling_days: int,
-        scale_low: Annotated[
+        "from now on (考核办)",
+        versioned=False,
+        scale_low=Annotated[
             Decimal | None, strawberry.argument(description="The lowest score (default 0)")
-        ] = None,
-        scale_high: Annotated[
+        ],
+        scale_high=Annotated[
             Decimal | None, strawberry.argument(description="The highest score (default 100)")
-        ] = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> FeedbackPolicyPayload: ...
+        ],
+    )
 
     @strawberry.mutation(
         description="Open a quarter's satisfaction survey of the service departments, on the "
@@ -235,116 +205,63 @@ class FeedbackMutation:
             position=position,
         )
 
-    @strawberry.mutation(
+    import_survey_responses = mutation(
+        feedback.IMPORT_RESPONSES,
+        _import_answer,
         description="Import a survey platform's CSV export (考核办): a respondent_agency column, "
         "optional respondent and comment, one column per department named as in the survey. "
         "Valid rows are recorded together; refused rows are reported by line. When no row is "
-        "valid nothing is recorded and the error's details list the rows"
+        "valid nothing is recorded and the error's details list the rows",
+        versioned=False,
     )
-    @forwarded(feedback.IMPORT_RESPONSES, _import_answer)
-    async def import_survey_responses(
-        self,
-        info: Info_,
-        survey_id: strawberry.ID,
-        csv: str,
-        idempotency_key: IdempotencyKey = None,
-    ) -> SurveyImportPayload: ...
 
-    @strawberry.mutation(
+    close_survey = mutation(
+        feedback.CLOSE_SURVEY,
+        _survey_answer,
         description="Close the survey: each department's result is fixed, and no more responses "
-        "are accepted (考核办)"
+        "are accepted (考核办)",
     )
-    @forwarded(feedback.CLOSE_SURVEY, _survey_answer)
-    async def close_survey(
-        self,
-        info: Info_,
-        survey_id: strawberry.ID,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> SurveyPayload: ...
 
-    @strawberry.mutation(description="Record praise (表扬) of a person or a department (考核办)")
-    @forwarded(feedback.RECORD_PRAISE, _praise_answer)
-    async def record_praise(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        target_kind: TargetKindCode,
-        target_id: strawberry.ID,
-        source: str,
-        what_happened: str,
-        occurred_on: date,
-        idempotency_key: IdempotencyKey = None,
-    ) -> PraisePayload: ...
+    record_praise = mutation(
+        feedback.RECORD_PRAISE,
+        _praise_answer,
+        description="Record praise (表扬) of a person or a department (考核办)",
+        versioned=False,
+    )
 
-    @strawberry.mutation(
+    file_complaint = mutation(
+        feedback.FILE_COMPLAINT,
+        _complaint_answer,
         description="File a complaint (投诉) about a person or a department: a served cadre "
         "themself, or 考核办 on their behalf. Without a complainant it is anonymous. Its "
-        "deadline is the policy's working days after receipt (receivedOn, default today)"
+        "deadline is the policy's working days after receipt (receivedOn, default today)",
+        versioned=False,
     )
-    @forwarded(feedback.FILE_COMPLAINT, _complaint_answer)
-    async def file_complaint(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        target_kind: TargetKindCode,
-        target_id: strawberry.ID,
-        content: str,
-        complainant: ComplainantInput | None = None,
-        received_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ComplaintPayload: ...
 
-    @strawberry.mutation(description="Assign (or reassign) a complaint to its handler (考核办)")
-    @forwarded(feedback.ASSIGN_COMPLAINT, _complaint_answer)
-    async def assign_complaint(
-        self,
-        info: Info_,
-        complaint_id: strawberry.ID,
-        handler_id: strawberry.ID,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload: ...
+    assign_complaint = mutation(
+        feedback.ASSIGN_COMPLAINT,
+        _complaint_answer,
+        description="Assign (or reassign) a complaint to its handler (考核办)",
+    )
 
-    @strawberry.mutation(description="Respond to a complaint (the person it is assigned to)")
-    @forwarded(feedback.RESPOND_TO_COMPLAINT, _complaint_answer)
-    async def respond_to_complaint(
-        self,
-        info: Info_,
-        complaint_id: strawberry.ID,
-        response: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload: ...
+    respond_to_complaint = mutation(
+        feedback.RESPOND_TO_COMPLAINT,
+        _complaint_answer,
+        description="Respond to a complaint (the person it is assigned to)",
+    )
 
-    @strawberry.mutation(
+    resolve_complaint = mutation(
+        feedback.RESOLVE_COMPLAINT,
+        _complaint_answer,
         description="Resolve an assigned complaint with the complainant's satisfaction "
-        "(考核办); resolved after the deadline it is late"
+        "(考核办); resolved after the deadline it is late",
     )
-    @forwarded(feedback.RESOLVE_COMPLAINT, _complaint_answer)
-    async def resolve_complaint(
-        self,
-        info: Info_,
-        complaint_id: strawberry.ID,
-        satisfaction: SatisfactionCode,
-        resolved_on: date | None = None,
-        note: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload: ...
 
-    @strawberry.mutation(
-        description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)"
+    dismiss_complaint = mutation(
+        feedback.DISMISS_COMPLAINT,
+        _complaint_answer,
+        description="Dismiss a complaint as unfounded (查无实据), with the reason (考核办)",
     )
-    @forwarded(feedback.DISMISS_COMPLAINT, _complaint_answer)
-    async def dismiss_complaint(
-        self,
-        info: Info_,
-        complaint_id: strawberry.ID,
-        reason: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> ComplaintPayload: ...
 
     @strawberry.mutation(
         description="Flag every complaint still open after its deadline, once (考核办; it also "

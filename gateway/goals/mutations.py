@@ -5,46 +5,23 @@ Idempotency-Key and If-Match, answered once the goals projection shows the chang
 from __future__ import annotations
 
 import strawberry
-from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.goals.types import GoalSet, MonthlySummary, ReferenceGoals, WeeklyReport
-from gateway.graphql.plumbing import (
-    ExpectedVersion,
-    IdempotencyKey,
-    Info_,
-    forwarded,
-    projected,
-)
+from gateway.graphql.plumbing import command_input, mutation, projected
 from services.goals import commands as goals
-from services.goals.vocabulary import ReferenceKind as ReferenceKindCode
 
 
-@pydantic_input(
-    goals.ServesIn,
-    name="GoalServesInput",
-    description="What a goal item serves: a reference goal by refId, or a job duty",
-    all_fields=True,
-)
+@command_input(goals.ServesIn, "What a goal item serves: a reference goal by refId, or a job duty")
 class GoalServesInput:
     pass
 
 
-@pydantic_input(
-    goals.GoalItemIn,
-    name="GoalItemInput",
-    description="One goal: what, the measure of done, by when, what it serves",
-    all_fields=True,
-)
+@command_input(goals.GoalItemIn, "One goal: what, the measure of done, by when, what it serves")
 class GoalItemInput:
     pass
 
 
-@pydantic_input(
-    goals.ReferenceItemIn,
-    name="ReferenceGoalItemInput",
-    description="One item of a reference document",
-    all_fields=True,
-)
+@command_input(goals.ReferenceItemIn, "One item of a reference document")
 class ReferenceGoalItemInput:
     pass
 
@@ -73,239 +50,114 @@ class WeeklyReportPayload:
     position: int
 
 
-_goal_set = projected(
-    "goal_sets",
-    "goal_set_id",
-    lambda row, position: GoalSetPayload(goal_set=GoalSet.from_row(row), position=position),
-)
-_reference_goals = projected(
-    "reference_goals",
-    "reference_id",
-    lambda row, position: ReferenceGoalsPayload(
-        reference_goals=ReferenceGoals.from_row(row), position=position
-    ),
-)
-_monthly_summary = projected(
-    "monthly_summaries",
-    "summary_id",
-    lambda row, position: MonthlySummaryPayload(
-        monthly_summary=MonthlySummary.from_row(row), position=position
-    ),
-)
-_weekly_report = projected(
-    "weekly_reports",
-    "report_id",
-    lambda row, position: WeeklyReportPayload(
-        weekly_report=WeeklyReport.from_row(row), position=position
-    ),
-)
+_goal_set = projected(GoalSetPayload, "goal_sets", "goal_set_id")
+_reference_goals = projected(ReferenceGoalsPayload, "reference_goals", "reference_id")
+_monthly_summary = projected(MonthlySummaryPayload, "monthly_summaries", "summary_id")
+_weekly_report = projected(WeeklyReportPayload, "weekly_reports", "report_id")
 
 
 @strawberry.type
 class GoalsMutation:
-    @strawberry.mutation(
+    draft_goal_set = mutation(
+        goals.DRAFT_GOAL_SET,
+        _goal_set,
         description="Draft the caller's goal set for a period: a quarter 2026-Q2 or a year 2026 "
-        "(drafts may be empty until submitted)"
+        "(drafts may be empty until submitted)",
+        versioned=False,
     )
-    @forwarded(goals.DRAFT_GOAL_SET, _goal_set)
-    async def draft_goal_set(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        period: str,
-        items: list[GoalItemInput] | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> GoalSetPayload: ...
 
-    @strawberry.mutation(description="Replace the items of a draft or returned goal set (owner)")
-    @forwarded(goals.EDIT_GOAL_SET, _goal_set)
-    async def edit_goal_set(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        items: list[GoalItemInput],
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    edit_goal_set = mutation(
+        goals.EDIT_GOAL_SET,
+        _goal_set,
+        description="Replace the items of a draft or returned goal set (owner)",
+    )
 
-    @strawberry.mutation(description="Submit the goal set to the direct manager (owner)")
-    @forwarded(goals.SUBMIT_GOAL_SET, _goal_set)
-    async def submit_goal_set(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    submit_goal_set = mutation(
+        goals.SUBMIT_GOAL_SET,
+        _goal_set,
+        description="Submit the goal set to the direct manager (owner)",
+    )
 
-    @strawberry.mutation(
+    approve_goal_set = mutation(
+        goals.APPROVE_GOAL_SET,
+        _goal_set,
         description="Approve a submitted goal set: its items become the person's phase goals "
-        "(the person's direct manager now)"
+        "(the person's direct manager now)",
     )
-    @forwarded(goals.APPROVE_GOAL_SET, _goal_set)
-    async def approve_goal_set(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        comment: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
 
-    @strawberry.mutation(description="Return a submitted goal set with comments (direct manager)")
-    @forwarded(goals.RETURN_GOAL_SET, _goal_set)
-    async def return_goal_set(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        comments: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    return_goal_set = mutation(
+        goals.RETURN_GOAL_SET,
+        _goal_set,
+        description="Return a submitted goal set with comments (direct manager)",
+    )
 
-    @strawberry.mutation(
+    propose_goal_revision = mutation(
+        goals.PROPOSE_REVISION,
+        _goal_set,
         description="Propose adjusted goals (动态化调整) for an approved goal set, with the "
-        "reason (owner)"
+        "reason (owner)",
     )
-    @forwarded(goals.PROPOSE_REVISION, _goal_set)
-    async def propose_goal_revision(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        items: list[GoalItemInput],
-        reason: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
 
-    @strawberry.mutation(
-        description="Approve the proposed revision: a new version is in force (direct manager)"
+    approve_goal_revision = mutation(
+        goals.APPROVE_REVISION,
+        _goal_set,
+        description="Approve the proposed revision: a new version is in force (direct manager)",
     )
-    @forwarded(goals.APPROVE_REVISION, _goal_set)
-    async def approve_goal_revision(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        comment: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
 
-    @strawberry.mutation(
+    reject_goal_revision = mutation(
+        goals.REJECT_REVISION,
+        _goal_set,
         description="Reject the proposed revision, with the reason: the approved version stays "
-        "in force (direct manager)"
+        "in force (direct manager)",
     )
-    @forwarded(goals.REJECT_REVISION, _goal_set)
-    async def reject_goal_revision(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        reason: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
 
-    @strawberry.mutation(description="Report progress (0 to 100 percent) on an approved goal item")
-    @forwarded(goals.RECORD_PROGRESS, _goal_set)
-    async def record_goal_progress(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        item_id: str,
-        percent: int,
-        note: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    record_goal_progress = mutation(
+        goals.RECORD_PROGRESS,
+        _goal_set,
+        description="Report progress (0 to 100 percent) on an approved goal item",
+    )
 
-    @strawberry.mutation(description="Mark an approved goal item delivered (owner)")
-    @forwarded(goals.COMPLETE_ITEM, _goal_set)
-    async def complete_goal_item(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        item_id: str,
-        note: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    complete_goal_item = mutation(
+        goals.COMPLETE_ITEM, _goal_set, description="Mark an approved goal item delivered (owner)"
+    )
 
-    @strawberry.mutation(description="Drop an approved goal item, with the reason (owner)")
-    @forwarded(goals.DROP_ITEM, _goal_set)
-    async def drop_goal_item(
-        self,
-        info: Info_,
-        goal_set_id: strawberry.ID,
-        item_id: str,
-        reason: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> GoalSetPayload: ...
+    drop_goal_item = mutation(
+        goals.DROP_ITEM,
+        _goal_set,
+        description="Drop an approved goal item, with the reason (owner)",
+    )
 
-    @strawberry.mutation(
+    publish_reference_goals = mutation(
+        goals.PUBLISH_REFERENCE,
+        _reference_goals,
         description="Publish reference goals, or a new revision of them (give the reason): "
-        "工作要点 and 专项业务规划 by 考核办, a department's goals by its head"
+        "工作要点 and 专项业务规划 by 考核办, a department's goals by its head",
+        versioned=False,
     )
-    @forwarded(goals.PUBLISH_REFERENCE, _reference_goals)
-    async def publish_reference_goals(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        kind: ReferenceKindCode,
-        period: str,
-        title: str,
-        items: list[ReferenceGoalItemInput],
-        department_id: strawberry.ID | None = None,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReferenceGoalsPayload: ...
 
-    @strawberry.mutation(description="Submit the caller's monthly summary (月小结) for a month")
-    @forwarded(goals.SUBMIT_MONTHLY_SUMMARY, _monthly_summary)
-    async def submit_monthly_summary(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        month: str,
-        text: str,
-        idempotency_key: IdempotencyKey = None,
-    ) -> MonthlySummaryPayload: ...
-
-    @strawberry.mutation(
-        description="Amend a monthly summary with a new version, with the reason (owner)"
+    submit_monthly_summary = mutation(
+        goals.SUBMIT_MONTHLY_SUMMARY,
+        _monthly_summary,
+        description="Submit the caller's monthly summary (月小结) for a month",
+        versioned=False,
     )
-    @forwarded(goals.AMEND_MONTHLY_SUMMARY, _monthly_summary)
-    async def amend_monthly_summary(
-        self,
-        info: Info_,
-        summary_id: strawberry.ID,
-        text: str,
-        reason: str,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> MonthlySummaryPayload: ...
 
-    @strawberry.mutation(
+    amend_monthly_summary = mutation(
+        goals.AMEND_MONTHLY_SUMMARY,
+        _monthly_summary,
+        description="Amend a monthly summary with a new version, with the reason (owner)",
+    )
+
+    compile_weekly_report = mutation(
+        goals.COMPILE_WEEKLY_REPORT,
+        _weekly_report,
         description="Compile (or compile again, before publishing) a department's weekly "
-        "progress for an ISO week 2026-W17 (考核办)"
+        "progress for an ISO week 2026-W17 (考核办)",
+        versioned=False,
     )
-    @forwarded(goals.COMPILE_WEEKLY_REPORT, _weekly_report)
-    async def compile_weekly_report(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        department_id: strawberry.ID,
-        week: str,
-        free_text: str = "",
-        idempotency_key: IdempotencyKey = None,
-    ) -> WeeklyReportPayload: ...
 
-    @strawberry.mutation(description="Publish a compiled weekly report to all staff (考核办)")
-    @forwarded(goals.PUBLISH_WEEKLY_REPORT, _weekly_report)
-    async def publish_weekly_report(
-        self,
-        info: Info_,
-        report_id: strawberry.ID,
-        idempotency_key: IdempotencyKey = None,
-        expected_version: ExpectedVersion = None,
-    ) -> WeeklyReportPayload: ...
+    publish_weekly_report = mutation(
+        goals.PUBLISH_WEEKLY_REPORT,
+        _weekly_report,
+        description="Publish a compiled weekly report to all staff (考核办)",
+    )

@@ -1,24 +1,43 @@
 """The GraphQL plumbing every capability's read side shares: the request's `Info_`, ids and years
 as arguments, keyset pagination and its cursors, and forwarding a command to the service that owns
-it, answered once the projections show the change (read-your-writes)."""
+it, answered once the projections show the change (read-your-writes); a mutation that is its
+command is derived from it (`mutation`)."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
 import functools
+import inspect
 import json
+import operator
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Protocol, Self, TypeVar
+from types import UnionType
+from typing import (
+    Annotated,
+    Any,
+    Protocol,
+    Self,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+    runtime_checkable,
+)
 from uuid import UUID
 
 import asyncpg
 import httpx
 import strawberry
 from graphql import GraphQLError
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.types import Info
 from strawberry.types.base import StrawberryOptional, get_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
@@ -31,6 +50,7 @@ from kernel.text import IDEMPOTENCY_KEY, idempotency_key_problem, storable_probl
 Info_ = Info[Context, None]
 
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
 
 
 def _as_id(value: Any) -> strawberry.ID:
@@ -240,9 +260,18 @@ def _service_error(service: str, response: httpx.Response) -> GraphQLError:
     )
 
 
+@runtime_checkable
+class BodyInput(Protocol):
+    """An input whose shape is not the command body's: it says what the service reads."""
+
+    def as_body(self) -> Any: ...
+
+
 def _json(value: Any) -> Any:
     """Command bodies as JSON: dates as ISO strings, decimals as strings (exact), codes as their
-    values, inputs (dataclasses) as objects."""
+    values, inputs (dataclasses) as objects, or as they say (`BodyInput`)."""
+    if isinstance(value, BodyInput):
+        return _json(value.as_body())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -321,37 +350,139 @@ async def forward_row(
 
 
 Answer = Callable[[Info_, dict[str, Any], int, dict[str, Any]], Awaitable[Any]]
-Resolver = TypeVar("Resolver", bound=Callable[..., Awaitable[Any]])
+
+_INPUTS: dict[type[BaseModel], type] = {}
 
 
-def forwarded(command: CommandRoute, answer: Answer) -> Callable[[Resolver], Resolver]:
-    """A mutation that is its command: the resolver declares the GraphQL arguments only, and they
-    are the command's path parameters and body fields by name (idempotencyKey and
-    expectedVersion travel as headers). `answer` builds the payload from the service's answer,
-    the log position and the arguments. A new command is then written once, in its service's
-    commands.py, plus the signature GraphQL publishes."""
+def command_input(model: type[BaseModel], description: str) -> Callable[[C], C]:
+    """The GraphQL input, named as the decorated class, derived from a command's nested body
+    model (strawberry's pydantic integration, every field), and known to `mutation` as the
+    argument type of that model. The class may declare a field to publish it otherwise."""
 
-    def decorate(resolver: Resolver) -> Resolver:
-        # The schema reads the decorated resolver's signature (functools.wraps keeps it).
-        @functools.wraps(resolver)
-        async def forward_command(_: Any, info: Info_, **args: Any) -> Any:
-            key = args.pop("idempotency_key", None)
-            version = args.pop("expected_version", None)
-            result, position = await forward(info, command, key, version, **args)
-            return await answer(info, result, position, args)
-
-        return forward_command  # type: ignore[return-value]
+    def decorate(cls: C) -> C:
+        derived = pydantic_input(model, description=description, all_fields=True)(cls)
+        _INPUTS[model] = derived
+        return cast(C, derived)
 
     return decorate
 
 
-def projected(table: str, answer: str, payload: Callable[[asyncpg.Record, int], Any]) -> Answer:
-    """An `Answer`: the payload of the record whose id the service answers in `answer`, read from
-    `table` once projected."""
+def _argument_type(annotation: Any) -> Any:
+    """The GraphQL argument type of a body field's type: a UUID as an ID, a nested model as its
+    `command_input`, lists and optionals of them alike; codes, text, numbers and dates as they
+    are."""
+    if annotation is UUID:
+        return strawberry.ID
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in _INPUTS:
+            raise TypeError(f"{annotation.__name__} has no GraphQL input: no command_input")
+        return _INPUTS[annotation]
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list:
+        return list[_argument_type(args[0])]  # type: ignore[misc]
+    if origin in (Union, UnionType):
+        return functools.reduce(operator.or_, map(_argument_type, args))
+    if origin is not None:
+        raise TypeError(f"{annotation} has no GraphQL argument type: give it to `mutation`")
+    return annotation
+
+
+def _body_argument(name: str, field: FieldInfo, given: Any) -> inspect.Parameter:
+    """A body field as an argument: required as it is; with a default GraphQL can show (text, a
+    number) that default; any other default as null, which `forward` leaves out of the body so
+    that the service applies its own. A `given` type is published as it is."""
+    if field.is_required():
+        default: Any = inspect.Parameter.empty
+    elif isinstance(field.default, str | int) and field.default_factory is None:
+        default = field.default
+    else:
+        default = None
+    annotation = given
+    if given is None:
+        annotation = _argument_type(field.annotation)
+        if default is None:
+            annotation = annotation | None
+        if field.description:
+            annotation = Annotated[annotation, strawberry.argument(description=field.description)]
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def _arguments(
+    command: CommandRoute, versioned: bool, given: dict[str, Any]
+) -> list[inspect.Parameter]:
+    """The arguments of a mutation that is its command: the path's parameters (ids, or text the
+    route names), the body's fields, then idempotencyKey and, if `versioned`, expectedVersion."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    unknown = set(given) - set(command.params) - set(command.body.model_fields)
+    assert not unknown, f"{command.path} takes no {sorted(unknown)}"
+    arguments = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
+        inspect.Parameter("info", keyword, annotation=Info_),
+    ]
+    arguments += [
+        inspect.Parameter(
+            name,
+            keyword,
+            annotation=given.get(name, str if name in command.text else strawberry.ID),
+        )
+        for name in command.params
+    ]
+    arguments += [
+        _body_argument(name, field, given.get(name))
+        for name, field in command.body.model_fields.items()
+    ]
+    arguments.append(
+        inspect.Parameter("idempotency_key", keyword, annotation=IdempotencyKey, default=None)
+    )
+    if versioned:
+        arguments.append(
+            inspect.Parameter("expected_version", keyword, annotation=ExpectedVersion, default=None)
+        )
+    return arguments
+
+
+def mutation(
+    command: CommandRoute,
+    answer: Answer,
+    *,
+    description: str,
+    versioned: bool = True,
+    **types: Any,
+) -> Any:
+    """A mutation that is its command: its arguments are the command's path parameters and body
+    fields (`types` gives the GraphQL type of any of them by name, where the derived one is not
+    what GraphQL publishes), then idempotencyKey and, where GraphQL offers to pin a version,
+    expectedVersion (both travel as headers). `answer` builds the payload (its return type) from
+    the service's answer, the log position and the arguments. A new command is then written
+    once, in its service's commands.py, and GraphQL publishes it from there."""
+
+    async def forward_command(_: Any, info: Info_, **args: Any) -> Any:
+        key = args.pop("idempotency_key", None)
+        version = args.pop("expected_version", None)
+        result, position = await forward(info, command, key, version, **args)
+        return await answer(info, result, position, args)
+
+    # Strawberry reads a resolver's arguments from its signature.
+    forward_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        _arguments(command, versioned, types), return_annotation=get_type_hints(answer)["return"]
+    )
+    return strawberry.mutation(resolver=forward_command, description=description)
+
+
+def projected(payload: type, table: str, answer: str) -> Answer:
+    """An `Answer`: `payload` of the record whose id the service answers in `answer`, read from
+    `table` once projected. The payload's fields are that record (its type's `from_row`) and the
+    position."""
+    hints = get_type_hints(payload)
+    ((field, record),) = ((name, t) for name, t in hints.items() if name != "position")
 
     async def answered(info: Info_, result: dict[str, Any], position: int, _: Any) -> Any:
-        return payload(await projected_row(info, table, result[answer]), position)
+        row = await projected_row(info, table, result[answer])
+        return payload(**{field: record.from_row(row)}, position=position)
 
+    answered.__annotations__["return"] = payload
     return answered
 
 

@@ -12,16 +12,16 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from strawberry.experimental.pydantic import input as pydantic_input
 
 from gateway.graphql.plumbing import (
     ExpectedVersion,
     IdempotencyKey,
     Info_,
+    command_input,
     forward,
     forward_row,
-    forwarded,
     loads,
+    mutation,
     parse_id,
     projected_row,
 )
@@ -91,8 +91,8 @@ class CycleConfigInput:
     objection_days: int | None = None
     feedback_formula: FeedbackFormulaInput | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """The configuration as the reviews service reads it."""
+    def as_body(self) -> dict[str, Any]:
+        """The configuration as the reviews service reads it (`BodyInput`)."""
 
         def indicator(i: IndicatorInput) -> dict[str, Any]:
             return {
@@ -132,12 +132,7 @@ class CycleConfigInput:
         return body
 
 
-@pydantic_input(
-    reviews.GoalReport,
-    name="GoalReportInput",
-    description="The report on one approved goal item",
-    all_fields=True,
-)
+@command_input(reviews.GoalReport, "The report on one approved goal item")
 class GoalReportInput:
     pass
 
@@ -148,23 +143,13 @@ class IndicatorScoreInput:
     score: Decimal
 
 
-@pydantic_input(
-    reviews.GradeProposal,
-    name="GradeProposalInput",
-    description="A proposed grade; without a grade, the band of the score",
-    all_fields=True,
-)
+@command_input(reviews.GradeProposal, "A proposed grade; without a grade, the band of the score")
 class GradeProposalInput:
     # An ID, as every id the schema takes: refused naming the field when it is not a UUID.
     person_id: strawberry.ID
 
 
-@pydantic_input(
-    reviews.Shortcoming,
-    name="ShortcomingInput",
-    description="A shortcoming named in a talk, on the basis of facts",
-    all_fields=True,
-)
+@command_input(reviews.Shortcoming, "A shortcoming named in a talk, on the basis of facts")
 class ShortcomingInput:
     pass
 
@@ -198,19 +183,6 @@ async def _cycle(info: Info_, cycle_id: UUID | str) -> ReviewCycle:
     row = await cycle_row(info, UUID(str(cycle_id)))
     assert row is not None, "projected before answering"
     return ReviewCycle.from_row(row)
-
-
-async def _cycle_command(
-    info: Info_,
-    command: CommandRoute,
-    idempotency_key: str | None,
-    expected_version: int | None = None,
-    /,
-    **args: Any,
-) -> ReviewCyclePayload:
-    """A command on a cycle, answered with the cycle as projected."""
-    result, position = await forward(info, command, idempotency_key, expected_version, **args)
-    return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
 
 async def _appraisal(info: Info_, cycle_id: UUID, person_id: UUID) -> Appraisal:
@@ -277,64 +249,31 @@ async def _appraisal_answer(
 
 @strawberry.type
 class ReviewsMutation:
-    @strawberry.mutation(
+    open_review_cycle = mutation(
+        reviews.OPEN_CYCLE,
+        _cycle_answer,
         description="Open a quarter's appraisal cycle with its configuration (考核办). The "
         "participants are the unit's people today (the principal leader is appraised by the "
-        "level above); the configuration is locked from now on"
+        "level above); the configuration is locked from now on",
+        versioned=False,
+        config=CycleConfigInput | None,
     )
-    async def open_review_cycle(
-        self,
-        info: Info_,
-        unit_id: strawberry.ID,
-        quarter: str,
-        config: CycleConfigInput | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        result, position = await forward(
-            info,
-            reviews.OPEN_CYCLE,
-            idempotency_key,
-            None,
-            unit_id=unit_id,
-            quarter=quarter,
-            config=config.as_dict() if config else None,
-        )
-        return ReviewCyclePayload(cycle=await _cycle(info, result["cycle_id"]), position=position)
 
-    @strawberry.mutation(
+    reconfigure_review_cycle = mutation(
+        reviews.RECONFIGURE,
+        _cycle_answer,
         description="Change a cycle's configuration: refused once the cycle has opened "
-        "(reviews.config_locked); the configuration in force is part of the record"
+        "(reviews.config_locked); the configuration in force is part of the record",
+        versioned=False,
+        config=CycleConfigInput,
     )
-    async def reconfigure_review_cycle(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        config: CycleConfigInput,
-        reason: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload:
-        return await _cycle_command(
-            info,
-            reviews.RECONFIGURE,
-            idempotency_key,
-            None,
-            cycle_id=cycle_id,
-            config=config.as_dict(),
-            reason=reason,
-        )
 
-    @strawberry.mutation(
+    begin_appraisal = mutation(
+        reviews.BEGIN_APPRAISAL,
+        _cycle_answer,
         description="Open summaries and ratings once the quarter's satisfaction survey has "
-        "closed, fixing each service position's feedback facts and score (考核办)"
+        "closed, fixing each service position's feedback facts and score (考核办)",
     )
-    @forwarded(reviews.BEGIN_APPRAISAL, _cycle_answer)
-    async def begin_appraisal(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
     @strawberry.mutation(
         description="Submit (or revise) the caller's personal summary (个人小结): a report on "
@@ -400,7 +339,7 @@ class ReviewsMutation:
             {**vars(p), "person_id": str(parse_id(p.person_id, "proposals.personId"))}
             for p in proposals or []
         ]
-        return await _cycle_command(
+        result, position = await forward(
             info,
             reviews.PROPOSE_GRADES,
             idempotency_key,
@@ -408,95 +347,51 @@ class ReviewsMutation:
             cycle_id=cycle_id,
             proposals=proposals_body,
         )
+        return await _cycle_answer(info, result, position, {})
 
-    @strawberry.mutation(
+    finalise_grades = mutation(
+        reviews.FINALISE,
+        _cycle_answer,
         description="Finalise the grades (主要负责人): refused while anyone lacks a summary, a "
-        "rating, a grade or a justification, or while the top-grade quota is broken"
+        "rating, a grade or a justification, or while the top-grade quota is broken",
     )
-    @forwarded(reviews.FINALISE, _cycle_answer)
-    async def finalise_grades(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
+    publish_results = mutation(
+        reviews.PUBLISH,
+        _cycle_answer,
         description="Publish the final grades to the unit (结果公示, 考核办) from a date (today "
-        "by default) for the publicity period in Chinese working days"
+        "by default) for the publicity period in Chinese working days",
     )
-    @forwarded(reviews.PUBLISH, _cycle_answer)
-    async def publish_results(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        published_on: date | None = None,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
-        description="Object to the caller's own published grade (异议/复核) within the window"
+    file_objection = mutation(
+        reviews.FILE_OBJECTION,
+        _objection_answer,
+        description="Object to the caller's own published grade (异议/复核) within the window",
+        versioned=False,
     )
-    @forwarded(reviews.FILE_OBJECTION, _objection_answer)
-    async def file_objection(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        reason: str,
-        filed_on: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload: ...
 
-    @strawberry.mutation(
+    resolve_objection = mutation(
+        reviews.RESOLVE_OBJECTION,
+        _objection_answer,
         description="Resolve an objection with reasons (考核办): upheld with a new grade "
-        "(re-checked against the quota), or rejected"
+        "(re-checked against the quota), or rejected",
     )
-    @forwarded(reviews.RESOLVE_OBJECTION, _objection_answer)
-    async def resolve_objection(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        objection_id: strawberry.ID,
-        upheld: bool,
-        reason: str,
-        new_grade: GradeCode | None = None,
-        resolved_on: date | None = None,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ObjectionPayload: ...
 
-    @strawberry.mutation(
+    confirm_results = mutation(
+        reviews.CONFIRM,
+        _cycle_answer,
         description="Confirm the results once the publicity period has ended with no "
-        "objection open (考核办)"
+        "objection open (考核办)",
     )
-    @forwarded(reviews.CONFIRM, _cycle_answer)
-    async def confirm_results(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        expected_version: ExpectedVersion = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> ReviewCyclePayload: ...
 
-    @strawberry.mutation(
+    record_feedback_talk = mutation(
+        reviews.RECORD_TALK,
+        _appraisal_answer,
         description="Record the feedback talk (谈心谈话) with a person the caller supervises, "
         "after confirmation: the reasons for a top grade; otherwise the shortcomings with "
-        "their facts and what to improve"
+        "their facts and what to improve",
+        versioned=False,
     )
-    @forwarded(reviews.RECORD_TALK, _appraisal_answer)
-    async def record_feedback_talk(
-        self,
-        info: Info_,
-        cycle_id: strawberry.ID,
-        person_id: strawberry.ID,
-        held_on: date | None = None,
-        reasons: str | None = None,
-        shortcomings: list[ShortcomingInput] | None = None,
-        improvements: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> AppraisalPayload: ...
 
     @strawberry.mutation(description="Acknowledge the caller's own feedback talk (签字确认)")
     async def acknowledge_feedback_talk(

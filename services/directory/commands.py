@@ -28,6 +28,12 @@ def today_in_china() -> date:
     return china_date()
 
 
+# The day an org change holds from: today in China unless the command names it.
+DateOrToday = Annotated[date, Field(default_factory=today_in_china)]
+OptionalReason = Annotated[str | None, Field(max_length=2000)]
+Login = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+
+
 class RegisterUnit(Command):
     name: Name
     code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
@@ -37,66 +43,66 @@ class OpenDepartment(Command):
     name: Name
     category: DepartmentCategory
     service_kind: ServiceKind | None = None
-    opened_on: date = Field(default_factory=today_in_china)
+    opened_on: DateOrToday
 
 
 class AddPerson(Command):
     name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+    login: Login
     position_category: PositionCategory
     department_id: UUID | None = None
-    joined_on: date = Field(default_factory=today_in_china)
+    joined_on: DateOrToday
 
 
 class MovePerson(Command):
     department_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: DateOrToday
     reason: Reason
 
 
 class RemovePerson(Command):
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: DateOrToday
     reason: Reason
 
 
 class AppointHead(Command):
     person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: DateOrToday
+    reason: OptionalReason = None
 
 
 class AssignSupervision(Command):
     leader_id: UUID
     department_ids: list[UUID] = Field(min_length=1)
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: DateOrToday
+    reason: OptionalReason = None
 
 
 class AppointPrincipal(Command):
     person_id: UUID
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: DateOrToday
+    reason: OptionalReason = None
 
 
 class ChangeOfficeRole(Command):
     person_id: UUID
     role: OfficeRole
-    effective_on: date = Field(default_factory=today_in_china)
-    reason: str | None = Field(default=None, max_length=2000)
+    effective_on: DateOrToday
+    reason: OptionalReason = None
 
 
 class AppointPlatformAuditor(Command):
     name: Name
-    login: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+    login: Login
     body: Annotated[
         str, Field(min_length=1, max_length=100, description="The body they serve (纪检监察组)")
     ]
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: DateOrToday
     reason: Reason
 
 
 class RevokePlatformAuditor(Command):
-    effective_on: date = Field(default_factory=today_in_china)
+    effective_on: DateOrToday
     reason: Reason
 
 
