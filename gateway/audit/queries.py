@@ -16,11 +16,9 @@ from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.trail import TrailCursorError, TrailFilter, decode_trail_cursor, trail_page
 from gateway.audit.types import (
     AccessLogConnection,
-    AccessLogEdge,
     AccessLogEntry,
     AuditEvent,
     AuditEventConnection,
-    AuditEventEdge,
     Dossier,
     DossierEntry,
 )
@@ -30,7 +28,6 @@ from gateway.graphql.access import AuditorOnly, forbidden
 from gateway.graphql.context import Context
 from gateway.graphql.plumbing import (
     Info_,
-    PageInfo,
     decode_cursor,
     encode_cursor,
     page_size,
@@ -121,14 +118,7 @@ class AuditQuery:
         except TrailCursorError as exc:
             raise invalid("after", "cursor", str(exc)) from None
         events = await trail_page(ctx.pool, where, size + 1, key)
-        edges = [AuditEventEdge(cursor=e.cursor, node=AuditEvent.of(e)) for e in events[:size]]
-        return AuditEventConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(events) > size,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+        return AuditEventConnection.of(events, size, lambda e: e.cursor, AuditEvent.of)
 
     @strawberry.field(
         description="审计/纪检 only. 考核档案: every event that shaped a person's result for a "
@@ -210,13 +200,6 @@ class AuditQuery:
             size + 1,
             None if ctx.sees_every_unit() else audited_unit(ctx, None),
         )
-        edges = [
-            AccessLogEdge(cursor=encode_cursor("access", r["id"]), node=AccessLogEntry.from_row(r))
-            for r in rows[:size]
-        ]
-        return AccessLogConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
+        return AccessLogConnection.of(
+            rows, size, lambda r: encode_cursor("access", r["id"]), AccessLogEntry.from_row
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -14,7 +15,8 @@ from gateway.audit.access import AccessedRecord as AccessedRecordCode
 from gateway.audit.dossier import DossierEntry as DossierEntryData
 from gateway.audit.trail import TrailEvent
 from gateway.directory.types import Department, Person, RoleInfo, load_person
-from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.graphql.plumbing import Info_, from_row
+from gateway.graphql.shapes import Connection, Edge
 from kernel.roles import Role as RoleCode
 
 strawberry.enum(AccessedRecordCode, description="What kind of appraisal record was read")
@@ -90,16 +92,9 @@ class AuditEvent:
         )
 
 
-@strawberry.type
-class AuditEventEdge:
-    cursor: str = strawberry.field(description="Opaque; pass as `after` for the next page")
-    node: AuditEvent
-
-
 @strawberry.type(description="A page of an audit trail, in the order things happened")
-class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+class AuditEventConnection(Connection[AuditEvent]):
+    pass
 
 
 @strawberry.type(description="An event of a dossier and why it belongs to it")
@@ -155,12 +150,11 @@ class AccessLogEntry:
 
 
 @strawberry.type
-class AccessLogEdge:
-    cursor: str = strawberry.field(description="Opaque; pass as `after` for the next page")
-    node: AccessLogEntry
+class AccessLogEdge(Edge[AccessLogEntry]):
+    """Published as named for the log, not for its entries (`AccessLogEntryEdge`); a page's
+    plain `Edge`s fill it, since it only renames them."""
 
 
 @strawberry.type(description="A page of the access log, latest read first")
-class AccessLogConnection:
-    edges: list[AccessLogEdge]
-    page_info: PageInfo
+class AccessLogConnection(Connection[AccessLogEntry]):
+    edges: Sequence[AccessLogEdge]

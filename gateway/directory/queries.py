@@ -6,28 +6,32 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from uuid import UUID
 
+import asyncpg
 import strawberry
 from graphql import GraphQLError
 
 from gateway.directory.types import (
     Department,
     DepartmentConnection,
-    DepartmentEdge,
     Managers,
     Person,
     PersonConnection,
-    PersonEdge,
     RoleInfo,
     Unit,
     load_person,
     term_holder,
 )
 from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_size, parse_id
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
 from services.directory.managers import leads, managers_by_rule
 from services.directory.terms import in_force_sql
+
+
+def _by_name(row: asyncpg.Record) -> str:
+    """The cursor of a row in an order by name."""
+    return encode_cursor(row["name"], row["id"])
 
 
 async def department_page(
@@ -48,13 +52,7 @@ async def department_page(
         size + 1,
     )
     total = await ctx.pool.fetchval(f"SELECT count(*) FROM {table} WHERE unit_id = $1", unit_id)
-    edges = [
-        DepartmentEdge(cursor=encode_cursor(r["name"], r["id"]), node=Department.from_row(r))
-        for r in rows[:size]
-    ]
-    return DepartmentConnection(
-        edges=edges, page_info=page_info(rows, size, edges), total_count=total
-    )
+    return DepartmentConnection.of(rows, size, _by_name, Department.from_row, total_count=total)
 
 
 async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
@@ -215,13 +213,7 @@ class Query:
             size + 1,
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        edges = [
-            PersonEdge(cursor=encode_cursor(r["name"], r["id"]), node=Person.from_row(r))
-            for r in rows[:size]
-        ]
-        return PersonConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
-        )
+        return PersonConnection.of(rows, size, _by_name, Person.from_row, total_count=total)
 
     @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
     async def managers(

@@ -11,7 +11,8 @@ import asyncpg
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo
+from gateway.graphql.plumbing import FromRow, Info_
+from gateway.graphql.shapes import CountedConnection
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
 from services.directory.managers import leads, managers_by_rule
@@ -248,30 +249,14 @@ class Managers:
     )
 
 
-@strawberry.type
-class DepartmentEdge:
-    cursor: str
-    node: Department
-
-
 @strawberry.type(description="A page of departments")
-class DepartmentConnection:
-    edges: list[DepartmentEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class PersonEdge:
-    cursor: str
-    node: Person
+class DepartmentConnection(CountedConnection[Department]):
+    pass
 
 
 @strawberry.type(description="A page of people")
-class PersonConnection:
-    edges: list[PersonEdge]
-    page_info: PageInfo
-    total_count: int
+class PersonConnection(CountedConnection[Person]):
+    pass
 
 
 def _selects(selections: Sequence[Selection], name: str) -> bool:

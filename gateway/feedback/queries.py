@@ -18,14 +18,11 @@ from gateway.audit.access import AccessedRecord
 from gateway.feedback.types import (
     Complaint,
     ComplaintConnection,
-    ComplaintEdge,
     FeedbackFacts,
     FeedbackFactsConnection,
-    FeedbackFactsEdge,
     FeedbackPolicy,
     Praise,
     PraiseConnection,
-    PraiseEdge,
     Survey,
 )
 from gateway.graphql.access import ReadsUnit
@@ -33,7 +30,6 @@ from gateway.graphql.plumbing import (
     Info_,
     after_key,
     encode_cursor,
-    page_info,
     page_size,
     parse_id,
     parse_year,
@@ -232,12 +228,12 @@ class FeedbackQuery:
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
         _viewed_targets(info, rows[:size], "praise")
-        edges = [
-            PraiseEdge(cursor=encode_cursor(r["occurred_on"], r["id"]), node=Praise.from_row(r))
-            for r in rows[:size]
-        ]
-        return PraiseConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
+        return PraiseConnection.of(
+            rows,
+            size,
+            lambda r: encode_cursor(r["occurred_on"], r["id"]),
+            Praise.from_row,
+            total_count=total,
         )
 
     @strawberry.field(
@@ -287,14 +283,12 @@ class FeedbackQuery:
         )
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
         _viewed_targets(info, rows[:size], "complaints")
-        edges = [
-            ComplaintEdge(
-                cursor=encode_cursor(r["received_on"], r["id"]), node=Complaint.from_row(r)
-            )
-            for r in rows[:size]
-        ]
-        return ComplaintConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
+        return ComplaintConnection.of(
+            rows,
+            size,
+            lambda r: encode_cursor(r["received_on"], r["id"]),
+            Complaint.from_row,
+            total_count=total,
         )
 
     @strawberry.field(description="One complaint, with its history")
@@ -367,16 +361,11 @@ class FeedbackQuery:
         for r in rows[:size]:
             if r["kind"] == "PERSON":
                 ctx.viewed(r["subject_id"], unit, AccessedRecord.FEEDBACK, "feedbackFacts")
-        edges = [
-            FeedbackFactsEdge(
-                cursor=encode_cursor(r["sort_key"], r["subject_id"]),
-                node=FeedbackFacts.from_row(r),
-            )
-            for r in rows[:size]
-        ]
-        return FeedbackFactsConnection(
-            edges=edges,
-            page_info=page_info(rows, size, edges),
+        return FeedbackFactsConnection.of(
+            rows,
+            size,
+            lambda r: encode_cursor(r["sort_key"], r["subject_id"]),
+            FeedbackFacts.from_row,
             total_count=total,
             quarter=quarter,
             survey=Survey.from_row(survey) if survey else None,

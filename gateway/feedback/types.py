@@ -21,7 +21,8 @@ import strawberry
 from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
+from gateway.graphql.shapes import CountedConnection
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -260,17 +261,9 @@ class Praise:
         return await load_person(info, _uuid(self.recorded_by_id))
 
 
-@strawberry.type
-class PraiseEdge:
-    cursor: str
-    node: Praise
-
-
 @strawberry.type(description="A page of praise, latest first")
-class PraiseConnection:
-    edges: list[PraiseEdge]
-    page_info: PageInfo
-    total_count: int
+class PraiseConnection(CountedConnection[Praise]):
+    pass
 
 
 @strawberry.type(
@@ -444,17 +437,9 @@ class Complaint:
         return [ComplaintHistoryEntry.from_row(r, self) for r in rows]
 
 
-@strawberry.type
-class ComplaintEdge:
-    cursor: str
-    node: Complaint
-
-
 @strawberry.type(description="A page of complaints, latest received first")
-class ComplaintConnection:
-    edges: list[ComplaintEdge]
-    page_info: PageInfo
-    total_count: int
+class ComplaintConnection(CountedConnection[Complaint]):
+    pass
 
 
 @strawberry.type(description="A department's satisfaction result in the quarter's closed survey")
@@ -521,17 +506,8 @@ class FeedbackFacts:
         )
 
 
-@strawberry.type
-class FeedbackFactsEdge:
-    cursor: str
-    node: FeedbackFacts
-
-
 @strawberry.type(description="A page of feedback facts: departments first, then people, by name")
-class FeedbackFactsConnection:
-    edges: list[FeedbackFactsEdge]
-    page_info: PageInfo
-    total_count: int
+class FeedbackFactsConnection(CountedConnection[FeedbackFacts]):
     quarter: str
     survey: Survey | None = strawberry.field(
         description="The quarter's survey, if opened: the quarter's appraisal starts once it is "

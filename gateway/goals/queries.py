@@ -12,14 +12,13 @@ from gateway.audit.access import AccessedRecord
 from gateway.goals.types import (
     GoalSet,
     GoalSetConnection,
-    GoalSetEdge,
     MonthlySummary,
     ReferenceGoals,
     WeeklyReport,
     WeeklyReportStatus,
 )
 from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_size, parse_id
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
@@ -73,12 +72,12 @@ class GoalsQuery:
         total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
         for r in rows[:size]:
             ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.GOAL_SET, "goalSets")
-        edges = [
-            GoalSetEdge(cursor=encode_cursor(r["period"], r["id"]), node=GoalSet.from_row(r))
-            for r in rows[:size]
-        ]
-        return GoalSetConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
+        return GoalSetConnection.of(
+            rows,
+            size,
+            lambda r: encode_cursor(r["period"], r["id"]),
+            GoalSet.from_row,
+            total_count=total,
         )
 
     @strawberry.field(description="One goal set")

@@ -12,7 +12,8 @@ import asyncpg
 import strawberry
 
 from gateway.directory.types import Department, Person, load_person
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
+from gateway.graphql.shapes import CountedConnection
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -295,17 +296,9 @@ class GoalSet(FromRow):
         return GoalRevisionProposal.from_row(row) if row else None
 
 
-@strawberry.type
-class GoalSetEdge:
-    cursor: str
-    node: GoalSet
-
-
 @strawberry.type(description="A page of goal sets, newest period first")
-class GoalSetConnection:
-    edges: list[GoalSetEdge]
-    page_info: PageInfo
-    total_count: int
+class GoalSetConnection(CountedConnection[GoalSet]):
+    pass
 
 
 @strawberry.type(description="One item of a reference document; goal items serve it by refId")
