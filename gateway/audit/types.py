@@ -16,7 +16,7 @@ from gateway.audit.dossier import DossierEntry as DossierEntryData
 from gateway.audit.trail import TrailEvent
 from gateway.directory.types import Department, Person, RoleInfo, load_person
 from gateway.graphql.plumbing import Info_, from_row
-from gateway.graphql.shapes import Connection, Edge
+from gateway.graphql.shapes import Connection, Edge, label_of
 from kernel.roles import Role as RoleCode
 
 strawberry.enum(AccessedRecordCode, description="What kind of appraisal record was read")
@@ -131,9 +131,7 @@ class AccessLogEntry:
     query: str = strawberry.field(description="The GraphQL query that returned them")
     correlation_id: str | None = strawberry.field(description="The request's X-Correlation-Id")
 
-    @strawberry.field(description="The record kind's Chinese label")
-    def record_label(self) -> str:
-        return AccessedRecordCode(self.record).label
+    record_label: str = label_of(AccessedRecordCode, "record", "The record kind's Chinese label")
 
     @strawberry.field(description="The reader, if they are a person of a unit")
     async def viewer(self, info: Info_) -> Person | None:

@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
 from gateway.graphql.plumbing import FromRow, Info_
-from gateway.graphql.shapes import CountedConnection
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
 from services.directory.managers import leads, managers_by_rule
@@ -84,13 +84,12 @@ class Department(FromRow):
     service_kind: ServiceKindCode | None
     opened_on: date
 
-    @strawberry.field(description="The category's Chinese label")
-    def category_label(self) -> str:
-        return DepartmentCategoryCode(self.category).label
-
-    @strawberry.field(description="The service kind's Chinese label, for service departments")
-    def service_kind_label(self) -> str | None:
-        return ServiceKindCode(self.service_kind).label if self.service_kind else None
+    category_label: str = label_of(
+        DepartmentCategoryCode, "category", "The category's Chinese label"
+    )
+    service_kind_label: str | None = label_of(
+        ServiceKindCode, "service_kind", "The service kind's Chinese label, for service departments"
+    )
 
     @strawberry.field(description="The department head (科室负责人) at an instant (default: now)")
     async def head(self, info: Info_, at: datetime | None = None) -> Person | None:
@@ -176,9 +175,9 @@ class Person(FromRow):
     # Worked out beforehand when a department's members are asked for with their managers.
     managers_on: strawberry.Private[tuple[date, Managers] | None] = None
 
-    @strawberry.field(description="The position category's Chinese label")
-    def position_category_label(self) -> str:
-        return PositionCategoryCode(self.position_category).label
+    position_category_label: str = label_of(
+        PositionCategoryCode, "position_category", "The position category's Chinese label"
+    )
 
     @strawberry.field(
         description="The department the person belonged to at an instant (default: now)"

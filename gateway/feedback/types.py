@@ -22,7 +22,7 @@ from gateway.directory.types import Department, Person, load_person
 from gateway.goals.types import load_department
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
 from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
-from gateway.graphql.shapes import CountedConnection
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -147,9 +147,7 @@ class SurveyResponse:
     source: ResponseSource
     recorded_at: datetime
 
-    @strawberry.field(description="The source's Chinese label")
-    def source_label(self) -> str:
-        return ResponseSource(self.source).label
+    source_label: str = label_of(ResponseSource, "source", "The source's Chinese label")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
@@ -180,9 +178,9 @@ class Survey(FromRow):
     version: int = strawberry.field(description="The survey's version; send it as expectedVersion")
     updated_at: datetime
 
-    @strawberry.field(description="The status's Chinese label, e.g. 已结束")
-    def status_label(self) -> str:
-        return SurveyStatusCode(self.status).label
+    status_label: str = label_of(
+        SurveyStatusCode, "status", "The status's Chinese label, e.g. 已结束"
+    )
 
     @strawberry.field(description="The service departments surveyed")
     async def departments(self, info: Info_) -> list[SurveyDepartment]:
@@ -238,9 +236,9 @@ class Praise:
     def from_row(cls, row: asyncpg.Record) -> Praise:
         return from_row(cls, row, recorded_by_id=optional_id(row["recorded_by"]))
 
-    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
-    def target_kind_label(self) -> str:
-        return TargetKindCode(self.target_kind).label
+    target_kind_label: str = label_of(
+        TargetKindCode, "target_kind", "The target kind's Chinese label: 个人 or 科室"
+    )
 
     @strawberry.field(description="The name of the person or department praised")
     async def target_name(self, info: Info_) -> str | None:
@@ -300,17 +298,13 @@ class ComplaintHistoryEntry:
     anonymous: strawberry.Private[bool]
     filed_by_cadre: strawberry.Private[bool]
 
-    @strawberry.field(description="The event's Chinese label, e.g. 办结")
-    def event_label(self) -> str:
-        return ComplaintEvent(self.event).label
-
-    @strawberry.field(description="The actor role's Chinese label")
-    def actor_role_label(self) -> str | None:
-        return RoleCode(self.actor_role).label if self.actor_role else None
-
-    @strawberry.field(description="The satisfaction's Chinese label")
-    def satisfaction_label(self) -> str | None:
-        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
+    event_label: str = label_of(ComplaintEvent, "event", "The event's Chinese label, e.g. 办结")
+    actor_role_label: str | None = label_of(
+        RoleCode, "actor_role", "The actor role's Chinese label"
+    )
+    satisfaction_label: str | None = label_of(
+        SatisfactionCode, "satisfaction", "The satisfaction's Chinese label"
+    )
 
     @withheld(SeesFiler, "Who acted")
     async def actor(self, info: Info_) -> Person | None:
@@ -397,21 +391,18 @@ class Complaint:
             )
         return from_row(cls, row, anonymous=anonymous, complainant=complainant)
 
-    @strawberry.field(description="The status's Chinese label, e.g. 已办结")
-    def status_label(self) -> str:
-        return ComplaintStatusCode(self.status).label
-
-    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
-    def target_kind_label(self) -> str:
-        return TargetKindCode(self.target_kind).label
-
-    @strawberry.field(description="Who filed it: 服务对象本人 or 考核办代为登记")
-    def filed_by_label(self) -> str:
-        return FiledByCode(self.filed_by).label
-
-    @strawberry.field(description="The satisfaction's Chinese label: 满意 or 不满意")
-    def satisfaction_label(self) -> str | None:
-        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
+    status_label: str = label_of(
+        ComplaintStatusCode, "status", "The status's Chinese label, e.g. 已办结"
+    )
+    target_kind_label: str = label_of(
+        TargetKindCode, "target_kind", "The target kind's Chinese label: 个人 or 科室"
+    )
+    filed_by_label: str = label_of(
+        FiledByCode, "filed_by", "Who filed it: 服务对象本人 or 考核办代为登记"
+    )
+    satisfaction_label: str | None = label_of(
+        SatisfactionCode, "satisfaction", "The satisfaction's Chinese label: 满意 or 不满意"
+    )
 
     @strawberry.field(description="The name of the person or department complained about")
     async def target_name(self, info: Info_) -> str | None:
@@ -475,9 +466,9 @@ class FeedbackFacts:
         description="Still open and flagged past the deadline (once resolved they count as late)"
     )
 
-    @strawberry.field(description="The subject kind's Chinese label: 科室 or 个人")
-    def subject_kind_label(self) -> str:
-        return TargetKindCode(self.subject_kind).label
+    subject_kind_label: str = label_of(
+        TargetKindCode, "subject_kind", "The subject kind's Chinese label: 科室 or 个人"
+    )
 
     @strawberry.field(description="The person (subjectKind PERSON)")
     async def person(self, info: Info_) -> Person | None:

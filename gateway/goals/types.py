@@ -13,7 +13,7 @@ import strawberry
 
 from gateway.directory.types import Department, Person, load_person
 from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
-from gateway.graphql.shapes import CountedConnection
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -98,9 +98,7 @@ class GoalServes:
     ref: str | None = strawberry.field(description="The reference goal item's refId")
     text: str | None = strawberry.field(description="A job duty (岗位职责), in words")
 
-    @strawberry.field(description="The kind's Chinese label, e.g. 科室目标")
-    def kind_label(self) -> str:
-        return ServesKindCode(self.kind).label
+    kind_label: str = label_of(ServesKindCode, "kind", "The kind's Chinese label, e.g. 科室目标")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> GoalServes:
@@ -121,9 +119,7 @@ class GoalItem:
     percent: int | None = strawberry.field(description="Percent done (current items only)")
     note: str | None = strawberry.field(description="The latest progress note or drop reason")
 
-    @strawberry.field(description="The status's Chinese label")
-    def status_label(self) -> str | None:
-        return ItemStatusCode(self.status).label if self.status else None
+    status_label: str | None = label_of(ItemStatusCode, "status", "The status's Chinese label")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalItem:
@@ -158,9 +154,9 @@ class GoalSetVersion:
         description="From this instant the version is in force"
     )
 
-    @strawberry.field(description="The relation's Chinese label, e.g. 科室负责人")
-    def relation_label(self) -> str:
-        return RoleCode(self.relation).label
+    relation_label: str = label_of(
+        RoleCode, "relation", "The relation's Chinese label, e.g. 科室负责人"
+    )
 
     @strawberry.field(description="Who approved: the person's direct manager at that instant")
     async def approved_by(self, info: Info_) -> Person | None:
@@ -189,17 +185,11 @@ class GoalSetHistoryEntry(FromRow):
     version_number: int | None = strawberry.field(description="The version an approval made")
     at: datetime
 
-    @strawberry.field(description="The event's Chinese label, e.g. 审核确定")
-    def event_label(self) -> str:
-        return GoalSetEvent(self.event).label
-
-    @strawberry.field(description="The actor role's Chinese label")
-    def actor_role_label(self) -> str | None:
-        return RoleCode(self.actor_role).label if self.actor_role else None
-
-    @strawberry.field(description="The relation's Chinese label")
-    def relation_label(self) -> str | None:
-        return RoleCode(self.relation).label if self.relation else None
+    event_label: str = label_of(GoalSetEvent, "event", "The event's Chinese label, e.g. 审核确定")
+    actor_role_label: str | None = label_of(
+        RoleCode, "actor_role", "The actor role's Chinese label"
+    )
+    relation_label: str | None = label_of(RoleCode, "relation", "The relation's Chinese label")
 
     @strawberry.field(description="Who acted")
     async def actor(self, info: Info_) -> Person | None:
@@ -238,9 +228,9 @@ class GoalSet(FromRow):
     drafted_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="The status's Chinese label, e.g. 待审核")
-    def status_label(self) -> str:
-        return GoalSetStatusCode(self.status).label
+    status_label: str = label_of(
+        GoalSetStatusCode, "status", "The status's Chinese label, e.g. 待审核"
+    )
 
     @strawberry.field(description="QUARTER or YEAR")
     def period_kind(self) -> PeriodKind:
@@ -351,9 +341,9 @@ class ReferenceGoals:
             cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
-    @strawberry.field(description="The kind's Chinese label, e.g. 年度工作要点")
-    def kind_label(self) -> str:
-        return ReferenceKindCode(self.kind).label
+    kind_label: str = label_of(
+        ReferenceKindCode, "kind", "The kind's Chinese label, e.g. 年度工作要点"
+    )
 
     @strawberry.field(description="The department, for department goals")
     async def department(self, info: Info_) -> Department | None:
@@ -409,9 +399,7 @@ class WeeklyProgress:
     note: str | None
     at: datetime
 
-    @strawberry.field(description="The kind's Chinese label")
-    def kind_label(self) -> str:
-        return ProgressKind(self.kind).label
+    kind_label: str = label_of(ProgressKind, "kind", "The kind's Chinese label")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> WeeklyProgress:
@@ -469,9 +457,7 @@ class WeeklyReport:
             cls, row, entries=[WeeklyReportEntry.from_json(d) for d in loads(row["entries"])]
         )
 
-    @strawberry.field(description="The status's Chinese label")
-    def status_label(self) -> str:
-        return WeeklyReportStatus(self.status).label
+    status_label: str = label_of(WeeklyReportStatus, "status", "The status's Chinese label")
 
     @strawberry.field(description="The department")
     async def department(self, info: Info_) -> Department | None:
