@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from uuid import UUID
 
-import asyncpg
 import strawberry
 from graphql import GraphQLError
 
@@ -22,16 +21,12 @@ from gateway.directory.types import (
     term_holder,
 )
 from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_size, parse_id
+from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import Keyset, keyset_rows
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
 from services.directory.managers import leads, managers_by_rule
 from services.directory.terms import in_force_sql
-
-
-def _by_name(row: asyncpg.Record) -> str:
-    """The cursor of a row in an order by name."""
-    return encode_cursor(row["name"], row["id"])
 
 
 async def department_page(
@@ -40,19 +35,9 @@ async def department_page(
     """A keyset page of a unit's departments, ordered by name."""
     ctx = info.context
     ctx.ensure_unit(unit_id)
-    size = page_size(first)
-    key = after_key(after)
-    table = ctx.table("departments")
-    rows = await ctx.pool.fetch(
-        f"SELECT * FROM {table} WHERE unit_id = $1 "
-        "AND ($2::text IS NULL OR (name, id) > ($2::text, $3::uuid)) ORDER BY name, id LIMIT $4",
-        unit_id,
-        key[0] if key else None,
-        UUID(key[1]) if key else None,
-        size + 1,
-    )
-    total = await ctx.pool.fetchval(f"SELECT count(*) FROM {table} WHERE unit_id = $1", unit_id)
-    return DepartmentConnection.of(rows, size, _by_name, Department.from_row, total_count=total)
+    filters = f"FROM {ctx.table('departments')} WHERE unit_id = $1"
+    rows = await keyset_rows(ctx, filters, (unit_id,), Keyset("name"), first, after)
+    return DepartmentConnection.of_rows(rows, Department.from_row)
 
 
 async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
@@ -193,8 +178,6 @@ class Query:
     ) -> PersonConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = after_key(after)
         department = parse_id(department_id, "departmentId") if department_id else None
         filters = (
             f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
@@ -204,16 +187,8 @@ class Query:
             "AND ($4::text IS NULL OR strpos(p.name, $4) > 0 OR strpos(p.login, $4) > 0)"
         )
         args = (unit, department, china_date(at), name_contains)
-        rows = await ctx.pool.fetch(
-            f"SELECT p.* {filters} AND ($5::text IS NULL OR (p.name, p.id) > ($5::text, $6::uuid)) "
-            "ORDER BY p.name, p.id LIMIT $7",
-            *args,
-            key[0] if key else None,
-            UUID(key[1]) if key else None,
-            size + 1,
-        )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        return PersonConnection.of(rows, size, _by_name, Person.from_row, total_count=total)
+        rows = await keyset_rows(ctx, filters, args, Keyset("name", alias="p"), first, after)
+        return PersonConnection.of_rows(rows, Person.from_row)
 
     @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
     async def managers(

@@ -34,6 +34,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
+from gateway.graphql.shapes import Keyset, keyset_rows
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
 QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -61,19 +62,6 @@ def quarter_end(quarter: str) -> date:
     year, q = int(quarter[:4]), int(quarter[-1])
     after = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
     return after - timedelta(days=1)
-
-
-def _date_key(key: tuple[str, str] | None) -> tuple[date, UUID] | None:
-    """A (date, id) cursor key; anything else is a cursor this API did not issue."""
-    if key is None:
-        return None
-    try:
-        return date.fromisoformat(key[0]), UUID(key[1])
-    except ValueError:
-        raise GraphQLError(
-            "after: not a cursor this API issued",
-            extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
-        ) from None
 
 
 def _viewed_targets(info: Info_, rows: list[asyncpg.Record], query: str) -> None:
@@ -204,8 +192,6 @@ class FeedbackQuery:
     ) -> PraiseConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = _date_key(after_key(after))
         filters = (
             f"FROM {ctx.table('praise')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR quarter = $2) AND ($3::uuid IS NULL OR target_id = $3) "
@@ -217,24 +203,11 @@ class FeedbackQuery:
             _optional_id(target_id, "targetId"),
             _optional_id(department_id, "departmentId"),
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} "
-            "AND ($5::date IS NULL OR (occurred_on, id) < ($5::date, $6::uuid)) "
-            "ORDER BY occurred_on DESC, id DESC LIMIT $7",
-            *args,
-            key[0] if key else None,
-            key[1] if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("occurred_on", "date", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        _viewed_targets(info, rows[:size], "praise")
-        return PraiseConnection.of(
-            rows,
-            size,
-            lambda r: encode_cursor(r["occurred_on"], r["id"]),
-            Praise.from_row,
-            total_count=total,
-        )
+        _viewed_targets(info, rows.page, "praise")
+        return PraiseConnection.of_rows(rows, Praise.from_row)
 
     @strawberry.field(
         description="Complaints (投诉) of a unit, latest received first, by status, department "
@@ -256,8 +229,6 @@ class FeedbackQuery:
     ) -> ComplaintConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = _date_key(after_key(after))
         filters = (
             f"FROM {ctx.table('complaints')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR department_id = $3) "
@@ -272,24 +243,11 @@ class FeedbackQuery:
             parse_quarter(quarter) if quarter else None,
             overdue,
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} "
-            "AND ($7::date IS NULL OR (received_on, id) < ($7::date, $8::uuid)) "
-            "ORDER BY received_on DESC, id DESC LIMIT $9",
-            *args,
-            key[0] if key else None,
-            key[1] if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("received_on", "date", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        _viewed_targets(info, rows[:size], "complaints")
-        return ComplaintConnection.of(
-            rows,
-            size,
-            lambda r: encode_cursor(r["received_on"], r["id"]),
-            Complaint.from_row,
-            total_count=total,
-        )
+        _viewed_targets(info, rows.page, "complaints")
+        return ComplaintConnection.of_rows(rows, Complaint.from_row)
 
     @strawberry.field(description="One complaint, with its history")
     async def complaint(self, info: Info_, id: strawberry.ID) -> Complaint | None:  # noqa: A002

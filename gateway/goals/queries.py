@@ -4,8 +4,6 @@ monthly summaries and published weekly reports are visible to the whole unit.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
 from gateway.audit.access import AccessedRecord
@@ -18,7 +16,8 @@ from gateway.goals.types import (
     WeeklyReportStatus,
 )
 from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_size, parse_id
+from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import Keyset, keyset_rows
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
@@ -47,8 +46,6 @@ class GoalsQuery:
     ) -> GoalSetConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = after_key(after)
         filters = (
             f"FROM {ctx.table('goal_sets')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::uuid IS NULL OR department_id = $3) "
@@ -61,24 +58,12 @@ class GoalsQuery:
             period,
             status.value if status else None,
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} AND ($6::text IS NULL OR (period, id) < ($6::text, $7::uuid)) "
-            "ORDER BY period DESC, id DESC LIMIT $8",
-            *args,
-            key[0] if key else None,
-            UUID(key[1]) if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("period", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        for r in rows[:size]:
+        for r in rows.page:
             ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.GOAL_SET, "goalSets")
-        return GoalSetConnection.of(
-            rows,
-            size,
-            lambda r: encode_cursor(r["period"], r["id"]),
-            GoalSet.from_row,
-            total_count=total,
-        )
+        return GoalSetConnection.of_rows(rows, GoalSet.from_row)
 
     @strawberry.field(description="One goal set")
     async def goal_set(self, info: Info_, id: strawberry.ID) -> GoalSet | None:  # noqa: A002 - GraphQL's name

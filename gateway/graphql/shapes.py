@@ -1,15 +1,21 @@
-"""Shapes every capability's GraphQL types share: a code's Chinese label as a field, and Relay
-pages (`Connection[GoalSet]`, published as `GoalSetConnection` with `GoalSetEdge`s) built from the
-rows of a keyset query."""
+"""Shapes every capability's read side shares: a code's Chinese label as a field, Relay pages
+(`Connection[GoalSet]`, published as `GoalSetConnection` with `GoalSetEdge`s), and the keyset
+query that reads a page's rows."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, Generic, Self, TypeVar
+from uuid import UUID
 
+import asyncpg
 import strawberry
+from graphql import GraphQLError
 
-from gateway.graphql.plumbing import PageInfo, page_info
+from gateway.graphql.context import Context
+from gateway.graphql.plumbing import PageInfo, after_key, encode_cursor, page_info, page_size
 from kernel.labels import Labelled
 
 N = TypeVar("N")
@@ -60,3 +66,87 @@ class CountedConnection(Connection[N]):
     """A page that also says how many rows match in all."""
 
     total_count: int
+
+    @classmethod
+    def of_rows(cls, rows: Rows, node: Callable[[asyncpg.Record], N], **fields: Any) -> Self:
+        """The page of rows a keyset query read, each row a node."""
+        return cls.of(
+            rows.rows, rows.size, rows.order.cursor, node, total_count=rows.total, **fields
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Keyset:
+    """The order a page is read in: by `column` (of SQL type `sql_type`), then by the row's id,
+    ascending or descending. `alias` is the table's alias in the query, if it has one."""
+
+    column: str
+    sql_type: str = "text"
+    descending: bool = False
+    alias: str = ""
+
+    def cursor(self, row: asyncpg.Record) -> str:
+        """The cursor of a row in this order."""
+        return encode_cursor(row[self.column], row["id"])
+
+    def value(self, text: str) -> Any:
+        """A cursor's sort value as the query takes it; anything else is a cursor this API did
+        not issue."""
+        try:
+            return date.fromisoformat(text) if self.sql_type == "date" else text
+        except ValueError:
+            raise GraphQLError(
+                "after: not a cursor this API issued",
+                extensions={
+                    "code": "INVALID_INPUT",
+                    "status": 422,
+                    "field": "after",
+                    "rule": "cursor",
+                },
+            ) from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """A page's rows, read one row long (the extra row says there is a next page), with the page
+    size asked for and how many rows match in all."""
+
+    rows: list[asyncpg.Record]
+    size: int
+    total: int
+    order: Keyset
+
+    @property
+    def page(self) -> list[asyncpg.Record]:
+        """The rows the page shows."""
+        return self.rows[: self.size]
+
+
+async def keyset_rows(
+    ctx: Context,
+    filters: str,
+    args: Sequence[Any],
+    order: Keyset,
+    first: int,
+    after: str | None,
+) -> Rows:
+    """The rows of `filters` (`FROM ... WHERE ...` over `args`) from the cursor `after` on, `first`
+    of them, in `order`, and the count of all rows of `filters`."""
+    size = page_size(first)
+    key = after_key(after)
+    table = f"{order.alias}." if order.alias else ""
+    sort, row_id = f"{table}{order.column}", f"{table}id"
+    n = len(args)
+    value, after_id = f"${n + 1}::{order.sql_type}", f"${n + 2}::uuid"
+    direction, beyond = ("DESC", "<") if order.descending else ("ASC", ">")
+    rows = await ctx.pool.fetch(
+        f"SELECT {table}* {filters} "
+        f"AND ({value} IS NULL OR ({sort}, {row_id}) {beyond} ({value}, {after_id})) "
+        f"ORDER BY {sort} {direction}, {row_id} {direction} LIMIT ${n + 3}",
+        *args,
+        order.value(key[0]) if key else None,
+        UUID(key[1]) if key else None,
+        size + 1,
+    )
+    total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
+    return Rows(rows, size, total, order)
