@@ -48,29 +48,29 @@ class EventMessage:
     cloud_event: JSON = strawberry.field(description="The whole CloudEvents JSON event")
 
 
-@strawberry.type(description="A goal set changed: the event, and the goal set as it is now")
-class GoalSetChange:
+@strawberry.type
+class Change:
+    """What every change of a record says besides the record: each subclass adds the record."""
+
     cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
     event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the goals log")
+    position: int = strawberry.field(description="The change's position in its service's log")
+
+
+@strawberry.type(description="A goal set changed: the event, and the goal set as it is now")
+class GoalSetChange(Change):
     goal_set: GoalSet = strawberry.field(description="The goal set once the change is projected")
 
 
 @strawberry.type(description="A complaint changed: the event, and the complaint as it is now")
-class ComplaintChange:
-    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
-    event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the feedback log")
+class ComplaintChange(Change):
     complaint: Complaint = strawberry.field(
         description="The complaint once the change is projected"
     )
 
 
 @strawberry.type(description="A review cycle changed: the event, and the cycle as it is now")
-class ReviewCycleChange:
-    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
-    event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the reviews log")
+class ReviewCycleChange(Change):
     cycle: ReviewCycle = strawberry.field(description="The cycle once the change is projected")
 
 
@@ -172,13 +172,8 @@ class Subscription:
     ) -> AsyncGenerator[GoalSetChange, None]:
         goal_set = parse_id(goal_set_id, "goalSetId")
         changes = _changes(info, "goals", "goal_sets", goal_set, "goal set", "goalSetId", after)
-        async for event, position, row in changes:
-            yield GoalSetChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                goal_set=GoalSet.from_row(row),
-            )
+        async for change, row in changes:
+            yield GoalSetChange(**change, goal_set=GoalSet.from_row(row))
 
     @strawberry.subscription(
         description="Each change of a complaint the caller may read, from `after` (none: from "
@@ -191,13 +186,8 @@ class Subscription:
         changes = _changes(
             info, "feedback", "complaints", complaint, "complaint", "complaintId", after
         )
-        async for event, position, row in changes:
-            yield ComplaintChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                complaint=Complaint.from_row(row),
-            )
+        async for change, row in changes:
+            yield ComplaintChange(**change, complaint=Complaint.from_row(row))
 
     @strawberry.subscription(
         description="Each step of a review cycle (opened, appraisal begun, finalised, published, "
@@ -216,13 +206,8 @@ class Subscription:
         changes = _changes(
             info, "reviews", "review_cycles", cycle, "review cycle", "cycleId", after, steps
         )
-        async for event, position, row in changes:
-            yield ReviewCycleChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                cycle=ReviewCycle.from_row(row),
-            )
+        async for change, row in changes:
+            yield ReviewCycleChange(**change, cycle=ReviewCycle.from_row(row))
 
 
 async def _changes(
@@ -234,10 +219,10 @@ async def _changes(
     field: str,
     after: str | None,
     names: frozenset[str] | None = None,
-) -> AsyncGenerator[tuple[RecordedEvent, Cursor, asyncpg.Record], None]:
+) -> AsyncGenerator[tuple[dict[str, Any], asyncpg.Record], None]:
     """Each change of one record (its stream in `service`'s log, events named `names` if
-    given), from `after`, with its row of `table` once the change is projected; refused unless
-    the caller may read the record's unit.
+    given), from `after`: the fields of its `Change`, and its row of `table` once the change is
+    projected; refused unless the caller may read the record's unit.
     """
     ctx = info.context
     row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
@@ -252,7 +237,12 @@ async def _changes(
         await _projected(info, service, event.position)
         current = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
         if current is not None:
-            yield event, position, current
+            change = {
+                "cursor": position.encode(),
+                "event_type": event.type,
+                "position": event.position,
+            }
+            yield change, current
 
 
 def _not_found(what: str, key: UUID, field: str) -> DomainError:
