@@ -33,6 +33,7 @@ from gateway.graphql.plumbing import (
     page_size,
     parse_id,
 )
+from gateway.graphql.shapes import parse_optional_id
 from kernel.store import SERVICES
 
 From = Annotated[
@@ -106,8 +107,8 @@ class AuditQuery:
         size = page_size(first)
         where = TrailFilter(
             services=_services(services),
-            actor_id=parse_id(actor_id, "actorId") if actor_id else None,
-            unit_id=audited_unit(ctx, parse_id(unit_id, "unitId") if unit_id else None),
+            actor_id=parse_optional_id(actor_id, "actorId"),
+            unit_id=audited_unit(ctx, parse_optional_id(unit_id, "unitId")),
             streams=(parse_id(stream_id, "streamId"),) if stream_id else None,
             event_types=tuple(event_types) if event_types else None,
             occurred_from=_instant(occurred_from, "from"),
@@ -192,8 +193,8 @@ class AuditQuery:
             "AND ($4::timestamptz IS NULL OR read_at < $4) "
             "AND ($5::bigint IS NULL OR id < $5) "
             "AND ($7::uuid IS NULL OR subject_unit = $7) ORDER BY id DESC LIMIT $6",
-            parse_id(viewer_id, "viewerId") if viewer_id else None,
-            parse_id(subject_id, "subjectId") if subject_id else None,
+            parse_optional_id(viewer_id, "viewerId"),
+            parse_optional_id(subject_id, "subjectId"),
             _instant(occurred_from, "from"),
             _instant(until, "until"),
             before,

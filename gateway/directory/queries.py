@@ -22,7 +22,7 @@ from gateway.directory.types import (
 )
 from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
 from gateway.graphql.plumbing import Info_, parse_id
-from gateway.graphql.shapes import Keyset, keyset_rows
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
 from services.directory.managers import leads, managers_by_rule
@@ -178,7 +178,7 @@ class Query:
     ) -> PersonConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        department = parse_id(department_id, "departmentId") if department_id else None
+        department = parse_optional_id(department_id, "departmentId")
         filters = (
             f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
             "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from uuid import UUID
 
 import asyncpg
 import strawberry
@@ -34,7 +33,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
-from gateway.graphql.shapes import Keyset, keyset_rows
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
 QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -69,10 +68,6 @@ def _viewed_targets(info: Info_, rows: list[asyncpg.Record], query: str) -> None
     for r in rows:
         if r["target_kind"] == "PERSON":
             info.context.viewed(r["target_id"], r["unit_id"], AccessedRecord.FEEDBACK, query)
-
-
-def _optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
-    return parse_id(value, field) if value else None
 
 
 # Rows of the quarter's facts: the unit's service departments (open by the quarter's end), any
@@ -200,8 +195,8 @@ class FeedbackQuery:
         args = (
             unit,
             parse_quarter(quarter) if quarter else None,
-            _optional_id(target_id, "targetId"),
-            _optional_id(department_id, "departmentId"),
+            parse_optional_id(target_id, "targetId"),
+            parse_optional_id(department_id, "departmentId"),
         )
         rows = await keyset_rows(
             ctx, filters, args, Keyset("occurred_on", "date", descending=True), first, after
@@ -238,8 +233,8 @@ class FeedbackQuery:
         args = (
             unit,
             status.value if status else None,
-            _optional_id(department_id, "departmentId"),
-            _optional_id(target_id, "targetId"),
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(target_id, "targetId"),
             parse_quarter(quarter) if quarter else None,
             overdue,
         )
@@ -297,8 +292,8 @@ class FeedbackQuery:
         args = (
             unit,
             quarter,
-            _optional_id(department_id, "departmentId"),
-            _optional_id(person_id, "personId"),
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(person_id, "personId"),
             quarter_end(quarter),
         )
         ctes = FACTS_SQL.format(**tables)

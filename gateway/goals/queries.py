@@ -17,7 +17,7 @@ from gateway.goals.types import (
 )
 from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
 from gateway.graphql.plumbing import Info_, parse_id
-from gateway.graphql.shapes import Keyset, keyset_rows
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
@@ -53,8 +53,8 @@ class GoalsQuery:
         )
         args = (
             unit,
-            parse_id(person_id, "personId") if person_id else None,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(person_id, "personId"),
+            parse_optional_id(department_id, "departmentId"),
             period,
             status.value if status else None,
         )
@@ -137,7 +137,7 @@ class GoalsQuery:
             "AND ($4::text IS NULL OR period = $4) ORDER BY period, kind, title, id",
             unit,
             kind.value if kind else None,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(department_id, "departmentId"),
             period,
         )
         return [ReferenceGoals.from_row(r) for r in rows]
@@ -160,7 +160,7 @@ class GoalsQuery:
             "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::text IS NULL OR month = $3) "
             "ORDER BY month, person_id",
             unit,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(person_id, "personId"),
             month,
         )
         for r in rows:
@@ -189,7 +189,7 @@ class GoalsQuery:
             f"AND {weekly_report_sql('$4', 'status = $5')} ORDER BY week DESC, department_id",
             unit,
             week,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(department_id, "departmentId"),
             sees_draft_reports(ctx.actor),
             WeeklyReportStatus.PUBLISHED.value,
         )

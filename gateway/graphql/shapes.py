@@ -15,11 +15,23 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.graphql.context import Context
-from gateway.graphql.plumbing import PageInfo, after_key, encode_cursor, page_info, page_size
+from gateway.graphql.plumbing import (
+    PageInfo,
+    after_key,
+    encode_cursor,
+    page_info,
+    page_size,
+    parse_id,
+)
 from kernel.labels import Labelled
 
 N = TypeVar("N")
 R = TypeVar("R")
+
+
+def parse_optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
+    """An optional id argument as a UUID, or None where it is not given (`parse_id`)."""
+    return parse_id(value, field) if value else None
 
 
 def label_of(code: type[Labelled], field: str, description: str) -> Any:

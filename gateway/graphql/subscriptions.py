@@ -23,6 +23,7 @@ from strawberry.scalars import JSON
 from gateway.feedback.types import Complaint
 from gateway.goals.types import GoalSet
 from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import parse_optional_id
 from gateway.integrations.api import feed_filter, feed_scope
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json
@@ -148,7 +149,7 @@ class Subscription:
         unit_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[EventMessage, None]:
         try:
-            unit = parse_id(unit_id, "unitId") if unit_id else None
+            unit = parse_optional_id(unit_id, "unitId")
             event_filter = feed_filter(info.context.actor, unit, types)
             scope = feed_scope(info.context.actor)
             cursor = Cursor.decode(after)

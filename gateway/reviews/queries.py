@@ -35,6 +35,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
+from gateway.graphql.shapes import parse_optional_id
 from gateway.reviews.access import (
     View,
     out_of_line_in,
@@ -173,8 +174,8 @@ class ReviewCycle:
             "AND ($2::uuid IS NULL OR department_id = $2) AND ($3::uuid IS NULL OR person_id = $3) "
             "ORDER BY name, person_id",
             cycle["id"],
-            parse_id(department_id, "departmentId") if department_id else None,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(person_id, "personId"),
         )
         visible = [(r, v) for r in rows if (v := view_of(r["person_id"])) is not None]
         start = (
@@ -467,6 +468,6 @@ class ReviewsQuery:
             f"SELECT * FROM {ctx.table('review_sanctions')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) ORDER BY decided_on DESC, id",
             unit,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(person_id, "personId"),
         )
         return [Sanction.from_row(r) for r in rows]
