@@ -22,7 +22,7 @@ from gateway.directory.types import (
 )
 from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
 from gateway.graphql.plumbing import Info_, parse_id
-from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
 from services.directory.managers import leads, managers_by_rule
@@ -148,19 +148,13 @@ class Query:
 
     @strawberry.field(description="One department")
     async def department(self, info: Info_, id: strawberry.ID) -> Department | None:  # noqa: A002
-        row = await info.context.loaders.department.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Department.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.department, id)
+        return Department.from_row(row) if row else None
 
     @strawberry.field(description="One person")
     async def person(self, info: Info_, id: strawberry.ID) -> Person | None:  # noqa: A002
-        row = await info.context.loaders.person.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Person.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.person, id)
+        return Person.from_row(row) if row else None
 
     @strawberry.field(
         description="People of a unit, by name, filtered by department (at an instant) or name",

@@ -33,7 +33,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
-from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
 QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -164,11 +164,8 @@ class FeedbackQuery:
 
     @strawberry.field(description="One survey, with its results and responses")
     async def survey(self, info: Info_, id: strawberry.ID) -> Survey | None:  # noqa: A002 - GraphQL's name
-        row = await info.context.loaders.survey.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Survey.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.survey, id)
+        return Survey.from_row(row) if row else None
 
     @strawberry.field(
         description="Praise (表扬) of a unit, latest first, by quarter, target (a person or "
@@ -247,10 +244,9 @@ class FeedbackQuery:
     @strawberry.field(description="One complaint, with its history")
     async def complaint(self, info: Info_, id: strawberry.ID) -> Complaint | None:  # noqa: A002
         ctx = info.context
-        row = await ctx.loaders.complaint.load(parse_id(id, "id"))
+        row = await readable_row(ctx, ctx.loaders.complaint, id)
         if row is None:
             return None
-        ctx.ensure_unit(row["unit_id"])
         _viewed_targets(info, [row], "complaint")
         return Complaint.from_row(row)
 

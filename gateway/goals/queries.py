@@ -17,7 +17,7 @@ from gateway.goals.types import (
 )
 from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
 from gateway.graphql.plumbing import Info_, parse_id
-from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
@@ -67,11 +67,11 @@ class GoalsQuery:
 
     @strawberry.field(description="One goal set")
     async def goal_set(self, info: Info_, id: strawberry.ID) -> GoalSet | None:  # noqa: A002 - GraphQL's name
-        row = await info.context.loaders.goal_set.load(parse_id(id, "id"))
+        ctx = info.context
+        row = await readable_row(ctx, ctx.loaders.goal_set, id)
         if row is None:
             return None
-        info.context.ensure_unit(row["unit_id"])
-        info.context.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
+        ctx.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
         return GoalSet.from_row(row)
 
     @strawberry.field(

@@ -13,6 +13,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 
 from gateway.graphql.context import Context
 from gateway.graphql.plumbing import (
@@ -32,6 +33,17 @@ R = TypeVar("R")
 def parse_optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
     """An optional id argument as a UUID, or None where it is not given (`parse_id`)."""
     return parse_id(value, field) if value else None
+
+
+async def readable_row(
+    ctx: Context, loader: DataLoader[UUID, asyncpg.Record | None], row_id: strawberry.ID
+) -> asyncpg.Record | None:
+    """The row an `id` argument names, through one of the request's loaders, or None; refused
+    unless the caller may read the row's unit."""
+    row = await loader.load(parse_id(row_id, "id"))
+    if row is not None:
+        ctx.ensure_unit(row["unit_id"])
+    return row
 
 
 def label_of(code: type[Labelled], field: str, description: str) -> Any:

@@ -171,8 +171,7 @@ class Subscription:
     async def goal_set_changed(
         self, info: Info_, goal_set_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[GoalSetChange, None]:
-        goal_set = parse_id(goal_set_id, "goalSetId")
-        changes = _changes(info, "goals", "goal_sets", goal_set, "goal set", "goalSetId", after)
+        changes = _changes(info, "goals", "goal_sets", goal_set_id, "goal set", "goalSetId", after)
         async for change, row in changes:
             yield GoalSetChange(**change, goal_set=GoalSet.from_row(row))
 
@@ -183,9 +182,8 @@ class Subscription:
     async def complaint_changed(
         self, info: Info_, complaint_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ComplaintChange, None]:
-        complaint = parse_id(complaint_id, "complaintId")
         changes = _changes(
-            info, "feedback", "complaints", complaint, "complaint", "complaintId", after
+            info, "feedback", "complaints", complaint_id, "complaint", "complaintId", after
         )
         async for change, row in changes:
             yield ComplaintChange(**change, complaint=Complaint.from_row(row))
@@ -202,10 +200,9 @@ class Subscription:
         after: str | None = None,
         steps_only: bool = True,
     ) -> AsyncGenerator[ReviewCycleChange, None]:
-        cycle = parse_id(cycle_id, "cycleId")
         steps = CYCLE_STEPS if steps_only else None
         changes = _changes(
-            info, "reviews", "review_cycles", cycle, "review cycle", "cycleId", after, steps
+            info, "reviews", "review_cycles", cycle_id, "review cycle", "cycleId", after, steps
         )
         async for change, row in changes:
             yield ReviewCycleChange(**change, cycle=ReviewCycle.from_row(row))
@@ -215,17 +212,18 @@ async def _changes(
     info: Info_,
     service: str,
     table: str,
-    record: UUID,
+    record_id: strawberry.ID,
     what: str,
     field: str,
     after: str | None,
     names: frozenset[str] | None = None,
 ) -> AsyncGenerator[tuple[dict[str, Any], asyncpg.Record], None]:
-    """Each change of one record (its stream in `service`'s log, events named `names` if
-    given), from `after`: the fields of its `Change`, and its row of `table` once the change is
-    projected; refused unless the caller may read the record's unit.
+    """Each change of the record the argument `field` names (its stream in `service`'s log,
+    events named `names` if given), from `after`: the fields of its `Change`, and its row of
+    `table` once the change is projected; refused unless the caller may read the record's unit.
     """
     ctx = info.context
+    record = parse_id(record_id, field)
     row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
     if row is None:
         raise graphql_error(_not_found(what, record, field))
