@@ -14,8 +14,8 @@ from strawberry.scalars import JSON
 from gateway.audit.access import AccessedRecord as AccessedRecordCode
 from gateway.audit.dossier import DossierEntry as DossierEntryData
 from gateway.audit.trail import TrailEvent
-from gateway.directory.types import Department, Person, RoleInfo, load_person
-from gateway.graphql.plumbing import Info_, from_row
+from gateway.directory.types import Department, Person, RoleInfo, person_of
+from gateway.graphql.plumbing import from_row
 from gateway.graphql.shapes import Connection, Edge, label_of
 from kernel.roles import Role as RoleCode
 
@@ -65,9 +65,9 @@ class AuditEvent:
         description="The event's hash in its service's chain (hex); null if the chain lacks it"
     )
 
-    @strawberry.field(description="The person who acted, if they are a person of a unit")
-    async def actor(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.actor_id) if self.actor_id else None)
+    actor: Person | None = person_of(
+        "actor_id", "The person who acted, if they are a person of a unit"
+    )
 
     @classmethod
     def of(cls, e: TrailEvent) -> AuditEvent:
@@ -133,13 +133,9 @@ class AccessLogEntry:
 
     record_label: str = label_of(AccessedRecordCode, "record", "The record kind's Chinese label")
 
-    @strawberry.field(description="The reader, if they are a person of a unit")
-    async def viewer(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.viewer_id))
+    viewer: Person | None = person_of("viewer_id", "The reader, if they are a person of a unit")
 
-    @strawberry.field(description="The person whose records were read")
-    async def subject(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.subject_id))
+    subject: Person | None = person_of("subject_id", "The person whose records were read")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> AccessLogEntry:

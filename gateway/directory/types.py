@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -276,6 +276,34 @@ async def load_person(info: Info_, person_id: UUID | None) -> Person | None:
         return None
     row = await info.context.loaders.person.load(person_id)
     return Person.from_row(row) if row else None
+
+
+async def load_department(info: Info_, department_id: strawberry.ID | None) -> Department | None:
+    """A department through the request's loader."""
+    if department_id is None:
+        return None
+    row = await info.context.loaders.department.load(UUID(department_id))
+    return Department.from_row(row) if row else None
+
+
+def person_of(field: str, description: str) -> Any:
+    """A field with the person whose id is in `field` (null where there is none): declare it as
+    `handler: Person | None = person_of("handler_id", ...)`."""
+
+    async def resolve(root: Any, info: Info_) -> Person | None:
+        person_id = getattr(root, field)
+        return await load_person(info, UUID(str(person_id)) if person_id else None)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def department_of(field: str, description: str) -> Any:
+    """A field with the department whose id is in `field` (null where there is none)."""
+
+    async def resolve(root: Any, info: Info_) -> Department | None:
+        return await load_department(info, getattr(root, field))
+
+    return strawberry.field(resolver=resolve, description=description)
 
 
 async def term_holder(

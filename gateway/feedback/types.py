@@ -18,8 +18,14 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from gateway.directory.types import Department, Person, load_person
-from gateway.goals.types import load_department
+from gateway.directory.types import (
+    Department,
+    Person,
+    department_of,
+    load_department,
+    load_person,
+    person_of,
+)
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
 from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
 from gateway.graphql.shapes import CountedConnection, label_of
@@ -61,10 +67,6 @@ strawberry.enum(ResponseSource, description="How a survey response was recorded"
 strawberry.enum(ComplaintEvent, description="What happened to a complaint (the log's event names)")
 
 
-def _uuid(value: strawberry.ID | None) -> UUID | None:
-    return UUID(value) if value else None
-
-
 @strawberry.type(description="The unit's feedback policy: the complaint deadline and survey scale")
 class FeedbackPolicy(FromRow):
     unit_id: strawberry.ID
@@ -82,9 +84,7 @@ class SurveyDepartment:
     department_id: strawberry.ID
     name: str = strawberry.field(description="The department's name when the survey opened")
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="One bin of a result's distribution: scores from `from` to `to`")
@@ -116,9 +116,7 @@ class SurveyResult:
             distribution=[SurveyResultBin.from_json(b) for b in loads(row["distribution"])],
         )
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="The score a respondent gave one department")
@@ -126,9 +124,7 @@ class SurveyScore:
     department_id: strawberry.ID
     score: Decimal
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="One respondent's scores")
@@ -250,13 +246,11 @@ class Praise:
             return None
         return await load_person(info, UUID(self.target_id))
 
-    @strawberry.field(description="The department praised, or the person's department then")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department praised, or the person's department then"
+    )
 
-    @strawberry.field(description="Who recorded it")
-    async def recorded_by(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.recorded_by_id))
+    recorded_by: Person | None = person_of("recorded_by_id", "Who recorded it")
 
 
 @strawberry.type(description="A page of praise, latest first")
@@ -308,11 +302,9 @@ class ComplaintHistoryEntry:
 
     @withheld(SeesFiler, "Who acted")
     async def actor(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.actor_id))
+        return await load_person(info, UUID(self.actor_id) if self.actor_id else None)
 
-    @strawberry.field(description="Whom it was assigned to")
-    async def handler(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.handler_id))
+    handler: Person | None = person_of("handler_id", "Whom it was assigned to")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record, complaint: Complaint) -> ComplaintHistoryEntry:
@@ -414,13 +406,11 @@ class Complaint:
             return None
         return await load_person(info, UUID(self.target_id))
 
-    @strawberry.field(description="The department complained about, or the person's then")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department complained about, or the person's then"
+    )
 
-    @strawberry.field(description="Whom it is assigned to")
-    async def handler(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.handler_id))
+    handler: Person | None = person_of("handler_id", "Whom it is assigned to")
 
     @strawberry.field(description="Every step of its handling, oldest first")
     async def history(self, info: Info_) -> list[ComplaintHistoryEntry]:
@@ -476,9 +466,9 @@ class FeedbackFacts:
             return None
         return await load_person(info, UUID(self.subject_id))
 
-    @strawberry.field(description="The department, or the person's department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department, or the person's department"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> FeedbackFacts:

@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from gateway.directory.types import Department, Person, load_person
+from gateway.directory.types import Department, Person, department_of, person_of
 from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
 from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.calendar import CHINA
@@ -80,18 +80,6 @@ def _role(value: str | None) -> RoleCode | None:
     return RoleCode(value) if value else None
 
 
-async def load_department(info: Info_, department_id: strawberry.ID | None) -> Department | None:
-    """A department through the request's loader."""
-    if department_id is None:
-        return None
-    row = await info.context.loaders.department.load(UUID(department_id))
-    return Department.from_row(row) if row else None
-
-
-async def _person(info: Info_, person_id: strawberry.ID | None) -> Person | None:
-    return await load_person(info, UUID(person_id) if person_id else None)
-
-
 @strawberry.type(description="What a goal item serves: a reference goal by id, or a job duty")
 class GoalServes:
     kind: ServesKindCode
@@ -158,9 +146,9 @@ class GoalSetVersion:
         RoleCode, "relation", "The relation's Chinese label, e.g. 科室负责人"
     )
 
-    @strawberry.field(description="Who approved: the person's direct manager at that instant")
-    async def approved_by(self, info: Info_) -> Person | None:
-        return await _person(info, self.approved_by_id)
+    approved_by: Person | None = person_of(
+        "approved_by_id", "Who approved: the person's direct manager at that instant"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalSetVersion:
@@ -191,9 +179,7 @@ class GoalSetHistoryEntry(FromRow):
     )
     relation_label: str | None = label_of(RoleCode, "relation", "The relation's Chinese label")
 
-    @strawberry.field(description="Who acted")
-    async def actor(self, info: Info_) -> Person | None:
-        return await _person(info, self.actor_id)
+    actor: Person | None = person_of("actor_id", "Who acted")
 
 
 @strawberry.type(description="Adjusted goals (动态化调整) awaiting the direct manager's decision")
@@ -240,13 +226,11 @@ class GoalSet(FromRow):
     def period_kind_label(self) -> str:
         return PeriodKind.of(self.period).label
 
-    @strawberry.field(description="Whose goals these are")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "Whose goals these are")
 
-    @strawberry.field(description="The person's department when the goal set was drafted")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The person's department when the goal set was drafted"
+    )
 
     @strawberry.field(
         description="The current items: the draft while drafting, then the version in force, "
@@ -345,9 +329,9 @@ class ReferenceGoals:
         ReferenceKindCode, "kind", "The kind's Chinese label, e.g. 年度工作要点"
     )
 
-    @strawberry.field(description="The department, for department goals")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department, for department goals"
+    )
 
     @strawberry.field(description="Every revision, first published first")
     async def revisions(self, info: Info_) -> list[ReferenceGoalsRevision]:
@@ -375,13 +359,11 @@ class MonthlySummary(FromRow):
     submitted_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="Whose summary this is")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "Whose summary this is")
 
-    @strawberry.field(description="The person's department when submitted")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The person's department when submitted"
+    )
 
     @strawberry.field(description="Every version, first submitted first")
     async def versions(self, info: Info_) -> list[MonthlySummaryVersion]:
@@ -423,9 +405,7 @@ class WeeklyReportEntry:
         description="The member's summary of the month the week starts in"
     )
 
-    @strawberry.field(description="The member")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "The member")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> WeeklyReportEntry:
@@ -459,6 +439,4 @@ class WeeklyReport:
 
     status_label: str = label_of(WeeklyReportStatus, "status", "The status's Chinese label")
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
