@@ -204,11 +204,23 @@ class Survey(FromRow):
         return [SurveyResponse.from_row(r) for r in rows]
 
 
-async def _target_name(info: Info_, kind: TargetKindCode, target_id: strawberry.ID) -> str | None:
-    if kind is TargetKindCode.PERSON:
-        person = await load_person(info, UUID(target_id))
+def _named_person(kind: str, field: str, description: str) -> Any:
+    """A field with the person whose id is in `field` where the code in `kind` says it is a
+    person's (null where it is a department's)."""
+
+    async def resolve(root: Any, info: Info_) -> Person | None:
+        if getattr(root, kind) is not TargetKindCode.PERSON:
+            return None
+        return await load_person(info, UUID(getattr(root, field)))
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+async def _target_name(root: Praise | Complaint, info: Info_) -> str | None:
+    if root.target_kind is TargetKindCode.PERSON:
+        person = await load_person(info, UUID(root.target_id))
         return person.name if person else None
-    department = await load_department(info, target_id)
+    department = await load_department(info, root.target_id)
     return department.name if department else None
 
 
@@ -236,15 +248,12 @@ class Praise:
         TargetKindCode, "target_kind", "The target kind's Chinese label: 个人 or 科室"
     )
 
-    @strawberry.field(description="The name of the person or department praised")
-    async def target_name(self, info: Info_) -> str | None:
-        return await _target_name(info, self.target_kind, self.target_id)
-
-    @strawberry.field(description="The person praised (targetKind PERSON)")
-    async def target_person(self, info: Info_) -> Person | None:
-        if self.target_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.target_id))
+    target_name: str | None = strawberry.field(
+        resolver=_target_name, description="The name of the person or department praised"
+    )
+    target_person: Person | None = _named_person(
+        "target_kind", "target_id", "The person praised (targetKind PERSON)"
+    )
 
     department: Department | None = department_of(
         "department_id", "The department praised, or the person's department then"
@@ -396,15 +405,13 @@ class Complaint:
         SatisfactionCode, "satisfaction", "The satisfaction's Chinese label: 满意 or 不满意"
     )
 
-    @strawberry.field(description="The name of the person or department complained about")
-    async def target_name(self, info: Info_) -> str | None:
-        return await _target_name(info, self.target_kind, self.target_id)
-
-    @strawberry.field(description="The person complained about (targetKind PERSON)")
-    async def target_person(self, info: Info_) -> Person | None:
-        if self.target_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.target_id))
+    target_name: str | None = strawberry.field(
+        resolver=_target_name,
+        description="The name of the person or department complained about",
+    )
+    target_person: Person | None = _named_person(
+        "target_kind", "target_id", "The person complained about (targetKind PERSON)"
+    )
 
     department: Department | None = department_of(
         "department_id", "The department complained about, or the person's then"
@@ -460,11 +467,9 @@ class FeedbackFacts:
         TargetKindCode, "subject_kind", "The subject kind's Chinese label: 科室 or 个人"
     )
 
-    @strawberry.field(description="The person (subjectKind PERSON)")
-    async def person(self, info: Info_) -> Person | None:
-        if self.subject_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.subject_id))
+    person: Person | None = _named_person(
+        "subject_kind", "subject_id", "The person (subjectKind PERSON)"
+    )
 
     department: Department | None = department_of(
         "department_id", "The department, or the person's department"
