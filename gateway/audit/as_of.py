@@ -29,6 +29,7 @@ from gateway.goals.types import (
     GoalSetVersion,
 )
 from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import invalid
 from kernel.calendar import CHINA, china_date
 
 
@@ -45,20 +46,9 @@ class AsOfInput:
 def point_of(value: AsOfInput) -> AsOfPoint:
     """The point asked for; exactly one of position and instant, else refused naming asOf."""
     if (value.position is None) == (value.instant is None):
-        raise GraphQLError(
-            "asOf: give exactly one of position and instant",
-            extensions={"code": "INVALID_INPUT", "status": 422, "field": "asOf", "rule": "one_of"},
-        )
+        raise invalid("asOf", "one_of", "asOf: give exactly one of position and instant")
     if value.position is not None and value.position < 0:
-        raise GraphQLError(
-            "asOf.position: must be 0 or more",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": "asOf.position",
-                "rule": "range",
-            },
-        )
+        raise invalid("asOf.position", "range", "asOf.position: must be 0 or more")
     instant = value.instant
     if instant is not None and instant.tzinfo is None:  # as everywhere in Kaohe: China time
         instant = instant.replace(tzinfo=CHINA)

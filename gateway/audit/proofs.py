@@ -15,6 +15,7 @@ from graphql import GraphQLError
 
 from gateway.graphql.access import ProofsAuditorOnly
 from gateway.graphql.plumbing import Info_
+from gateway.graphql.shapes import invalid
 from kernel.store import SERVICES
 from services.audit.checkpoints import (
     ProofError,
@@ -102,14 +103,8 @@ class ConsistencyProof:
 
 def _service(service: str) -> str:
     if service not in SERVICES:
-        raise GraphQLError(
-            f"service: {service!r} is not one of {', '.join(SERVICES)}",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": "service",
-                "rule": "service",
-            },
+        raise invalid(
+            "service", "service", f"service: {service!r} is not one of {', '.join(SERVICES)}"
         )
     return service
 

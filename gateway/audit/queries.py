@@ -9,7 +9,6 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.audit.dossier import Quarter, dossier, subject_of
@@ -33,7 +32,7 @@ from gateway.graphql.plumbing import (
     page_size,
     parse_id,
 )
-from gateway.graphql.shapes import parse_optional_id
+from gateway.graphql.shapes import invalid, parse_optional_id
 from kernel.store import SERVICES
 
 From = Annotated[
@@ -55,13 +54,6 @@ def audited_unit(ctx: Context, asked: UUID | None) -> UUID | None:
         )
     ctx.ensure_unit(unit)
     return unit
-
-
-def invalid(field: str, rule: str, message: str) -> GraphQLError:
-    """Bad input, naming the argument and the rule."""
-    return GraphQLError(
-        message, extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": rule}
-    )
 
 
 def _services(services: list[str] | None) -> tuple[str, ...]:

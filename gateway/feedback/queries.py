@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import asyncpg
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.feedback.types import (
@@ -33,7 +32,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
-from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
+from gateway.graphql.shapes import Keyset, invalid, keyset_rows, parse_optional_id, readable_row
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
 QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -43,15 +42,7 @@ OPEN_STATUSES = [s.value for s in ComplaintStatusCode if s.is_open]
 def parse_quarter(value: str, field: str = "quarter") -> str:
     """A quarter argument, `2026-Q3`; anything else is refused naming the argument."""
     if not QUARTER.fullmatch(value):
-        raise GraphQLError(
-            f"{field}: {value!r} is not a quarter like 2026-Q3",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": field,
-                "rule": "quarter_format",
-            },
-        )
+        raise invalid(field, "quarter_format", f"{field}: {value!r} is not a quarter like 2026-Q3")
     parse_year(int(value[:4]), field)
     return value
 

@@ -30,6 +30,13 @@ N = TypeVar("N")
 R = TypeVar("R")
 
 
+def invalid(field: str, rule: str, message: str) -> GraphQLError:
+    """Bad input, naming the argument and the rule."""
+    return GraphQLError(
+        message, extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": rule}
+    )
+
+
 def parse_optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
     """An optional id argument as a UUID, or None where it is not given (`parse_id`)."""
     return parse_id(value, field) if value else None
@@ -119,15 +126,7 @@ class Keyset:
         try:
             return date.fromisoformat(text) if self.sql_type == "date" else text
         except ValueError:
-            raise GraphQLError(
-                "after: not a cursor this API issued",
-                extensions={
-                    "code": "INVALID_INPUT",
-                    "status": 422,
-                    "field": "after",
-                    "rule": "cursor",
-                },
-            ) from None
+            raise invalid("after", "cursor", "after: not a cursor this API issued") from None
 
 
 @dataclasses.dataclass(frozen=True)

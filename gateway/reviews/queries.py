@@ -13,7 +13,6 @@ from uuid import UUID
 
 import asyncpg
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.feedback.queries import parse_quarter
@@ -35,7 +34,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
-from gateway.graphql.shapes import parse_optional_id
+from gateway.graphql.shapes import invalid, parse_optional_id
 from gateway.reviews.access import (
     View,
     out_of_line_in,
@@ -402,15 +401,7 @@ class ReviewsQuery:
                 parse_quarter(quarter),
             )
         else:
-            raise GraphQLError(
-                "give the cycle's id, or its unitId and quarter",
-                extensions={
-                    "code": "INVALID_INPUT",
-                    "status": 422,
-                    "field": "id",
-                    "rule": "one_of",
-                },
-            )
+            raise invalid("id", "one_of", "give the cycle's id, or its unitId and quarter")
         return ReviewCycle.from_row(row) if row else None
 
     @strawberry.field(
