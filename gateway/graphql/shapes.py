@@ -1,6 +1,7 @@
-"""Shapes every capability's read side shares: a code's Chinese label as a field, Relay pages
-(`Connection[GoalSet]`, published as `GoalSetConnection` with `GoalSetEdge`s), and the keyset
-query that reads a page's rows."""
+"""Shapes every capability's read side shares: a code's Chinese label as a field; Relay pages
+(`Connection[GoalSet]`, published as `GoalSetConnection` with `GoalSetEdge`s) and the keyset
+query that reads a page's rows; one record by its `id` argument; an optional id argument; and an
+argument refused as INVALID_INPUT."""
 
 from __future__ import annotations
 
