@@ -11,13 +11,12 @@ from datetime import datetime
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.audit.time_travel import AsOfPoint, Scratch, manager_ids
 from gateway.audit.time_travel import as_of as as_of_scratch
 from gateway.directory.projection import DirectoryProjection
-from gateway.directory.types import Person
+from gateway.directory.types import Person, known_person
 from gateway.feedback.projection import FeedbackProjection
 from gateway.feedback.types import Complaint, ComplaintHistoryEntry
 from gateway.goals.projection import GoalsProjection
@@ -247,13 +246,7 @@ class TimeTravelQuery:
     ) -> ManagersAsOf:
         ctx = info.context
         person, point = parse_id(person_id, "personId"), point_of(as_of)
-        live = await ctx.loaders.person.load(person)
-        if live is None:
-            raise GraphQLError(
-                f"no person {person}",
-                extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
-            )
-        ctx.ensure_unit(live["unit_id"])
+        live = await known_person(info, person)
         instant = at or point.instant or datetime.now(CHINA)
         async with as_of_scratch(ctx.pool, DirectoryProjection, live["unit_id"], point) as scratch:
             ids = await manager_ids(scratch, person, china_date(instant))

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.directory.types import (
     Department,
@@ -17,6 +16,7 @@ from gateway.directory.types import (
     PersonConnection,
     RoleInfo,
     Unit,
+    known_person,
     load_person,
     term_holder,
 )
@@ -72,13 +72,7 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
     """Who managed a person at an instant, by the same rule as the directory's domain."""
     ctx = info.context
     on = china_date(at)
-    person_row = await ctx.loaders.person.load(person_id)
-    if person_row is None:
-        raise GraphQLError(
-            f"no person {person_id}",
-            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
-        )
-    ctx.ensure_unit(person_row["unit_id"])
+    person_row = await known_person(info, person_id)
     department_id = await department_of(info, person_id, on)
     head = supervisor = None
     if department_id is not None:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 import strawberry
+from graphql import GraphQLError
 from strawberry.types.nodes import SelectedField, Selection
 
 from gateway.graphql.plumbing import FromRow, Info_
@@ -276,6 +277,19 @@ async def load_person(info: Info_, person_id: UUID | None) -> Person | None:
         return None
     row = await info.context.loaders.person.load(person_id)
     return Person.from_row(row) if row else None
+
+
+async def known_person(info: Info_, person_id: UUID) -> asyncpg.Record:
+    """A person's row through the request's loader: NOT_FOUND naming `personId` where there is
+    none; refused unless the caller may read the person's unit."""
+    row = await info.context.loaders.person.load(person_id)
+    if row is None:
+        raise GraphQLError(
+            f"no person {person_id}",
+            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
+        )
+    info.context.ensure_unit(row["unit_id"])
+    return row
 
 
 async def load_department(info: Info_, department_id: strawberry.ID | None) -> Department | None:
