@@ -11,13 +11,12 @@ from datetime import datetime
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.audit.time_travel import AsOfPoint, Scratch, manager_ids
 from gateway.audit.time_travel import as_of as as_of_scratch
 from gateway.directory.projection import DirectoryProjection
-from gateway.directory.types import Person
+from gateway.directory.types import Person, known_person
 from gateway.feedback.projection import FeedbackProjection
 from gateway.feedback.types import Complaint, ComplaintHistoryEntry
 from gateway.goals.projection import GoalsProjection
@@ -29,6 +28,7 @@ from gateway.goals.types import (
     GoalSetVersion,
 )
 from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import invalid
 from kernel.calendar import CHINA, china_date
 
 
@@ -45,20 +45,9 @@ class AsOfInput:
 def point_of(value: AsOfInput) -> AsOfPoint:
     """The point asked for; exactly one of position and instant, else refused naming asOf."""
     if (value.position is None) == (value.instant is None):
-        raise GraphQLError(
-            "asOf: give exactly one of position and instant",
-            extensions={"code": "INVALID_INPUT", "status": 422, "field": "asOf", "rule": "one_of"},
-        )
+        raise invalid("asOf", "one_of", "asOf: give exactly one of position and instant")
     if value.position is not None and value.position < 0:
-        raise GraphQLError(
-            "asOf.position: must be 0 or more",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": "asOf.position",
-                "rule": "range",
-            },
-        )
+        raise invalid("asOf.position", "range", "asOf.position: must be 0 or more")
     instant = value.instant
     if instant is not None and instant.tzinfo is None:  # as everywhere in Kaohe: China time
         instant = instant.replace(tzinfo=CHINA)
@@ -257,13 +246,7 @@ class TimeTravelQuery:
     ) -> ManagersAsOf:
         ctx = info.context
         person, point = parse_id(person_id, "personId"), point_of(as_of)
-        live = await ctx.loaders.person.load(person)
-        if live is None:
-            raise GraphQLError(
-                f"no person {person}",
-                extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
-            )
-        ctx.ensure_unit(live["unit_id"])
+        live = await known_person(info, person)
         instant = at or point.instant or datetime.now(CHINA)
         async with as_of_scratch(ctx.pool, DirectoryProjection, live["unit_id"], point) as scratch:
             ids = await manager_ids(scratch, person, china_date(instant))

@@ -6,13 +6,16 @@ signed roots. Only the AUDITOR role asks; the refusal names it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
 from gateway.graphql.access import ProofsAuditorOnly
 from gateway.graphql.plumbing import Info_
+from gateway.graphql.shapes import invalid
 from kernel.store import SERVICES
 from services.audit.checkpoints import (
     ProofError,
@@ -25,6 +28,9 @@ from services.audit.checkpoints import (
     snapshot,
 )
 from services.audit.keys import CheckpointKey, published_keys
+from services.audit.tlog import PublicKey
+
+P = TypeVar("P")
 
 
 @strawberry.type(description="A signed checkpoint of a service log (C2SP tlog-checkpoint note)")
@@ -97,14 +103,8 @@ class ConsistencyProof:
 
 def _service(service: str) -> str:
     if service not in SERVICES:
-        raise GraphQLError(
-            f"service: {service!r} is not one of {', '.join(SERVICES)}",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": "service",
-                "rule": "service",
-            },
+        raise invalid(
+            "service", "service", f"service: {service!r} is not one of {', '.join(SERVICES)}"
         )
     return service
 
@@ -113,6 +113,17 @@ def _not_found(exc: ProofError) -> GraphQLError:
     return GraphQLError(
         str(exc), extensions={"code": "NOT_FOUND", "status": 404, "rule": "audit.proof_subject"}
     )
+
+
+async def _prove(info: Info_, prove: Callable[[str, list[PublicKey]], P]) -> P:
+    """A proof computed off the event loop, from the log database and every published key; a
+    proof of what is not there (no such event or checkpoint) is refused as NOT_FOUND."""
+    settings = info.context.settings
+    keys = signer_from(settings).public_keys()
+    try:
+        return await asyncio.to_thread(prove, settings.database_url, keys)
+    except ProofError as exc:
+        raise _not_found(exc) from None
 
 
 def _checkpoints(database_url: str, service: str | None) -> list[StoredCheckpoint]:
@@ -150,19 +161,10 @@ class ProofQuery:
     async def inclusion_proof(
         self, info: Info_, service: str, position: int, checkpoint_size: int | None = None
     ) -> InclusionProof:
-        settings = info.context.settings
-        keys = signer_from(settings).public_keys()
-        try:
-            result = await asyncio.to_thread(
-                prove_inclusion,
-                settings.database_url,
-                _service(service),
-                position,
-                keys,
-                checkpoint_size,
-            )
-        except ProofError as exc:
-            raise _not_found(exc) from None
+        chosen = _service(service)
+        result = await _prove(
+            info, lambda url, keys: prove_inclusion(url, chosen, position, keys, checkpoint_size)
+        )
         return InclusionProof(
             service=result.service,
             position=result.position,
@@ -182,19 +184,10 @@ class ProofQuery:
     async def consistency_proof(
         self, info: Info_, service: str, old_size: int | None = None, new_size: int | None = None
     ) -> ConsistencyProof:
-        settings = info.context.settings
-        keys = signer_from(settings).public_keys()
-        try:
-            result = await asyncio.to_thread(
-                prove_consistency,
-                settings.database_url,
-                _service(service),
-                keys,
-                old_size,
-                new_size,
-            )
-        except ProofError as exc:
-            raise _not_found(exc) from None
+        chosen = _service(service)
+        result = await _prove(
+            info, lambda url, keys: prove_consistency(url, chosen, keys, old_size, new_size)
+        )
         return ConsistencyProof(
             service=result.service,
             old=AuditCheckpoint.from_stored(result.old),

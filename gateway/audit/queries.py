@@ -9,18 +9,15 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.trail import TrailCursorError, TrailFilter, decode_trail_cursor, trail_page
 from gateway.audit.types import (
     AccessLogConnection,
-    AccessLogEdge,
     AccessLogEntry,
     AuditEvent,
     AuditEventConnection,
-    AuditEventEdge,
     Dossier,
     DossierEntry,
 )
@@ -30,12 +27,12 @@ from gateway.graphql.access import AuditorOnly, forbidden
 from gateway.graphql.context import Context
 from gateway.graphql.plumbing import (
     Info_,
-    PageInfo,
     decode_cursor,
     encode_cursor,
     page_size,
     parse_id,
 )
+from gateway.graphql.shapes import invalid, parse_optional_id
 from kernel.store import SERVICES
 
 From = Annotated[
@@ -57,13 +54,6 @@ def audited_unit(ctx: Context, asked: UUID | None) -> UUID | None:
         )
     ctx.ensure_unit(unit)
     return unit
-
-
-def invalid(field: str, rule: str, message: str) -> GraphQLError:
-    """Bad input, naming the argument and the rule."""
-    return GraphQLError(
-        message, extensions={"code": "INVALID_INPUT", "status": 422, "field": field, "rule": rule}
-    )
 
 
 def _services(services: list[str] | None) -> tuple[str, ...]:
@@ -109,8 +99,8 @@ class AuditQuery:
         size = page_size(first)
         where = TrailFilter(
             services=_services(services),
-            actor_id=parse_id(actor_id, "actorId") if actor_id else None,
-            unit_id=audited_unit(ctx, parse_id(unit_id, "unitId") if unit_id else None),
+            actor_id=parse_optional_id(actor_id, "actorId"),
+            unit_id=audited_unit(ctx, parse_optional_id(unit_id, "unitId")),
             streams=(parse_id(stream_id, "streamId"),) if stream_id else None,
             event_types=tuple(event_types) if event_types else None,
             occurred_from=_instant(occurred_from, "from"),
@@ -121,14 +111,7 @@ class AuditQuery:
         except TrailCursorError as exc:
             raise invalid("after", "cursor", str(exc)) from None
         events = await trail_page(ctx.pool, where, size + 1, key)
-        edges = [AuditEventEdge(cursor=e.cursor, node=AuditEvent.of(e)) for e in events[:size]]
-        return AuditEventConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(events) > size,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+        return AuditEventConnection.of(events, size, lambda e: e.cursor, AuditEvent.of)
 
     @strawberry.field(
         description="审计/纪检 only. 考核档案: every event that shaped a person's result for a "
@@ -202,21 +185,14 @@ class AuditQuery:
             "AND ($4::timestamptz IS NULL OR read_at < $4) "
             "AND ($5::bigint IS NULL OR id < $5) "
             "AND ($7::uuid IS NULL OR subject_unit = $7) ORDER BY id DESC LIMIT $6",
-            parse_id(viewer_id, "viewerId") if viewer_id else None,
-            parse_id(subject_id, "subjectId") if subject_id else None,
+            parse_optional_id(viewer_id, "viewerId"),
+            parse_optional_id(subject_id, "subjectId"),
             _instant(occurred_from, "from"),
             _instant(until, "until"),
             before,
             size + 1,
             None if ctx.sees_every_unit() else audited_unit(ctx, None),
         )
-        edges = [
-            AccessLogEdge(cursor=encode_cursor("access", r["id"]), node=AccessLogEntry.from_row(r))
-            for r in rows[:size]
-        ]
-        return AccessLogConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
+        return AccessLogConnection.of(
+            rows, size, lambda r: encode_cursor("access", r["id"]), AccessLogEntry.from_row
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -13,8 +14,9 @@ from strawberry.scalars import JSON
 from gateway.audit.access import AccessedRecord as AccessedRecordCode
 from gateway.audit.dossier import DossierEntry as DossierEntryData
 from gateway.audit.trail import TrailEvent
-from gateway.directory.types import Department, Person, RoleInfo, load_person
-from gateway.graphql.plumbing import Info_, PageInfo, from_row
+from gateway.directory.types import Department, Person, RoleInfo, person_of
+from gateway.graphql.plumbing import from_row
+from gateway.graphql.shapes import Connection, Edge, label_of
 from kernel.roles import Role as RoleCode
 
 strawberry.enum(AccessedRecordCode, description="What kind of appraisal record was read")
@@ -63,9 +65,9 @@ class AuditEvent:
         description="The event's hash in its service's chain (hex); null if the chain lacks it"
     )
 
-    @strawberry.field(description="The person who acted, if they are a person of a unit")
-    async def actor(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.actor_id) if self.actor_id else None)
+    actor: Person | None = person_of(
+        "actor_id", "The person who acted, if they are a person of a unit"
+    )
 
     @classmethod
     def of(cls, e: TrailEvent) -> AuditEvent:
@@ -90,16 +92,9 @@ class AuditEvent:
         )
 
 
-@strawberry.type
-class AuditEventEdge:
-    cursor: str = strawberry.field(description="Opaque; pass as `after` for the next page")
-    node: AuditEvent
-
-
 @strawberry.type(description="A page of an audit trail, in the order things happened")
-class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+class AuditEventConnection(Connection[AuditEvent]):
+    pass
 
 
 @strawberry.type(description="An event of a dossier and why it belongs to it")
@@ -136,17 +131,11 @@ class AccessLogEntry:
     query: str = strawberry.field(description="The GraphQL query that returned them")
     correlation_id: str | None = strawberry.field(description="The request's X-Correlation-Id")
 
-    @strawberry.field(description="The record kind's Chinese label")
-    def record_label(self) -> str:
-        return AccessedRecordCode(self.record).label
+    record_label: str = label_of(AccessedRecordCode, "record", "The record kind's Chinese label")
 
-    @strawberry.field(description="The reader, if they are a person of a unit")
-    async def viewer(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.viewer_id))
+    viewer: Person | None = person_of("viewer_id", "The reader, if they are a person of a unit")
 
-    @strawberry.field(description="The person whose records were read")
-    async def subject(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.subject_id))
+    subject: Person | None = person_of("subject_id", "The person whose records were read")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> AccessLogEntry:
@@ -155,12 +144,11 @@ class AccessLogEntry:
 
 
 @strawberry.type
-class AccessLogEdge:
-    cursor: str = strawberry.field(description="Opaque; pass as `after` for the next page")
-    node: AccessLogEntry
+class AccessLogEdge(Edge[AccessLogEntry]):
+    """Published as named for the log, not for its entries (`AccessLogEntryEdge`); a page's
+    plain `Edge`s fill it, since it only renames them."""
 
 
 @strawberry.type(description="A page of the access log, latest read first")
-class AccessLogConnection:
-    edges: list[AccessLogEdge]
-    page_info: PageInfo
+class AccessLogConnection(Connection[AccessLogEntry]):
+    edges: Sequence[AccessLogEdge]

@@ -7,23 +7,22 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.directory.types import (
     Department,
     DepartmentConnection,
-    DepartmentEdge,
     Managers,
     Person,
     PersonConnection,
-    PersonEdge,
     RoleInfo,
     Unit,
+    known_person,
     load_person,
     term_holder,
 )
 from gateway.graphql.access import ReadsUnit, ReadsUnitById, readable_units, unit_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
 from kernel.calendar import china_date
 from services.directory.managers import Managers as ManagersRule
 from services.directory.managers import leads, managers_by_rule
@@ -36,25 +35,9 @@ async def department_page(
     """A keyset page of a unit's departments, ordered by name."""
     ctx = info.context
     ctx.ensure_unit(unit_id)
-    size = page_size(first)
-    key = after_key(after)
-    table = ctx.table("departments")
-    rows = await ctx.pool.fetch(
-        f"SELECT * FROM {table} WHERE unit_id = $1 "
-        "AND ($2::text IS NULL OR (name, id) > ($2::text, $3::uuid)) ORDER BY name, id LIMIT $4",
-        unit_id,
-        key[0] if key else None,
-        UUID(key[1]) if key else None,
-        size + 1,
-    )
-    total = await ctx.pool.fetchval(f"SELECT count(*) FROM {table} WHERE unit_id = $1", unit_id)
-    edges = [
-        DepartmentEdge(cursor=encode_cursor(r["name"], r["id"]), node=Department.from_row(r))
-        for r in rows[:size]
-    ]
-    return DepartmentConnection(
-        edges=edges, page_info=page_info(rows, size, edges), total_count=total
-    )
+    filters = f"FROM {ctx.table('departments')} WHERE unit_id = $1"
+    rows = await keyset_rows(ctx, filters, (unit_id,), Keyset("name"), first, after)
+    return DepartmentConnection.of_rows(rows, Department.from_row)
 
 
 async def department_of(info: Info_, person_id: UUID, on: date) -> UUID | None:
@@ -89,13 +72,7 @@ async def managers_of(info: Info_, person_id: UUID, at: datetime | None) -> Mana
     """Who managed a person at an instant, by the same rule as the directory's domain."""
     ctx = info.context
     on = china_date(at)
-    person_row = await ctx.loaders.person.load(person_id)
-    if person_row is None:
-        raise GraphQLError(
-            f"no person {person_id}",
-            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
-        )
-    ctx.ensure_unit(person_row["unit_id"])
+    person_row = await known_person(info, person_id)
     department_id = await department_of(info, person_id, on)
     head = supervisor = None
     if department_id is not None:
@@ -165,19 +142,13 @@ class Query:
 
     @strawberry.field(description="One department")
     async def department(self, info: Info_, id: strawberry.ID) -> Department | None:  # noqa: A002
-        row = await info.context.loaders.department.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Department.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.department, id)
+        return Department.from_row(row) if row else None
 
     @strawberry.field(description="One person")
     async def person(self, info: Info_, id: strawberry.ID) -> Person | None:  # noqa: A002
-        row = await info.context.loaders.person.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Person.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.person, id)
+        return Person.from_row(row) if row else None
 
     @strawberry.field(
         description="People of a unit, by name, filtered by department (at an instant) or name",
@@ -195,9 +166,7 @@ class Query:
     ) -> PersonConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = after_key(after)
-        department = parse_id(department_id, "departmentId") if department_id else None
+        department = parse_optional_id(department_id, "departmentId")
         filters = (
             f"FROM {ctx.table('people')} p WHERE p.unit_id = $1 "
             "AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM "
@@ -206,22 +175,8 @@ class Query:
             "AND ($4::text IS NULL OR strpos(p.name, $4) > 0 OR strpos(p.login, $4) > 0)"
         )
         args = (unit, department, china_date(at), name_contains)
-        rows = await ctx.pool.fetch(
-            f"SELECT p.* {filters} AND ($5::text IS NULL OR (p.name, p.id) > ($5::text, $6::uuid)) "
-            "ORDER BY p.name, p.id LIMIT $7",
-            *args,
-            key[0] if key else None,
-            UUID(key[1]) if key else None,
-            size + 1,
-        )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        edges = [
-            PersonEdge(cursor=encode_cursor(r["name"], r["id"]), node=Person.from_row(r))
-            for r in rows[:size]
-        ]
-        return PersonConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
-        )
+        rows = await keyset_rows(ctx, filters, args, Keyset("name", alias="p"), first, after)
+        return PersonConnection.of_rows(rows, Person.from_row)
 
     @strawberry.field(description="Who managed a person at an instant (default: now): 谁管理谁认定")
     async def managers(

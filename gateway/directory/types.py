@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
 import strawberry
+from graphql import GraphQLError
 from strawberry.types.nodes import SelectedField, Selection
 
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo
+from gateway.graphql.plumbing import FromRow, Info_
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.calendar import china_date
 from kernel.roles import Role as RoleCode
 from services.directory.managers import leads, managers_by_rule
@@ -83,13 +85,12 @@ class Department(FromRow):
     service_kind: ServiceKindCode | None
     opened_on: date
 
-    @strawberry.field(description="The category's Chinese label")
-    def category_label(self) -> str:
-        return DepartmentCategoryCode(self.category).label
-
-    @strawberry.field(description="The service kind's Chinese label, for service departments")
-    def service_kind_label(self) -> str | None:
-        return ServiceKindCode(self.service_kind).label if self.service_kind else None
+    category_label: str = label_of(
+        DepartmentCategoryCode, "category", "The category's Chinese label"
+    )
+    service_kind_label: str | None = label_of(
+        ServiceKindCode, "service_kind", "The service kind's Chinese label, for service departments"
+    )
 
     @strawberry.field(description="The department head (科室负责人) at an instant (default: now)")
     async def head(self, info: Info_, at: datetime | None = None) -> Person | None:
@@ -175,9 +176,9 @@ class Person(FromRow):
     # Worked out beforehand when a department's members are asked for with their managers.
     managers_on: strawberry.Private[tuple[date, Managers] | None] = None
 
-    @strawberry.field(description="The position category's Chinese label")
-    def position_category_label(self) -> str:
-        return PositionCategoryCode(self.position_category).label
+    position_category_label: str = label_of(
+        PositionCategoryCode, "position_category", "The position category's Chinese label"
+    )
 
     @strawberry.field(
         description="The department the person belonged to at an instant (default: now)"
@@ -248,30 +249,14 @@ class Managers:
     )
 
 
-@strawberry.type
-class DepartmentEdge:
-    cursor: str
-    node: Department
-
-
 @strawberry.type(description="A page of departments")
-class DepartmentConnection:
-    edges: list[DepartmentEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class PersonEdge:
-    cursor: str
-    node: Person
+class DepartmentConnection(CountedConnection[Department]):
+    pass
 
 
 @strawberry.type(description="A page of people")
-class PersonConnection:
-    edges: list[PersonEdge]
-    page_info: PageInfo
-    total_count: int
+class PersonConnection(CountedConnection[Person]):
+    pass
 
 
 def _selects(selections: Sequence[Selection], name: str) -> bool:
@@ -292,6 +277,47 @@ async def load_person(info: Info_, person_id: UUID | None) -> Person | None:
         return None
     row = await info.context.loaders.person.load(person_id)
     return Person.from_row(row) if row else None
+
+
+async def known_person(info: Info_, person_id: UUID) -> asyncpg.Record:
+    """A person's row through the request's loader: NOT_FOUND naming `personId` where there is
+    none; refused unless the caller may read the person's unit."""
+    row = await info.context.loaders.person.load(person_id)
+    if row is None:
+        raise GraphQLError(
+            f"no person {person_id}",
+            extensions={"code": "NOT_FOUND", "status": 404, "field": "personId"},
+        )
+    info.context.ensure_unit(row["unit_id"])
+    return row
+
+
+async def load_department(info: Info_, department_id: strawberry.ID | None) -> Department | None:
+    """A department through the request's loader."""
+    if department_id is None:
+        return None
+    row = await info.context.loaders.department.load(UUID(department_id))
+    return Department.from_row(row) if row else None
+
+
+def person_of(field: str, description: str) -> Any:
+    """A field with the person whose id is in `field` (null where there is none): declare it as
+    `handler: Person | None = person_of("handler_id", ...)`."""
+
+    async def resolve(root: Any, info: Info_) -> Person | None:
+        person_id = getattr(root, field)
+        return await load_person(info, UUID(str(person_id)) if person_id else None)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def department_of(field: str, description: str) -> Any:
+    """A field with the department whose id is in `field` (null where there is none)."""
+
+    async def resolve(root: Any, info: Info_) -> Department | None:
+        return await load_department(info, getattr(root, field))
+
+    return strawberry.field(resolver=resolve, description=description)
 
 
 async def term_holder(

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from uuid import UUID
 
 import asyncpg
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.feedback.types import (
     Complaint,
     ComplaintConnection,
-    ComplaintEdge,
     FeedbackFacts,
     FeedbackFactsConnection,
-    FeedbackFactsEdge,
     FeedbackPolicy,
     Praise,
     PraiseConnection,
-    PraiseEdge,
     Survey,
 )
 from gateway.graphql.access import ReadsUnit
@@ -33,11 +28,11 @@ from gateway.graphql.plumbing import (
     Info_,
     after_key,
     encode_cursor,
-    page_info,
     page_size,
     parse_id,
     parse_year,
 )
+from gateway.graphql.shapes import Keyset, invalid, keyset_rows, parse_optional_id, readable_row
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
 
 QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -47,15 +42,7 @@ OPEN_STATUSES = [s.value for s in ComplaintStatusCode if s.is_open]
 def parse_quarter(value: str, field: str = "quarter") -> str:
     """A quarter argument, `2026-Q3`; anything else is refused naming the argument."""
     if not QUARTER.fullmatch(value):
-        raise GraphQLError(
-            f"{field}: {value!r} is not a quarter like 2026-Q3",
-            extensions={
-                "code": "INVALID_INPUT",
-                "status": 422,
-                "field": field,
-                "rule": "quarter_format",
-            },
-        )
+        raise invalid(field, "quarter_format", f"{field}: {value!r} is not a quarter like 2026-Q3")
     parse_year(int(value[:4]), field)
     return value
 
@@ -67,28 +54,11 @@ def quarter_end(quarter: str) -> date:
     return after - timedelta(days=1)
 
 
-def _date_key(key: tuple[str, str] | None) -> tuple[date, UUID] | None:
-    """A (date, id) cursor key; anything else is a cursor this API did not issue."""
-    if key is None:
-        return None
-    try:
-        return date.fromisoformat(key[0]), UUID(key[1])
-    except ValueError:
-        raise GraphQLError(
-            "after: not a cursor this API issued",
-            extensions={"code": "INVALID_INPUT", "status": 422, "field": "after", "rule": "cursor"},
-        ) from None
-
-
 def _viewed_targets(info: Info_, rows: list[asyncpg.Record], query: str) -> None:
     """Praise and complaints about a person are that person's records (access log)."""
     for r in rows:
         if r["target_kind"] == "PERSON":
             info.context.viewed(r["target_id"], r["unit_id"], AccessedRecord.FEEDBACK, query)
-
-
-def _optional_id(value: strawberry.ID | None, field: str) -> UUID | None:
-    return parse_id(value, field) if value else None
 
 
 # Rows of the quarter's facts: the unit's service departments (open by the quarter's end), any
@@ -185,11 +155,8 @@ class FeedbackQuery:
 
     @strawberry.field(description="One survey, with its results and responses")
     async def survey(self, info: Info_, id: strawberry.ID) -> Survey | None:  # noqa: A002 - GraphQL's name
-        row = await info.context.loaders.survey.load(parse_id(id, "id"))
-        if row is None:
-            return None
-        info.context.ensure_unit(row["unit_id"])
-        return Survey.from_row(row)
+        row = await readable_row(info.context, info.context.loaders.survey, id)
+        return Survey.from_row(row) if row else None
 
     @strawberry.field(
         description="Praise (表扬) of a unit, latest first, by quarter, target (a person or "
@@ -208,8 +175,6 @@ class FeedbackQuery:
     ) -> PraiseConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = _date_key(after_key(after))
         filters = (
             f"FROM {ctx.table('praise')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR quarter = $2) AND ($3::uuid IS NULL OR target_id = $3) "
@@ -218,27 +183,14 @@ class FeedbackQuery:
         args = (
             unit,
             parse_quarter(quarter) if quarter else None,
-            _optional_id(target_id, "targetId"),
-            _optional_id(department_id, "departmentId"),
+            parse_optional_id(target_id, "targetId"),
+            parse_optional_id(department_id, "departmentId"),
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} "
-            "AND ($5::date IS NULL OR (occurred_on, id) < ($5::date, $6::uuid)) "
-            "ORDER BY occurred_on DESC, id DESC LIMIT $7",
-            *args,
-            key[0] if key else None,
-            key[1] if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("occurred_on", "date", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        _viewed_targets(info, rows[:size], "praise")
-        edges = [
-            PraiseEdge(cursor=encode_cursor(r["occurred_on"], r["id"]), node=Praise.from_row(r))
-            for r in rows[:size]
-        ]
-        return PraiseConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
-        )
+        _viewed_targets(info, rows.page, "praise")
+        return PraiseConnection.of_rows(rows, Praise.from_row)
 
     @strawberry.field(
         description="Complaints (投诉) of a unit, latest received first, by status, department "
@@ -260,8 +212,6 @@ class FeedbackQuery:
     ) -> ComplaintConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = _date_key(after_key(after))
         filters = (
             f"FROM {ctx.table('complaints')} WHERE unit_id = $1 "
             "AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR department_id = $3) "
@@ -271,39 +221,23 @@ class FeedbackQuery:
         args = (
             unit,
             status.value if status else None,
-            _optional_id(department_id, "departmentId"),
-            _optional_id(target_id, "targetId"),
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(target_id, "targetId"),
             parse_quarter(quarter) if quarter else None,
             overdue,
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} "
-            "AND ($7::date IS NULL OR (received_on, id) < ($7::date, $8::uuid)) "
-            "ORDER BY received_on DESC, id DESC LIMIT $9",
-            *args,
-            key[0] if key else None,
-            key[1] if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("received_on", "date", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        _viewed_targets(info, rows[:size], "complaints")
-        edges = [
-            ComplaintEdge(
-                cursor=encode_cursor(r["received_on"], r["id"]), node=Complaint.from_row(r)
-            )
-            for r in rows[:size]
-        ]
-        return ComplaintConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
-        )
+        _viewed_targets(info, rows.page, "complaints")
+        return ComplaintConnection.of_rows(rows, Complaint.from_row)
 
     @strawberry.field(description="One complaint, with its history")
     async def complaint(self, info: Info_, id: strawberry.ID) -> Complaint | None:  # noqa: A002
         ctx = info.context
-        row = await ctx.loaders.complaint.load(parse_id(id, "id"))
+        row = await readable_row(ctx, ctx.loaders.complaint, id)
         if row is None:
             return None
-        ctx.ensure_unit(row["unit_id"])
         _viewed_targets(info, [row], "complaint")
         return Complaint.from_row(row)
 
@@ -345,8 +279,8 @@ class FeedbackQuery:
         args = (
             unit,
             quarter,
-            _optional_id(department_id, "departmentId"),
-            _optional_id(person_id, "personId"),
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(person_id, "personId"),
             quarter_end(quarter),
         )
         ctes = FACTS_SQL.format(**tables)
@@ -367,16 +301,11 @@ class FeedbackQuery:
         for r in rows[:size]:
             if r["kind"] == "PERSON":
                 ctx.viewed(r["subject_id"], unit, AccessedRecord.FEEDBACK, "feedbackFacts")
-        edges = [
-            FeedbackFactsEdge(
-                cursor=encode_cursor(r["sort_key"], r["subject_id"]),
-                node=FeedbackFacts.from_row(r),
-            )
-            for r in rows[:size]
-        ]
-        return FeedbackFactsConnection(
-            edges=edges,
-            page_info=page_info(rows, size, edges),
+        return FeedbackFactsConnection.of(
+            rows,
+            size,
+            lambda r: encode_cursor(r["sort_key"], r["subject_id"]),
+            FeedbackFacts.from_row,
             total_count=total,
             quarter=quarter,
             survey=Survey.from_row(survey) if survey else None,

@@ -18,10 +18,17 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from gateway.directory.types import Department, Person, load_person
-from gateway.goals.types import load_department
+from gateway.directory.types import (
+    Department,
+    Person,
+    department_of,
+    load_department,
+    load_person,
+    person_of,
+)
 from gateway.graphql.access import SeesFiler, SeesIdentities, withheld
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
 from services.feedback.vocabulary import ComplaintStatus as ComplaintStatusCode
@@ -60,10 +67,6 @@ strawberry.enum(ResponseSource, description="How a survey response was recorded"
 strawberry.enum(ComplaintEvent, description="What happened to a complaint (the log's event names)")
 
 
-def _uuid(value: strawberry.ID | None) -> UUID | None:
-    return UUID(value) if value else None
-
-
 @strawberry.type(description="The unit's feedback policy: the complaint deadline and survey scale")
 class FeedbackPolicy(FromRow):
     unit_id: strawberry.ID
@@ -81,9 +84,7 @@ class SurveyDepartment:
     department_id: strawberry.ID
     name: str = strawberry.field(description="The department's name when the survey opened")
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="One bin of a result's distribution: scores from `from` to `to`")
@@ -115,9 +116,7 @@ class SurveyResult:
             distribution=[SurveyResultBin.from_json(b) for b in loads(row["distribution"])],
         )
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="The score a respondent gave one department")
@@ -125,9 +124,7 @@ class SurveyScore:
     department_id: strawberry.ID
     score: Decimal
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")
 
 
 @strawberry.type(description="One respondent's scores")
@@ -146,9 +143,7 @@ class SurveyResponse:
     source: ResponseSource
     recorded_at: datetime
 
-    @strawberry.field(description="The source's Chinese label")
-    def source_label(self) -> str:
-        return ResponseSource(self.source).label
+    source_label: str = label_of(ResponseSource, "source", "The source's Chinese label")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> SurveyResponse:
@@ -179,9 +174,9 @@ class Survey(FromRow):
     version: int = strawberry.field(description="The survey's version; send it as expectedVersion")
     updated_at: datetime
 
-    @strawberry.field(description="The status's Chinese label, e.g. 已结束")
-    def status_label(self) -> str:
-        return SurveyStatusCode(self.status).label
+    status_label: str = label_of(
+        SurveyStatusCode, "status", "The status's Chinese label, e.g. 已结束"
+    )
 
     @strawberry.field(description="The service departments surveyed")
     async def departments(self, info: Info_) -> list[SurveyDepartment]:
@@ -209,11 +204,23 @@ class Survey(FromRow):
         return [SurveyResponse.from_row(r) for r in rows]
 
 
-async def _target_name(info: Info_, kind: TargetKindCode, target_id: strawberry.ID) -> str | None:
-    if kind is TargetKindCode.PERSON:
-        person = await load_person(info, UUID(target_id))
+def _named_person(kind: str, field: str, description: str) -> Any:
+    """A field with the person whose id is in `field` where the code in `kind` says it is a
+    person's (null where it is a department's)."""
+
+    async def resolve(root: Any, info: Info_) -> Person | None:
+        if getattr(root, kind) is not TargetKindCode.PERSON:
+            return None
+        return await load_person(info, UUID(getattr(root, field)))
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+async def _target_name(root: Praise | Complaint, info: Info_) -> str | None:
+    if root.target_kind is TargetKindCode.PERSON:
+        person = await load_person(info, UUID(root.target_id))
         return person.name if person else None
-    department = await load_department(info, target_id)
+    department = await load_department(info, root.target_id)
     return department.name if department else None
 
 
@@ -237,40 +244,27 @@ class Praise:
     def from_row(cls, row: asyncpg.Record) -> Praise:
         return from_row(cls, row, recorded_by_id=optional_id(row["recorded_by"]))
 
-    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
-    def target_kind_label(self) -> str:
-        return TargetKindCode(self.target_kind).label
+    target_kind_label: str = label_of(
+        TargetKindCode, "target_kind", "The target kind's Chinese label: 个人 or 科室"
+    )
 
-    @strawberry.field(description="The name of the person or department praised")
-    async def target_name(self, info: Info_) -> str | None:
-        return await _target_name(info, self.target_kind, self.target_id)
+    target_name: str | None = strawberry.field(
+        resolver=_target_name, description="The name of the person or department praised"
+    )
+    target_person: Person | None = _named_person(
+        "target_kind", "target_id", "The person praised (targetKind PERSON)"
+    )
 
-    @strawberry.field(description="The person praised (targetKind PERSON)")
-    async def target_person(self, info: Info_) -> Person | None:
-        if self.target_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.target_id))
+    department: Department | None = department_of(
+        "department_id", "The department praised, or the person's department then"
+    )
 
-    @strawberry.field(description="The department praised, or the person's department then")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
-
-    @strawberry.field(description="Who recorded it")
-    async def recorded_by(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.recorded_by_id))
-
-
-@strawberry.type
-class PraiseEdge:
-    cursor: str
-    node: Praise
+    recorded_by: Person | None = person_of("recorded_by_id", "Who recorded it")
 
 
 @strawberry.type(description="A page of praise, latest first")
-class PraiseConnection:
-    edges: list[PraiseEdge]
-    page_info: PageInfo
-    total_count: int
+class PraiseConnection(CountedConnection[Praise]):
+    pass
 
 
 @strawberry.type(
@@ -307,25 +301,19 @@ class ComplaintHistoryEntry:
     anonymous: strawberry.Private[bool]
     filed_by_cadre: strawberry.Private[bool]
 
-    @strawberry.field(description="The event's Chinese label, e.g. 办结")
-    def event_label(self) -> str:
-        return ComplaintEvent(self.event).label
-
-    @strawberry.field(description="The actor role's Chinese label")
-    def actor_role_label(self) -> str | None:
-        return RoleCode(self.actor_role).label if self.actor_role else None
-
-    @strawberry.field(description="The satisfaction's Chinese label")
-    def satisfaction_label(self) -> str | None:
-        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
+    event_label: str = label_of(ComplaintEvent, "event", "The event's Chinese label, e.g. 办结")
+    actor_role_label: str | None = label_of(
+        RoleCode, "actor_role", "The actor role's Chinese label"
+    )
+    satisfaction_label: str | None = label_of(
+        SatisfactionCode, "satisfaction", "The satisfaction's Chinese label"
+    )
 
     @withheld(SeesFiler, "Who acted")
     async def actor(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.actor_id))
+        return await load_person(info, UUID(self.actor_id) if self.actor_id else None)
 
-    @strawberry.field(description="Whom it was assigned to")
-    async def handler(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.handler_id))
+    handler: Person | None = person_of("handler_id", "Whom it was assigned to")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record, complaint: Complaint) -> ComplaintHistoryEntry:
@@ -404,39 +392,32 @@ class Complaint:
             )
         return from_row(cls, row, anonymous=anonymous, complainant=complainant)
 
-    @strawberry.field(description="The status's Chinese label, e.g. 已办结")
-    def status_label(self) -> str:
-        return ComplaintStatusCode(self.status).label
+    status_label: str = label_of(
+        ComplaintStatusCode, "status", "The status's Chinese label, e.g. 已办结"
+    )
+    target_kind_label: str = label_of(
+        TargetKindCode, "target_kind", "The target kind's Chinese label: 个人 or 科室"
+    )
+    filed_by_label: str = label_of(
+        FiledByCode, "filed_by", "Who filed it: 服务对象本人 or 考核办代为登记"
+    )
+    satisfaction_label: str | None = label_of(
+        SatisfactionCode, "satisfaction", "The satisfaction's Chinese label: 满意 or 不满意"
+    )
 
-    @strawberry.field(description="The target kind's Chinese label: 个人 or 科室")
-    def target_kind_label(self) -> str:
-        return TargetKindCode(self.target_kind).label
+    target_name: str | None = strawberry.field(
+        resolver=_target_name,
+        description="The name of the person or department complained about",
+    )
+    target_person: Person | None = _named_person(
+        "target_kind", "target_id", "The person complained about (targetKind PERSON)"
+    )
 
-    @strawberry.field(description="Who filed it: 服务对象本人 or 考核办代为登记")
-    def filed_by_label(self) -> str:
-        return FiledByCode(self.filed_by).label
+    department: Department | None = department_of(
+        "department_id", "The department complained about, or the person's then"
+    )
 
-    @strawberry.field(description="The satisfaction's Chinese label: 满意 or 不满意")
-    def satisfaction_label(self) -> str | None:
-        return SatisfactionCode(self.satisfaction).label if self.satisfaction else None
-
-    @strawberry.field(description="The name of the person or department complained about")
-    async def target_name(self, info: Info_) -> str | None:
-        return await _target_name(info, self.target_kind, self.target_id)
-
-    @strawberry.field(description="The person complained about (targetKind PERSON)")
-    async def target_person(self, info: Info_) -> Person | None:
-        if self.target_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.target_id))
-
-    @strawberry.field(description="The department complained about, or the person's then")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
-
-    @strawberry.field(description="Whom it is assigned to")
-    async def handler(self, info: Info_) -> Person | None:
-        return await load_person(info, _uuid(self.handler_id))
+    handler: Person | None = person_of("handler_id", "Whom it is assigned to")
 
     @strawberry.field(description="Every step of its handling, oldest first")
     async def history(self, info: Info_) -> list[ComplaintHistoryEntry]:
@@ -444,17 +425,9 @@ class Complaint:
         return [ComplaintHistoryEntry.from_row(r, self) for r in rows]
 
 
-@strawberry.type
-class ComplaintEdge:
-    cursor: str
-    node: Complaint
-
-
 @strawberry.type(description="A page of complaints, latest received first")
-class ComplaintConnection:
-    edges: list[ComplaintEdge]
-    page_info: PageInfo
-    total_count: int
+class ComplaintConnection(CountedConnection[Complaint]):
+    pass
 
 
 @strawberry.type(description="A department's satisfaction result in the quarter's closed survey")
@@ -490,19 +463,17 @@ class FeedbackFacts:
         description="Still open and flagged past the deadline (once resolved they count as late)"
     )
 
-    @strawberry.field(description="The subject kind's Chinese label: 科室 or 个人")
-    def subject_kind_label(self) -> str:
-        return TargetKindCode(self.subject_kind).label
+    subject_kind_label: str = label_of(
+        TargetKindCode, "subject_kind", "The subject kind's Chinese label: 科室 or 个人"
+    )
 
-    @strawberry.field(description="The person (subjectKind PERSON)")
-    async def person(self, info: Info_) -> Person | None:
-        if self.subject_kind is not TargetKindCode.PERSON:
-            return None
-        return await load_person(info, UUID(self.subject_id))
+    person: Person | None = _named_person(
+        "subject_kind", "subject_id", "The person (subjectKind PERSON)"
+    )
 
-    @strawberry.field(description="The department, or the person's department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department, or the person's department"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> FeedbackFacts:
@@ -521,17 +492,8 @@ class FeedbackFacts:
         )
 
 
-@strawberry.type
-class FeedbackFactsEdge:
-    cursor: str
-    node: FeedbackFacts
-
-
 @strawberry.type(description="A page of feedback facts: departments first, then people, by name")
-class FeedbackFactsConnection:
-    edges: list[FeedbackFactsEdge]
-    page_info: PageInfo
-    total_count: int
+class FeedbackFactsConnection(CountedConnection[FeedbackFacts]):
     quarter: str
     survey: Survey | None = strawberry.field(
         description="The quarter's survey, if opened: the quarter's appraisal starts once it is "

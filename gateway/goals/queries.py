@@ -4,22 +4,20 @@ monthly summaries and published weekly reports are visible to the whole unit.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
 from gateway.audit.access import AccessedRecord
 from gateway.goals.types import (
     GoalSet,
     GoalSetConnection,
-    GoalSetEdge,
     MonthlySummary,
     ReferenceGoals,
     WeeklyReport,
     WeeklyReportStatus,
 )
 from gateway.graphql.access import ReadsUnit, sees_draft_reports, weekly_report_sql
-from gateway.graphql.plumbing import Info_, after_key, encode_cursor, page_info, page_size, parse_id
+from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import Keyset, keyset_rows, parse_optional_id, readable_row
 from kernel.calendar import china_date
 from services.directory.managers import managers_sql
 from services.goals.vocabulary import GoalSetStatus as GoalSetStatusCode
@@ -48,8 +46,6 @@ class GoalsQuery:
     ) -> GoalSetConnection:
         ctx = info.context
         unit = parse_id(unit_id, "unitId")
-        size = page_size(first)
-        key = after_key(after)
         filters = (
             f"FROM {ctx.table('goal_sets')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::uuid IS NULL OR department_id = $3) "
@@ -57,37 +53,25 @@ class GoalsQuery:
         )
         args = (
             unit,
-            parse_id(person_id, "personId") if person_id else None,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(person_id, "personId"),
+            parse_optional_id(department_id, "departmentId"),
             period,
             status.value if status else None,
         )
-        rows = await ctx.pool.fetch(
-            f"SELECT * {filters} AND ($6::text IS NULL OR (period, id) < ($6::text, $7::uuid)) "
-            "ORDER BY period DESC, id DESC LIMIT $8",
-            *args,
-            key[0] if key else None,
-            UUID(key[1]) if key else None,
-            size + 1,
+        rows = await keyset_rows(
+            ctx, filters, args, Keyset("period", descending=True), first, after
         )
-        total = await ctx.pool.fetchval(f"SELECT count(*) {filters}", *args)
-        for r in rows[:size]:
+        for r in rows.page:
             ctx.viewed(r["person_id"], r["unit_id"], AccessedRecord.GOAL_SET, "goalSets")
-        edges = [
-            GoalSetEdge(cursor=encode_cursor(r["period"], r["id"]), node=GoalSet.from_row(r))
-            for r in rows[:size]
-        ]
-        return GoalSetConnection(
-            edges=edges, page_info=page_info(rows, size, edges), total_count=total
-        )
+        return GoalSetConnection.of_rows(rows, GoalSet.from_row)
 
     @strawberry.field(description="One goal set")
     async def goal_set(self, info: Info_, id: strawberry.ID) -> GoalSet | None:  # noqa: A002 - GraphQL's name
-        row = await info.context.loaders.goal_set.load(parse_id(id, "id"))
+        ctx = info.context
+        row = await readable_row(ctx, ctx.loaders.goal_set, id)
         if row is None:
             return None
-        info.context.ensure_unit(row["unit_id"])
-        info.context.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
+        ctx.viewed(row["person_id"], row["unit_id"], AccessedRecord.GOAL_SET, "goalSet")
         return GoalSet.from_row(row)
 
     @strawberry.field(
@@ -153,7 +137,7 @@ class GoalsQuery:
             "AND ($4::text IS NULL OR period = $4) ORDER BY period, kind, title, id",
             unit,
             kind.value if kind else None,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(department_id, "departmentId"),
             period,
         )
         return [ReferenceGoals.from_row(r) for r in rows]
@@ -176,7 +160,7 @@ class GoalsQuery:
             "AND ($2::uuid IS NULL OR person_id = $2) AND ($3::text IS NULL OR month = $3) "
             "ORDER BY month, person_id",
             unit,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(person_id, "personId"),
             month,
         )
         for r in rows:
@@ -205,7 +189,7 @@ class GoalsQuery:
             f"AND {weekly_report_sql('$4', 'status = $5')} ORDER BY week DESC, department_id",
             unit,
             week,
-            parse_id(department_id, "departmentId") if department_id else None,
+            parse_optional_id(department_id, "departmentId"),
             sees_draft_reports(ctx.actor),
             WeeklyReportStatus.PUBLISHED.value,
         )

@@ -11,8 +11,9 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from gateway.directory.types import Department, Person, load_person
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.directory.types import Department, Person, department_of, person_of
+from gateway.graphql.plumbing import FromRow, Info_, from_row, loads, optional_id
+from gateway.graphql.shapes import CountedConnection, label_of
 from kernel.calendar import CHINA
 from kernel.labels import Labelled
 from kernel.roles import Role as RoleCode
@@ -79,27 +80,13 @@ def _role(value: str | None) -> RoleCode | None:
     return RoleCode(value) if value else None
 
 
-async def load_department(info: Info_, department_id: strawberry.ID | None) -> Department | None:
-    """A department through the request's loader."""
-    if department_id is None:
-        return None
-    row = await info.context.loaders.department.load(UUID(department_id))
-    return Department.from_row(row) if row else None
-
-
-async def _person(info: Info_, person_id: strawberry.ID | None) -> Person | None:
-    return await load_person(info, UUID(person_id) if person_id else None)
-
-
 @strawberry.type(description="What a goal item serves: a reference goal by id, or a job duty")
 class GoalServes:
     kind: ServesKindCode
     ref: str | None = strawberry.field(description="The reference goal item's refId")
     text: str | None = strawberry.field(description="A job duty (岗位职责), in words")
 
-    @strawberry.field(description="The kind's Chinese label, e.g. 科室目标")
-    def kind_label(self) -> str:
-        return ServesKindCode(self.kind).label
+    kind_label: str = label_of(ServesKindCode, "kind", "The kind's Chinese label, e.g. 科室目标")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> GoalServes:
@@ -120,9 +107,7 @@ class GoalItem:
     percent: int | None = strawberry.field(description="Percent done (current items only)")
     note: str | None = strawberry.field(description="The latest progress note or drop reason")
 
-    @strawberry.field(description="The status's Chinese label")
-    def status_label(self) -> str | None:
-        return ItemStatusCode(self.status).label if self.status else None
+    status_label: str | None = label_of(ItemStatusCode, "status", "The status's Chinese label")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalItem:
@@ -157,13 +142,13 @@ class GoalSetVersion:
         description="From this instant the version is in force"
     )
 
-    @strawberry.field(description="The relation's Chinese label, e.g. 科室负责人")
-    def relation_label(self) -> str:
-        return RoleCode(self.relation).label
+    relation_label: str = label_of(
+        RoleCode, "relation", "The relation's Chinese label, e.g. 科室负责人"
+    )
 
-    @strawberry.field(description="Who approved: the person's direct manager at that instant")
-    async def approved_by(self, info: Info_) -> Person | None:
-        return await _person(info, self.approved_by_id)
+    approved_by: Person | None = person_of(
+        "approved_by_id", "Who approved: the person's direct manager at that instant"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> GoalSetVersion:
@@ -188,21 +173,13 @@ class GoalSetHistoryEntry(FromRow):
     version_number: int | None = strawberry.field(description="The version an approval made")
     at: datetime
 
-    @strawberry.field(description="The event's Chinese label, e.g. 审核确定")
-    def event_label(self) -> str:
-        return GoalSetEvent(self.event).label
+    event_label: str = label_of(GoalSetEvent, "event", "The event's Chinese label, e.g. 审核确定")
+    actor_role_label: str | None = label_of(
+        RoleCode, "actor_role", "The actor role's Chinese label"
+    )
+    relation_label: str | None = label_of(RoleCode, "relation", "The relation's Chinese label")
 
-    @strawberry.field(description="The actor role's Chinese label")
-    def actor_role_label(self) -> str | None:
-        return RoleCode(self.actor_role).label if self.actor_role else None
-
-    @strawberry.field(description="The relation's Chinese label")
-    def relation_label(self) -> str | None:
-        return RoleCode(self.relation).label if self.relation else None
-
-    @strawberry.field(description="Who acted")
-    async def actor(self, info: Info_) -> Person | None:
-        return await _person(info, self.actor_id)
+    actor: Person | None = person_of("actor_id", "Who acted")
 
 
 @strawberry.type(description="Adjusted goals (动态化调整) awaiting the direct manager's decision")
@@ -237,9 +214,9 @@ class GoalSet(FromRow):
     drafted_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="The status's Chinese label, e.g. 待审核")
-    def status_label(self) -> str:
-        return GoalSetStatusCode(self.status).label
+    status_label: str = label_of(
+        GoalSetStatusCode, "status", "The status's Chinese label, e.g. 待审核"
+    )
 
     @strawberry.field(description="QUARTER or YEAR")
     def period_kind(self) -> PeriodKind:
@@ -249,13 +226,11 @@ class GoalSet(FromRow):
     def period_kind_label(self) -> str:
         return PeriodKind.of(self.period).label
 
-    @strawberry.field(description="Whose goals these are")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "Whose goals these are")
 
-    @strawberry.field(description="The person's department when the goal set was drafted")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The person's department when the goal set was drafted"
+    )
 
     @strawberry.field(
         description="The current items: the draft while drafting, then the version in force, "
@@ -295,17 +270,9 @@ class GoalSet(FromRow):
         return GoalRevisionProposal.from_row(row) if row else None
 
 
-@strawberry.type
-class GoalSetEdge:
-    cursor: str
-    node: GoalSet
-
-
 @strawberry.type(description="A page of goal sets, newest period first")
-class GoalSetConnection:
-    edges: list[GoalSetEdge]
-    page_info: PageInfo
-    total_count: int
+class GoalSetConnection(CountedConnection[GoalSet]):
+    pass
 
 
 @strawberry.type(description="One item of a reference document; goal items serve it by refId")
@@ -358,13 +325,13 @@ class ReferenceGoals:
             cls, row, items=[ReferenceGoalItem.from_json(d) for d in loads(row["items"])]
         )
 
-    @strawberry.field(description="The kind's Chinese label, e.g. 年度工作要点")
-    def kind_label(self) -> str:
-        return ReferenceKindCode(self.kind).label
+    kind_label: str = label_of(
+        ReferenceKindCode, "kind", "The kind's Chinese label, e.g. 年度工作要点"
+    )
 
-    @strawberry.field(description="The department, for department goals")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The department, for department goals"
+    )
 
     @strawberry.field(description="Every revision, first published first")
     async def revisions(self, info: Info_) -> list[ReferenceGoalsRevision]:
@@ -392,13 +359,11 @@ class MonthlySummary(FromRow):
     submitted_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="Whose summary this is")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "Whose summary this is")
 
-    @strawberry.field(description="The person's department when submitted")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of(
+        "department_id", "The person's department when submitted"
+    )
 
     @strawberry.field(description="Every version, first submitted first")
     async def versions(self, info: Info_) -> list[MonthlySummaryVersion]:
@@ -416,9 +381,7 @@ class WeeklyProgress:
     note: str | None
     at: datetime
 
-    @strawberry.field(description="The kind's Chinese label")
-    def kind_label(self) -> str:
-        return ProgressKind(self.kind).label
+    kind_label: str = label_of(ProgressKind, "kind", "The kind's Chinese label")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> WeeklyProgress:
@@ -442,9 +405,7 @@ class WeeklyReportEntry:
         description="The member's summary of the month the week starts in"
     )
 
-    @strawberry.field(description="The member")
-    async def person(self, info: Info_) -> Person | None:
-        return await _person(info, self.person_id)
+    person: Person | None = person_of("person_id", "The member")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> WeeklyReportEntry:
@@ -476,10 +437,6 @@ class WeeklyReport:
             cls, row, entries=[WeeklyReportEntry.from_json(d) for d in loads(row["entries"])]
         )
 
-    @strawberry.field(description="The status's Chinese label")
-    def status_label(self) -> str:
-        return WeeklyReportStatus(self.status).label
+    status_label: str = label_of(WeeklyReportStatus, "status", "The status's Chinese label")
 
-    @strawberry.field(description="The department")
-    async def department(self, info: Info_) -> Department | None:
-        return await load_department(info, self.department_id)
+    department: Department | None = department_of("department_id", "The department")

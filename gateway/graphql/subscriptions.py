@@ -23,6 +23,7 @@ from strawberry.scalars import JSON
 from gateway.feedback.types import Complaint
 from gateway.goals.types import GoalSet
 from gateway.graphql.plumbing import Info_, parse_id
+from gateway.graphql.shapes import parse_optional_id
 from gateway.integrations.api import feed_filter, feed_scope
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, to_json
@@ -48,29 +49,29 @@ class EventMessage:
     cloud_event: JSON = strawberry.field(description="The whole CloudEvents JSON event")
 
 
-@strawberry.type(description="A goal set changed: the event, and the goal set as it is now")
-class GoalSetChange:
+@strawberry.type
+class Change:
+    """What every change of a record says besides the record: each subclass adds the record."""
+
     cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
     event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the goals log")
+    position: int = strawberry.field(description="The change's position in its service's log")
+
+
+@strawberry.type(description="A goal set changed: the event, and the goal set as it is now")
+class GoalSetChange(Change):
     goal_set: GoalSet = strawberry.field(description="The goal set once the change is projected")
 
 
 @strawberry.type(description="A complaint changed: the event, and the complaint as it is now")
-class ComplaintChange:
-    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
-    event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the feedback log")
+class ComplaintChange(Change):
     complaint: Complaint = strawberry.field(
         description="The complaint once the change is projected"
     )
 
 
 @strawberry.type(description="A review cycle changed: the event, and the cycle as it is now")
-class ReviewCycleChange:
-    cursor: str = strawberry.field(description="Reconnect with this to go on after this change")
-    event_type: str = strawberry.field(description="The CloudEvents type of the change")
-    position: int = strawberry.field(description="The change's position in the reviews log")
+class ReviewCycleChange(Change):
     cycle: ReviewCycle = strawberry.field(description="The cycle once the change is projected")
 
 
@@ -148,7 +149,7 @@ class Subscription:
         unit_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[EventMessage, None]:
         try:
-            unit = parse_id(unit_id, "unitId") if unit_id else None
+            unit = parse_optional_id(unit_id, "unitId")
             event_filter = feed_filter(info.context.actor, unit, types)
             scope = feed_scope(info.context.actor)
             cursor = Cursor.decode(after)
@@ -170,15 +171,9 @@ class Subscription:
     async def goal_set_changed(
         self, info: Info_, goal_set_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[GoalSetChange, None]:
-        goal_set = parse_id(goal_set_id, "goalSetId")
-        changes = _changes(info, "goals", "goal_sets", goal_set, "goal set", "goalSetId", after)
-        async for event, position, row in changes:
-            yield GoalSetChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                goal_set=GoalSet.from_row(row),
-            )
+        changes = _changes(info, "goals", "goal_sets", goal_set_id, "goal set", "goalSetId", after)
+        async for change, row in changes:
+            yield GoalSetChange(**change, goal_set=GoalSet.from_row(row))
 
     @strawberry.subscription(
         description="Each change of a complaint the caller may read, from `after` (none: from "
@@ -187,17 +182,11 @@ class Subscription:
     async def complaint_changed(
         self, info: Info_, complaint_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ComplaintChange, None]:
-        complaint = parse_id(complaint_id, "complaintId")
         changes = _changes(
-            info, "feedback", "complaints", complaint, "complaint", "complaintId", after
+            info, "feedback", "complaints", complaint_id, "complaint", "complaintId", after
         )
-        async for event, position, row in changes:
-            yield ComplaintChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                complaint=Complaint.from_row(row),
-            )
+        async for change, row in changes:
+            yield ComplaintChange(**change, complaint=Complaint.from_row(row))
 
     @strawberry.subscription(
         description="Each step of a review cycle (opened, appraisal begun, finalised, published, "
@@ -211,35 +200,30 @@ class Subscription:
         after: str | None = None,
         steps_only: bool = True,
     ) -> AsyncGenerator[ReviewCycleChange, None]:
-        cycle = parse_id(cycle_id, "cycleId")
         steps = CYCLE_STEPS if steps_only else None
         changes = _changes(
-            info, "reviews", "review_cycles", cycle, "review cycle", "cycleId", after, steps
+            info, "reviews", "review_cycles", cycle_id, "review cycle", "cycleId", after, steps
         )
-        async for event, position, row in changes:
-            yield ReviewCycleChange(
-                cursor=position.encode(),
-                event_type=event.type,
-                position=event.position,
-                cycle=ReviewCycle.from_row(row),
-            )
+        async for change, row in changes:
+            yield ReviewCycleChange(**change, cycle=ReviewCycle.from_row(row))
 
 
 async def _changes(
     info: Info_,
     service: str,
     table: str,
-    record: UUID,
+    record_id: strawberry.ID,
     what: str,
     field: str,
     after: str | None,
     names: frozenset[str] | None = None,
-) -> AsyncGenerator[tuple[RecordedEvent, Cursor, asyncpg.Record], None]:
-    """Each change of one record (its stream in `service`'s log, events named `names` if
-    given), from `after`, with its row of `table` once the change is projected; refused unless
-    the caller may read the record's unit.
+) -> AsyncGenerator[tuple[dict[str, Any], asyncpg.Record], None]:
+    """Each change of the record the argument `field` names (its stream in `service`'s log,
+    events named `names` if given), from `after`: the fields of its `Change`, and its row of
+    `table` once the change is projected; refused unless the caller may read the record's unit.
     """
     ctx = info.context
+    record = parse_id(record_id, field)
     row = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
     if row is None:
         raise graphql_error(_not_found(what, record, field))
@@ -252,7 +236,12 @@ async def _changes(
         await _projected(info, service, event.position)
         current = await ctx.pool.fetchrow(f"SELECT * FROM {ctx.table(table)} WHERE id = $1", record)
         if current is not None:
-            yield event, position, current
+            change = {
+                "cursor": position.encode(),
+                "event_type": event.type,
+                "position": event.position,
+            }
+            yield change, current
 
 
 def _not_found(what: str, key: UUID, field: str) -> DomainError:

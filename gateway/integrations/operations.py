@@ -4,6 +4,8 @@ auditors and administrators read their delivery record.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
@@ -12,6 +14,7 @@ import strawberry
 from gateway.graphql.access import require_office_of, require_webhook_reader_of
 from gateway.graphql.plumbing import Info_, parse_id
 from gateway.integrations import dingtalk, outbound, subscriptions
+from gateway.integrations.feed import Conn
 from gateway.integrations.store import SCHEMA
 from gateway.integrations.types import (
     CreatedWebhookSubscription,
@@ -31,13 +34,21 @@ async def _vet(info: Info_, url: str, field: str) -> None:
         raise graphql_error(exc) from None
 
 
-async def _owned(info: Info_, subscription_id: strawberry.ID) -> UUID:
-    sub_id = parse_id(subscription_id, "subscriptionId")
+@asynccontextmanager
+async def _connection(info: Info_) -> AsyncIterator[Conn]:
+    """A connection of the pool; a refusal of the integrations layer inside (a DomainError)
+    reaches the caller in the one error shape."""
     async with info.context.pool.acquire() as conn:
         try:
-            row = await subscriptions.get(conn, sub_id)
+            yield conn
         except DomainError as exc:
             raise graphql_error(exc) from None
+
+
+async def _owned(info: Info_, subscription_id: strawberry.ID) -> UUID:
+    sub_id = parse_id(subscription_id, "subscriptionId")
+    async with _connection(info) as conn:
+        row = await subscriptions.get(conn, sub_id)
     require_office_of(info.context.actor, row["unit_id"])
     return sub_id
 
@@ -101,20 +112,17 @@ class WebhookMutation:
         unit = parse_id(unit_id, "unitId")
         require_office_of(info.context.actor, unit)
         await _vet(info, url, "url")
-        async with info.context.pool.acquire() as conn:
-            try:
-                row, secret = await subscriptions.create(
-                    conn,
-                    unit_id=unit,
-                    url=url,
-                    types=types,
-                    active=active,
-                    start_after=start_after,
-                    created_by=info.context.actor.person_id,
-                    scope=scope,
-                )
-            except DomainError as exc:
-                raise graphql_error(exc) from None
+        async with _connection(info) as conn:
+            row, secret = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=url,
+                types=types,
+                active=active,
+                start_after=start_after,
+                created_by=info.context.actor.person_id,
+                scope=scope,
+            )
         return CreatedWebhookSubscription(
             subscription=WebhookSubscription.from_row(row), secret=secret
         )
@@ -135,21 +143,18 @@ class WebhookMutation:
         unit = parse_id(unit_id, "unitId")
         require_office_of(info.context.actor, unit)
         await _vet(info, webhook_url, "webhookUrl")
-        async with info.context.pool.acquire() as conn:
-            try:
-                row, _ = await subscriptions.create(
-                    conn,
-                    unit_id=unit,
-                    url=webhook_url,
-                    types=types or dingtalk.DEFAULT_TYPES,
-                    active=True,
-                    start_after=None,
-                    created_by=info.context.actor.person_id,
-                    kind=subscriptions.ReceiverKind.DINGTALK,
-                    secret=secret,
-                )
-            except DomainError as exc:
-                raise graphql_error(exc) from None
+        async with _connection(info) as conn:
+            row, _ = await subscriptions.create(
+                conn,
+                unit_id=unit,
+                url=webhook_url,
+                types=types or dingtalk.DEFAULT_TYPES,
+                active=True,
+                start_after=None,
+                created_by=info.context.actor.person_id,
+                kind=subscriptions.ReceiverKind.DINGTALK,
+                secret=secret,
+            )
         return WebhookSubscription.from_row(row)
 
     @strawberry.mutation(
@@ -160,7 +165,7 @@ class WebhookMutation:
         self, info: Info_, subscription_id: strawberry.ID, active: bool
     ) -> WebhookSubscription:
         sub_id = await _owned(info, subscription_id)
-        async with info.context.pool.acquire() as conn:
+        async with _connection(info) as conn:
             row = await subscriptions.set_active(conn, sub_id, active)
         return WebhookSubscription.from_row(row)
 
@@ -172,11 +177,8 @@ class WebhookMutation:
         self, info: Info_, subscription_id: strawberry.ID, after: str
     ) -> WebhookSubscription:
         sub_id = await _owned(info, subscription_id)
-        async with info.context.pool.acquire() as conn:
-            try:
-                row = await subscriptions.replay(conn, sub_id, after, info.context.actor.person_id)
-            except DomainError as exc:
-                raise graphql_error(exc) from None
+        async with _connection(info) as conn:
+            row = await subscriptions.replay(conn, sub_id, after, info.context.actor.person_id)
         return WebhookSubscription.from_row(row)
 
     @strawberry.mutation(
@@ -187,10 +189,7 @@ class WebhookMutation:
         self, info: Info_, subscription_id: strawberry.ID, event_id: strawberry.ID
     ) -> int:
         sub_id = await _owned(info, subscription_id)
-        async with info.context.pool.acquire() as conn:
-            try:
-                return await subscriptions.redeliver(
-                    conn, sub_id, parse_id(event_id, "eventId"), info.context.actor.person_id
-                )
-            except DomainError as exc:
-                raise graphql_error(exc) from None
+        async with _connection(info) as conn:
+            return await subscriptions.redeliver(
+                conn, sub_id, parse_id(event_id, "eventId"), info.context.actor.person_id
+            )

@@ -13,7 +13,6 @@ from uuid import UUID
 
 import asyncpg
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.feedback.queries import parse_quarter
@@ -35,6 +34,7 @@ from gateway.graphql.plumbing import (
     parse_id,
     parse_year,
 )
+from gateway.graphql.shapes import invalid, parse_optional_id
 from gateway.reviews.access import (
     View,
     out_of_line_in,
@@ -173,8 +173,8 @@ class ReviewCycle:
             "AND ($2::uuid IS NULL OR department_id = $2) AND ($3::uuid IS NULL OR person_id = $3) "
             "ORDER BY name, person_id",
             cycle["id"],
-            parse_id(department_id, "departmentId") if department_id else None,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(department_id, "departmentId"),
+            parse_optional_id(person_id, "personId"),
         )
         visible = [(r, v) for r in rows if (v := view_of(r["person_id"])) is not None]
         start = (
@@ -401,15 +401,7 @@ class ReviewsQuery:
                 parse_quarter(quarter),
             )
         else:
-            raise GraphQLError(
-                "give the cycle's id, or its unitId and quarter",
-                extensions={
-                    "code": "INVALID_INPUT",
-                    "status": 422,
-                    "field": "id",
-                    "rule": "one_of",
-                },
-            )
+            raise invalid("id", "one_of", "give the cycle's id, or its unitId and quarter")
         return ReviewCycle.from_row(row) if row else None
 
     @strawberry.field(
@@ -467,6 +459,6 @@ class ReviewsQuery:
             f"SELECT * FROM {ctx.table('review_sanctions')} WHERE unit_id = $1 "
             "AND ($2::uuid IS NULL OR person_id = $2) ORDER BY decided_on DESC, id",
             unit,
-            parse_id(person_id, "personId") if person_id else None,
+            parse_optional_id(person_id, "personId"),
         )
         return [Sanction.from_row(r) for r in rows]

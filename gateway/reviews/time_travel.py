@@ -15,6 +15,7 @@ from gateway.audit.access import AccessedRecord
 from gateway.audit.as_of import AsOf, AsOfInput, point_of
 from gateway.audit.time_travel import as_of as as_of_scratch
 from gateway.graphql.plumbing import Info_, loads, parse_id
+from gateway.graphql.shapes import parse_optional_id
 from gateway.reviews.access import View, out_of_line_of, viewer
 from gateway.reviews.projection import ReviewsProjection
 from gateway.reviews.types import Appraisal, QuotaCheck
@@ -49,7 +50,7 @@ class ReviewsTimeTravelQuery:
     ) -> ReviewCycleAsOf:
         ctx = info.context
         cycle_id, point = parse_id(id, "id"), point_of(as_of)
-        person = parse_id(person_id, "personId") if person_id else None
+        person = parse_optional_id(person_id, "personId")
         live = await ctx.pool.fetchrow(
             f"SELECT unit_id FROM {ctx.table('review_cycles')} WHERE id = $1", cycle_id
         )

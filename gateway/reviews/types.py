@@ -18,9 +18,9 @@ import asyncpg
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.directory.types import Person, load_person
+from gateway.directory.types import Person, person_of
 from gateway.graphql.access import withheld
-from gateway.graphql.plumbing import FromRow, Info_, PageInfo, from_row, loads, optional_id
+from gateway.graphql.plumbing import FromRow, PageInfo, from_row, loads, optional_id
 from gateway.reviews.access import SeesGrade, SeesInFull, SeesProgress, SeesSummary, View
 from services.directory.managers import ManagerRelation
 from services.directory.vocabulary import PositionCategory as PositionCategoryCode
@@ -219,9 +219,7 @@ class Rating:
     opinion: str
     at: datetime
 
-    @strawberry.field(description="The rater")
-    async def rater(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.rater_id))
+    rater: Person | None = person_of("rater_id", "The rater")
 
 
 @strawberry.type(description="One indicator's part in a composite score")
@@ -328,9 +326,7 @@ class Talk:
     )
     acknowledgement: str | None
 
-    @strawberry.field(description="The leader who held the talk")
-    async def leader(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.leader_id))
+    leader: Person | None = person_of("leader_id", "The leader who held the talk")
 
 
 # What a missing rating is called, by relation (the progress view names it per participant).
@@ -407,9 +403,7 @@ class Appraisal:
     view: strawberry.Private[View]
     published: strawberry.Private[bool]
 
-    @strawberry.field(description="The participant")
-    async def person(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.person_id))
+    person: Person | None = person_of("person_id", "The participant")
 
     @classmethod
     def from_row(
@@ -504,9 +498,7 @@ class Objection(FromRow):
     resolution: str | None = strawberry.field(description="The reasons of the resolution")
     resolved_on: date | None
 
-    @strawberry.field(description="Who objected")
-    async def person(self, info: Info_) -> Person | None:
-        return await load_person(info, UUID(self.person_id))
+    person: Person | None = person_of("person_id", "Who objected")
 
 
 @strawberry.type(description="A step or act in a cycle's history, from the log")

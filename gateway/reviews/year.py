@@ -13,11 +13,11 @@ from decimal import Decimal
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from gateway.audit.access import AccessedRecord
 from gateway.graphql.access import AnnualViewReaders
 from gateway.graphql.plumbing import Info_, parse_id, parse_year
+from gateway.graphql.shapes import invalid
 from kernel.errors import RuleViolatedError
 from services.reviews.vocabulary import CycleStatus as CycleStatusCode
 from services.reviews.vocabulary import Grade as GradeCode
@@ -250,14 +250,8 @@ class ReviewsYearQuery:
                 people, quota_percent, DEFAULT_ANNUAL_CAP, periods, year=year
             )
         except RuleViolatedError as refused:
-            raise GraphQLError(
-                f"{refused.field}: {refused.message}",
-                extensions={
-                    "code": "INVALID_INPUT",
-                    "status": 422,
-                    "field": "quotaPercent",
-                    "rule": refused.rule,
-                },
+            raise invalid(
+                "quotaPercent", refused.rule, f"{refused.field}: {refused.message}"
             ) from None
         departments = {
             p.person_id: tuple(q.department_name if q else None for q in p.quarters) for p in people
