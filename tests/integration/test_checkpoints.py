@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,7 +14,6 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier
 
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
@@ -103,17 +101,11 @@ def office_context() -> CommandContext:
 
 
 @pytest.fixture
-def log(database: str, tmp_path: Path) -> Iterator[Log]:
-    name = f"{database.rsplit('/', 1)[1]}_cp_{uuid4().hex[:6]}"
-    url = f"{database.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    given = Log(url, UUID(int=0), [], Signer(tmp_path / "keys"))
+def log(isolated: str, tmp_path: Path) -> Log:
+    given = Log(isolated, UUID(int=0), [], Signer(tmp_path / "keys"))
     given.unit_id = given.register_unit("CP")
     given.add_departments(6)
-    yield given
-    with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE {} WITH (FORCE)").format(Identifier(name)))
+    return given
 
 
 def test_a_checkpoint_signs_the_whole_log_and_every_event_proves_its_inclusion(log: Log) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier, Literal
+from psycopg.sql import SQL, Literal
 
 from kernel.chain import canonical_bytes
 from kernel.context import CommandContext, acting
@@ -109,11 +109,9 @@ def test_the_chain_verifies_intact_after_many_commands(directory: Directory, dat
     ids=["altered", "deleted", "inserted"],
 )
 def test_verification_names_the_first_tampered_record(
-    database: str, tampering: str, problem: str
+    isolated: str, tampering: str, problem: str
 ) -> None:
     # Given a fresh log of its own (each case tampers differently)
-    isolated = f"{database}_tamper_{uuid4().hex[:6]}"
-    _create_database_like(database, isolated)
     app = Directory.on_postgres(isolated)
     try:
         with acting(office_context()):
@@ -137,7 +135,6 @@ def test_verification_names_the_first_tampered_record(
     expected = target if problem != "no chain hash" else _last_position(isolated)
     assert report.broken.notification_id == expected
     assert problem in report.broken.problem
-    _drop_database(database, isolated)
 
 
 def _last_position(url: str) -> int:
@@ -145,18 +142,6 @@ def _last_position(url: str) -> int:
         row = conn.execute("SELECT max(notification_id) FROM directory.directory_events").fetchone()
     assert row is not None
     return int(row[0])
-
-
-def _create_database_like(url: str, target_url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(target_url.rsplit("/", 1)[1])))
-
-
-def _drop_database(url: str, target_url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            SQL("DROP DATABASE {} WITH (FORCE)").format(Identifier(target_url.rsplit("/", 1)[1]))
-        )
 
 
 def test_a_retried_command_with_the_same_key_records_nothing_twice(

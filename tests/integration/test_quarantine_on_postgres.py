@@ -14,7 +14,6 @@ import asyncio
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -22,9 +21,9 @@ import psycopg
 import pytest
 from graphql import GraphQLError
 from prometheus_client import REGISTRY
-from psycopg.sql import SQL, Identifier
 from rich.console import Console
 
+from bench.system import fresh_database
 from deploy import replay as replay_command
 from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.replay import compare, differing, rebuild
@@ -54,12 +53,8 @@ MONTH = "2026-02"
 @pytest.fixture(scope="module")
 def own_database(postgres_server: str) -> Iterator[str]:
     """A database of this module's own: its logs hold poison."""
-    name = f"kaohe_poison_{uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    yield urlunsplit(urlsplit(postgres_server)._replace(path=f"/{name}"))
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(postgres_server, "kaohe_poison") as url:
+        yield url
 
 
 def as_(role: Role, person: UUID | None = None, unit: UUID | None = None) -> CommandContext:
