@@ -13,9 +13,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import psycopg
@@ -23,6 +24,9 @@ from psycopg.sql import SQL, Identifier
 
 from deploy.launcher import Running, running
 from deploy.postgres import database_url
+from kernel.auth import mint_token
+from kernel.context import Scope
+from kernel.roles import Role
 from kernel.settings import Settings
 
 
@@ -85,6 +89,29 @@ def fresh_database(server_url: str, prefix: str = "kaohe_bench") -> Iterator[str
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+
+
+def token_for(
+    settings: Settings,
+    roles: list[Role],
+    *,
+    person_id: UUID | None = None,
+    tenant_id: UUID | None = None,
+    scope: Scope | None = None,
+    ttl: timedelta = timedelta(hours=1),
+) -> str:
+    """A token the tests and the bench act with: for `person_id` (a new id if None) in the unit
+    `tenant_id` (None: the platform)."""
+    return mint_token(
+        settings,
+        person_id=person_id or uuid4(),
+        tenant_id=tenant_id,
+        login="tester",
+        name="测试",
+        roles=roles,
+        ttl=ttl,
+        scope=scope,
+    )
 
 
 @dataclass(frozen=True)

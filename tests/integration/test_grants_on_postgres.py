@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from fastapi.testclient import TestClient
 
-from kernel.auth import mint_token
+from bench.system import token_for
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -24,15 +24,7 @@ def bearer(
     tenant_id: UUID | None = None,
     scope: Scope | None = None,
 ) -> dict[str, str]:
-    token = mint_token(
-        settings,
-        person_id=person_id or uuid4(),
-        tenant_id=tenant_id,
-        login="x",
-        name="x",
-        roles=roles,
-        scope=scope,
-    )
+    token = token_for(settings, roles, person_id=person_id, tenant_id=tenant_id, scope=scope)
     return {"Authorization": f"Bearer {token}"}
 
 
