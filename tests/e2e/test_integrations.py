@@ -127,6 +127,18 @@ def read_all(system: System, token: str, **params: Any) -> tuple[list[dict[str, 
             return events, cursor
 
 
+def event_ids(system: System, unit: Unit) -> list[str]:
+    """The ids of the unit's events, in log order, as its integration reads them."""
+    return [e["id"] for e in read_all(system, unit.integration)[0]]
+
+
+def unit_with_events(system: System, name: str) -> tuple[Unit, list[str]]:
+    """A new unit with three departments opened, and the ids of its events."""
+    unit = make_unit(system, name)
+    open_departments(system, unit, 3)
+    return unit, event_ids(system, unit)
+
+
 @pytest.fixture(scope="module")
 def units(system: System) -> tuple[Unit, Unit]:
     ours, theirs = make_unit(system, "集成甲单位"), make_unit(system, "集成乙单位")
@@ -232,9 +244,7 @@ def subscription(system: System, unit: Unit, sub_id: str) -> dict[str, Any]:
 def test_a_webhook_the_office_subscribes_gets_every_event_in_order_after_failing_a_while(
     system: System,
 ) -> None:
-    unit = make_unit(system, "集成丙单位")
-    open_departments(system, unit, 3)
-    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+    unit, expected = unit_with_events(system, "集成丙单位")
     receiver = Receiver(plan=[500, "timeout", 503, "retry-after"], slow=2.0)
     with receiver.running():
         created = system.data(
@@ -359,11 +369,11 @@ def test_a_killed_delivery_worker_resumes_with_no_gap_and_no_repeat_beyond_at_le
     with receiver.running():
         subscribe(system, unit, receiver)
         open_departments(system, unit, 12)
-        expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+        expected = event_ids(system, unit)
         until(lambda: len(receiver.accepted) >= 2)
         restart_worker(system)
         open_departments(system, unit, 3)
-        expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+        expected = event_ids(system, unit)
         until(lambda: set(receiver.accepted) >= set(expected))
         if NATS_URL:
             every = read_all(system, system.platform_auditor())[0]
@@ -431,9 +441,7 @@ class GraphQLSocket:
 def test_an_event_subscription_backfills_then_resumes_from_a_cursor_after_a_reconnect(
     system: System,
 ) -> None:
-    unit = make_unit(system, "订阅甲单位")
-    open_departments(system, unit, 3)
-    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+    unit, expected = unit_with_events(system, "订阅甲单位")
 
     first = GraphQLSocket(system, unit.integration)
     assert first.ack["type"] == "connection_ack"
@@ -452,7 +460,7 @@ def test_an_event_subscription_backfills_then_resumes_from_a_cursor_after_a_reco
     open_departments(system, unit, 1)
     tail = second.take(1)[0]["events"]
     second.close()
-    everything = [e["id"] for e in read_all(system, unit.integration)[0]]
+    everything = event_ids(system, unit)
     assert [m["id"] for m in resumed] + [tail["id"]] == everything[2:]
 
 
