@@ -36,29 +36,44 @@ QUARTER_END = (
 RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
 
 
+def context(
+    role: Role,
+    unit: UUID | None = None,
+    *,
+    person: UUID | None = None,
+    now: datetime | None = None,
+    reason: str | None = None,
+) -> CommandContext:
+    """The context of a command given in `role` for `unit` by `person` (a new id if None), at
+    `now` (the clock's if None)."""
+    return CommandContext(
+        actor_id=person or uuid4(),
+        actor_role=role,
+        now=now or datetime.now(UTC),
+        tenant_id=unit,
+        reason=reason,
+    )
+
+
+def office_context() -> CommandContext:
+    """The appraisal office entering the org chart (组织机构录入), at a fixed time."""
+    return context(
+        Role.APPRAISAL_OFFICE, now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), reason="组织机构录入"
+    )
+
+
 def record_unit(database: str, people: int = 3) -> UUID:
     """Register a unit with a department and `people` members (2 + `people` directory events)."""
     directory = Directory.on_postgres(database)
     founded = date(2025, 1, 1)
     try:
-        with acting(
-            CommandContext(
-                actor_id=uuid4(), actor_role=Role.ADMIN, now=datetime.now(UTC), tenant_id=None
-            )
-        ):
+        with acting(context(Role.ADMIN)):
             unit = UUID(
                 directory.register_unit("集成测试单位", f"I-{uuid4().hex[:8].upper()}").result[
                     "unit_id"
                 ]
             )
-        with acting(
-            CommandContext(
-                actor_id=uuid4(),
-                actor_role=Role.APPRAISAL_OFFICE,
-                now=datetime.now(UTC),
-                tenant_id=unit,
-            )
-        ):
+        with acting(context(Role.APPRAISAL_OFFICE, unit)):
             general = UUID(
                 directory.open_department(
                     unit, "综合科", DepartmentCategory.GENERAL, None, founded

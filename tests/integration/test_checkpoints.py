@@ -8,15 +8,14 @@ import dataclasses
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import psycopg
 import pytest
 
-from kernel.context import CommandContext, acting
-from kernel.roles import Role
+from kernel.context import acting
 from services.audit.checkpoints import (
     CheckpointRefusedError,
     ProofError,
@@ -37,6 +36,7 @@ from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, TargetKind
+from tests.integration.recorded import office_context
 
 FOUNDED = date(2025, 1, 1)
 
@@ -88,16 +88,6 @@ class Log:
 
     def verify(self) -> list[str]:
         return verify_checkpoints(self.url, "directory", self.signer.public_keys()).problems
-
-
-def office_context() -> CommandContext:
-    return CommandContext(
-        actor_id=uuid4(),
-        actor_role=Role.APPRAISAL_OFFICE,
-        now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
-        tenant_id=None,
-        reason="组织机构录入",
-    )
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 import psycopg
@@ -12,13 +12,13 @@ import pytest
 from psycopg.sql import SQL, Literal
 
 from kernel.chain import canonical_bytes
-from kernel.context import CommandContext, acting
+from kernel.context import acting
 from kernel.errors import ConflictError
-from kernel.roles import Role
 from kernel.store import Committed, IdempotencyClaim, idempotent
 from services.audit.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
+from tests.integration.recorded import office_context
 
 FOUNDED = date(2025, 1, 1)
 
@@ -28,16 +28,6 @@ def directory(database: str) -> Iterator[Directory]:
     app = Directory.on_postgres(database)
     yield app
     app.close()
-
-
-def office_context() -> CommandContext:
-    return CommandContext(
-        actor_id=uuid4(),
-        actor_role=Role.APPRAISAL_OFFICE,
-        now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
-        tenant_id=None,
-        reason="组织机构录入",
-    )
 
 
 def new_unit(directory: Directory) -> str:

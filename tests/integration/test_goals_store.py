@@ -20,6 +20,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
+from tests.integration.recorded import context
 
 
 def current_quarter() -> tuple[str, str]:
@@ -36,14 +37,7 @@ def setup(database: str) -> Iterator[tuple[Goals, Goals, UUID, UUID, UUID]]:
     first = Goals.on_postgres(database, org=OrgChart(directory))
     second = Goals.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
     founded = date(china_date().year, 1, 1)
-    with acting(
-        CommandContext(
-            actor_id=uuid4(),
-            actor_role=Role.APPRAISAL_OFFICE,
-            now=datetime.now(UTC),
-            tenant_id=None,
-        )
-    ):
+    with acting(context(Role.APPRAISAL_OFFICE)):
         unit = UUID(
             directory.register_unit("并发测试", f"C-{uuid4().hex[:6].upper()}").result["unit_id"]
         )
