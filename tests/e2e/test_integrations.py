@@ -107,6 +107,13 @@ def open_departments(system: System, unit: Unit, n: int) -> None:
         system.data(unit.office, OPEN, unit=unit.id, name=f"科室{i}-{uuid4().hex[:4]}")
 
 
+def open_general_office(system: System, unit: Unit) -> str:
+    """Open the unit's 综合科; its id."""
+    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
+    department: str = opened["openDepartment"]["department"]["id"]
+    return department
+
+
 def feed(system: System, token: str, **params: Any) -> httpx.Response:
     return httpx.get(
         f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/events",
@@ -486,8 +493,7 @@ def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projecte
     system: System,
 ) -> None:
     unit = make_unit(system, "订阅丙单位")
-    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
-    dept = opened["openDepartment"]["department"]["id"]
+    dept = open_general_office(system, unit)
     added = system.data(
         unit.office, ADD_PERSON, unit=unit.id, name="陈静", login="chenjing", dept=dept
     )
@@ -526,8 +532,7 @@ def test_a_complaint_subscription_shows_the_complainant_only_to_whom_the_queries
     system: System,
 ) -> None:
     unit = make_unit(system, "订阅戊单位")
-    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
-    dept = opened["openDepartment"]["department"]["id"]
+    dept = open_general_office(system, unit)
     people = [
         system.data(unit.office, ADD_PERSON, unit=unit.id, name=n, login=n, dept=dept)["addPerson"][
             "person"
