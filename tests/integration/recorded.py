@@ -17,10 +17,12 @@ from gateway.projections.runner import catch_up, create_read_schema
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
+from kernel.store import Committed
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import TargetKind
+from services.feedback.vocabulary import FiledBy, TargetKind
+from services.goals.application import Goals
 
 FOUNDED = date(2025, 1, 1)
 APPRAISED = "2025-Q4"  # the quarter the reviews tests appraise
@@ -169,6 +171,50 @@ def record_appraised_unit(directory: Directory, name: str, code: str) -> Apprais
     directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
     directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
     return AppraisedUnit(unit, people, departments)
+
+
+def current_quarter() -> tuple[str, str]:
+    today = china_date()
+    quarter = (today.month - 1) // 3 + 1
+    last_month = 3 * quarter
+    due = date(today.year, last_month, 28)
+    return f"{today.year}-Q{quarter}", due.isoformat()
+
+
+def submitted_goal_set(goals: Goals, unit: UUID, staff: UUID) -> UUID:
+    """`staff`'s goal set for this quarter, one item due on the 28th of its last month,
+    drafted and submitted."""
+    period, due = current_quarter()
+    item = {
+        "what": "完成综合文稿",
+        "measure": "按时报送",
+        "due_on": due,
+        "weight": None,
+        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
+    }
+    with acting(context(Role.APPRAISEE, person=staff, reason="测试")):
+        now = datetime.now(UTC)
+        goal_set = UUID(
+            goals.draft_goal_set(unit, staff, period, [item], now).result["goal_set_id"]
+        )
+        goals.submit_goal_set(goal_set, staff, now)
+    return goal_set
+
+
+def file_late_dispatch_complaint(feedback: Feedback, unit: UUID, vehicles: UUID) -> Committed:
+    """The office files, on behalf of an anonymous caller, a complaint about the vehicles
+    department received on 30 September 2026 (call it inside `acting`): overdue from
+    14 October, past the National Day holiday."""
+    return feedback.file_complaint(
+        unit,
+        TargetKind.DEPARTMENT,
+        vehicles,
+        FiledBy.OFFICE_ON_BEHALF,
+        None,
+        "派车迟到",
+        date(2026, 9, 30),
+        date(2026, 10, 1),
+    )
 
 
 def record_survey_and_praise(feedback: Feedback, unit: AppraisedUnit, today: date) -> UUID:

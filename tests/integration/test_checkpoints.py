@@ -35,8 +35,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import FiledBy, TargetKind
-from tests.integration.recorded import office_context
+from tests.integration.recorded import file_late_dispatch_complaint, office_context
 
 FOUNDED = date(2025, 1, 1)
 
@@ -336,16 +335,7 @@ def test_an_export_includes_what_the_system_recorded_on_the_units_aggregates(
             )
         in_unit = dataclasses.replace(office_context(), tenant_id=log.unit_id)
         with acting(in_unit):
-            feedback.file_complaint(
-                log.unit_id,
-                TargetKind.DEPARTMENT,
-                vehicles,
-                FiledBy.OFFICE_ON_BEHALF,
-                None,
-                "派车迟到",
-                date(2026, 9, 30),
-                date(2026, 10, 1),
-            )
+            file_late_dispatch_complaint(feedback, log.unit_id, vehicles)
         with acting(office_context()):
             assert feedback.check_overdue(date(2026, 10, 14))
     finally:

@@ -16,7 +16,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import FiledBy, TargetKind
+from tests.integration.recorded import file_late_dispatch_complaint
 
 FOUNDED = date(2025, 1, 1)
 
@@ -63,16 +63,7 @@ def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
 ) -> None:
     first, second, unit, vehicles = world
     with acting(office()):
-        filed = first.file_complaint(
-            unit,
-            TargetKind.DEPARTMENT,
-            vehicles,
-            FiledBy.OFFICE_ON_BEHALF,
-            None,
-            "派车迟到",
-            date(2026, 9, 30),
-            date(2026, 10, 1),
-        )
+        filed = file_late_dispatch_complaint(first, unit, vehicles)
     complaint = UUID(filed.result["complaint_id"])
     # Five working days (the default) after 30 September, across the National Day holiday
     # and counting the adjusted working Saturday 10 October.

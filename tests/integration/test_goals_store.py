@@ -20,15 +20,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
-from tests.integration.recorded import context
-
-
-def current_quarter() -> tuple[str, str]:
-    today = china_date()
-    quarter = (today.month - 1) // 3 + 1
-    last_month = 3 * quarter
-    due = date(today.year, last_month, 28)
-    return f"{today.year}-Q{quarter}", due.isoformat()
+from tests.integration.recorded import context, submitted_goal_set
 
 
 @pytest.fixture
@@ -68,24 +60,6 @@ def ctx(person: UUID, role: Role) -> CommandContext:
     return CommandContext(
         actor_id=person, actor_role=role, now=datetime.now(UTC), tenant_id=None, reason="测试"
     )
-
-
-def submitted_goal_set(goals: Goals, unit: UUID, staff: UUID) -> UUID:
-    period, due = current_quarter()
-    item = {
-        "what": "完成综合文稿",
-        "measure": "按时报送",
-        "due_on": due,
-        "weight": None,
-        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
-    }
-    with acting(ctx(staff, Role.APPRAISEE)):
-        now = datetime.now(UTC)
-        goal_set = UUID(
-            goals.draft_goal_set(unit, staff, period, [item], now).result["goal_set_id"]
-        )
-        goals.submit_goal_set(goal_set, staff, now)
-    return goal_set
 
 
 def test_concurrent_approve_and_return_of_one_version_exactly_one_wins(
