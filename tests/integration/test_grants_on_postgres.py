@@ -16,21 +16,13 @@ from kernel.settings import Settings
 from services.directory.main import create_app
 
 
-def bearer(
-    settings: Settings,
-    roles: list[Role],
-    *,
-    person_id: UUID | None = None,
-    tenant_id: UUID | None = None,
-    scope: Scope | None = None,
-) -> dict[str, str]:
-    token = token_for(settings, roles, person_id=person_id, tenant_id=tenant_id, scope=scope)
+def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
 def test_grants_follow_the_directory_log_at_every_request(database: str, data_dir: Path) -> None:
     settings = Settings(database_url=database, kaohe_data_dir=data_dir)
-    admin = bearer(settings, [Role.ADMIN])
+    admin = bearer(token_for(settings, [Role.ADMIN]))
     with TestClient(create_app(settings)) as client:
         unit = UUID(
             client.post(
@@ -54,7 +46,9 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
         ).json()["person_id"]
         grant = {"person_id": person, "role": "APPRAISAL_OFFICE"}
         assert client.post(f"/units/{unit}/office-roles", json=grant, headers=admin).is_success
-        office = bearer(settings, [Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=unit)
+        office = bearer(
+            token_for(settings, [Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=unit)
+        )
         assert client.get(f"/units/{unit}", headers=office).status_code == 200
         assert client.get(f"/units/{unit}", headers=office).status_code == 200
 
@@ -67,11 +61,9 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
         assert refused.json()["error"]["missing_role"] == "ADMIN"
         appointed = client.post("/platform/auditors", json=appoint, headers=admin)
         assert appointed.status_code == 201
+        auditor_id = UUID(appointed.json()["person_id"])
         auditor = bearer(
-            settings,
-            [Role.AUDITOR],
-            person_id=UUID(appointed.json()["person_id"]),
-            scope=Scope.PLATFORM,
+            token_for(settings, [Role.AUDITOR], person_id=auditor_id, scope=Scope.PLATFORM)
         )
         assert client.get(f"/units/{unit}", headers=auditor).status_code == 200
 
