@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+import psycopg
 
 from gateway.projections.catalogue import projections
 from gateway.projections.runner import catch_up, create_read_schema
@@ -88,6 +89,14 @@ def record_unit(database: str, people: int = 3) -> UUID:
     finally:
         directory.close()
     return unit
+
+
+def scalar(database: str, query: str, *params: object) -> int:
+    """The one number `query` answers on `database`."""
+    with psycopg.connect(database) as conn:
+        row = conn.execute(query, params).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 async def project_all(database: str, schema: str) -> None:

@@ -18,9 +18,10 @@ from kernel.store import Committed, IdempotencyClaim, idempotent
 from services.audit.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
-from tests.integration.recorded import office_context
+from tests.integration.recorded import office_context, scalar
 
 FOUNDED = date(2025, 1, 1)
+LAST_POSITION = "SELECT max(notification_id) FROM directory.directory_events"
 
 
 @pytest.fixture
@@ -122,16 +123,9 @@ def test_verification_names_the_first_tampered_record(
     report = verify_service(isolated, "directory")
 
     assert report.broken is not None
-    expected = target if problem != "no chain hash" else _last_position(isolated)
+    expected = target if problem != "no chain hash" else scalar(isolated, LAST_POSITION)
     assert report.broken.notification_id == expected
     assert problem in report.broken.problem
-
-
-def _last_position(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT max(notification_id) FROM directory.directory_events").fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 def test_a_retried_command_with_the_same_key_records_nothing_twice(

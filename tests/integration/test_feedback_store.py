@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
-import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
@@ -16,7 +15,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
-from tests.integration.recorded import file_late_dispatch_complaint
+from tests.integration.recorded import file_late_dispatch_complaint, scalar
 
 FOUNDED = date(2025, 1, 1)
 
@@ -48,14 +47,12 @@ def office() -> CommandContext:
 
 
 def overdue_events(database: str, complaint: UUID) -> int:
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
-            "AND topic LIKE '%%ComplaintBecameOverdue'",
-            (complaint,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+    return scalar(
+        database,
+        "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
+        "AND topic LIKE '%%ComplaintBecameOverdue'",
+        complaint,
+    )
 
 
 def test_the_overdue_check_run_twice_and_at_once_emits_one_event(

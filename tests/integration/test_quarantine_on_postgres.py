@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import asyncpg
-import psycopg
 import pytest
 from graphql import GraphQLError
 from prometheus_client import REGISTRY
@@ -43,7 +42,7 @@ from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, TargetKind
 from services.goals.application import Goals
-from tests.integration.recorded import project_all
+from tests.integration.recorded import project_all, scalar
 from tests.poison import NUL, last_version, stored, write_copy, write_raw
 
 FOUNDED = date(2025, 1, 1)
@@ -251,14 +250,12 @@ def logs(own_database: str) -> Iterator[Logs]:
 
 
 def _joined_position(database: str, unit: UUID) -> int:
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT min(notification_id) FROM directory.directory_events "
-            "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'",
-            (unit,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+    return scalar(
+        database,
+        "SELECT min(notification_id) FROM directory.directory_events "
+        "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'",
+        unit,
+    )
 
 
 def quarantined_total(service: str) -> float:
