@@ -18,6 +18,10 @@ from services.feedback.application import Feedback
 from tests.integration.recorded import file_late_dispatch_complaint, scalar
 
 FOUNDED = date(2025, 1, 1)
+OVERDUE_EVENTS = (
+    "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
+    "AND topic LIKE '%%ComplaintBecameOverdue'"
+)
 
 
 @pytest.fixture
@@ -46,15 +50,6 @@ def office() -> CommandContext:
     )
 
 
-def overdue_events(database: str, complaint: UUID) -> int:
-    return scalar(
-        database,
-        "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
-        "AND topic LIKE '%%ComplaintBecameOverdue'",
-        complaint,
-    )
-
-
 def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
     world: tuple[Feedback, Feedback, UUID, UUID], database: str
 ) -> None:
@@ -77,7 +72,7 @@ def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
         # ...and the scheduled check, run again, finds nothing more to flag.
         assert first.check_overdue(today) == []
         assert second.check_overdue(date(2026, 10, 20)) == []
-    assert overdue_events(database, complaint) == 1
+    assert scalar(database, OVERDUE_EVENTS, complaint) == 1
 
 
 def test_a_csv_import_records_the_valid_rows_and_reports_the_rest(

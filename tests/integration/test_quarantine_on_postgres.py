@@ -47,6 +47,10 @@ from tests.poison import NUL, last_version, stored, write_copy, write_raw
 
 FOUNDED = date(2025, 1, 1)
 MONTH = "2026-02"
+FIRST_JOINED = (
+    "SELECT min(notification_id) FROM directory.directory_events "
+    "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +139,7 @@ def logs(own_database: str) -> Iterator[Logs]:
             date(2026, 2, 10),
             date(2026, 2, 11),
         )
-    joined = _joined_position(db, a.id)
+    joined = scalar(db, FIRST_JOINED, a.id)
     summary = UUID(submitted.result["summary_id"])
     poison = {
         "summary": (
@@ -247,15 +251,6 @@ def logs(own_database: str) -> Iterator[Logs]:
         app.org.close()
         app.close()
     directory.close()
-
-
-def _joined_position(database: str, unit: UUID) -> int:
-    return scalar(
-        database,
-        "SELECT min(notification_id) FROM directory.directory_events "
-        "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'",
-        unit,
-    )
 
 
 def quarantined_total(service: str) -> float:
