@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import psycopg
+from fastapi.testclient import TestClient
 
 from gateway.projections.catalogue import projections
 from gateway.projections.runner import catch_up, create_read_schema
@@ -97,6 +98,21 @@ def scalar(database: str, query: str, *params: object) -> int:
         row = conn.execute(query, params).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def unit_over_rest(
+    client: TestClient, headers: dict[str, str], name: str, code: str
+) -> tuple[str, str]:
+    """Register a unit through the directory's REST API and open its 综合科: their ids."""
+    unit: str = client.post("/units", json={"name": name, "code": code}, headers=headers).json()[
+        "unit_id"
+    ]
+    department: str = client.post(
+        f"/units/{unit}/departments",
+        json={"name": "综合科", "category": "GENERAL"},
+        headers=headers,
+    ).json()["department_id"]
+    return unit, department
 
 
 async def project_all(database: str, schema: str) -> None:

@@ -14,6 +14,7 @@ from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
 from services.directory.main import create_app
+from tests.integration.recorded import unit_over_rest
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -24,16 +25,8 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
     settings = Settings(database_url=database, kaohe_data_dir=data_dir)
     admin = bearer(token_for(settings, [Role.ADMIN]))
     with TestClient(create_app(settings)) as client:
-        unit = UUID(
-            client.post(
-                "/units", json={"name": "授权单位", "code": "GRANTS-PG"}, headers=admin
-            ).json()["unit_id"]
-        )
-        dept = client.post(
-            f"/units/{unit}/departments",
-            json={"name": "综合科", "category": "GENERAL"},
-            headers=admin,
-        ).json()["department_id"]
+        unit_id, dept = unit_over_rest(client, admin, "授权单位", "GRANTS-PG")
+        unit = UUID(unit_id)
         person = client.post(
             f"/units/{unit}/people",
             json={
