@@ -19,6 +19,7 @@ from services.audit.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from tests.integration.recorded import office_context, scalar
+from tests.poison import stored
 
 FOUNDED = date(2025, 1, 1)
 LAST_POSITION = "SELECT max(notification_id) FROM directory.directory_events"
@@ -45,13 +46,8 @@ def test_every_stored_event_carries_the_commands_metadata(
     with acting(ctx):
         committed = directory.register_unit("测试单位", f"T-{uuid4().hex[:8].upper()}")
 
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT state FROM directory.directory_events WHERE notification_id = %s",
-            (committed.positions[0],),
-        ).fetchone()
-    assert row is not None
-    meta = json.loads(bytes(row[0]))["meta"]["_data_"]
+    *_, state = stored(database, "directory", committed.positions[0])
+    meta = json.loads(state)["meta"]["_data_"]
     assert meta["actor_id"] == str(ctx.actor_id)
     assert meta["actor_role"] == "APPRAISAL_OFFICE"
     assert meta["occurred_at"] == "2026-03-02T09:30:00+00:00"

@@ -21,6 +21,7 @@ from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
 from tests.integration.recorded import context, submitted_goal_set
+from tests.poison import stored
 
 
 @pytest.fixture
@@ -116,13 +117,8 @@ def test_each_decision_carries_the_actor_role_and_reason(
     goal_set = submitted_goal_set(goals, unit, staff)
     with acting(ctx(head, Role.DEPARTMENT_HEAD)):
         committed = goals.decide(goal_set, head, "return", "请细化衡量标准", datetime.now(UTC))
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT state FROM goals.goals_events WHERE notification_id = %s",
-            (committed.positions[0],),
-        ).fetchone()
-    assert row is not None
-    state = json.loads(bytes(row[0]))
+    *_, stored_state = stored(database, "goals", committed.positions[0])
+    state = json.loads(stored_state)
     assert state["meta"]["_data_"]["actor_id"] == str(head)
     assert state["meta"]["_data_"]["actor_role"] == "DEPARTMENT_HEAD"
     assert state["comments"] == "请细化衡量标准"
