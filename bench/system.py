@@ -130,6 +130,28 @@ class Stack:
         return f"http://{self.settings.kaohe_host}:{self.settings.kaohe_gateway_port}/graphql"
 
 
+def serve(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Serve the ASGI app `factory` makes with uvicorn on 127.0.0.1:`port`, as quietly as
+    `make run` serves Kaohe's own."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            factory,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+
+
 def _wait(url: str, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -159,22 +181,10 @@ def stack() -> Iterator[Stack]:
             }
             with environment(overrides), running(settings) as system:
                 port = free_port()
-                baseline = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "bench.baseline_app:create_app",
-                        "--factory",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                        "--log-level",
-                        "warning",
-                        "--no-access-log",
-                    ],
-                    env={**os.environ, "BENCH_DATABASE_URL": database},
+                baseline = serve(
+                    "bench.baseline_app:create_app",
+                    port,
+                    {**os.environ, "BENCH_DATABASE_URL": database},
                 )
                 try:
                     url = f"http://127.0.0.1:{port}"

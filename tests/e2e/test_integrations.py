@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from bench.system import serve
 from kernel.calendar import china_date
 from kernel.roles import Role
 from tests.e2e.conftest import System
@@ -340,22 +341,7 @@ def restart_worker(system: System) -> None:
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     port = system.settings.kaohe_integrations_port
-    replacement = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "gateway.integrations.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=system.processes.env,
-    )
+    replacement = serve("gateway.integrations.main:create_app", port, system.processes.env)
     system.processes.children[-1] = replacement
     until(lambda: _healthy(f"http://127.0.0.1:{port}/health"))
 
