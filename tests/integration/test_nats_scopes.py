@@ -9,17 +9,15 @@ import dataclasses
 import json
 from uuid import UUID
 
-import asyncpg
 import pytest
 from nats.js import JetStreamContext
 
-from gateway.integrations.nats_relay import StreamSettings, relay_batch
+from gateway.integrations.nats_relay import StreamSettings
 from gateway.integrations.scopes import parse_scope
-from gateway.integrations.store import create_schema
 from kernel.errors import RuleViolatedError
 from kernel.settings import Settings
 from tests.integration.recorded import record_unit
-from tests.integration.test_nats_relay import NATS_URL, jetstream
+from tests.integration.test_nats_relay import NATS_URL, jetstream, relay_everything
 
 __all__ = ["jetstream"]
 pytestmark = pytest.mark.skipif(
@@ -36,16 +34,6 @@ async def published(js: JetStreamContext, stream: StreamSettings, unit: UUID) ->
         if body.get("unit") == str(unit):
             bodies.append(body)
     return bodies
-
-
-async def relay_everything(database: str, js: JetStreamContext, stream: StreamSettings) -> None:
-    conn = await asyncpg.connect(database)
-    try:
-        await create_schema(conn)
-        while await relay_batch(conn, js, stream):
-            pass
-    finally:
-        await conn.close()
 
 
 async def test_by_default_the_relay_publishes_no_personal_field(
