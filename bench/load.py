@@ -50,6 +50,33 @@ class Outcome:
     bodies: list[Any]
 
 
+@dataclass
+class _Failures:
+    """The failed calls: how many, and the first described (the others are usually alike)."""
+
+    count: int = 0
+    first: str | None = None
+
+    def add(self, description: str) -> None:
+        self.count += 1
+        self.first = self.first or description
+
+
+async def _request(
+    client: httpx.AsyncClient, call: Call, failures: _Failures
+) -> httpx.Response | None:
+    """The call's answer, or None (and a failure added) where it failed or was refused."""
+    try:
+        answer = await client.request(call.method, call.url, json=call.json, headers=call.headers)
+    except httpx.HTTPError as exc:
+        failures.add(repr(exc))
+        return None
+    if answer.status_code >= 400:
+        failures.add(f"{answer.status_code} {answer.text[:300]}")
+        return None
+    return answer
+
+
 def peak_rss_kib(pid: int | None = None) -> int | None:
     """VmHWM (peak resident set, KiB) of a process from /proc, or None if unreadable."""
     path = f"/proc/{pid or os.getpid()}/status"
@@ -69,37 +96,26 @@ async def _http(calls: list[Call], concurrency: int, keep: bool) -> Outcome:
         queue.put_nowait(call)
     latencies: list[float] = []
     bodies: list[Any] = []
-    errors = 0
-    first_error: str | None = None
+    failures = _Failures()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
 
         async def worker() -> None:
-            nonlocal errors, first_error
             while True:
                 try:
                     call = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
                 started = time.perf_counter()
-                try:
-                    answer = await client.request(
-                        call.method, call.url, json=call.json, headers=call.headers
-                    )
-                except httpx.HTTPError as exc:
-                    errors += 1
-                    first_error = first_error or repr(exc)
+                answer = await _request(client, call, failures)
+                if answer is None:
                     continue
                 elapsed = time.perf_counter() - started
-                failed = answer.status_code >= 400
                 body: Any = None
-                if not failed and (keep or "graphql" in call.url):
+                if keep or "graphql" in call.url:
                     body = answer.json() if answer.content else None
-                if not failed and isinstance(body, dict) and body.get("errors"):
-                    failed = True
-                if failed:
-                    errors += 1
-                    first_error = first_error or f"{answer.status_code} {answer.text[:300]}"
+                if isinstance(body, dict) and body.get("errors"):
+                    failures.add(f"{answer.status_code} {answer.text[:300]}")
                     continue
                 latencies.append(elapsed)
                 if keep:
@@ -108,7 +124,7 @@ async def _http(calls: list[Call], concurrency: int, keep: bool) -> Outcome:
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
-    return Outcome(latencies, errors, seconds, first_error, bodies)
+    return Outcome(latencies, failures.count, seconds, failures.first, bodies)
 
 
 def run_http(calls: list[Call], concurrency: int, keep: bool = False) -> Outcome:
@@ -124,11 +140,10 @@ async def _sql(
     pool = await asyncpg.create_pool(database_url, min_size=size, max_size=size)
     remaining = total
     latencies: list[float] = []
-    errors = 0
-    first_error: str | None = None
+    failures = _Failures()
 
     async def worker() -> None:
-        nonlocal remaining, errors, first_error
+        nonlocal remaining
         while remaining > 0:
             remaining -= 1
             started = time.perf_counter()
@@ -136,8 +151,7 @@ async def _sql(
                 async with pool.acquire() as conn:
                     await conn.fetch(query, *args)
             except (asyncpg.PostgresError, OSError) as exc:
-                errors += 1
-                first_error = first_error or repr(exc)
+                failures.add(repr(exc))
                 continue
             latencies.append(time.perf_counter() - started)
 
@@ -147,7 +161,7 @@ async def _sql(
         seconds = time.perf_counter() - started
     finally:
         await pool.close()
-    return Outcome(latencies, errors, seconds, first_error, [])
+    return Outcome(latencies, failures.count, seconds, failures.first, [])
 
 
 def run_sql(
@@ -188,26 +202,14 @@ async def _lag(
 
     await conn.add_listener(channel, heard)
     answered: list[tuple[float, int]] = []
-    errors = 0
-    first_error: str | None = None
+    failures = _Failures()
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
 
         async def one(call: Call) -> None:
-            nonlocal errors, first_error
-            try:
-                answer = await client.request(
-                    call.method, call.url, json=call.json, headers=call.headers
-                )
-            except httpx.HTTPError as exc:
-                errors += 1
-                first_error = first_error or repr(exc)
-                return
-            if answer.status_code >= 400:
-                errors += 1
-                first_error = first_error or f"{answer.status_code} {answer.text[:300]}"
-                return
-            answered.append((time.perf_counter(), max(answer.json()["positions"])))
+            answer = await _request(client, call, failures)
+            if answer is not None:
+                answered.append((time.perf_counter(), max(answer.json()["positions"])))
 
         started = time.perf_counter()
         tasks = []
@@ -225,7 +227,9 @@ async def _lag(
         await asyncio.sleep(0.01)
     await conn.close()
     lags, unseen = _lags(answered, projected)
-    return Lag(rate, len(answered) / sending, len(calls), errors, lags, unseen, first_error)
+    return Lag(
+        rate, len(answered) / sending, len(calls), failures.count, lags, unseen, failures.first
+    )
 
 
 def _lags(
@@ -270,8 +274,7 @@ def run_lag_in_process(
     """
     app = Feedback.on_postgres(database_url, org=OrgChart.on_postgres(database_url))
     answered: list[tuple[float, int]] = []
-    errors = 0
-    first_error: str | None = None
+    failures = _Failures()
     office = CommandContext(
         actor_id=uuid4(),
         actor_role=Role.APPRAISAL_OFFICE,
@@ -280,7 +283,6 @@ def run_lag_in_process(
     )
 
     def one(target: UUID) -> None:
-        nonlocal errors, first_error
         try:
             with acting(dataclasses.replace(office, now=datetime.now(UTC))):
                 committed = app.file_complaint(
@@ -294,8 +296,7 @@ def run_lag_in_process(
                     china_date(),
                 )
         except Exception as exc:
-            errors += 1
-            first_error = first_error or repr(exc)
+            failures.add(repr(exc))
             return
         answered.append((time.perf_counter(), max(committed.positions)))
 
@@ -331,7 +332,7 @@ def run_lag_in_process(
         app.org.close()
         app.close()
     lags, unseen = _lags(answered, projected)
-    return Lag(rate, len(answered) / sending, total, errors, lags, unseen, first_error)
+    return Lag(rate, len(answered) / sending, total, failures.count, lags, unseen, failures.first)
 
 
 def _listen(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import httpx
 import psycopg
@@ -24,10 +24,9 @@ import psycopg
 from bench import es_baseline, history, load
 from bench.load import Call, Outcome
 from bench.stats import Figure, figure
-from bench.system import Stack, stack
+from bench.system import Stack, stack, token_for
 from deploy import launcher
 from gateway.projections.runner import PROJECTED_CHANNEL
-from kernel.auth import mint_token
 from kernel.calendar import china_date
 from kernel.roles import Role
 from kernel.store import SERVICES
@@ -106,14 +105,8 @@ def _post(url: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
 def _token(
     stack_: Stack, roles: list[Role], tenant: UUID | None, person: UUID | None = None
 ) -> str:
-    return mint_token(
-        stack_.settings,
-        person_id=person or uuid4(),
-        tenant_id=tenant,
-        login="bench",
-        name="压测",
-        roles=roles,
-        ttl=timedelta(hours=2),
+    return token_for(
+        stack_.settings, roles, person_id=person, tenant_id=tenant, ttl=timedelta(hours=2)
     )
 
 

@@ -13,9 +13,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import psycopg
@@ -23,6 +24,9 @@ from psycopg.sql import SQL, Identifier
 
 from deploy.launcher import Running, running
 from deploy.postgres import database_url
+from kernel.auth import mint_token
+from kernel.context import Scope
+from kernel.roles import Role
 from kernel.settings import Settings
 
 
@@ -87,6 +91,29 @@ def fresh_database(server_url: str, prefix: str = "kaohe_bench") -> Iterator[str
             conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
 
 
+def token_for(
+    settings: Settings,
+    roles: list[Role],
+    *,
+    person_id: UUID | None = None,
+    tenant_id: UUID | None = None,
+    scope: Scope | None = None,
+    ttl: timedelta = timedelta(hours=1),
+) -> str:
+    """A token the tests and the bench act with: for `person_id` (a new id if None) in the unit
+    `tenant_id` (None: the platform)."""
+    return mint_token(
+        settings,
+        person_id=person_id or uuid4(),
+        tenant_id=tenant_id,
+        login="tester",
+        name="测试",
+        roles=roles,
+        ttl=ttl,
+        scope=scope,
+    )
+
+
 @dataclass(frozen=True)
 class Stack:
     """Everything the bench started: Kaohe's processes and the baseline endpoint."""
@@ -101,6 +128,28 @@ class Stack:
     def graphql_url(self) -> str:
         """The gateway's GraphQL endpoint."""
         return f"http://{self.settings.kaohe_host}:{self.settings.kaohe_gateway_port}/graphql"
+
+
+def serve(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Serve the ASGI app `factory` makes with uvicorn on 127.0.0.1:`port`, as quietly as
+    `make run` serves Kaohe's own."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            factory,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
 
 
 def _wait(url: str, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -132,22 +181,10 @@ def stack() -> Iterator[Stack]:
             }
             with environment(overrides), running(settings) as system:
                 port = free_port()
-                baseline = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "bench.baseline_app:create_app",
-                        "--factory",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                        "--log-level",
-                        "warning",
-                        "--no-access-log",
-                    ],
-                    env={**os.environ, "BENCH_DATABASE_URL": database},
+                baseline = serve(
+                    "bench.baseline_app:create_app",
+                    port,
+                    {**os.environ, "BENCH_DATABASE_URL": database},
                 )
                 try:
                     url = f"http://127.0.0.1:{port}"

@@ -43,6 +43,13 @@ def database(postgres_server: str) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def isolated(postgres_server: str) -> Iterator[str]:
+    """A database of this test's own: for assertions about a whole log, or for tampering."""
+    with fresh_database(postgres_server, "kaohe_isolated") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Kaohe data folder (signing keys) for the session."""

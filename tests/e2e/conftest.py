@@ -15,9 +15,8 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from bench.system import environment, on_free_ports
+from bench.system import environment, on_free_ports, token_for
 from deploy.launcher import Running, running
-from kernel.auth import mint_token
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -64,15 +63,8 @@ class System:
         ttl: timedelta = timedelta(hours=1),
         scope: Scope | None = None,
     ) -> str:
-        return mint_token(
-            self.settings,
-            person_id=person_id or uuid4(),
-            tenant_id=tenant_id,
-            login="tester",
-            name="测试",
-            roles=roles,
-            ttl=ttl,
-            scope=scope,
+        return token_for(
+            self.settings, roles, person_id=person_id, tenant_id=tenant_id, ttl=ttl, scope=scope
         )
 
     def platform_auditor(self) -> str:

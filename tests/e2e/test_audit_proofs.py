@@ -313,13 +313,17 @@ CONSISTENCY = """query { consistencyProof(service: "directory") {
   old { size } new { size } path verified } }"""
 
 
+def checkpoints_around(system: System, unit: str, department: str) -> None:
+    """A checkpoint, then `department` opened in `unit`, then another over the longer log."""
+    kaohe(system, "audit", "checkpoint")
+    system.data(system.token([Role.ADMIN]), OPEN, unit=unit, name=department, on="2025-01-01")
+    kaohe(system, "audit", "checkpoint")
+
+
 def test_an_auditor_gets_verified_proofs_through_graphql(
     system: System, units: tuple[str, str]
 ) -> None:
-    kaohe(system, "audit", "checkpoint")
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[1], name="又一科室", on="2025-01-01")
-    kaohe(system, "audit", "checkpoint")
+    checkpoints_around(system, units[1], "又一科室")
     auditor = system.platform_auditor()
 
     with psycopg.connect(system.database) as conn:
@@ -352,10 +356,7 @@ def test_proofs_are_refused_to_anyone_but_an_auditor(system: System) -> None:
 def test_the_consistency_command_proves_the_latest_checkpoint_extends_the_one_before(
     system: System, units: tuple[str, str]
 ) -> None:
-    kaohe(system, "audit", "checkpoint")
-    admin = system.token([Role.ADMIN])
-    system.data(admin, OPEN, unit=units[0], name="再一科室", on="2025-01-01")
-    kaohe(system, "audit", "checkpoint")
+    checkpoints_around(system, units[0], "再一科室")
 
     proved = kaohe(system, "audit", "consistency", "--service", "directory")
 

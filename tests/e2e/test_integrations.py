@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from bench.system import serve
 from kernel.calendar import china_date
 from kernel.roles import Role
 from tests.e2e.conftest import System
@@ -107,6 +108,13 @@ def open_departments(system: System, unit: Unit, n: int) -> None:
         system.data(unit.office, OPEN, unit=unit.id, name=f"科室{i}-{uuid4().hex[:4]}")
 
 
+def open_general_office(system: System, unit: Unit) -> str:
+    """Open the unit's 综合科; its id."""
+    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
+    department: str = opened["openDepartment"]["department"]["id"]
+    return department
+
+
 def feed(system: System, token: str, **params: Any) -> httpx.Response:
     return httpx.get(
         f"http://127.0.0.1:{system.settings.kaohe_gateway_port}/events",
@@ -125,6 +133,18 @@ def read_all(system: System, token: str, **params: Any) -> tuple[list[dict[str, 
         cursor = body["cursor"]
         if not body["events"]:
             return events, cursor
+
+
+def event_ids(system: System, unit: Unit) -> list[str]:
+    """The ids of the unit's events, in log order, as its integration reads them."""
+    return [e["id"] for e in read_all(system, unit.integration)[0]]
+
+
+def unit_with_events(system: System, name: str) -> tuple[Unit, list[str]]:
+    """A new unit with three departments opened, and the ids of its events."""
+    unit = make_unit(system, name)
+    open_departments(system, unit, 3)
+    return unit, event_ids(system, unit)
 
 
 @pytest.fixture(scope="module")
@@ -232,9 +252,7 @@ def subscription(system: System, unit: Unit, sub_id: str) -> dict[str, Any]:
 def test_a_webhook_the_office_subscribes_gets_every_event_in_order_after_failing_a_while(
     system: System,
 ) -> None:
-    unit = make_unit(system, "集成丙单位")
-    open_departments(system, unit, 3)
-    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+    unit, expected = unit_with_events(system, "集成丙单位")
     receiver = Receiver(plan=[500, "timeout", 503, "retry-after"], slow=2.0)
     with receiver.running():
         created = system.data(
@@ -323,22 +341,7 @@ def restart_worker(system: System) -> None:
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     port = system.settings.kaohe_integrations_port
-    replacement = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "gateway.integrations.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=system.processes.env,
-    )
+    replacement = serve("gateway.integrations.main:create_app", port, system.processes.env)
     system.processes.children[-1] = replacement
     until(lambda: _healthy(f"http://127.0.0.1:{port}/health"))
 
@@ -359,11 +362,11 @@ def test_a_killed_delivery_worker_resumes_with_no_gap_and_no_repeat_beyond_at_le
     with receiver.running():
         subscribe(system, unit, receiver)
         open_departments(system, unit, 12)
-        expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+        expected = event_ids(system, unit)
         until(lambda: len(receiver.accepted) >= 2)
         restart_worker(system)
         open_departments(system, unit, 3)
-        expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+        expected = event_ids(system, unit)
         until(lambda: set(receiver.accepted) >= set(expected))
         if NATS_URL:
             every = read_all(system, system.platform_auditor())[0]
@@ -431,9 +434,7 @@ class GraphQLSocket:
 def test_an_event_subscription_backfills_then_resumes_from_a_cursor_after_a_reconnect(
     system: System,
 ) -> None:
-    unit = make_unit(system, "订阅甲单位")
-    open_departments(system, unit, 3)
-    expected = [e["id"] for e in read_all(system, unit.integration)[0]]
+    unit, expected = unit_with_events(system, "订阅甲单位")
 
     first = GraphQLSocket(system, unit.integration)
     assert first.ack["type"] == "connection_ack"
@@ -452,7 +453,7 @@ def test_an_event_subscription_backfills_then_resumes_from_a_cursor_after_a_reco
     open_departments(system, unit, 1)
     tail = second.take(1)[0]["events"]
     second.close()
-    everything = [e["id"] for e in read_all(system, unit.integration)[0]]
+    everything = event_ids(system, unit)
     assert [m["id"] for m in resumed] + [tail["id"]] == everything[2:]
 
 
@@ -478,8 +479,7 @@ def test_a_goal_set_subscription_sends_each_change_with_the_goal_set_as_projecte
     system: System,
 ) -> None:
     unit = make_unit(system, "订阅丙单位")
-    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
-    dept = opened["openDepartment"]["department"]["id"]
+    dept = open_general_office(system, unit)
     added = system.data(
         unit.office, ADD_PERSON, unit=unit.id, name="陈静", login="chenjing", dept=dept
     )
@@ -518,8 +518,7 @@ def test_a_complaint_subscription_shows_the_complainant_only_to_whom_the_queries
     system: System,
 ) -> None:
     unit = make_unit(system, "订阅戊单位")
-    opened = system.data(unit.office, OPEN, unit=unit.id, name="综合科")
-    dept = opened["openDepartment"]["department"]["id"]
+    dept = open_general_office(system, unit)
     people = [
         system.data(unit.office, ADD_PERSON, unit=unit.id, name=n, login=n, dept=dept)["addPerson"][
             "person"

@@ -17,14 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import httpx
 import pytest
 
 from bench.system import free_port
-from kernel.roles import Role
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, new_unit
 
 pytestmark = pytest.mark.e2e
 
@@ -35,18 +33,6 @@ SYSTEM_ENV = {
     "KAOHE_GRAPHQL_QUERY_RATE": "0.01",
     "KAOHE_GRAPHQL_CONCURRENCY": "2",
 }
-
-REGISTER = """mutation($name: String!, $code: String!) {
-  registerUnit(name: $name, code: $code) { unit { id } } }"""
-OPEN = """mutation($unit: ID!, $name: String!) {
-  openDepartment(unitId: $unit, name: $name, category: GENERAL, openedOn: "2025-01-01") {
-    department { id } } }"""
-ADD = """mutation($unit: ID!, $name: String!, $login: String!, $dept: ID) {
-  addPerson(unitId: $unit, name: $name, login: $login, positionCategory: GENERAL,
-    departmentId: $dept, joinedOn: "2025-01-01") { person { id } } }"""
-GRANT = """mutation($unit: ID!, $person: ID!) {
-  grantOfficeRole(unitId: $unit, personId: $person, role: APPRAISAL_OFFICE,
-    effectiveOn: "2025-01-01") { position } }"""
 
 NESTED = "name department { name members { name managers { directManager { name } } } }"
 # Costly but allowed (9,486 against 20,000): every person's department's members, each
@@ -73,30 +59,13 @@ class Staffed:
 
 @pytest.fixture(scope="module")
 def unit(system: System) -> Staffed:
-    """A unit of two departments of 20 people each."""
-    admin = system.token([Role.ADMIN])
-    unit_id = system.data(admin, REGISTER, name="限额测试中心", code="E2E-LIMITS")["registerUnit"][
-        "unit"
-    ]["id"]
-    first = system.data(admin, OPEN, unit=unit_id, name="第1科")["openDepartment"]["department"][
-        "id"
-    ]
-    office_id = system.data(admin, ADD, unit=unit_id, name="王芳", login="office", dept=first)[
-        "addPerson"
-    ]["person"]["id"]
-    system.data(admin, GRANT, unit=unit_id, person=office_id)
-    office = system.token(
-        [Role.APPRAISAL_OFFICE], person_id=UUID(office_id), tenant_id=UUID(unit_id)
-    )
-    second = system.data(office, OPEN, unit=unit_id, name="第2科")["openDepartment"]["department"][
-        "id"
-    ]
-    for d, dept in enumerate([first, second]):
+    """A unit of two departments of 20 people each (and the office in the first)."""
+    built = new_unit(system, "限额测试中心", "E2E-LIMITS", office="office")
+    built.open("second", "第2科", "PROPERTY")
+    for d, (dept, category) in enumerate((("general", "GENERAL"), ("second", "SERVICE"))):
         for p in range(20):
-            system.data(
-                office, ADD, unit=unit_id, name=f"职员{d}-{p}", login=f"p{d}-{p}", dept=dept
-            )
-    return Staffed(unit_id, office)
+            built.add(f"p{d}-{p}", f"职员{d}-{p}", category, dept)
+    return Staffed(built.id, built.office)
 
 
 def reader(system: System, unit: Staffed) -> str:

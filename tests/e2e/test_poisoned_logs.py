@@ -12,14 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import httpx
-import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier
 
+from bench.system import fresh_database
 from kernel.roles import Role
 from tests.e2e.conftest import System
 from tests.poison import NUL, write_copy
@@ -51,12 +49,8 @@ TRAIL = """query($unit: ID!) { auditTrail(unitId: $unit, first: 100) {
 @pytest.fixture(scope="module")
 def database(postgres_server: str) -> Iterator[str]:
     """This module's own database (its logs hold poison), for its own system."""
-    name = f"kaohe_e2e_poison_{uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    yield urlunsplit(urlsplit(postgres_server)._replace(path=f"/{name}"))
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(postgres_server, "kaohe_e2e_poison") as url:
+        yield url
 
 
 @dataclass

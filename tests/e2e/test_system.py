@@ -52,6 +52,8 @@ MANAGERS = """query($person: ID!, $at: DateTime) {
   managers(personId: $person, at: $at) {
     department { name } departmentHead { name } supervisingLeader { name }
     directManager { name } } }"""
+PEOPLE_NAMED = """query($unit: ID!, $name: String!) {
+  people(unitId: $unit, nameContains: $name) { totalCount } }"""
 
 
 @dataclass
@@ -60,6 +62,13 @@ class Unit:
     office: str
     departments: dict[str, str]
     people: dict[str, str]
+
+
+def people_named(system: System, unit: Unit, name: str) -> int:
+    """How many people of the unit have `name` in their names."""
+    data = system.data(unit.office, PEOPLE_NAMED, unit=unit.id, name=name)
+    count: int = data["people"]["totalCount"]
+    return count
 
 
 @pytest.fixture(scope="module")
@@ -209,12 +218,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_recorded(
     )
     assert error["extensions"]["code"] == "INVALID_INPUT"
     assert error["extensions"]["field"] == "login"
-    people = system.data(
-        unit.office,
-        'query($u: ID!) { people(unitId: $u, nameContains: "钱多") { totalCount } }',
-        u=unit.id,
-    )
-    assert people["people"]["totalCount"] == 0
+    assert people_named(system, unit, "钱多") == 0
 
 
 def test_a_domain_rule_refusal_names_the_rule(system: System, unit: Unit) -> None:
@@ -239,12 +243,7 @@ def test_a_retried_mutation_with_the_same_key_records_nothing_twice(
     first = system.data(unit.office, ADD, **variables)["addPerson"]["person"]["id"]
     again = system.data(unit.office, ADD, **variables)["addPerson"]["person"]["id"]
     assert again == first
-    count = system.data(
-        unit.office,
-        'query($u: ID!) { people(unitId: $u, nameContains: "周杰") { totalCount } }',
-        u=unit.id,
-    )
-    assert count["people"]["totalCount"] == 1
+    assert people_named(system, unit, "周杰") == 1
 
 
 def test_a_change_decided_on_a_stale_version_is_a_conflict(system: System, unit: Unit) -> None:

@@ -11,16 +11,20 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+import psycopg
+from fastapi.testclient import TestClient
 
 from gateway.projections.catalogue import projections
 from gateway.projections.runner import catch_up, create_read_schema
 from kernel.calendar import china_date
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
+from kernel.store import Committed
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import TargetKind
+from services.feedback.vocabulary import FiledBy, TargetKind
+from services.goals.application import Goals
 
 FOUNDED = date(2025, 1, 1)
 APPRAISED = "2025-Q4"  # the quarter the reviews tests appraise
@@ -36,29 +40,44 @@ QUARTER_END = (
 RATED = {"POLITICAL_QUALITY": "95", "INTEGRITY": "95", "WORK_STYLE": "90", "GOAL_DELIVERY": "90"}
 
 
+def context(
+    role: Role,
+    unit: UUID | None = None,
+    *,
+    person: UUID | None = None,
+    now: datetime | None = None,
+    reason: str | None = None,
+) -> CommandContext:
+    """The context of a command given in `role` for `unit` by `person` (a new id if None), at
+    `now` (the clock's if None)."""
+    return CommandContext(
+        actor_id=person or uuid4(),
+        actor_role=role,
+        now=now or datetime.now(UTC),
+        tenant_id=unit,
+        reason=reason,
+    )
+
+
+def office_context() -> CommandContext:
+    """The appraisal office entering the org chart (组织机构录入), at a fixed time."""
+    return context(
+        Role.APPRAISAL_OFFICE, now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), reason="组织机构录入"
+    )
+
+
 def record_unit(database: str, people: int = 3) -> UUID:
     """Register a unit with a department and `people` members (2 + `people` directory events)."""
     directory = Directory.on_postgres(database)
     founded = date(2025, 1, 1)
     try:
-        with acting(
-            CommandContext(
-                actor_id=uuid4(), actor_role=Role.ADMIN, now=datetime.now(UTC), tenant_id=None
-            )
-        ):
+        with acting(context(Role.ADMIN)):
             unit = UUID(
                 directory.register_unit("集成测试单位", f"I-{uuid4().hex[:8].upper()}").result[
                     "unit_id"
                 ]
             )
-        with acting(
-            CommandContext(
-                actor_id=uuid4(),
-                actor_role=Role.APPRAISAL_OFFICE,
-                now=datetime.now(UTC),
-                tenant_id=unit,
-            )
-        ):
+        with acting(context(Role.APPRAISAL_OFFICE, unit)):
             general = UUID(
                 directory.open_department(
                     unit, "综合科", DepartmentCategory.GENERAL, None, founded
@@ -71,6 +90,29 @@ def record_unit(database: str, people: int = 3) -> UUID:
     finally:
         directory.close()
     return unit
+
+
+def scalar(database: str, query: str, *params: object) -> int:
+    """The one number `query` answers on `database`."""
+    with psycopg.connect(database) as conn:
+        row = conn.execute(query, params).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def unit_over_rest(
+    client: TestClient, headers: dict[str, str], name: str, code: str
+) -> tuple[str, str]:
+    """Register a unit through the directory's REST API and open its 综合科: their ids."""
+    unit: str = client.post("/units", json={"name": name, "code": code}, headers=headers).json()[
+        "unit_id"
+    ]
+    department: str = client.post(
+        f"/units/{unit}/departments",
+        json={"name": "综合科", "category": "GENERAL"},
+        headers=headers,
+    ).json()["department_id"]
+    return unit, department
 
 
 async def project_all(database: str, schema: str) -> None:
@@ -154,6 +196,50 @@ def record_appraised_unit(directory: Directory, name: str, code: str) -> Apprais
     directory.appoint_department_head(unit, departments["vehicles"], people["head_v"], FOUNDED)
     directory.appoint_department_head(unit, departments["general"], people["head_g"], FOUNDED)
     return AppraisedUnit(unit, people, departments)
+
+
+def current_quarter() -> tuple[str, str]:
+    today = china_date()
+    quarter = (today.month - 1) // 3 + 1
+    last_month = 3 * quarter
+    due = date(today.year, last_month, 28)
+    return f"{today.year}-Q{quarter}", due.isoformat()
+
+
+def submitted_goal_set(goals: Goals, unit: UUID, staff: UUID) -> UUID:
+    """`staff`'s goal set for this quarter, one item due on the 28th of its last month,
+    drafted and submitted."""
+    period, due = current_quarter()
+    item = {
+        "what": "完成综合文稿",
+        "measure": "按时报送",
+        "due_on": due,
+        "weight": None,
+        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
+    }
+    with acting(context(Role.APPRAISEE, person=staff, reason="测试")):
+        now = datetime.now(UTC)
+        goal_set = UUID(
+            goals.draft_goal_set(unit, staff, period, [item], now).result["goal_set_id"]
+        )
+        goals.submit_goal_set(goal_set, staff, now)
+    return goal_set
+
+
+def file_late_dispatch_complaint(feedback: Feedback, unit: UUID, vehicles: UUID) -> Committed:
+    """The office files, on behalf of an anonymous caller, a complaint about the vehicles
+    department received on 30 September 2026 (call it inside `acting`): overdue from
+    14 October, past the National Day holiday."""
+    return feedback.file_complaint(
+        unit,
+        TargetKind.DEPARTMENT,
+        vehicles,
+        FiledBy.OFFICE_ON_BEHALF,
+        None,
+        "派车迟到",
+        date(2026, 9, 30),
+        date(2026, 10, 1),
+    )
 
 
 def record_survey_and_praise(feedback: Feedback, unit: AppraisedUnit, today: date) -> UUID:

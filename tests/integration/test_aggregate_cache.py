@@ -33,6 +33,13 @@ def office() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def app(database: str) -> Iterator[Directory]:
+    directory = Directory.on_postgres(database)
+    yield directory
+    directory.close()
+
+
 def _unit(app: Directory) -> tuple[UUID, UUID]:
     unit = UUID(app.register_unit("缓存单位", f"C-{uuid4().hex[:6].upper()}").result["unit_id"])
     department = app.open_department(unit, "综合科", DepartmentCategory.GENERAL, None, DAY)
@@ -45,35 +52,27 @@ def _add(app: Directory, unit: UUID, department: UUID, login: str) -> int:
 
 
 @pytest.mark.usefixtures("office")
-def test_many_threads_adding_to_one_unit_queue_instead_of_conflicting(database: str) -> None:
-    app = Directory.on_postgres(database)
-    try:
-        unit, department = _unit(app)
+def test_many_threads_adding_to_one_unit_queue_instead_of_conflicting(app: Directory) -> None:
+    unit, department = _unit(app)
 
-        def add(i: int) -> int:
-            with acting(_context()):
-                return _add(app, unit, department, f"q{i}")
+    def add(i: int) -> int:
+        with acting(_context()):
+            return _add(app, unit, department, f"q{i}")
 
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            versions = list(pool.map(add, range(40)))
-        assert sorted(versions) == list(range(3, 43))
-        assert len(app.get_unit(unit).people) == 40
-    finally:
-        app.close()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        versions = list(pool.map(add, range(40)))
+    assert sorted(versions) == list(range(3, 43))
+    assert len(app.get_unit(unit).people) == 40
 
 
 @pytest.mark.usefixtures("office")
-def test_a_refused_command_leaves_nothing_behind_in_the_cache(database: str) -> None:
-    app = Directory.on_postgres(database)
-    try:
-        unit, department = _unit(app)
+def test_a_refused_command_leaves_nothing_behind_in_the_cache(app: Directory) -> None:
+    unit, department = _unit(app)
+    _add(app, unit, department, "first")
+    with pytest.raises(RuleViolatedError):
         _add(app, unit, department, "first")
-        with pytest.raises(RuleViolatedError):
-            _add(app, unit, department, "first")
-        assert _add(app, unit, department, "second") == 4
-        assert sorted(p.login for p in app.get_unit(unit).people.values()) == ["first", "second"]
-    finally:
-        app.close()
+    assert _add(app, unit, department, "second") == 4
+    assert sorted(p.login for p in app.get_unit(unit).people.values()) == ["first", "second"]
 
 
 @pytest.mark.usefixtures("office")
@@ -103,13 +102,9 @@ def test_another_process_writes_are_seen_and_a_lost_race_is_not_kept(database: s
 
 
 @pytest.mark.usefixtures("office")
-def test_a_stale_expected_version_is_still_refused(database: str) -> None:
-    app = Directory.on_postgres(database)
-    try:
-        unit, department = _unit(app)
-        _add(app, unit, department, "a")
-        with pytest.raises(ConflictError):
-            app.add_person(unit, "b", "b", PositionCategory.GENERAL, department, DAY, 2)
-        assert app.get_unit(unit).version == 3
-    finally:
-        app.close()
+def test_a_stale_expected_version_is_still_refused(app: Directory) -> None:
+    unit, department = _unit(app)
+    _add(app, unit, department, "a")
+    with pytest.raises(ConflictError):
+        app.add_person(unit, "b", "b", PositionCategory.GENERAL, department, DAY, 2)
+    assert app.get_unit(unit).version == 3

@@ -7,18 +7,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier
 
-from kernel.context import CommandContext, acting
-from kernel.roles import Role
+from kernel.context import acting
 from services.audit.checkpoints import (
     CheckpointRefusedError,
     ProofError,
@@ -38,7 +35,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import FiledBy, TargetKind
+from tests.integration.recorded import file_late_dispatch_complaint, office_context
 
 FOUNDED = date(2025, 1, 1)
 
@@ -92,28 +89,12 @@ class Log:
         return verify_checkpoints(self.url, "directory", self.signer.public_keys()).problems
 
 
-def office_context() -> CommandContext:
-    return CommandContext(
-        actor_id=uuid4(),
-        actor_role=Role.APPRAISAL_OFFICE,
-        now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
-        tenant_id=None,
-        reason="组织机构录入",
-    )
-
-
 @pytest.fixture
-def log(database: str, tmp_path: Path) -> Iterator[Log]:
-    name = f"{database.rsplit('/', 1)[1]}_cp_{uuid4().hex[:6]}"
-    url = f"{database.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    given = Log(url, UUID(int=0), [], Signer(tmp_path / "keys"))
+def log(isolated: str, tmp_path: Path) -> Log:
+    given = Log(isolated, UUID(int=0), [], Signer(tmp_path / "keys"))
     given.unit_id = given.register_unit("CP")
     given.add_departments(6)
-    yield given
-    with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE {} WITH (FORCE)").format(Identifier(name)))
+    return given
 
 
 def test_a_checkpoint_signs_the_whole_log_and_every_event_proves_its_inclusion(log: Log) -> None:
@@ -354,16 +335,7 @@ def test_an_export_includes_what_the_system_recorded_on_the_units_aggregates(
             )
         in_unit = dataclasses.replace(office_context(), tenant_id=log.unit_id)
         with acting(in_unit):
-            feedback.file_complaint(
-                log.unit_id,
-                TargetKind.DEPARTMENT,
-                vehicles,
-                FiledBy.OFFICE_ON_BEHALF,
-                None,
-                "派车迟到",
-                date(2026, 9, 30),
-                date(2026, 10, 1),
-            )
+            file_late_dispatch_complaint(feedback, log.unit_id, vehicles)
         with acting(office_context()):
             assert feedback.check_overdue(date(2026, 10, 14))
     finally:

@@ -8,29 +8,19 @@ from uuid import uuid4
 
 from fastapi.testclient import TestClient
 
-from kernel.auth import mint_token
+from bench.system import token_for
 from kernel.roles import Role
 from kernel.settings import Settings
 from services.directory.main import create_app
+from tests.integration.recorded import unit_over_rest
 
 
 def test_concurrent_additions_to_one_unit_all_succeed(database: str, data_dir: Path) -> None:
     settings = Settings(database_url=database, kaohe_data_dir=data_dir)
-    admin = mint_token(
-        settings, person_id=uuid4(), tenant_id=None, login="admin", name="admin", roles=[Role.ADMIN]
-    )
-    headers = {"Authorization": f"Bearer {admin}"}
+    headers = {"Authorization": f"Bearer {token_for(settings, [Role.ADMIN])}"}
     with TestClient(create_app(settings)) as client:
-        unit = client.post(
-            "/units",
-            json={"name": "并发单位", "code": f"P-{uuid4().hex[:6].upper()}"},
-            headers=headers,
-        ).json()["unit_id"]
-        department = client.post(
-            f"/units/{unit}/departments",
-            json={"name": "综合科", "category": "GENERAL"},
-            headers=headers,
-        ).json()["department_id"]
+        code = f"P-{uuid4().hex[:6].upper()}"
+        unit, department = unit_over_rest(client, headers, "并发单位", code)
 
         def add(i: int) -> int:
             response = client.post(

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from psycopg.sql import SQL, Identifier, Literal
+from psycopg.sql import SQL, Literal
 
 from kernel.chain import canonical_bytes
-from kernel.context import CommandContext, acting
+from kernel.context import acting
 from kernel.errors import ConflictError
-from kernel.roles import Role
 from kernel.store import Committed, IdempotencyClaim, idempotent
 from services.audit.verify import CANONICAL_SQL, verify_service
 from services.directory.application import Directory
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
+from tests.integration.recorded import office_context, scalar
+from tests.poison import stored
 
 FOUNDED = date(2025, 1, 1)
+LAST_POSITION = "SELECT max(notification_id) FROM directory.directory_events"
 
 
 @pytest.fixture
@@ -28,16 +30,6 @@ def directory(database: str) -> Iterator[Directory]:
     app = Directory.on_postgres(database)
     yield app
     app.close()
-
-
-def office_context() -> CommandContext:
-    return CommandContext(
-        actor_id=uuid4(),
-        actor_role=Role.APPRAISAL_OFFICE,
-        now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
-        tenant_id=None,
-        reason="组织机构录入",
-    )
 
 
 def new_unit(directory: Directory) -> str:
@@ -54,13 +46,8 @@ def test_every_stored_event_carries_the_commands_metadata(
     with acting(ctx):
         committed = directory.register_unit("测试单位", f"T-{uuid4().hex[:8].upper()}")
 
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT state FROM directory.directory_events WHERE notification_id = %s",
-            (committed.positions[0],),
-        ).fetchone()
-    assert row is not None
-    meta = json.loads(bytes(row[0]))["meta"]["_data_"]
+    *_, state = stored(database, "directory", committed.positions[0])
+    meta = json.loads(state)["meta"]["_data_"]
     assert meta["actor_id"] == str(ctx.actor_id)
     assert meta["actor_role"] == "APPRAISAL_OFFICE"
     assert meta["occurred_at"] == "2026-03-02T09:30:00+00:00"
@@ -109,11 +96,9 @@ def test_the_chain_verifies_intact_after_many_commands(directory: Directory, dat
     ids=["altered", "deleted", "inserted"],
 )
 def test_verification_names_the_first_tampered_record(
-    database: str, tampering: str, problem: str
+    isolated: str, tampering: str, problem: str
 ) -> None:
     # Given a fresh log of its own (each case tampers differently)
-    isolated = f"{database}_tamper_{uuid4().hex[:6]}"
-    _create_database_like(database, isolated)
     app = Directory.on_postgres(isolated)
     try:
         with acting(office_context()):
@@ -134,29 +119,9 @@ def test_verification_names_the_first_tampered_record(
     report = verify_service(isolated, "directory")
 
     assert report.broken is not None
-    expected = target if problem != "no chain hash" else _last_position(isolated)
+    expected = target if problem != "no chain hash" else scalar(isolated, LAST_POSITION)
     assert report.broken.notification_id == expected
     assert problem in report.broken.problem
-    _drop_database(database, isolated)
-
-
-def _last_position(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT max(notification_id) FROM directory.directory_events").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def _create_database_like(url: str, target_url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(target_url.rsplit("/", 1)[1])))
-
-
-def _drop_database(url: str, target_url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            SQL("DROP DATABASE {} WITH (FORCE)").format(Identifier(target_url.rsplit("/", 1)[1]))
-        )
 
 
 def test_a_retried_command_with_the_same_key_records_nothing_twice(

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
-import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
@@ -16,9 +15,13 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, ServiceKind
 from services.feedback.application import Feedback
-from services.feedback.vocabulary import FiledBy, TargetKind
+from tests.integration.recorded import file_late_dispatch_complaint, scalar
 
 FOUNDED = date(2025, 1, 1)
+OVERDUE_EVENTS = (
+    "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
+    "AND topic LIKE '%%ComplaintBecameOverdue'"
+)
 
 
 @pytest.fixture
@@ -47,32 +50,12 @@ def office() -> CommandContext:
     )
 
 
-def overdue_events(database: str, complaint: UUID) -> int:
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM feedback.feedback_events WHERE originator_id = %s "
-            "AND topic LIKE '%%ComplaintBecameOverdue'",
-            (complaint,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
     world: tuple[Feedback, Feedback, UUID, UUID], database: str
 ) -> None:
     first, second, unit, vehicles = world
     with acting(office()):
-        filed = first.file_complaint(
-            unit,
-            TargetKind.DEPARTMENT,
-            vehicles,
-            FiledBy.OFFICE_ON_BEHALF,
-            None,
-            "派车迟到",
-            date(2026, 9, 30),
-            date(2026, 10, 1),
-        )
+        filed = file_late_dispatch_complaint(first, unit, vehicles)
     complaint = UUID(filed.result["complaint_id"])
     # Five working days (the default) after 30 September, across the National Day holiday
     # and counting the adjusted working Saturday 10 October.
@@ -89,7 +72,7 @@ def test_the_overdue_check_run_twice_and_at_once_emits_one_event(
         # ...and the scheduled check, run again, finds nothing more to flag.
         assert first.check_overdue(today) == []
         assert second.check_overdue(date(2026, 10, 20)) == []
-    assert overdue_events(database, complaint) == 1
+    assert scalar(database, OVERDUE_EVENTS, complaint) == 1
 
 
 def test_a_csv_import_records_the_valid_rows_and_reports_the_rest(

@@ -20,14 +20,8 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
-
-
-def current_quarter() -> tuple[str, str]:
-    today = china_date()
-    quarter = (today.month - 1) // 3 + 1
-    last_month = 3 * quarter
-    due = date(today.year, last_month, 28)
-    return f"{today.year}-Q{quarter}", due.isoformat()
+from tests.integration.recorded import context, submitted_goal_set
+from tests.poison import stored
 
 
 @pytest.fixture
@@ -36,14 +30,7 @@ def setup(database: str) -> Iterator[tuple[Goals, Goals, UUID, UUID, UUID]]:
     first = Goals.on_postgres(database, org=OrgChart(directory))
     second = Goals.on_postgres(database, org=OrgChart(Directory.on_postgres(database)))
     founded = date(china_date().year, 1, 1)
-    with acting(
-        CommandContext(
-            actor_id=uuid4(),
-            actor_role=Role.APPRAISAL_OFFICE,
-            now=datetime.now(UTC),
-            tenant_id=None,
-        )
-    ):
+    with acting(context(Role.APPRAISAL_OFFICE)):
         unit = UUID(
             directory.register_unit("并发测试", f"C-{uuid4().hex[:6].upper()}").result["unit_id"]
         )
@@ -74,24 +61,6 @@ def ctx(person: UUID, role: Role) -> CommandContext:
     return CommandContext(
         actor_id=person, actor_role=role, now=datetime.now(UTC), tenant_id=None, reason="测试"
     )
-
-
-def submitted_goal_set(goals: Goals, unit: UUID, staff: UUID) -> UUID:
-    period, due = current_quarter()
-    item = {
-        "what": "完成综合文稿",
-        "measure": "按时报送",
-        "due_on": due,
-        "weight": None,
-        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
-    }
-    with acting(ctx(staff, Role.APPRAISEE)):
-        now = datetime.now(UTC)
-        goal_set = UUID(
-            goals.draft_goal_set(unit, staff, period, [item], now).result["goal_set_id"]
-        )
-        goals.submit_goal_set(goal_set, staff, now)
-    return goal_set
 
 
 def test_concurrent_approve_and_return_of_one_version_exactly_one_wins(
@@ -148,13 +117,8 @@ def test_each_decision_carries_the_actor_role_and_reason(
     goal_set = submitted_goal_set(goals, unit, staff)
     with acting(ctx(head, Role.DEPARTMENT_HEAD)):
         committed = goals.decide(goal_set, head, "return", "请细化衡量标准", datetime.now(UTC))
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT state FROM goals.goals_events WHERE notification_id = %s",
-            (committed.positions[0],),
-        ).fetchone()
-    assert row is not None
-    state = json.loads(bytes(row[0]))
+    *_, stored_state = stored(database, "goals", committed.positions[0])
+    state = json.loads(stored_state)
     assert state["meta"]["_data_"]["actor_id"] == str(head)
     assert state["meta"]["_data_"]["actor_role"] == "DEPARTMENT_HEAD"
     assert state["comments"] == "请细化衡量标准"

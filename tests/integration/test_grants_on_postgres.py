@@ -9,47 +9,24 @@ from uuid import UUID, uuid4
 
 from fastapi.testclient import TestClient
 
-from kernel.auth import mint_token
+from bench.system import token_for
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
 from services.directory.main import create_app
+from tests.integration.recorded import unit_over_rest
 
 
-def bearer(
-    settings: Settings,
-    roles: list[Role],
-    *,
-    person_id: UUID | None = None,
-    tenant_id: UUID | None = None,
-    scope: Scope | None = None,
-) -> dict[str, str]:
-    token = mint_token(
-        settings,
-        person_id=person_id or uuid4(),
-        tenant_id=tenant_id,
-        login="x",
-        name="x",
-        roles=roles,
-        scope=scope,
-    )
+def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
 def test_grants_follow_the_directory_log_at_every_request(database: str, data_dir: Path) -> None:
     settings = Settings(database_url=database, kaohe_data_dir=data_dir)
-    admin = bearer(settings, [Role.ADMIN])
+    admin = bearer(token_for(settings, [Role.ADMIN]))
     with TestClient(create_app(settings)) as client:
-        unit = UUID(
-            client.post(
-                "/units", json={"name": "授权单位", "code": "GRANTS-PG"}, headers=admin
-            ).json()["unit_id"]
-        )
-        dept = client.post(
-            f"/units/{unit}/departments",
-            json={"name": "综合科", "category": "GENERAL"},
-            headers=admin,
-        ).json()["department_id"]
+        unit_id, dept = unit_over_rest(client, admin, "授权单位", "GRANTS-PG")
+        unit = UUID(unit_id)
         person = client.post(
             f"/units/{unit}/people",
             json={
@@ -62,7 +39,9 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
         ).json()["person_id"]
         grant = {"person_id": person, "role": "APPRAISAL_OFFICE"}
         assert client.post(f"/units/{unit}/office-roles", json=grant, headers=admin).is_success
-        office = bearer(settings, [Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=unit)
+        office = bearer(
+            token_for(settings, [Role.APPRAISAL_OFFICE], person_id=UUID(person), tenant_id=unit)
+        )
         assert client.get(f"/units/{unit}", headers=office).status_code == 200
         assert client.get(f"/units/{unit}", headers=office).status_code == 200
 
@@ -75,11 +54,9 @@ def test_grants_follow_the_directory_log_at_every_request(database: str, data_di
         assert refused.json()["error"]["missing_role"] == "ADMIN"
         appointed = client.post("/platform/auditors", json=appoint, headers=admin)
         assert appointed.status_code == 201
+        auditor_id = UUID(appointed.json()["person_id"])
         auditor = bearer(
-            settings,
-            [Role.AUDITOR],
-            person_id=UUID(appointed.json()["person_id"]),
-            scope=Scope.PLATFORM,
+            token_for(settings, [Role.AUDITOR], person_id=auditor_id, scope=Scope.PLATFORM)
         )
         assert client.get(f"/units/{unit}", headers=auditor).status_code == 200
 

@@ -4,17 +4,14 @@ pass, yet each is recorded or refused alone, and the log stays in order and chai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from threading import Barrier
-from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from psycopg.sql import SQL, Identifier
 
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
@@ -28,17 +25,6 @@ def _context() -> CommandContext:
     return CommandContext(
         actor_id=uuid4(), actor_role=Role.ADMIN, now=datetime.now(UTC), tenant_id=None
     )
-
-
-@pytest.fixture
-def isolated(postgres_server: str) -> Iterator[str]:
-    # A log of its own, so the assertions about its whole order see only this test's writes.
-    name = f"kaohe_group_{uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    yield urlunsplit(urlsplit(postgres_server)._replace(path=f"/{name}"))
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
 
 
 def _new_unit_events(app: Directory) -> list[StoredEvent]:

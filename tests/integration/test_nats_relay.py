@@ -41,6 +41,17 @@ async def jetstream() -> AsyncIterator[tuple[JetStreamContext, StreamSettings]]:
         await nc.close()
 
 
+async def relay_everything(database: str, js: JetStreamContext, stream: StreamSettings) -> None:
+    """Relay every service log to the stream, from wherever the relay's position is."""
+    conn = await asyncpg.connect(database)
+    try:
+        await create_schema(conn)
+        while await relay_batch(conn, js, stream):
+            pass
+    finally:
+        await conn.close()
+
+
 async def stream_ids(js: JetStreamContext, stream: StreamSettings) -> dict[str, list[str]]:
     """The event ids in the stream, per service log, in stream order."""
     info = await js.stream_info(stream.stream)
@@ -86,12 +97,10 @@ async def test_a_relay_that_died_before_recording_its_position_resumes_without_a
     database: str, jetstream: tuple[JetStreamContext, StreamSettings]
 ) -> None:
     js, stream = jetstream
+    await relay_everything(database, js, stream)
+    record_unit(database, people=5)
     conn = await asyncpg.connect(database)
     try:
-        await create_schema(conn)
-        while await relay_batch(conn, js, stream):
-            pass
-        record_unit(database, people=5)
         # The relay that died had published the first four new events and recorded nothing.
         before = await relay_position(conn, stream.relay, "directory")
         for event in await read_log(conn, "directory", before, 4):

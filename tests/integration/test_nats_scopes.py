@@ -9,17 +9,15 @@ import dataclasses
 import json
 from uuid import UUID
 
-import asyncpg
 import pytest
 from nats.js import JetStreamContext
 
-from gateway.integrations.nats_relay import StreamSettings, relay_batch
+from gateway.integrations.nats_relay import StreamSettings
 from gateway.integrations.scopes import parse_scope
-from gateway.integrations.store import create_schema
 from kernel.errors import RuleViolatedError
 from kernel.settings import Settings
 from tests.integration.recorded import record_unit
-from tests.integration.test_nats_relay import NATS_URL, jetstream
+from tests.integration.test_nats_relay import NATS_URL, jetstream, relay_everything
 
 __all__ = ["jetstream"]
 pytestmark = pytest.mark.skipif(
@@ -43,13 +41,7 @@ async def test_by_default_the_relay_publishes_no_personal_field(
 ) -> None:
     js, stream = jetstream
     unit = record_unit(database, people=2)
-    conn = await asyncpg.connect(database)
-    try:
-        await create_schema(conn)
-        while await relay_batch(conn, js, stream):
-            pass
-    finally:
-        await conn.close()
+    await relay_everything(database, js, stream)
     joined = [b for b in await published(js, stream, unit) if b["type"].endswith("PersonJoined.v1")]
     assert len(joined) == 2
     assert all(b["data"]["name"] is None and b["data"]["login"] is None for b in joined)
@@ -64,13 +56,7 @@ async def test_a_scoped_relay_publishes_only_its_types_with_the_classes_it_names
     settings = Settings(kaohe_nats_scope="events:kaohe.directory.Person* fields:identity")
     stream = dataclasses.replace(default, scope=StreamSettings.from_settings(settings).scope)
     unit = record_unit(database, people=2)
-    conn = await asyncpg.connect(database)
-    try:
-        await create_schema(conn)
-        while await relay_batch(conn, js, stream):
-            pass
-    finally:
-        await conn.close()
+    await relay_everything(database, js, stream)
     bodies = await published(js, stream, unit)
     assert {b["type"] for b in bodies} == {"kaohe.directory.PersonJoined.v1"}
     assert all(b["data"]["name"] and "redacted" not in b for b in bodies)

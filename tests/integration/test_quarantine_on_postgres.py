@@ -14,17 +14,15 @@ import asyncio
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import asyncpg
-import psycopg
 import pytest
 from graphql import GraphQLError
 from prometheus_client import REGISTRY
-from psycopg.sql import SQL, Identifier
 from rich.console import Console
 
+from bench.system import fresh_database
 from deploy import replay as replay_command
 from gateway.audit.dossier import Quarter, dossier, subject_of
 from gateway.audit.replay import compare, differing, rebuild
@@ -44,22 +42,22 @@ from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.feedback.application import Feedback
 from services.feedback.vocabulary import FiledBy, TargetKind
 from services.goals.application import Goals
-from tests.integration.recorded import project_all
+from tests.integration.recorded import project_all, scalar
 from tests.poison import NUL, last_version, stored, write_copy, write_raw
 
 FOUNDED = date(2025, 1, 1)
 MONTH = "2026-02"
+FIRST_JOINED = (
+    "SELECT min(notification_id) FROM directory.directory_events "
+    "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'"
+)
 
 
 @pytest.fixture(scope="module")
 def own_database(postgres_server: str) -> Iterator[str]:
     """A database of this module's own: its logs hold poison."""
-    name = f"kaohe_poison_{uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    yield urlunsplit(urlsplit(postgres_server)._replace(path=f"/{name}"))
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(postgres_server, "kaohe_poison") as url:
+        yield url
 
 
 def as_(role: Role, person: UUID | None = None, unit: UUID | None = None) -> CommandContext:
@@ -141,7 +139,7 @@ def logs(own_database: str) -> Iterator[Logs]:
             date(2026, 2, 10),
             date(2026, 2, 11),
         )
-    joined = _joined_position(db, a.id)
+    joined = scalar(db, FIRST_JOINED, a.id)
     summary = UUID(submitted.result["summary_id"])
     poison = {
         "summary": (
@@ -253,17 +251,6 @@ def logs(own_database: str) -> Iterator[Logs]:
         app.org.close()
         app.close()
     directory.close()
-
-
-def _joined_position(database: str, unit: UUID) -> int:
-    with psycopg.connect(database) as conn:
-        row = conn.execute(
-            "SELECT min(notification_id) FROM directory.directory_events "
-            "WHERE originator_id = %s AND topic LIKE '%%PersonJoined'",
-            (unit,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 def quarantined_total(service: str) -> float:

@@ -23,7 +23,7 @@ from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import DepartmentCategory, PositionCategory
 from services.goals.application import Goals
-from tests.integration.recorded import project_all
+from tests.integration.recorded import project_all, submitted_goal_set
 
 
 def as_(person: UUID, role: Role) -> CommandContext:
@@ -64,20 +64,7 @@ def populated(database: str) -> Iterator[tuple[Directory, UUID, UUID]]:
         directory.move_person(unit, staff, vehicles, china_date())
         directory.move_person(unit, staff, general, china_date())
     today = china_date()
-    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-    item = {
-        "what": "完成综合文稿",
-        "measure": "按时报送",
-        "due_on": date(today.year, 3 * ((today.month - 1) // 3 + 1), 28).isoformat(),
-        "weight": None,
-        "serves": [{"kind": "JOB_DUTY", "ref": None, "text": "文稿起草"}],
-    }
-    with acting(as_(staff, Role.APPRAISEE)):
-        now = datetime.now(UTC)
-        goal_set = UUID(
-            goals.draft_goal_set(unit, staff, quarter, [item], now).result["goal_set_id"]
-        )
-        goals.submit_goal_set(goal_set, staff, now)
+    goal_set = submitted_goal_set(goals, unit, staff)
     with acting(as_(head, Role.DEPARTMENT_HEAD)):
         found = goals.get_goal_set(goal_set)
         found.approve(head, goals.org.managers_of(unit, staff, today), "同意", today)

@@ -43,6 +43,12 @@ async def unit_event_ids(pool: asyncpg.Pool, unit: UUID) -> list[str]:
     return [e.event_id for e, _ in page.events]
 
 
+async def recorded_unit(database: str, pool: asyncpg.Pool, people: int) -> tuple[UUID, list[str]]:
+    """A unit recorded with `people` members, and the ids of its events."""
+    unit = record_unit(database, people=people)
+    return unit, await unit_event_ids(pool, unit)
+
+
 async def create(
     pool: asyncpg.Pool,
     unit: UUID,
@@ -132,8 +138,7 @@ async def test_a_receiver_that_fails_for_a_while_gets_every_event_once_in_order(
 async def test_a_receiver_failing_past_the_limit_is_disabled_and_its_event_dead_lettered(
     database: str, pool: asyncpg.Pool
 ) -> None:
-    unit = record_unit(database, people=1)
-    expected = await unit_event_ids(pool, unit)
+    unit, expected = await recorded_unit(database, pool, people=1)
     receiver = Receiver(plan=[500] * 1000)
     give_up = WebhookSettings(schedule=(0, 0.05), disable_after=0.3, timeout=0.5)
     with receiver.running():
@@ -187,8 +192,7 @@ async def test_a_410_gone_disables_the_subscription_at_once(
 async def test_replay_from_a_cursor_and_redelivery_of_one_event_send_them_again(
     database: str, pool: asyncpg.Pool
 ) -> None:
-    unit = record_unit(database, people=3)
-    expected = await unit_event_ids(pool, unit)
+    unit, expected = await recorded_unit(database, pool, people=3)
     receiver = Receiver()
     with receiver.running():
         sub_id = await subscribe(pool, unit, receiver)
@@ -271,8 +275,7 @@ async def test_a_dingtalk_robot_refuses_a_message_signed_with_another_secret(
 async def test_a_webhook_worker_stopped_mid_delivery_resumes_with_no_gap(
     database: str, pool: asyncpg.Pool
 ) -> None:
-    unit = record_unit(database, people=8)
-    expected = await unit_event_ids(pool, unit)
+    unit, expected = await recorded_unit(database, pool, people=8)
     receiver = Receiver(pace=0.1)
 
     async def until(condition: object) -> None:
@@ -304,8 +307,7 @@ SECRET = "root:x:0:0 INTERNAL-ONLY-7f3a"
 async def test_a_receiver_answering_a_secret_body_leaves_only_its_status_line_on_record(
     database: str, pool: asyncpg.Pool
 ) -> None:
-    unit = record_unit(database, people=1)
-    expected = await unit_event_ids(pool, unit)
+    unit, expected = await recorded_unit(database, pool, people=1)
     receiver = Receiver(plan=[500, 404, 200], body=SECRET)
     with receiver.running():
         sub_id = await subscribe(pool, unit, receiver)
@@ -347,8 +349,7 @@ async def test_a_delivery_the_policy_refuses_dead_letters_the_event_and_disables
     database: str, pool: asyncpg.Pool
 ) -> None:
     """A subscription from before the policy (or from outside GraphQL) to Kaohe's own address."""
-    unit = record_unit(database, people=1)
-    expected = await unit_event_ids(pool, unit)
+    unit, expected = await recorded_unit(database, pool, people=1)
     internal = Receiver(host="127.0.0.1", body=SECRET)
     with internal.running():
         sub_id = await subscribe(pool, unit, internal)

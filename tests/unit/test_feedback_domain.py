@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,14 +26,9 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture(autouse=True)
-def office() -> Iterator[None]:
-    ctx = CommandContext(
-        actor_id=uuid4(),
-        actor_role=Role.APPRAISAL_OFFICE,
-        now=datetime(2026, 9, 30, 2, tzinfo=UTC),
-        tenant_id=UNIT,
-    )
-    with acting(ctx):
+def office(office_context: Callable[..., CommandContext]) -> Iterator[None]:
+    now = datetime(2026, 9, 30, 2, tzinfo=UTC)
+    with acting(office_context(now, actor_id=uuid4(), tenant_id=UNIT)):
         yield
 
 

@@ -80,20 +80,27 @@ ITEM = {
 }
 
 
+def approved_goal_set(w: World, head: UUID, comment: str | None, day: date) -> UUID:
+    """The mover's goal set for 2026-Q2 (ITEM), drafted and submitted on `day`, and approved by
+    `head` the same day."""
+    with acting(act(w.mover, Role.APPRAISEE, day)):
+        goal_set = UUID(
+            w.goals.draft_goal_set(w.unit, w.mover, "2026-Q2", [ITEM], at(day)).result[
+                "goal_set_id"
+            ]
+        )
+        w.goals.submit_goal_set(goal_set, w.mover, at(day))
+    with acting(act(head, Role.DEPARTMENT_HEAD, day)):
+        w.goals.decide(goal_set, head, "approve", comment, at(day))
+    return goal_set
+
+
 def test_after_a_move_the_new_manager_decides_and_old_decisions_stay_with_the_old_one(
     world: World,
 ) -> None:
     w = world
     april = date(2026, 4, 10)
-    with acting(act(w.mover, Role.APPRAISEE, april)):
-        goal_set = UUID(
-            w.goals.draft_goal_set(w.unit, w.mover, "2026-Q2", [ITEM], at(april)).result[
-                "goal_set_id"
-            ]
-        )
-        w.goals.submit_goal_set(goal_set, w.mover, at(april))
-    with acting(act(w.head_general, Role.DEPARTMENT_HEAD, april)):
-        w.goals.decide(goal_set, w.head_general, "approve", "同意", at(april))
+    goal_set = approved_goal_set(w, w.head_general, "同意", april)
 
     may = date(2026, 5, 6)
     with acting(act(w.mover, Role.APPRAISEE, may)):
@@ -129,15 +136,7 @@ def test_the_weekly_report_gathers_the_weeks_progress_and_the_months_summary(
 ) -> None:
     w = world
     day = date(2026, 5, 6)  # Wednesday of 2026-W19
-    with acting(act(w.mover, Role.APPRAISEE, day)):
-        goal_set = UUID(
-            w.goals.draft_goal_set(w.unit, w.mover, "2026-Q2", [ITEM], at(day)).result[
-                "goal_set_id"
-            ]
-        )
-        w.goals.submit_goal_set(goal_set, w.mover, at(day))
-    with acting(act(w.head_vehicles, Role.DEPARTMENT_HEAD, day)):
-        w.goals.decide(goal_set, w.head_vehicles, "approve", None, at(day))
+    goal_set = approved_goal_set(w, w.head_vehicles, None, day)
     item_id = w.goals.get_goal_set(goal_set).versions[0].items[0].item_id
     with acting(act(w.mover, Role.APPRAISEE, day)):
         w.goals.record_progress(goal_set, w.mover, item_id, 50, "完成一半", at(day))

@@ -52,6 +52,16 @@ def refusal(grants: GrantsInForce, actor: Actor) -> AuthenticationError:
 
 
 @pytest.fixture
+def today() -> Today:
+    return Today()
+
+
+@pytest.fixture
+def grants(directory: Directory, today: Today) -> GrantsInForce:
+    return GrantsInForce(OrgChart(directory), today)
+
+
+@pytest.fixture
 def unit(directory: Directory, as_office: AsOffice) -> tuple[UUID, UUID, UUID]:
     """A unit with an office holder who is also its auditor, and a staff member."""
     with as_office():
@@ -76,30 +86,30 @@ def unit(directory: Directory, as_office: AsOffice) -> tuple[UUID, UUID, UUID]:
 
 
 def test_roles_held_today_pass_and_a_subset_of_them_too(
-    directory: Directory, unit: tuple[UUID, UUID, UUID]
+    grants: GrantsInForce, unit: tuple[UUID, UUID, UUID]
 ) -> None:
     unit_id, office, staff = unit
-    grants = GrantsInForce(OrgChart(directory), Today())
     grants(token(office, Role.APPRAISEE, Role.APPRAISAL_OFFICE, Role.AUDITOR, unit=unit_id))
     grants(token(office, Role.AUDITOR, unit=unit_id))
     grants(token(staff, Role.APPRAISEE, unit=unit_id))
 
 
 def test_a_role_never_held_is_refused_naming_it(
-    directory: Directory, unit: tuple[UUID, UUID, UUID]
+    grants: GrantsInForce, unit: tuple[UUID, UUID, UUID]
 ) -> None:
     unit_id, _, staff = unit
-    grants = GrantsInForce(OrgChart(directory), Today())
     refused = refusal(grants, token(staff, Role.APPRAISEE, Role.APPRAISAL_OFFICE, unit=unit_id))
     assert "APPRAISAL_OFFICE" in refused.reason
 
 
 def test_a_revoked_office_role_is_refused_at_the_next_check(
-    directory: Directory, unit: tuple[UUID, UUID, UUID], as_office: AsOffice
+    grants: GrantsInForce,
+    today: Today,
+    directory: Directory,
+    unit: tuple[UUID, UUID, UUID],
+    as_office: AsOffice,
 ) -> None:
     unit_id, office, _ = unit
-    today = Today()
-    grants = GrantsInForce(OrgChart(directory), today)
     claims = token(office, Role.APPRAISEE, Role.APPRAISAL_OFFICE, unit=unit_id)
     grants(claims)
     with as_office():
@@ -109,11 +119,13 @@ def test_a_revoked_office_role_is_refused_at_the_next_check(
 
 
 def test_a_role_revoked_from_a_later_date_holds_until_that_day(
-    directory: Directory, unit: tuple[UUID, UUID, UUID], as_office: AsOffice
+    grants: GrantsInForce,
+    today: Today,
+    directory: Directory,
+    unit: tuple[UUID, UUID, UUID],
+    as_office: AsOffice,
 ) -> None:
     unit_id, office, _ = unit
-    today = Today()
-    grants = GrantsInForce(OrgChart(directory), today)
     claims = token(office, Role.AUDITOR, unit=unit_id)
     with as_office():
         directory.revoke_office_role(unit_id, office, OfficeRole.AUDITOR, date(2024, 3, 16))
@@ -123,11 +135,13 @@ def test_a_role_revoked_from_a_later_date_holds_until_that_day(
 
 
 def test_a_departed_person_is_refused_naming_the_day_they_left(
-    directory: Directory, unit: tuple[UUID, UUID, UUID], as_office: AsOffice
+    grants: GrantsInForce,
+    today: Today,
+    directory: Directory,
+    unit: tuple[UUID, UUID, UUID],
+    as_office: AsOffice,
 ) -> None:
     unit_id, _, staff = unit
-    today = Today()
-    grants = GrantsInForce(OrgChart(directory), today)
     with as_office():
         directory.remove_person(unit_id, staff, today.on)
     refused = refusal(grants, token(staff, Role.APPRAISEE, unit=unit_id))
@@ -135,30 +149,29 @@ def test_a_departed_person_is_refused_naming_the_day_they_left(
 
 
 def test_a_person_of_no_unit_or_another_unit_is_refused(
-    directory: Directory, unit: tuple[UUID, UUID, UUID]
+    grants: GrantsInForce, unit: tuple[UUID, UUID, UUID]
 ) -> None:
     unit_id, office, _ = unit
-    grants = GrantsInForce(OrgChart(directory), Today())
     refusal(grants, token(uuid4(), Role.APPRAISEE, unit=unit_id))
     refusal(grants, token(office, Role.APPRAISEE, unit=uuid4()))
     refusal(grants, token(office, Role.AUDITOR))
 
 
 def test_tokens_that_claim_no_place_in_an_org_chart_pass(
-    directory: Directory, unit: tuple[UUID, UUID, UUID]
+    grants: GrantsInForce, unit: tuple[UUID, UUID, UUID]
 ) -> None:
     unit_id, _, _ = unit
-    grants = GrantsInForce(OrgChart(directory), Today())
     grants(token(uuid4(), Role.ADMIN, scope=Scope.PLATFORM))
     grants(token(uuid4(), Role.INTEGRATION, unit=unit_id))
     grants(token(uuid4(), Role.SERVED_CADRE, unit=unit_id))
 
 
 def test_a_platform_auditor_is_checked_against_the_recorded_appointments(
-    directory: Directory, office_context: Callable[..., CommandContext]
+    grants: GrantsInForce,
+    today: Today,
+    directory: Directory,
+    office_context: Callable[..., CommandContext],
 ) -> None:
-    today = Today()
-    grants = GrantsInForce(OrgChart(directory), today)
     refusal(grants, token(uuid4(), Role.AUDITOR, scope=Scope.PLATFORM))
     admin = office_context(tenant_id=None)
     with acting(admin):

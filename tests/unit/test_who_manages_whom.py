@@ -99,6 +99,15 @@ def chart(office: CommandContext) -> Chart:
     return build_chart()
 
 
+@pytest.fixture
+def changed_chart(as_office: AsOffice) -> Chart:
+    """The chart a year on, built as the office (only while it is built)."""
+    with as_office():
+        chart = build_chart()
+        apply_the_years_changes(chart)
+    return chart
+
+
 def managers(
     person: UUID,
     on: date,
@@ -365,11 +374,9 @@ def test_directory_without_environment_runs_in_memory(directory: Directory) -> N
 
 
 def test_a_reloaded_unit_answers_the_same_as_the_one_that_was_saved(
-    directory: Directory, as_office: AsOffice
+    directory: Directory, changed_chart: Chart
 ) -> None:
-    with as_office():
-        chart = build_chart()
-        apply_the_years_changes(chart)
+    chart = changed_chart
     expected = answers(chart.unit, chart.people)
     directory.save(chart.unit)
 
@@ -387,11 +394,9 @@ def test_a_reloaded_unit_answers_the_same_as_the_one_that_was_saved(
 
 
 def test_a_reloaded_unit_keeps_its_codes_and_dates_typed(
-    directory: Directory, as_office: AsOffice
+    directory: Directory, changed_chart: Chart, as_office: AsOffice
 ) -> None:
-    with as_office():
-        chart = build_chart()
-        apply_the_years_changes(chart)
+    chart = changed_chart
     directory.save(chart.unit)
 
     reloaded: Unit = directory.repository.get(chart.unit.id)

@@ -10,17 +10,18 @@ import dataclasses
 import functools
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 import httpx
 import strawberry
 from strawberry.types import ExecutionResult
 
+from bench.system import token_for
 from gateway.audit.access import AccessRecorder
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
-from kernel.auth import TokenVerifier, mint_token
+from kernel.auth import TokenVerifier
 from kernel.context import Scope
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -54,13 +55,11 @@ class Gql:
         unit_id: UUID | None = None,
         scope: Scope | None = None,
     ) -> str:
-        return mint_token(
+        return token_for(
             self.settings,
-            person_id=person_id or uuid4(),
+            roles,
+            person_id=person_id,
             tenant_id=unit_id,
-            login="tester",
-            name="测试",
-            roles=roles,
             ttl=timedelta(minutes=10),
             scope=scope,
         )
