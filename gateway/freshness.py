@@ -18,6 +18,7 @@ from uuid import UUID
 import asyncpg
 from graphql import GraphQLError
 
+from gateway.listening import Listening
 from gateway.projections import quarantine
 from gateway.projections.quarantine import CODE, QUARANTINED_CHANNEL, QUARANTINED_NOW, RULE
 from gateway.projections.runner import PROJECTED_CHANNEL
@@ -84,25 +85,29 @@ class Freshness:
         self.schema = schema
         self._positions: dict[str, int] = {}
         self._changed = asyncio.Condition()
-        self._conn: asyncpg.Connection | None = None
+        self._listening: Listening | None = None
         self.quarantine = Quarantine()
 
     async def start(self, dsn: str) -> None:
-        """Listen for projection progress and read where each projection stands now."""
-        self._conn = await asyncpg.connect(dsn)
-        await self._conn.add_listener(PROJECTED_CHANNEL, self._on_notify)
-        await self._conn.add_listener(QUARANTINED_CHANNEL, self._on_quarantined)
+        """Listen for projection progress and read where each projection stands now (again
+        after each reconnection: what was NOTIFYed meanwhile was lost)."""
+        channels = {PROJECTED_CHANNEL: self._on_notify, QUARANTINED_CHANNEL: self._on_quarantined}
+        self._listening = Listening(dsn, channels, self._read_positions)
+        await self._listening.start()
+
+    async def _read_positions(self, conn: asyncpg.Connection) -> None:
         # The quarantine before the positions: what is quarantined meanwhile is NOTIFYed.
-        for row in await self._conn.fetch(f"SELECT * FROM {self.schema}.quarantine"):
+        for row in await conn.fetch(f"SELECT * FROM {self.schema}.quarantine"):
             self.quarantine.add(quarantine.from_row(row))
-        rows = await self._conn.fetch("SELECT service, position FROM " + self.schema + ".tracking")
+        rows = await conn.fetch("SELECT service, position FROM " + self.schema + ".tracking")
         for row in rows:
             self._advance(row["service"], row["position"])
+        await self._notify_all()
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._conn is not None:
-            await self._conn.close()
+        if self._listening is not None:
+            await self._listening.stop()
 
     def position(self, service: str) -> int:
         """The last position of `service` known to be projected."""

@@ -132,6 +132,15 @@ def event_name(topic: str) -> str:
     return topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
 
 
+# What a lost or restarting PostgreSQL raises through asyncpg: the server's refusals ("shutting
+# down"), a connection closed in the middle of an operation (an InterfaceError), or the socket's.
+DATABASE_LOST: tuple[type[Exception], ...] = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class ServiceLog:
     """Where a service's log lives."""

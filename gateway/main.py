@@ -31,11 +31,13 @@ from gateway.integrations.feed import LogWatcher
 from gateway.integrations.store import create_schema as create_integrations_schema
 from gateway.projections.catalogue import READ_SCHEMA, projections
 from gateway.projections.runner import create_read_schema, supervise_projection
+from gateway.readiness import projections_caught_up
 from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.limits import BodySizeLimit
 from kernel.openapi import complete_openapi
-from kernel.settings import Settings, load_settings
+from kernel.readiness import add_readiness, database_reachable, mark_started
+from kernel.settings import Settings, process_settings
 from kernel.web.app import install_kernel
 from kernel.web.caller import bearer_token, check_grants, get_actor
 from services.directory.grants import GrantsInForce
@@ -46,7 +48,7 @@ ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", role
 
 def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:
     """The gateway's ASGI app."""
-    settings = settings or load_settings()
+    settings = settings or process_settings()
     verifier = TokenVerifier(settings)
     outbound.policy(settings.kaohe_outbound_allow)  # a malformed allow-list stops the start
     app = FastAPI(
@@ -71,6 +73,19 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     app.include_router(integrations_router)
     complete_openapi(app, get_actor)
     app.include_router(_ops(schema))
+    add_readiness(
+        app,
+        lambda request: {
+            "database": database_reachable(settings.database_url),
+            "projections": projections_caught_up(
+                request.app.state.pool,
+                schema,
+                [p.log for p in projections(schema)],
+                request.app.state.projection_tasks,
+                settings.kaohe_ready_max_lag,
+            ),
+        },
+    )
     return app
 
 
@@ -104,6 +119,8 @@ def _lifespan(dsn: str, schema: str) -> Callable[[FastAPI], AbstractAsyncContext
         await app.state.log_watcher.start(dsn)
         org = await asyncio.to_thread(OrgChart.on_postgres, dsn)
         app.state.grants = GrantsInForce(org)
+        app.state.projection_tasks = tasks
+        mark_started(app)
         try:
             yield
         finally:

@@ -7,6 +7,18 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class DatabaseNotConfiguredError(SystemExit):
+    """A process started without DATABASE_URL: it stops at once with this message (a
+    SystemExit, so the operator reads one line, not a traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "DATABASE_URL is not set: Kaohe's processes never fall back to libpq's defaults. "
+            "Set it (postgresql://user@host:port/database), or start the whole system with "
+            "`kaohe run`, which starts an embedded PostgreSQL when DATABASE_URL is not set."
+        )
+
+
 class Settings(BaseSettings):
     """Every knob of a Kaohe process; each field is also an environment variable (upper case)."""
 
@@ -71,6 +83,8 @@ class Settings(BaseSettings):
     # Issue 13 (privacy): who may read what of the events, and who may unseal anonymity.
     kaohe_nats_scope: str = ""
     kaohe_disclosure_key_file: str = ""
+    # /ready: the most events a projection may lag its log behind while the gateway is ready.
+    kaohe_ready_max_lag: int = 1000
 
     @property
     def directory_url(self) -> str:
@@ -101,3 +115,14 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Read the settings from the environment now."""
     return Settings()
+
+
+def process_settings() -> Settings:
+    """The settings of one of Kaohe's processes, read from the environment now. DATABASE_URL is
+    required: left empty, libpq would choose a database by its own defaults (PGHOST, a local
+    socket, the account's name), and the process would work, healthy-looking, in a database
+    nobody chose."""
+    settings = load_settings()
+    if not settings.database_url.strip():
+        raise DatabaseNotConfiguredError
+    return settings

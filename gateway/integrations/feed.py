@@ -22,6 +22,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent
+from gateway.listening import Listening
 from gateway.log import decode_or_evidence, event_name
 from kernel.store import SERVICES
 
@@ -175,18 +176,22 @@ class LogWatcher:
 
     def __init__(self) -> None:
         self._changed = asyncio.Event()
-        self._conn: asyncpg.Connection | None = None
+        self._listening: Listening | None = None
 
     async def start(self, dsn: str) -> None:
-        """Listen on every service log's channel."""
-        self._conn = await asyncpg.connect(dsn)
-        for service in services():
-            await self._conn.add_listener(f"{service}_events", self._notified)
+        """Listen on every service log's channel (again after a lost connection, waking every
+        waiter then: something may have been recorded meanwhile)."""
+        channels = {f"{service}_events": self._notified for service in services()}
+        self._listening = Listening(dsn, channels, self._wake_all)
+        await self._listening.start()
+
+    async def _wake_all(self, _conn: asyncpg.Connection) -> None:
+        self._notified()
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._conn is not None:
-            await self._conn.close()
+        if self._listening is not None:
+            await self._listening.stop()
 
     def _notified(self, *_: object) -> None:
         self._changed.set()

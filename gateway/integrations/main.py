@@ -20,16 +20,18 @@ from gateway.integrations.feed import services
 from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, run_webhooks
-from kernel.settings import Settings, load_settings
+from gateway.log import DATABASE_LOST
+from kernel.readiness import add_readiness, database_reachable, mark_started, running
+from kernel.settings import Settings, process_settings
 from kernel.waiting import supervise
 
 # A lost database, network or JetStream connection: the worker starts again a second later.
-EXPECTED = (asyncpg.PostgresError, OSError, nats.errors.Error, TimeoutError)
+EXPECTED: tuple[type[Exception], ...] = (*DATABASE_LOST, nats.errors.Error, TimeoutError)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The worker's ASGI app: /health, and the workers in its lifespan."""
-    settings = settings or load_settings()
+    settings = settings or process_settings()
     dsn = settings.database_url
     stream = StreamSettings.from_settings(settings)
     hooks = WebhookSettings.from_settings(settings)
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks = [asyncio.create_task(supervise(n, w, stop, EXPECTED)) for n, w in workers.items()]
         app.state.pool = pool
         app.state.workers = sorted(workers)
+        app.state.background = dict(zip(workers, tasks, strict=True))
+        mark_started(app)
         try:
             yield
         finally:
@@ -64,10 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:
         """Liveness, the workers running here, and how far each relay has delivered."""
-        rows = await request.app.state.pool.fetch(
-            f"SELECT relay, service, position FROM {SCHEMA}.relay_positions ORDER BY 1, 2"
-        )
+        # Liveness answers without the database (/ready is the probe that needs it): a
+        # process restarted for a database outage would come back to the same outage.
         positions: dict[str, dict[str, int]] = {}
+        try:
+            rows = await request.app.state.pool.fetch(
+                f"SELECT relay, service, position FROM {SCHEMA}.relay_positions ORDER BY 1, 2",
+                timeout=2,
+            )
+        except EXPECTED:
+            rows = []  # not known now: the worker lives on and resumes from its positions
         for r in rows:
             positions.setdefault(r["relay"], {})[r["service"]] = r["position"]
         return {
@@ -77,4 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "delivered": positions,
         }
 
+    add_readiness(
+        app,
+        lambda request: {
+            "database": database_reachable(dsn),
+            "background": running(request.app.state.background),
+        },
+    )
     return app

@@ -20,7 +20,7 @@ from typing import Protocol
 import asyncpg
 import structlog
 
-from gateway.log import LogEvent, ServiceLog
+from gateway.log import DATABASE_LOST, LogEvent, ServiceLog
 from gateway.projections import quarantine
 from gateway.projections.quarantine import QUARANTINED_TOTAL, Quarantined, is_the_events_fault
 from gateway.projections.writer import ProjectionWriter
@@ -201,7 +201,7 @@ async def run_projection(
             woken.clear()
             try:
                 applied = await catch_up(conn, schema, projection)
-            except (asyncpg.PostgresConnectionError, OSError):
+            except DATABASE_LOST:
                 log.warning("projection_connection_lost", service=projection.log.service)
                 raise
             if applied:
@@ -218,6 +218,6 @@ async def supervise_projection(
     while not stop.is_set():
         try:
             await run_projection(dsn, schema, projection, stop)
-        except (asyncpg.PostgresError, OSError) as exc:
+        except DATABASE_LOST as exc:
             log.warning("projection_restarting", service=projection.log.service, error=str(exc))
             await pause(stop, 1.0)

@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 from kernel.auth import TokenVerifier
 from kernel.limits import BodySizeLimit
 from kernel.openapi import complete_openapi
+from kernel.readiness import add_readiness, database_reachable, mark_started
 from kernel.settings import Settings
 from kernel.text import TEXT_STORABLE, storable_problem
 from kernel.web.caller import get_actor
@@ -60,11 +61,14 @@ def service_app(
     starts (building the app touches nothing), each set on `app.state` under its name, and
     closed, last built first, when it stops."""
 
+    database = settings.database_url
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as opened:
             for name, value in (await objects(settings, opened)).items():
                 setattr(app.state, name, value)
+            mark_started(app)
             yield
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
@@ -77,5 +81,7 @@ def service_app(
     def health() -> dict[str, str]:
         """Liveness."""
         return {"status": "ok"}
+
+    add_readiness(app, lambda _: {"database": database_reachable(database)})
 
     return app

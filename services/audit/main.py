@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator
 import psycopg
 from fastapi import FastAPI
 
-from kernel.settings import Settings, load_settings
+from kernel.readiness import add_readiness, database_reachable, mark_started, running
+from kernel.settings import Settings, process_settings
 from kernel.waiting import supervise
 from services.audit.signer import run_checkpointer
 
@@ -26,7 +27,8 @@ EXPECTED = (psycopg.Error, OSError)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The signer's ASGI app: /health, and the checkpointer in its lifespan."""
-    settings = settings or load_settings()
+    settings = settings or process_settings()
+    database = settings.database_url
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         signing = asyncio.create_task(
             supervise("checkpoints", lambda: run_checkpointer(settings, stop), stop, EXPECTED)
         )
+        app.state.background = {"checkpoints": signing}
+        mark_started(app)
         try:
             yield
         finally:
@@ -51,4 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "every_seconds": settings.kaohe_checkpoint_every_seconds,
         }
 
+    add_readiness(
+        app,
+        lambda request: {
+            "database": database_reachable(database),
+            "background": running(request.app.state.background),
+        },
+    )
     return app

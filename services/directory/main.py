@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import APIRouter, FastAPI
 
-from kernel.settings import Settings, load_settings
+from kernel.settings import Settings, process_settings
 from kernel.web.app import service_app
 from services.directory.api import platform_router, router
 from services.directory.application import Directory
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routes.include_router(router)
     routes.include_router(platform_router)
     return service_app(
-        settings or load_settings(),
+        settings or process_settings(),
         title="Kaohe directory service",
         description="Units, departments, people and who manages whom over time (组织机构).",
         router=routes,

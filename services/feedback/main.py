@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
-from kernel.settings import Settings, load_settings
+from kernel.settings import Settings, process_settings
 from kernel.web.app import service_app
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -45,7 +45,7 @@ async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, objec
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The feedback service's ASGI app."""
     return service_app(
-        settings or load_settings(),
+        settings or process_settings(),
         title="Kaohe feedback service",
         description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
         "the service departments, and how promptly and properly complaints were handled.",

@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
-from kernel.settings import Settings, load_settings
+from kernel.settings import Settings, process_settings
 from kernel.web.app import service_app
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -27,7 +27,7 @@ async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, objec
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The goals service's ASGI app."""
     return service_app(
-        settings or load_settings(),
+        settings or process_settings(),
         title="Kaohe goals service",
         description="Goal sets (确定目标), their approval and revision, progress, monthly "
         "summaries (月小结), weekly progress reports, reference goals.",

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from kernel.routes import CommandRoute
+from kernel.settings import Settings
 from services.directory import commands as directory
 from services.directory.main import create_app as directory_app
 from services.feedback import commands as feedback
@@ -23,8 +24,9 @@ from services.goals import commands as goals
 from services.goals.main import create_app as goals_app
 from services.reviews import commands as reviews
 from services.reviews.main import create_app as reviews_app
+from tests.security.documents import UNUSED
 
-SERVICES: dict[str, tuple[ModuleType, Callable[[], FastAPI]]] = {
+SERVICES: dict[str, tuple[ModuleType, Callable[[Settings], FastAPI]]] = {
     "directory": (directory, directory_app),
     "goals": (goals, goals_app),
     "feedback": (feedback, feedback_app),
@@ -37,7 +39,7 @@ def _published(module: ModuleType) -> list[CommandRoute]:
 
 
 def _posts(service: str) -> dict[str, Any]:
-    paths = SERVICES[service][1]().openapi()["paths"]
+    paths = SERVICES[service][1](UNUSED).openapi()["paths"]
     return {path: item["post"] for path, item in paths.items() if "post" in item}
 
 
