@@ -36,8 +36,9 @@ from kernel.auth import TokenVerifier
 from kernel.context import Actor
 from kernel.limits import BodySizeLimit
 from kernel.openapi import complete_openapi
+from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started
-from kernel.settings import Settings, process_settings
+from kernel.settings import Settings
 from kernel.web.app import install_kernel
 from kernel.web.caller import bearer_token, check_grants, get_actor
 from services.directory.grants import GrantsInForce
@@ -48,7 +49,7 @@ ANONYMOUS = Actor(person_id=UUID(int=0), tenant_id=None, login="", name="", role
 
 def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> FastAPI:
     """The gateway's ASGI app."""
-    settings = settings or process_settings()
+    settings = settings or start_process()
     verifier = TokenVerifier(settings)
     outbound.policy(settings.kaohe_outbound_allow)  # a malformed allow-list stops the start
     app = FastAPI(

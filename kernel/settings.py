@@ -115,14 +115,3 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Read the settings from the environment now."""
     return Settings()
-
-
-def process_settings() -> Settings:
-    """The settings of one of Kaohe's processes, read from the environment now. DATABASE_URL is
-    required: left empty, libpq would choose a database by its own defaults (PGHOST, a local
-    socket, the account's name), and the process would work, healthy-looking, in a database
-    nobody chose."""
-    settings = load_settings()
-    if not settings.database_url.strip():
-        raise DatabaseNotConfiguredError
-    return settings

@@ -133,6 +133,25 @@ class ErrorShape(SchemaExtension):
             result.errors = [shaped(error) for error in result.errors]
 
 
+def log_errors(errors: list[GraphQLError]) -> None:
+    """How the gateway logs an operation's errors, instead of strawberry's traceback for each: a
+    refusal (a rule, a limit, a caller's bad document) is the caller's doing and one line; a
+    fault of ours is left to `shaped`, which logs it once, with its traceback, under the
+    correlation id it answers."""
+    for error in errors:
+        original = error.original_error
+        if original is not None and not isinstance(original, DomainError | GraphQLError):
+            continue
+        extensions = error.extensions or {}
+        log.info(
+            "graphql_refused",
+            code=extensions.get("code"),
+            rule=original.rule if isinstance(original, DomainError) else extensions.get("rule"),
+            path=".".join(str(p) for p in error.path) if error.path else None,
+            message=error.message,
+        )
+
+
 def shaped(error: GraphQLError) -> GraphQLError:
     """`error` in the one error shape (see `ErrorShape`)."""
     original = error.original_error

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -13,6 +14,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from gateway.audit.as_of import TimeTravelQuery
 from gateway.audit.proofs import ProofQuery
@@ -27,6 +29,7 @@ from gateway.graphql.input_rules import (
     SCALAR_OVERRIDES,
     ErrorShape,
     StorableArguments,
+    log_errors,
 )
 from gateway.graphql.limits import GraphQLLimits, OperationGate
 from gateway.graphql.quarantine import QuarantineErrors, QuarantineQuery
@@ -67,6 +70,15 @@ class Mutation(
     pass
 
 
+class Schema(strawberry.Schema):
+    """strawberry's schema, logging its errors as the gateway does (`log_errors`)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
 def build_schema(max_depth: int, limits: GraphQLLimits | None = None) -> strawberry.Schema:
     """The gateway's schema, gating every operation by `limits` (the defaults when None)."""
     gate = limits or GraphQLLimits(Settings())
@@ -84,7 +96,7 @@ def build_schema(max_depth: int, limits: GraphQLLimits | None = None) -> strawbe
         ErrorShape,
         QuarantineErrors,
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

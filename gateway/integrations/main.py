@@ -21,8 +21,9 @@ from gateway.integrations.nats_relay import StreamSettings, run_relay
 from gateway.integrations.store import SCHEMA, create_schema
 from gateway.integrations.webhooks import WebhookSettings, run_webhooks
 from gateway.log import DATABASE_LOST
+from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
-from kernel.settings import Settings, process_settings
+from kernel.settings import Settings
 from kernel.waiting import supervise
 
 # A lost database, network or JetStream connection: the worker starts again a second later.
@@ -31,7 +32,7 @@ EXPECTED: tuple[type[Exception], ...] = (*DATABASE_LOST, nats.errors.Error, Time
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The worker's ASGI app: /health, and the workers in its lifespan."""
-    settings = settings or process_settings()
+    settings = settings or start_process()
     dsn = settings.database_url
     stream = StreamSettings.from_settings(settings)
     hooks = WebhookSettings.from_settings(settings)

@@ -4,10 +4,8 @@ parameter check), `/health`, and an OpenAPI document that shows them."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
-import structlog
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import HTTPConnection
@@ -19,6 +17,7 @@ from kernel.readiness import add_readiness, database_reachable, mark_started
 from kernel.settings import Settings
 from kernel.text import TEXT_STORABLE, storable_problem
 from kernel.web.caller import get_actor
+from kernel.web.correlation import CorrelationId
 from kernel.web.error_shape import add_error_handlers
 
 
@@ -36,7 +35,8 @@ def storable_parameters(connection: HTTPConnection) -> None:
 def install_kernel(app: FastAPI, settings: Settings) -> None:
     """Attach the token verifier, the shared error handlers and the parameter check to an app
     (before its routes are included: the check applies to the routes included afterwards)."""
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    # Logs are the process's to configure (kernel/process.py), once, before the app is built.
+    app.add_middleware(CorrelationId)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     add_error_handlers(app)

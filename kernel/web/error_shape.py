@@ -61,6 +61,10 @@ def error_response(
         "missing_relation": missing_relation,
         "details": details or [],
     }
+    if status < 500:
+        # A refusal is the caller's doing: one line for the operator (the request's correlation
+        # id is bound to it), never a traceback. A fault of ours is logged where it is caught.
+        log.info("refused", status=status, code=code, rule=rule, field=field)
     return JSONResponse({"error": _sendable(body)}, status_code=status, headers=headers)
 
 

@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator
 import psycopg
 from fastapi import FastAPI
 
+from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
-from kernel.settings import Settings, process_settings
+from kernel.settings import Settings
 from kernel.waiting import supervise
 from services.audit.signer import run_checkpointer
 
@@ -27,7 +28,7 @@ EXPECTED = (psycopg.Error, OSError)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The signer's ASGI app: /health, and the checkpointer in its lifespan."""
-    settings = settings or process_settings()
+    settings = settings or start_process()
     database = settings.database_url
 
     @contextlib.asynccontextmanager

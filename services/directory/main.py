@@ -9,7 +9,8 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import APIRouter, FastAPI
 
-from kernel.settings import Settings, process_settings
+from kernel.process import start_process
+from kernel.settings import Settings
 from kernel.web.app import service_app
 from services.directory.api import platform_router, router
 from services.directory.application import Directory
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routes.include_router(router)
     routes.include_router(platform_router)
     return service_app(
-        settings or process_settings(),
+        settings or start_process(),
         title="Kaohe directory service",
         description="Units, departments, people and who manages whom over time (组织机构).",
         router=routes,

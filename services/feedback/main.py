@@ -11,7 +11,8 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
-from kernel.settings import Settings, process_settings
+from kernel.process import start_process
+from kernel.settings import Settings
 from kernel.web.app import service_app
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -45,7 +46,7 @@ async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, objec
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The feedback service's ASGI app."""
     return service_app(
-        settings or process_settings(),
+        settings or start_process(),
         title="Kaohe feedback service",
         description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
         "the service departments, and how promptly and properly complaints were handled.",

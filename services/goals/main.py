@@ -9,7 +9,8 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
-from kernel.settings import Settings, process_settings
+from kernel.process import start_process
+from kernel.settings import Settings
 from kernel.web.app import service_app
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -27,7 +28,7 @@ async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, objec
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The goals service's ASGI app."""
     return service_app(
-        settings or process_settings(),
+        settings or start_process(),
         title="Kaohe goals service",
         description="Goal sets (确定目标), their approval and revision, progress, monthly "
         "summaries (月小结), weekly progress reports, reference goals.",

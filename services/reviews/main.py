@@ -9,7 +9,8 @@ from contextlib import AsyncExitStack, closing
 
 from fastapi import FastAPI
 
-from kernel.settings import Settings, process_settings
+from kernel.process import start_process
+from kernel.settings import Settings
 from kernel.web.app import service_app
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
@@ -34,7 +35,7 @@ async def objects(settings: Settings, opened: AsyncExitStack) -> dict[str, objec
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The reviews service's ASGI app."""
     return service_app(
-        settings or process_settings(),
+        settings or start_process(),
         title="Kaohe reviews service",
         description="The quarter's appraisal (季度平时考核): cycles and their configuration, "
         "personal summaries, ratings by those who manage, grades and the top-grade quota, "
