@@ -1,0 +1,93 @@
+"""The metrics every process serves: requests counted by their route's template, commands by how
+they ended and the rule that refused them; no label ever carries an id, a
+login or free text.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+
+from kernel.errors import ConflictError, NotPermittedError
+from kernel.web.metrics import counted_command, install_metrics
+
+
+def _value(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.fixture
+def client() -> TestClient:
+    app = FastAPI()
+    install_metrics(app, "unit-test")
+
+    @app.get("/people/{person_id}")
+    def person(person_id: str) -> dict[str, str]:
+        return {"id": person_id}
+
+    return TestClient(app)
+
+
+def test_a_request_is_counted_by_its_route_template_never_by_its_path(client: TestClient) -> None:
+    labels = {"process": "unit-test", "route": "/people/{person_id}", "method": "GET"}
+    before = _value("kaohe_http_requests_total", **labels, status="200")
+    timed = _value("kaohe_http_request_duration_seconds_count", **labels)
+
+    person = str(uuid4())
+    assert client.get(f"/people/{person}").status_code == 200
+
+    assert _value("kaohe_http_requests_total", **labels, status="200") == before + 1
+    assert _value("kaohe_http_request_duration_seconds_count", **labels) == timed + 1
+    assert person not in client.get("/metrics").text
+
+
+def test_a_path_no_route_matches_is_counted_as_unmatched(client: TestClient) -> None:
+    labels = {"process": "unit-test", "route": "<unmatched>", "method": "GET", "status": "404"}
+    before = _value("kaohe_http_requests_total", **labels)
+
+    assert client.get("/no/such/secret-path").status_code == 404
+
+    assert _value("kaohe_http_requests_total", **labels) == before + 1
+    assert "secret-path" not in client.get("/metrics").text
+
+
+def test_metrics_are_served_in_the_prometheus_text_format(client: TestClient) -> None:
+    answer = client.get("/metrics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain; version=")
+    assert "# TYPE kaohe_http_requests_total counter" in answer.text
+
+
+def _outcome(outcome: str, rule: str = "") -> float:
+    labels = {"service": "tests", "command": "approve", "outcome": outcome, "rule": rule}
+    return _value("kaohe_commands_total", **labels)
+
+
+def test_a_command_is_counted_accepted_refused_with_its_rule_or_conflict() -> None:
+    before = [
+        _outcome("accepted"),
+        _outcome("refused", "goals.no_self_approval"),
+        _outcome("conflict", "kernel.optimistic_concurrency"),
+        _outcome("error"),
+    ]
+
+    with counted_command("tests", "approve"):
+        pass
+    with pytest.raises(NotPermittedError), counted_command("tests", "approve"):
+        raise NotPermittedError("goals.no_self_approval", "no approving one's own goals")
+    with pytest.raises(ConflictError), counted_command("tests", "approve"):
+        raise ConflictError("kernel.optimistic_concurrency", "changed meanwhile")
+    with pytest.raises(ZeroDivisionError), counted_command("tests", "approve"):
+        _ = 1 / 0
+
+    after = [
+        _outcome("accepted"),
+        _outcome("refused", "goals.no_self_approval"),
+        _outcome("conflict", "kernel.optimistic_concurrency"),
+        _outcome("error"),
+    ]
+    assert after == [b + 1 for b in before]
