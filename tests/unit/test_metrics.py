@@ -1,10 +1,12 @@
 """The metrics every process serves: requests counted by their route's template, commands by how
-they ended and the rule that refused them; no label ever carries an id, a
-login or free text.
+they ended and the rule that refused them, and the projections' and the signer's gauges; no
+label ever carries an id, a login or free text.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -12,8 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
+from gateway.projections.metrics import lag
 from kernel.errors import ConflictError, NotPermittedError
 from kernel.web.metrics import counted_command, install_metrics
+from services.audit.signer import show_age
 
 
 def _value(name: str, **labels: str) -> float:
@@ -91,3 +95,20 @@ def test_a_command_is_counted_accepted_refused_with_its_rule_or_conflict() -> No
         _outcome("error"),
     ]
     assert after == [b + 1 for b in before]
+
+
+def test_lag_is_the_head_minus_the_projected_position_never_below_zero() -> None:
+    assert lag(head=120, projected=100) == 20
+    assert lag(head=100, projected=100) == 0
+    assert lag(head=99, projected=100) == 0
+
+
+def test_checkpoint_age_counts_from_the_latest_signing_as_of_the_scrape() -> None:
+    show_age("tests", datetime.now(UTC) - timedelta(seconds=30))
+    first = _value("kaohe_checkpoint_age_seconds", service="tests")
+    assert first >= 30
+    time.sleep(0.01)
+    assert _value("kaohe_checkpoint_age_seconds", service="tests") > first
+
+    show_age("tests", datetime.now(UTC))
+    assert _value("kaohe_checkpoint_age_seconds", service="tests") < 30
