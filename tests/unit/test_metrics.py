@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
+from gateway.integrations.metrics import webhook_attempt
 from gateway.projections.metrics import lag
 from kernel.errors import ConflictError, NotPermittedError
 from kernel.web.metrics import counted_command, install_metrics
@@ -112,3 +113,16 @@ def test_checkpoint_age_counts_from_the_latest_signing_as_of_the_scrape() -> Non
 
     show_age("tests", datetime.now(UTC))
     assert _value("kaohe_checkpoint_age_seconds", service="tests") < 30
+
+
+def test_a_webhook_attempt_is_counted_by_its_kind_and_whether_it_was_delivered() -> None:
+    delivered = _value("kaohe_webhook_attempts_total", kind="delivery", outcome="delivered")
+    failed = _value("kaohe_webhook_attempts_total", kind="redelivery", outcome="failed")
+
+    webhook_attempt("DELIVERY", succeeded=True)
+    webhook_attempt("REDELIVERY", succeeded=False)
+
+    assert _value("kaohe_webhook_attempts_total", kind="delivery", outcome="delivered") == (
+        delivered + 1
+    )
+    assert _value("kaohe_webhook_attempts_total", kind="redelivery", outcome="failed") == failed + 1
