@@ -44,8 +44,11 @@ COMMANDS = Counter(
 def route_template(scope: Scope) -> str:
     """The template of the route that served `scope` (`/goal-sets/{goal_set_id}/approve`), or
     `<unmatched>` when no route did."""
-    route = scope.get("route")
-    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    # FastAPI (0.16x) keeps an included router's routes relative to the router, and records the
+    # whole template of the route it chose here; a route added to the app itself is its own.
+    fastapi = scope.get("fastapi")
+    chosen = fastapi.get("effective_route_context") if isinstance(fastapi, dict) else None
+    path = getattr(chosen or scope.get("route"), "path_format", None)
     return path if isinstance(path, str) else UNMATCHED
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
@@ -34,6 +34,13 @@ def client() -> TestClient:
     def person(person_id: str) -> dict[str, str]:
         return {"id": person_id}
 
+    units = APIRouter()
+
+    @units.post("/{unit_id}/moves")
+    def move(unit_id: str) -> dict[str, str]:
+        return {"id": unit_id}
+
+    app.include_router(units, prefix="/units")
     return TestClient(app)
 
 
@@ -48,6 +55,17 @@ def test_a_request_is_counted_by_its_route_template_never_by_its_path(client: Te
     assert _value("kaohe_http_requests_total", **labels, status="200") == before + 1
     assert _value("kaohe_http_request_duration_seconds_count", **labels) == timed + 1
     assert person not in client.get("/metrics").text
+
+
+def test_a_route_of_an_included_router_is_counted_by_its_whole_template(
+    client: TestClient,
+) -> None:
+    labels = {"process": "unit-test", "route": "/units/{unit_id}/moves", "method": "POST"}
+    before = _value("kaohe_http_requests_total", **labels, status="200")
+
+    assert client.post(f"/units/{uuid4()}/moves").status_code == 200
+
+    assert _value("kaohe_http_requests_total", **labels, status="200") == before + 1
 
 
 def test_a_path_no_route_matches_is_counted_as_unmatched(client: TestClient) -> None:
