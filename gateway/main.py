@@ -13,8 +13,7 @@ from uuid import UUID
 
 import asyncpg
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import APIRouter, FastAPI, Request
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
@@ -41,6 +40,7 @@ from kernel.readiness import add_readiness, database_reachable, mark_started
 from kernel.settings import Settings
 from kernel.web.app import install_kernel
 from kernel.web.caller import bearer_token, check_grants, get_actor
+from kernel.web.metrics import install_metrics
 from services.directory.grants import GrantsInForce
 from services.directory.reader import OrgChart
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
     )
+    install_metrics(app, "gateway")
     app.state.settings = settings
     app.include_router(audit_router)
     graphql = AuthenticatingRouter(
@@ -170,7 +171,7 @@ def _context_getter(
 
 
 def _ops(schema: str) -> APIRouter:
-    """Liveness with the projections' progress, and the Prometheus metrics."""
+    """Liveness with the projections' progress."""
     ops = APIRouter(tags=["ops"])
 
     @ops.get("/health")
@@ -179,10 +180,5 @@ def _ops(schema: str) -> APIRouter:
         freshness: Freshness = request.app.state.freshness
         services = [p.log.service for p in projections(schema)]
         return {"status": "ok", "projected": {s: freshness.position(s) for s in services}}
-
-    @ops.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        """Prometheus metrics (quarantined events among them)."""
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return ops

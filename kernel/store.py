@@ -29,6 +29,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import EnvType, get_topic, retry
+from prometheus_client import Histogram
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
@@ -144,6 +145,14 @@ class PendingWrite:
         return self._ids
 
 
+GROUP_COMMIT_BATCH = Histogram(
+    "kaohe_group_commit_batch_size",
+    "Commands committed together in one transaction of a service log (group commit), by log",
+    ["service"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200),
+)
+
+
 class ChainedRecorder(PostgresApplicationRecorder):
     """The library's application recorder, plus a hash chain and idempotency records.
 
@@ -157,6 +166,7 @@ class ChainedRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         base = events_table_name.removesuffix("_events")
+        self.log = base
         self.chain_table = f"{base}_chain"
         self.idempotency_table = f"{base}_idempotency"
         schema = Identifier(datastore.schema)
@@ -262,6 +272,7 @@ class ChainedRecorder(PostgresApplicationRecorder):
                 pending.fail(outcome)
             else:
                 pending.succeed(outcome)
+        GROUP_COMMIT_BATCH.labels(self.log).observe(len(batch))
 
     def _begin(self, curs: psycopg.Cursor[DictRow]) -> bytes:
         self._lock_table(curs)

@@ -25,13 +25,14 @@ from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
 from kernel.settings import Settings
 from kernel.waiting import supervise
+from kernel.web.metrics import install_metrics
 
 # A lost database, network or JetStream connection: the worker starts again a second later.
 EXPECTED: tuple[type[Exception], ...] = (*DATABASE_LOST, nats.errors.Error, TimeoutError)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The worker's ASGI app: /health, and the workers in its lifespan."""
+    """The worker's ASGI app: /health, /metrics, and the workers in its lifespan."""
     settings = settings or start_process()
     dsn = settings.database_url
     stream = StreamSettings.from_settings(settings)
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title="Kaohe background worker", version="0.1.0", lifespan=lifespan)
+    install_metrics(app, "integrations")
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

@@ -25,6 +25,7 @@ import dataclasses
 
 import asyncpg
 import nats
+import nats.errors
 import structlog
 from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy, StorageType, StreamConfig
@@ -32,6 +33,7 @@ from nats.js.errors import NotFoundError
 
 from gateway.integrations.envelope import RecordedEvent, to_json_bytes
 from gateway.integrations.feed import read_log, services
+from gateway.integrations.metrics import JETSTREAM_FAILURES, JETSTREAM_PUBLISHED
 from gateway.integrations.scopes import NO_PERSONAL_FIELDS, Scope, parse_scope
 from gateway.integrations.store import hold_lock, record_relay_position, relay_position
 from kernel.settings import Settings
@@ -104,6 +106,16 @@ async def publish(js: JetStreamContext, stream: StreamSettings, event: RecordedE
     return not ack.duplicate
 
 
+async def _published(js: JetStreamContext, stream: StreamSettings, event: RecordedEvent) -> None:
+    """`publish`, counted (`gateway.integrations.metrics`)."""
+    try:
+        stored = await publish(js, stream, event)
+    except (nats.errors.Error, OSError, TimeoutError):
+        JETSTREAM_FAILURES.labels(event.service).inc()
+        raise
+    JETSTREAM_PUBLISHED.labels(event.service, "stored" if stored else "duplicate").inc()
+
+
 async def relay_batch(
     conn: asyncpg.Connection, js: JetStreamContext, stream: StreamSettings, batch: int = BATCH
 ) -> int:
@@ -114,7 +126,7 @@ async def relay_batch(
         events = await read_log(conn, service, after, batch)
         for event in events:
             if stream.scope.allows_type(event.type):
-                await publish(js, stream, event)
+                await _published(js, stream, event)
         if events:
             await record_relay_position(conn, stream.relay, service, events[-1].position)
             published += len(events)

@@ -29,7 +29,7 @@ import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from standardwebhooks.webhooks import Webhook
 
-from gateway.integrations import dingtalk, outbound
+from gateway.integrations import dingtalk, metrics, outbound
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.envelope import RecordedEvent, redacted_event, to_json_bytes
 from gateway.integrations.feed import Conn, EventFilter, read_log, read_page, services
@@ -202,7 +202,8 @@ async def record_attempt(
     attempted_at: datetime,
     outcome: Outcome,
 ) -> None:
-    """Record one attempt (in the caller's transaction)."""
+    """Record one attempt (in the caller's transaction) and count it."""
+    metrics.webhook_attempt(kind, outcome.succeeded)
     await conn.execute(
         f"INSERT INTO {SCHEMA}.webhook_attempts (subscription_id, event_id, event_type, service, "
         "position, kind, attempt, attempted_at, status_code, error, latency_ms, "
@@ -332,6 +333,7 @@ async def _failed(
             now,
             outcome.describe(),
         )
+        metrics.WEBHOOK_DEAD_LETTERS.inc()
         log.warning("webhook_disabled", subscription=str(sub_id), reason=reason)
         return
     retry_at = now + timedelta(seconds=settings.delay(failures, outcome.retry_after))

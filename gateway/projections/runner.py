@@ -21,7 +21,7 @@ import asyncpg
 import structlog
 
 from gateway.log import DATABASE_LOST, LogEvent, ServiceLog
-from gateway.projections import quarantine
+from gateway.projections import metrics, quarantine
 from gateway.projections.quarantine import QUARANTINED_TOTAL, Quarantined, is_the_events_fault
 from gateway.projections.writer import ProjectionWriter
 from kernel.waiting import first_of, pause
@@ -172,15 +172,17 @@ async def apply_one_by_one(
 
 
 async def catch_up(conn: asyncpg.Connection, schema: str, projection: Projection) -> int:
-    """Project everything recorded so far; returns how many events were applied."""
+    """Project everything recorded so far, measuring the projection after each batch
+    (`gateway.projections.metrics`); returns how many events were applied."""
     total = 0
-    while applied := await project_batch(conn, schema, projection):
+    while True:
+        applied = await project_batch(conn, schema, projection)
         total += applied
+        await metrics.measure(conn, schema, projection.log, applied)
         if applied < BATCH:
             # A short batch read the log to its end: no empty transaction to say so (what is
             # recorded meanwhile NOTIFYs the runner again).
-            break
-    return total
+            return total
 
 
 async def run_projection(

@@ -19,6 +19,7 @@ from kernel.text import TEXT_STORABLE, storable_problem
 from kernel.web.caller import get_actor
 from kernel.web.correlation import CorrelationId
 from kernel.web.error_shape import add_error_handlers
+from kernel.web.metrics import install_metrics
 
 
 def storable_parameters(connection: HTTPConnection) -> None:
@@ -51,13 +52,15 @@ ServiceObjects = Callable[[Settings, contextlib.AsyncExitStack], Awaitable[Mappi
 def service_app(
     settings: Settings,
     *,
+    process: str,
     title: str,
     description: str,
     router: APIRouter,
     objects: ServiceObjects,
 ) -> FastAPI:
-    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`, and
-    an OpenAPI document that shows them (`kernel.openapi`). `objects` are built when the process
+    """A service's FastAPI app: its routes, the shared error handlers and tokens, `/health`,
+    `process`'s metrics (`kernel.web.metrics`) and an OpenAPI document that shows them
+    (`kernel.openapi`). `objects` are built when the process
     starts (building the app touches nothing), each set on `app.state` under its name, and
     closed, last built first, when it stops."""
 
@@ -74,6 +77,7 @@ def service_app(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_kernel(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
+    install_metrics(app, process)
     app.include_router(router)
     complete_openapi(app, get_actor)
 

@@ -25,6 +25,7 @@ from kernel.routes import CommandRoute
 from kernel.store import Committed
 from kernel.web.caller import CurrentActor
 from kernel.web.commands import expected_version, run_command
+from kernel.web.metrics import counted_command
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -101,19 +102,20 @@ class CommandRoutes:
             def endpoint(
                 request: Request, actor: Actor, app: Any, body: Any, **path: Any
             ) -> JSONResponse:
-                call: Call[Any, Any] = Call(app, actor, body, path)
-                role = guard(call)
-                version = expected_version(request) if versioned else None
-                call = replace(call, role=role, version=version)
-                return run_command(
-                    app,
-                    request,
-                    actor,
-                    role,
-                    lambda: decide(call),
-                    payload=body,
-                    reason=reason(body),
-                )
+                with counted_command(app.name, decide.__name__):
+                    call: Call[Any, Any] = Call(app, actor, body, path)
+                    role = guard(call)
+                    version = expected_version(request) if versioned else None
+                    call = replace(call, role=role, version=version)
+                    return run_command(
+                        app,
+                        request,
+                        actor,
+                        role,
+                        lambda: decide(call),
+                        payload=body,
+                        reason=reason(body),
+                    )
 
             self.router.add_api_route(
                 route.path,

@@ -20,6 +20,7 @@ from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
 from kernel.settings import Settings
 from kernel.waiting import supervise
+from kernel.web.metrics import install_metrics
 from services.audit.signer import run_checkpointer
 
 # A lost database connection: the signer starts again a second later.
@@ -27,7 +28,7 @@ EXPECTED = (psycopg.Error, OSError)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The signer's ASGI app: /health, and the checkpointer in its lifespan."""
+    """The signer's ASGI app: /health, /metrics, and the checkpointer in its lifespan."""
     settings = settings or start_process()
     database = settings.database_url
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await signing
 
     app = FastAPI(title="Kaohe checkpoint signer", version="0.1.0", lifespan=lifespan)
+    install_metrics(app, "audit")
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, object]:

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routes.include_router(platform_router)
     return service_app(
         settings or start_process(),
+        process="directory",
         title="Kaohe directory service",
         description="Units, departments, people and who manages whom over time (组织机构).",
         router=routes,

@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse
 
 from kernel.calendar import china_date
 from kernel.context import Actor, acting
-from kernel.errors import NotPermittedError
+from kernel.errors import NotPermittedError, RuleViolatedError
 from kernel.roles import Role
 from kernel.store import Committed
 from kernel.web.caller import CurrentActor, as_appraisee, require_role, require_unit
 from kernel.web.commands import run_versioned
 from kernel.web.endpoints import Call, CommandRoutes, application
 from kernel.web.error_shape import error_response
+from kernel.web.metrics import counted_command
 from services.feedback.application import Feedback
 from services.feedback.commands import (
     ASSIGN_COMPLAINT,
@@ -53,8 +54,11 @@ from services.feedback.overdue import scheduler_context
 from services.feedback.vocabulary import FiledBy
 
 
-class _NothingAcceptedError(Exception):
+class _NothingAcceptedError(RuleViolatedError):
     """No CSV row passed validation: nothing is recorded, the rows are reported."""
+
+    def __init__(self) -> None:
+        super().__init__("feedback.csv_rows", "no row of the CSV was accepted", field="csv")
 
 
 FeedbackApp = Annotated[Feedback, application("feedback")]
@@ -119,7 +123,6 @@ def import_responses(
     survey_id: UUID, body: ImportCsv, request: Request, actor: CurrentActor, app: FeedbackApp
 ) -> JSONResponse:
     """Import a survey platform's CSV export; rejected rows are reported line by line."""
-    role = _office(actor, app.get_survey(survey_id).unit_id)
     reports: list[dict[str, Any]] = []
 
     def decide(_: int | None) -> Committed:
@@ -130,15 +133,17 @@ def import_responses(
         return committed
 
     try:
-        return run_versioned(app, request, actor, role, body, decide)
-    except _NothingAcceptedError:
+        with counted_command(app.name, "import_responses"):
+            role = _office(actor, app.get_survey(survey_id).unit_id)
+            return run_versioned(app, request, actor, role, body, decide)
+    except _NothingAcceptedError as refused:
         report = reports[-1]
         return error_response(
             422,
             "INVALID_INPUT",
-            "no row of the CSV was accepted",
-            rule="feedback.csv_rows",
-            field="csv",
+            refused.message,
+            rule=refused.rule,
+            field=refused.field,
             details=report["rejected"],
         )
 
@@ -193,10 +198,6 @@ def disclose_filer(
     """Open an anonymous complaint's sealed filer (审计/纪检 only, with a reason); the opening
     is recorded as an event of the complaint (who, when, why) before the filer is answered.
     """
-    unit_id = app.get_complaint(complaint_id).unit_id
-    require_role(actor, Role.AUDITOR)
-    if actor.tenant_id is not None:
-        require_unit(actor, unit_id)
     opened: dict[str, Any] = {}
 
     def decide(version: int | None) -> Committed:
@@ -204,7 +205,12 @@ def disclose_filer(
         opened.update(filer)
         return committed
 
-    answer = run_versioned(app, request, actor, Role.AUDITOR, body, decide, reason=body.reason)
+    with counted_command(app.name, "disclose_filer"):
+        unit_id = app.get_complaint(complaint_id).unit_id
+        require_role(actor, Role.AUDITOR)
+        if actor.tenant_id is not None:
+            require_unit(actor, unit_id)
+        answer = run_versioned(app, request, actor, Role.AUDITOR, body, decide, reason=body.reason)
     if not opened:
         # A replay of an earlier request: the opening it recorded answered then, not again.
         return answer

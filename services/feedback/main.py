@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The feedback service's ASGI app."""
     return service_app(
         settings or start_process(),
+        process="feedback",
         title="Kaohe feedback service",
         description="Satisfaction surveys (满意度调查), praise (表扬) and complaints (投诉) about "
         "the service departments, and how promptly and properly complaints were handled.",

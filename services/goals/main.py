@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The goals service's ASGI app."""
     return service_app(
         settings or start_process(),
+        process="goals",
         title="Kaohe goals service",
         description="Goal sets (确定目标), their approval and revision, progress, monthly "
         "summaries (月小结), weekly progress reports, reference goals.",

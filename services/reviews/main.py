@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The reviews service's ASGI app."""
     return service_app(
         settings or start_process(),
+        process="reviews",
         title="Kaohe reviews service",
         description="The quarter's appraisal (季度平时考核): cycles and their configuration, "
         "personal summaries, ratings by those who manage, grades and the top-grade quota, "

@@ -12,6 +12,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from prometheus_client import REGISTRY
 
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
@@ -41,6 +42,14 @@ def _log(url: str) -> list[int]:
     return [r[0] for r in rows]
 
 
+def _batch_sizes() -> tuple[float, float]:
+    """How many group commits of the directory's log were measured, and their commands."""
+    labels = {"service": "directory"}
+    count = REGISTRY.get_sample_value("kaohe_group_commit_batch_size_count", labels) or 0.0
+    total = REGISTRY.get_sample_value("kaohe_group_commit_batch_size_sum", labels) or 0.0
+    return count, total
+
+
 def test_commands_from_many_threads_all_land_in_one_ordered_chained_log(isolated: str) -> None:
     app = Directory.on_postgres(isolated)
     start = Barrier(16)
@@ -51,6 +60,7 @@ def test_commands_from_many_threads_all_land_in_one_ordered_chained_log(isolated
         with acting(_context()):
             return app.register_unit(f"单位{i}", f"T-{i:04d}-{uuid4().hex[:6].upper()}").positions
 
+    batches, commands = _batch_sizes()
     try:
         with ThreadPoolExecutor(max_workers=16) as pool:
             positions = [p for ps in pool.map(register, range(200)) for p in ps]
@@ -58,6 +68,10 @@ def test_commands_from_many_threads_all_land_in_one_ordered_chained_log(isolated
         app.close()
     assert sorted(positions) == _log(isolated)
     assert len(set(positions)) == 200
+    # Every command went into exactly one committed batch, measured once per batch.
+    now_batches, now_commands = _batch_sizes()
+    assert now_commands - commands == 200
+    assert 1 <= now_batches - batches <= 200
     report = verify_service(isolated, "directory")
     assert report.ok
     assert report.events == 200

@@ -14,6 +14,7 @@ import asyncpg
 import nats
 import pytest
 from nats.js import JetStreamContext
+from prometheus_client import REGISTRY
 
 from gateway.integrations.feed import read_log, services
 from gateway.integrations.nats_relay import StreamSettings, ensure_stream, publish, relay_batch
@@ -93,6 +94,11 @@ async def test_the_relay_publishes_every_event_once_in_log_order_with_its_id(
         await conn.close()
 
 
+def _duplicates_counted() -> float:
+    labels = {"service": "directory", "outcome": "duplicate"}
+    return REGISTRY.get_sample_value("kaohe_jetstream_published_total", labels) or 0.0
+
+
 async def test_a_relay_that_died_before_recording_its_position_resumes_without_a_gap_or_repeat(
     database: str, jetstream: tuple[JetStreamContext, StreamSettings]
 ) -> None:
@@ -106,9 +112,13 @@ async def test_a_relay_that_died_before_recording_its_position_resumes_without_a
         for event in await read_log(conn, "directory", before, 4):
             assert await publish(js, stream, event)
         assert await relay_position(conn, stream.relay, "directory") == before
+        repeats = _duplicates_counted()
 
         while await relay_batch(conn, js, stream, batch=3):
             pass
+
+        # The four published again were dropped by JetStream, and counted as duplicates.
+        assert _duplicates_counted() - repeats == 4
 
         published = await stream_ids(js, stream)
         assert published == await every_event_id(conn)

@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
+from prometheus_client import REGISTRY
 
 from gateway.integrations import outbound, subscriptions
 from gateway.integrations.cursor import Cursor
@@ -103,6 +104,11 @@ async def attempts(pool: asyncpg.Pool, sub_id: UUID) -> list[asyncpg.Record]:
     return rows
 
 
+def _attempts_counted(outcome: str) -> float:
+    labels = {"kind": "delivery", "outcome": outcome}
+    return REGISTRY.get_sample_value("kaohe_webhook_attempts_total", labels) or 0.0
+
+
 async def test_a_receiver_that_fails_for_a_while_gets_every_event_once_in_order(
     database: str, pool: asyncpg.Pool
 ) -> None:
@@ -110,11 +116,15 @@ async def test_a_receiver_that_fails_for_a_while_gets_every_event_once_in_order(
     record_unit(database, people=2)  # another unit's events must not arrive
     expected = await unit_event_ids(pool, unit)
     receiver = Receiver(plan=[500, "timeout", "retry-after", 502, 429], slow=2.0)
+    delivered, failed = _attempts_counted("delivered"), _attempts_counted("failed")
     with receiver.running():
         sub_id = await subscribe(pool, unit, receiver)
         await deliver_until(pool, lambda: len(receiver.accepted) >= len(expected))
 
     assert receiver.accepted == expected
+    # Counted too (at least: other tests' subscriptions may be delivered in the same rounds).
+    assert _attempts_counted("delivered") - delivered >= len(expected)
+    assert _attempts_counted("failed") - failed >= 5
     assert receiver.rejected == []
     # The failures were all on the first event, retried with the same webhook-id.
     assert {r.webhook_id for r in receiver.requests[:6]} == {expected[0]}
@@ -181,12 +191,14 @@ async def test_a_410_gone_disables_the_subscription_at_once(
 ) -> None:
     unit = record_unit(database, people=1)
     receiver = Receiver(plan=["gone"])
+    dead = REGISTRY.get_sample_value("kaohe_webhook_dead_letters_total") or 0.0
     with receiver.running():
         sub_id = await subscribe(pool, unit, receiver)
         await deliver_until(pool, lambda: len(receiver.requests) >= 1)
     sub = await subscription(pool, sub_id)
     assert sub["status"] == "DISABLED"
     assert "410" in sub["disabled_reason"]
+    assert (REGISTRY.get_sample_value("kaohe_webhook_dead_letters_total") or 0.0) >= dead + 1
 
 
 async def test_replay_from_a_cursor_and_redelivery_of_one_event_send_them_again(
