@@ -24,14 +24,23 @@ from urllib.parse import quote_plus
 
 import httpx
 
+from gateway.goals.types import ProgressKind
 from gateway.integrations.envelope import RecordedEvent
 from gateway.integrations.outbound import sanitised
 from kernel.calendar import china_date
 from services.reviews.vocabulary import Grade
 
 DEFAULT_TYPES = ["kaohe.goals.WeeklyReportPublished.v1", "kaohe.reviews.ResultsPublished.v1"]
-KIND_LABELS = {"COMPLETED": "完成", "DROPPED": "取消", "PROGRESS": "进展"}
 ERRMSG_LIMIT = 60
+
+
+def _kind_label(code: str) -> str:
+    """The Chinese label of a weekly report's progress kind, as GraphQL shows it (a code this
+    version does not know is shown as it is)."""
+    try:
+        return ProgressKind(code).label
+    except ValueError:
+        return code
 
 
 def signature(secret: str, timestamp_ms: int) -> str:
@@ -57,7 +66,7 @@ def _weekly_report(event: RecordedEvent) -> tuple[str, str]:
         lines.append(f"**{entry.get('name', '')}**")
         progress = entry.get("progress") or []
         for record in progress:
-            kind = KIND_LABELS.get(str(record.get("kind")), str(record.get("kind")))
+            kind = _kind_label(str(record.get("kind")))
             percent = record.get("percent")
             share = f" {percent}%" if percent is not None else ""
             note = f": {record['note']}" if record.get("note") else ""

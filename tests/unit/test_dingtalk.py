@@ -46,7 +46,7 @@ def test_a_weekly_report_reads_as_markdown_with_each_persons_progress() -> None:
     assert message["markdown"]["title"] == "公车服务科 工作周报"
     text = message["markdown"]["text"]
     assert "**李强**" in text
-    assert "- 完成车辆年检 (进展 60%): 已检4辆" in text
+    assert "- 完成车辆年检 (进度 60%): 已检4辆" in text
     assert "> 月小结: 本月完成调度台账" in text
     assert "**赵敏**\n- 本周无进展记录" in text
     assert text.endswith("下周重点: 冬季用车安全检查")
