@@ -14,6 +14,7 @@ import importlib.util
 import os
 import pathlib
 import pwd
+import secrets
 import shlex
 import shutil
 import signal
@@ -276,15 +277,62 @@ def _stop(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
     _log("embedded PostgreSQL stopped")
 
 
-def _ensure_database(port: int) -> None:
-    with psycopg.connect(
+# Every connection needs the password, over TCP or the socket; no replication connections at all
+# (initdb's default lets any local account stream the whole cluster, trusted, by replication).
+HBA = """# Managed by Kaohe (deploy/postgres.py), rewritten at each start: edits here are lost.
+# Every connection gives the password (scram-sha-256); replication is not allowed.
+local   all   all                  scram-sha-256
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
+
+
+def _password(data_dir: pathlib.Path) -> str:
+    """The embedded server's superuser password: made on first use, kept beside the cluster in a
+    file only the invoking account can read (`postgres-password`)."""
+    path = data_dir / "postgres-password"
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def _require_password(
+    pgdata: pathlib.Path, port: int, password: str, account: pwd.struct_passwd | None
+) -> None:
+    """Set the superuser's password and make the server ask for it: a cluster made by an older
+    Kaohe trusted every local connection. Connecting with the password works either way."""
+    with _connect(port, password, "postgres") as conn:
+        conn.execute(
+            sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                sql.Identifier(SUPERUSER), sql.Literal(password)
+            )
+        )
+        hba = pgdata / "pg_hba.conf"
+        if hba.read_text() != HBA:
+            hba.write_text(HBA)
+            if account is not None:
+                os.chown(hba, account.pw_uid, account.pw_gid)
+            conn.execute("SELECT pg_reload_conf()")
+            _log("embedded PostgreSQL now asks every connection for its password")
+
+
+def _connect(port: int, password: str, dbname: str) -> psycopg.Connection:
+    return psycopg.connect(
         host="127.0.0.1",
         port=port,
         user=SUPERUSER,
-        dbname="postgres",
+        password=password,
+        dbname=dbname,
         autocommit=True,
         connect_timeout=10,
-    ) as conn:
+    )
+
+
+def _ensure_database(port: int, password: str) -> None:
+    with _connect(port, password, "postgres") as conn:
         query = "SELECT 1 FROM pg_database WHERE datname = %s"
         if conn.execute(query, (DATABASE,)).fetchone() is not None:
             return
@@ -312,7 +360,9 @@ def database_url(data_dir: pathlib.Path) -> Iterator[str]:
     """Yield a PostgreSQL URL: $DATABASE_URL if set, else an embedded server kept under data_dir.
 
     The embedded server keeps its cluster in `data_dir / "postgres"` (initdb on first use),
-    listens on 127.0.0.1:$KAOHE_PG_PORT (default 5439), and gets a fast shutdown on exit.
+    listens on 127.0.0.1:$KAOHE_PG_PORT (default 5439), and gets a fast shutdown on exit. It
+    asks every connection for the superuser's password (kept in `data_dir / "postgres-password"`,
+    which the yielded URL carries) and allows no replication connection.
     A server already running on that cluster is reused as it is, and left running on exit.
     As root, PostgreSQL runs as the system user `kaohe` (created if missing) instead.
     """
@@ -345,8 +395,10 @@ def database_url(data_dir: pathlib.Path) -> Iterator[str]:
                 _start(pgdata, run_dir, port, account)
                 on_exit.callback(_stop_exclusively, lock_file, pgdata, account)
                 _log(f"embedded PostgreSQL ready in {time.monotonic() - began:.1f}s")
-            _ensure_database(port)
-        yield f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
+            password = _password(data_dir)
+            _require_password(pgdata, port, password, account)
+            _ensure_database(port, password)
+        yield f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{port}/{DATABASE}"
 
 
 def _stop_exclusively(

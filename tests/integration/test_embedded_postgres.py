@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import psycopg
@@ -62,7 +63,9 @@ def test_the_embedded_url_names_the_kaohe_database_and_works_with_asyncpg(embedd
             await conn.close()
 
     with database_url(embedded) as url:
-        assert url == f"postgresql://postgres@127.0.0.1:{os.environ['KAOHE_PG_PORT']}/kaohe"
+        password = (embedded / "postgres-password").read_text().strip()
+        port = os.environ["KAOHE_PG_PORT"]
+        assert url == f"postgresql://postgres:{password}@127.0.0.1:{port}/kaohe"
         assert asyncio.run(current_database(url)) == "kaohe"
 
 
@@ -95,3 +98,29 @@ def test_a_relative_data_dir_works_as_make_run_gives_it(
     monkeypatch.chdir(embedded)
     with database_url(Path(".kaohe")) as url, psycopg.connect(url) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("password", [None, "wrong"], ids=["no password", "a wrong one"])
+def test_a_connection_without_the_password_is_refused(embedded: Path, password: str | None) -> None:
+    # Made the old way (initdb trusts every local connection), and so at its next start.
+    with database_url(embedded) as url, pytest.raises(psycopg.OperationalError, match="password"):
+        psycopg.connect(
+            host="127.0.0.1",
+            port=urlsplit(url).port,
+            user="postgres",
+            dbname="kaohe",
+            password=password,
+        )
+
+
+def test_no_replication_and_no_trust_in_the_rules_in_force(embedded: Path) -> None:
+    with database_url(embedded) as url:
+        with psycopg.connect(url) as conn:
+            rules = conn.execute("SELECT database, auth_method FROM pg_hba_file_rules").fetchall()
+        with pytest.raises(psycopg.OperationalError, match="replication"):
+            psycopg.connect(url + "?replication=true")
+    assert {method for _, method in rules} == {"scram-sha-256"}
+    assert not [database for database, _ in rules if "replication" in database]
+    secret = embedded / "postgres-password"
+    assert secret.stat().st_mode & 0o077 == 0, "the password file is readable by others"
+    assert urlsplit(url).password == secret.read_text().strip()
