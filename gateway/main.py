@@ -38,6 +38,7 @@ from kernel.openapi import complete_openapi
 from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started
 from kernel.settings import Settings
+from kernel.tracing import install_tracing
 from kernel.web.app import install_kernel
 from kernel.web.caller import bearer_token, check_grants, get_actor
 from kernel.web.metrics import install_metrics
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes, graphql_paths=["/graphql"]
     )
     install_metrics(app, "gateway")
+    install_tracing(app, "gateway")
     app.state.settings = settings
     app.include_router(audit_router)
     graphql = AuthenticatingRouter(

@@ -24,6 +24,7 @@ from gateway.log import DATABASE_LOST
 from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
 from kernel.settings import Settings
+from kernel.tracing import install_tracing
 from kernel.waiting import supervise
 from kernel.web.metrics import install_metrics
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Kaohe background worker", version="0.1.0", lifespan=lifespan)
     install_metrics(app, "integrations")
+    install_tracing(app, "integrations")
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, object]:

@@ -16,6 +16,7 @@ from kernel.openapi import complete_openapi
 from kernel.readiness import add_readiness, database_reachable, mark_started
 from kernel.settings import Settings
 from kernel.text import TEXT_STORABLE, storable_problem
+from kernel.tracing import install_tracing
 from kernel.web.caller import get_actor
 from kernel.web.correlation import CorrelationId
 from kernel.web.error_shape import add_error_handlers
@@ -78,6 +79,7 @@ def service_app(
     install_kernel(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.kaohe_graphql_max_body_bytes)
     install_metrics(app, process)
+    install_tracing(app, process)
     app.include_router(router)
     complete_openapi(app, get_actor)
 

@@ -16,6 +16,8 @@ from uuid import UUID, uuid4
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kernel.tracing import note_correlation
+
 HEADER = b"x-correlation-id"
 
 
@@ -54,5 +56,6 @@ class CorrelationId:
                 message = {**message, "headers": [*headers, (HEADER, correlation_id.encode())]}
             await send(message)
 
+        note_correlation(correlation_id)
         with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
             await self.app(scope, receive, answer)

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from kernel.process import start_process
 from kernel.readiness import add_readiness, database_reachable, mark_started, running
 from kernel.settings import Settings
+from kernel.tracing import install_tracing
 from kernel.waiting import supervise
 from kernel.web.metrics import install_metrics
 from services.audit.signer import run_checkpointer
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Kaohe checkpoint signer", version="0.1.0", lifespan=lifespan)
     install_metrics(app, "audit")
+    install_tracing(app, "audit")
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, object]:
