@@ -39,9 +39,17 @@ async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def unit_event_ids(pool: asyncpg.Pool, unit: UUID) -> list[str]:
+    """Every event of the unit, page after page as a consumer reads them: the session's
+    database holds other tests' units too, more than one page of them."""
+    ids: list[str] = []
+    cursor = Cursor()
     async with pool.acquire() as conn:
-        page = await read_page(conn, Cursor(), EventFilter(unit_id=unit), limit=1000)
-    return [e.event_id for e, _ in page.events]
+        while True:
+            page = await read_page(conn, cursor, EventFilter(unit_id=unit), limit=1000)
+            ids += [e.event_id for e, _ in page.events]
+            if not page.has_more:
+                return ids
+            cursor = page.cursor
 
 
 async def recorded_unit(database: str, pool: asyncpg.Pool, people: int) -> tuple[UUID, list[str]]:

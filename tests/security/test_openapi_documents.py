@@ -13,7 +13,7 @@ from tests.security.documents import APPS, openapi
 
 REFUSALS = {"401", "403", "404", "409", "422"}
 # Routes anyone may call: liveness and the published checkpoint keys (verifiers fetch them).
-PUBLIC = {"/health", "/audit/keys", "/audit/checkpoints", "/graphql"}
+PUBLIC = {"/health", "/ready", "/audit/keys", "/audit/checkpoints", "/graphql"}
 
 
 def documents() -> list[Any]:
