@@ -16,6 +16,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+import yaml
 from dockerfile_parse import DockerfileParser
 
 from deploy.launcher import Process, processes
@@ -163,3 +164,62 @@ def test_every_file_the_image_copies_is_in_the_repository_and_sent_to_the_builde
 def test_the_image_starts_a_process_of_the_launcher_by_default() -> None:
     (cmd,) = instructions(stages(dockerfile())[-1], "CMD")
     assert json.loads(cmd) in [command_of(p) for p in PROCESSES]
+
+
+# --- Compose --------------------------------------------------------------------------------
+
+
+def compose() -> Manifest:
+    loaded: Manifest = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    return loaded
+
+
+def check_compose(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_compose_file_follows_the_compose_specification() -> None:
+    result = check_compose(DEPLOY / "compose.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_schema_refuses_a_misspelt_key(tmp_path: Path) -> None:
+    bad = tmp_path / "compose.yaml"
+    bad.write_text("services:\n  gateway:\n    image: kaohe:local\n    comand: [kaohe]\n")
+    result = check_compose(bad)
+    assert result.returncode != 0
+    assert "comand" in result.stdout
+
+
+def test_compose_runs_postgresql_nats_the_migrations_and_every_process() -> None:
+    services = compose()["services"]
+    assert {"postgres", "nats", "migrate"} <= set(services)
+    assert "--jetstream" in services["nats"]["command"]
+    assert services["migrate"]["command"] == ["kaohe", "migrate"]
+    for process in PROCESSES:
+        service = services[process.name]
+        assert service["command"] == command_of(process)
+        assert service["environment"]["DATABASE_URL"].startswith("postgresql://")
+        assert service["restart"] == "unless-stopped"
+        assert f"127.0.0.1:{process.port}/ready" in " ".join(service["healthcheck"]["test"])
+        assert any(str(process.port) in port for port in service["ports"])
+        assert set(service["depends_on"]) & {"migrate", *(p.name for p in PROCESSES)}
+
+
+def test_compose_holds_no_password() -> None:
+    services = compose()["services"]
+    assert "${KAOHE_DB_PASSWORD:?" in services["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    for process in PROCESSES:
+        assert ":${KAOHE_DB_PASSWORD:?" in services[process.name]["environment"]["DATABASE_URL"]
+
+
+def test_compose_sets_only_variables_that_kaohe_reads() -> None:
+    services = compose()["services"]
+    for process in PROCESSES:
+        unknown = set(services[process.name]["environment"]) - settable_variables()
+        assert not unknown, f"{process.name}: no setting is named {unknown}"
