@@ -9,13 +9,17 @@ can be checked without one (docs/operations.md says what that leaves).
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
 import subprocess
 import sys
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+import kubernetes_validate
+import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
@@ -223,3 +227,251 @@ def test_compose_sets_only_variables_that_kaohe_reads() -> None:
     for process in PROCESSES:
         unknown = set(services[process.name]["environment"]) - settable_variables()
         assert not unknown, f"{process.name}: no setting is named {unknown}"
+
+
+# --- Kubernetes -----------------------------------------------------------------------------
+
+
+def manifest_files() -> list[Path]:
+    return sorted(p for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml")
+
+
+@functools.cache
+def base() -> tuple[Manifest, ...]:
+    """Every resource of the base, as its kustomization lists them (read once: tests only read
+    them)."""
+    kustomization = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text())
+    return tuple(
+        document
+        for name in kustomization["resources"]
+        for document in yaml.safe_load_all((K8S / "base" / name).read_text())
+    )
+
+
+def of_kind(kind: str) -> dict[str, Manifest]:
+    return {m["metadata"]["name"]: m for m in base() if m["kind"] == kind}
+
+
+def test_every_manifest_follows_the_kubernetes_schemas() -> None:
+    for path in manifest_files():
+        for document in yaml.safe_load_all(path.read_text()):
+            kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_the_kubernetes_schemas_refuse_a_misspelt_field() -> None:
+    deployment = of_kind("Deployment")["kaohe-gateway"]
+    bad = {**deployment, "spec": {**deployment["spec"], "replica": 2}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, KUBERNETES_VERSION, strict=True)
+
+
+def container(deployment: Manifest) -> Manifest:
+    (only,) = deployment["spec"]["template"]["spec"]["containers"]
+    found: Manifest = only
+    return found
+
+
+def test_every_process_has_a_deployment_probed_limited_and_not_root() -> None:
+    deployments = of_kind("Deployment")
+    for process in PROCESSES:
+        deployment = deployments[f"kaohe-{process.name}"]
+        pod = deployment["spec"]["template"]["spec"]
+        main = container(deployment)
+        assert main["command"] == command_of(process)
+        assert main["ports"] == [{"name": "http", "containerPort": process.port}]
+        assert main["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+        assert main["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
+        for bound in ("requests", "limits"):
+            assert set(main["resources"][bound]) == {"cpu", "memory"}
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert main["securityContext"]["allowPrivilegeEscalation"] is False
+        assert main["securityContext"]["readOnlyRootFilesystem"] is True
+        assert main["securityContext"]["capabilities"]["drop"] == ["ALL"]
+
+
+def test_every_process_reads_its_database_url_from_a_secret_of_its_own() -> None:
+    deployments = of_kind("Deployment")
+    secrets = []
+    for process in PROCESSES:
+        env = {e["name"]: e for e in container(deployments[f"kaohe-{process.name}"])["env"]}
+        secrets.append(env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"])
+    assert len(set(secrets)) == len(PROCESSES)
+
+
+def test_every_process_has_a_service_on_its_port() -> None:
+    services = of_kind("Service")
+    for process in PROCESSES:
+        service = services[f"kaohe-{process.name}"]
+        assert service["spec"]["ports"] == [
+            {"name": "http", "port": process.port, "targetPort": "http"}
+        ]
+        assert service["spec"]["selector"] == {
+            "app.kubernetes.io/name": "kaohe",
+            "app.kubernetes.io/component": process.name,
+        }
+
+
+def test_the_gateway_reaches_each_service_through_its_kubernetes_service() -> None:
+    config = of_kind("ConfigMap")["kaohe-config"]["data"]
+    for name in SERVICES:
+        port = next(p.port for p in PROCESSES if p.name == name)
+        assert config[f"KAOHE_{name.upper()}_URL"] == f"http://kaohe-{name}:{port}"
+
+
+def pod_specs() -> list[Manifest]:
+    return [m["spec"]["template"]["spec"] for m in base() if m["kind"] in {"Deployment", "Job"}]
+
+
+def test_the_manifests_set_only_variables_that_kaohe_reads() -> None:
+    names = set(of_kind("ConfigMap")["kaohe-config"]["data"])
+    for spec in pod_specs():
+        for each in spec["containers"]:
+            names |= {e["name"] for e in each.get("env", [])}
+    assert not names - settable_variables()
+
+
+def test_every_secret_and_config_map_named_is_defined() -> None:
+    secrets, configs = set(of_kind("Secret")), set(of_kind("ConfigMap"))
+    for spec in pod_specs():
+        for each in spec["containers"] + spec.get("initContainers", []):
+            for e in each.get("env", []):
+                if "valueFrom" in e:
+                    assert e["valueFrom"]["secretKeyRef"]["name"] in secrets
+            for source in each.get("envFrom", []):
+                assert source["configMapRef"]["name"] in configs
+        for volume in spec["volumes"]:
+            if "secret" in volume:
+                assert volume["secret"]["secretName"] in secrets
+
+
+def test_the_secrets_hold_placeholders_and_never_a_value() -> None:
+    for secret in of_kind("Secret").values():
+        assert "data" not in secret, "base64 would hide a real value from review"
+        for value in secret["stringData"].values():
+            assert "REPLACE" in value
+            assert "PRIVATE KEY" not in value
+
+
+def test_the_gateway_keeps_serving_through_a_voluntary_disruption() -> None:
+    budget = of_kind("PodDisruptionBudget")["kaohe-gateway"]["spec"]
+    gateway = of_kind("Deployment")["kaohe-gateway"]["spec"]
+    assert budget["selector"]["matchLabels"] == gateway["selector"]["matchLabels"]
+    assert gateway["replicas"] > budget["minAvailable"] >= 1
+
+
+def test_a_job_runs_the_migrations_as_the_schemas_owner() -> None:
+    job = of_kind("Job")["kaohe-migrate"]["spec"]["template"]["spec"]
+    (migrate,) = job["containers"]
+    assert migrate["command"] == ["kaohe", "migrate"]
+    assert job["restartPolicy"] == "Never"
+    secret = migrate["env"][0]["valueFrom"]["secretKeyRef"]["name"]
+    assert secret == "kaohe-db-migrate"
+
+
+# --- Who may talk to whom -------------------------------------------------------------------
+
+
+def selects(selector: Manifest, labels: dict[str, str]) -> bool:
+    for key, value in selector.get("matchLabels", {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions", []):
+        assert expression["operator"] == "In", "only In is understood by this check"
+        if labels.get(expression["key"]) not in expression["values"]:
+            return False
+    return True
+
+
+def peers_of(labels: dict[str, str]) -> list[Manifest | None]:
+    """Who may connect to a pod with `labels`: each rule's peers, None for anyone at all."""
+    peers: list[Manifest | None] = []
+    for policy in of_kind("NetworkPolicy").values():
+        if selects(policy["spec"]["podSelector"], labels):
+            for rule in policy["spec"].get("ingress", []):
+                peers.extend(rule.get("from", [None]))
+    return peers
+
+
+def pod_labels(name: str) -> dict[str, str]:
+    labels: dict[str, str] = of_kind("Deployment")[f"kaohe-{name}"]["spec"]["template"]["metadata"][
+        "labels"
+    ]
+    return labels
+
+
+MONITORING = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+
+
+def test_nothing_takes_a_connection_that_no_policy_allows() -> None:
+    deny = of_kind("NetworkPolicy")["kaohe-default-deny"]["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress"]}
+
+
+def test_only_the_gateway_takes_traffic_from_outside() -> None:
+    for process in PROCESSES:
+        peers = peers_of(pod_labels(process.name))
+        assert (None in peers) == (process.name == "gateway"), process.name
+
+
+def test_the_services_take_connections_from_the_gateway_and_monitoring_only() -> None:
+    gateway = pod_labels("gateway")
+    for process in PROCESSES:
+        if process.name == "gateway":
+            continue
+        for peer in peers_of(pod_labels(process.name)):
+            assert peer is not None
+            if "podSelector" in peer:
+                assert process.name in SERVICES
+                assert selects(peer["podSelector"], gateway)
+                assert "namespaceSelector" not in peer
+            else:
+                assert peer == MONITORING
+
+
+def test_every_process_is_scraped_from_the_monitoring_namespace() -> None:
+    for process in PROCESSES:
+        assert MONITORING in peers_of(pod_labels(process.name))
+
+
+def test_the_database_takes_connections_from_kaohes_pods_only() -> None:
+    peers = peers_of({"app.kubernetes.io/name": "postgresql"})
+    assert peers
+    for peer in peers:
+        assert peer is not None
+        assert set(peer) == {"podSelector"}
+        assert peer["podSelector"] == {"matchLabels": {"app.kubernetes.io/part-of": "kaohe"}}
+    job = of_kind("Job")["kaohe-migrate"]["spec"]["template"]["metadata"]["labels"]
+    assert all(selects(p["podSelector"], job) for p in peers if p)
+
+
+# --- The example overlay --------------------------------------------------------------------
+
+
+def test_the_example_overlay_changes_only_what_the_base_defines() -> None:
+    overlay = K8S / "overlays" / "example"
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+    for resource in kustomization["resources"]:
+        assert (overlay / resource).exists(), resource
+    images = {c["image"] for spec in pod_specs() for c in spec["containers"]}
+    assert {i["name"] for i in kustomization["images"]} == images
+    deployments = of_kind("Deployment")
+    assert all(r["name"] in deployments for r in kustomization["replicas"])
+    for patch in kustomization["patches"]:
+        target = yaml.safe_load((overlay / patch["path"]).read_text())
+        assert target["metadata"]["name"] in of_kind(target["kind"])
+        assert set(target.get("data", {})) <= settable_variables()
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
+def test_the_example_overlay_builds_into_valid_manifests() -> None:
+    built = subprocess.run(
+        ["kubectl", "kustomize", str(K8S / "overlays" / "example")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    documents = list(yaml.safe_load_all(built))
+    for document in documents:
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+        if document["kind"] != "Namespace":
+            assert document["metadata"]["namespace"] == "kaohe"
