@@ -100,8 +100,8 @@ def test_the_dockerfile_passes_hadolint() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_hadolint_refuses_an_unpinned_base_image_and_a_download() -> None:
-    bad = "FROM python:latest\nADD https://example.invalid/get.sh /get.sh\nUSER root\n"
+def test_hadolint_refuses_a_latest_base_image_and_a_root_user() -> None:
+    bad = "FROM python:latest\nUSER root\n"
     result = subprocess.run(
         [tool("hadolint"), "-"], input=bad, capture_output=True, text=True, check=False
     )
