@@ -52,6 +52,13 @@ security: install ## The security suite alone: schemathesis, the role matrix, ho
 test-unit: install ## The domain tests alone (no I/O, seconds)
 	$(BIN)/pytest -q tests/unit
 
+.PHONY: deploy-check
+deploy-check: install ## Check deploy/ offline: hadolint, the Compose and Kubernetes schemas, our rules
+	$(BIN)/hadolint deploy/Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
+	$(BIN)/kubernetes-validate --strict --quiet $(filter-out %/kustomization.yaml,$(wildcard deploy/k8s/*/*.yaml deploy/k8s/*/*/*.yaml))
+	$(BIN)/pytest -q tests/deploy
+
 bench: install ## Measure Kaohe against its baselines (minutes); writes bench-results/results.json
 	$(BIN)/python -m bench
 
