@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from deploy.postgres import database_url
-from deploy.supervisor import Supervisor, Watched
+from deploy.postgres import database_url, started_here
+from deploy.supervisor import DatabaseWatch, Supervisor, Watched
 from kernel.auth import load_or_create_signing_key
 from kernel.settings import Settings
 from kernel.store import SERVICES
@@ -170,9 +170,11 @@ def run(settings: Settings) -> None:
         print("Load the demo unit with `make demo`; mint a token with `make token LOGIN=<login>`.")
         print("A process that stops is restarted; Ctrl-C stops everything.", flush=True)
         supervisor = system.supervisor()
+        database = DatabaseWatch(started_here(settings.kaohe_data_dir))
         try:
             while True:
                 supervisor.tick()
+                database.tick()
                 time.sleep(0.5)
         finally:
             print("Stopping Kaohe...", flush=True)

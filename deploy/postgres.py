@@ -270,11 +270,52 @@ def _stop(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
             cwd=pgdata,
         )
     except RuntimeError:
-        if (pgdata / "postmaster.pid").exists():
+        if _alive(pgdata):
             raise
+        # Not running: stopped already, or killed (kill -9 leaves its postmaster.pid behind).
         _log("embedded PostgreSQL had already stopped")
         return
     _log("embedded PostgreSQL stopped")
+
+
+def _alive(pgdata: pathlib.Path) -> bool:
+    info = _read_pid_file(pgdata / "postmaster.pid")
+    return info is not None and _process_state(info.pid) == "postgres"
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """An embedded server this process started: enough to see that it still runs and to start
+    it again (`kaohe run` does, when it finds it killed)."""
+
+    pgdata: pathlib.Path
+    run_dir: pathlib.Path
+    lock_file: pathlib.Path
+    port: int
+    account: pwd.struct_passwd | None
+
+    def alive(self) -> bool:
+        """Whether its postmaster runs."""
+        return _alive(self.pgdata)
+
+    def revive(self) -> None:
+        """Start it again if it runs no more (raises RuntimeError if it will not start yet: the
+        killed postmaster's backends may hold its shared memory for a moment)."""
+        with _exclusive(self.lock_file):
+            if self.alive():
+                return
+            _clear_lock_of_reused_pid(self.pgdata / "postmaster.pid")
+            _start(self.pgdata, self.run_dir, self.port, self.account)
+
+
+# The servers `database_url` started in this process, by their data dir.
+_STARTED: dict[pathlib.Path, Embedded] = {}
+
+
+def started_here(data_dir: pathlib.Path) -> Embedded | None:
+    """The embedded server this process started under `data_dir`, if it did (not one it reused,
+    nor $DATABASE_URL's)."""
+    return _STARTED.get(data_dir.resolve())
 
 
 # Every connection needs the password, over TCP or the socket; no replication connections at all
@@ -394,6 +435,8 @@ def database_url(data_dir: pathlib.Path) -> Iterator[str]:
                 began = time.monotonic()
                 _start(pgdata, run_dir, port, account)
                 on_exit.callback(_stop_exclusively, lock_file, pgdata, account)
+                _STARTED[data_dir] = Embedded(pgdata, run_dir, lock_file, port, account)
+                on_exit.callback(_STARTED.pop, data_dir, None)
                 _log(f"embedded PostgreSQL ready in {time.monotonic() - began:.1f}s")
             password = _password(data_dir)
             _require_password(pgdata, port, password, account)

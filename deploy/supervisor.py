@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from deploy.postgres import Embedded
+
 FIRST_DELAY = 0.5
 MAX_DELAY = 30.0
 # A process that served this long before it died is restarted at once again, not after a long
@@ -89,6 +91,44 @@ class Supervisor:
         watched.restarts += 1
         self.children[index] = self.spawn(index)
         self.say(f"{watched.name} started again (pid {self.children[index].pid})")
+
+
+@dataclass
+class DatabaseWatch:
+    """The embedded PostgreSQL that `kaohe run` started (None: $DATABASE_URL's, or one it
+    reused, which are someone else's to run), started again when found stopped. The processes
+    ride the outage out: /ready answers 503 meanwhile, and their connections come back."""
+
+    server: Embedded | None
+    say: Callable[[str], None] = print
+    clock: Callable[[], float] = time.monotonic
+    every: float = 2.0
+    _next_check: float = 0.0
+    _down_since: float | None = None
+
+    def tick(self) -> None:
+        """Look at the server, at most every `every` seconds."""
+        now = self.clock()
+        if self.server is None or now < self._next_check:
+            return
+        self._next_check = now + self.every
+        if self.server.alive():
+            if self._down_since is not None:
+                self.say(
+                    f"embedded PostgreSQL is back, {now - self._down_since:.1f}s after it stopped"
+                )
+                self._down_since = None
+            return
+        if self._down_since is None:
+            self._down_since = now
+            self.say(
+                "embedded PostgreSQL stopped; starting it again (/ready answers 503 meanwhile)"
+            )
+        try:
+            self.server.revive()
+        except RuntimeError as error:
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            self.say(f"embedded PostgreSQL did not start yet ({first}); trying again")
 
 
 def _answers(url: str) -> bool:

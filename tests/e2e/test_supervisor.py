@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +24,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from bench.system import on_free_ports
+from bench.system import free_port, on_free_ports
 from deploy.launcher import processes
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -40,14 +42,19 @@ ORDER = ["directory", "gateway", "goals", "feedback", "reviews", "audit", "integ
 class Launcher:
     """`kaohe run` started as a user starts it, its output read line by line."""
 
-    def __init__(self, settings: Settings, database: str) -> None:
+    def __init__(self, settings: Settings, database: str | None) -> None:
+        """On `database`, or (None) on the embedded PostgreSQL it starts under the data dir."""
         env = {
             **os.environ,
-            "DATABASE_URL": database,
             "KAOHE_DATA_DIR": str(settings.kaohe_data_dir),
             "KAOHE_OVERDUE_CHECK_SECONDS": "3600",
             "NATS_URL": "",
         }
+        if database is None:
+            env.pop("DATABASE_URL", None)
+            env["KAOHE_PG_PORT"] = str(free_port())
+        else:
+            env["DATABASE_URL"] = database
         for name in ORDER:
             env[f"KAOHE_{name.upper()}_PORT"] = str(getattr(settings, f"kaohe_{name}_port"))
         self.process = subprocess.Popen(
@@ -193,3 +200,38 @@ def test_a_killed_process_is_restarted_and_nothing_acknowledged_is_lost(
     assert output.rstrip().endswith("Kaohe stopped.")
     assert "stopped by itself" not in output
     say(f"stopped in {time.monotonic() - began:.1f}s after SIGTERM")
+
+
+def test_a_killed_embedded_postgresql_is_started_again() -> None:
+    # Not under pytest's temporary root (see tests/conftest.py): as root, PostgreSQL runs as the
+    # `kaohe` account, which pytest's 0700 root keeps out.
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-run-pg-"))
+    settings = on_free_ports("", folder)
+    launcher = Launcher(settings, None)
+    try:
+        launcher.wait_for("Kaohe is running", timeout=240)
+        postmaster = int((folder / "postgres" / "postmaster.pid").read_text().split()[0])
+        os.kill(postmaster, signal.SIGKILL)
+        launcher.wait_for("embedded PostgreSQL stopped", timeout=30)
+        launcher.wait_for("embedded PostgreSQL is back", timeout=120)
+        # Served again end to end, once the processes' connections are back.
+        system = System(settings, "")
+        admin = system.token([Role.ADMIN])
+        deadline = time.monotonic() + 90
+        while (
+            not system.http(admin, REGISTER, name="恢复", code="PG-BACK", key=None)
+            .json()
+            .get("data")
+        ):
+            assert time.monotonic() < deadline, "".join(launcher.output)
+            time.sleep(1)
+        launcher.process.send_signal(signal.SIGTERM)
+        assert launcher.process.wait(timeout=60) == 0
+        output = "".join(launcher.output)
+        assert output.rstrip().endswith("Kaohe stopped.")
+        assert "Traceback" not in output
+    finally:
+        if launcher.process.poll() is None:
+            launcher.process.kill()
+            launcher.process.wait()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -12,6 +12,7 @@ from deploy.supervisor import (
     FIRST_DELAY,
     MAX_DELAY,
     STABLE_AFTER,
+    DatabaseWatch,
     Supervisor,
     Watched,
     restart_delay,
@@ -96,3 +97,45 @@ def test_it_says_when_a_process_stopped_and_when_it_serves_again() -> None:
         "goals started again (pid 101)",
         "goals is serving again, 2.0s after it stopped (restart 1)",
     ]
+
+
+class Server:
+    """A stand-in embedded server: stopped until it has been revived `refusals` + 1 times."""
+
+    def __init__(self, refusals: int) -> None:
+        self.running = True
+        self.refusals = refusals
+
+    def alive(self) -> bool:
+        return self.running
+
+    def revive(self) -> None:
+        if self.refusals:
+            self.refusals -= 1
+            raise RuntimeError("pg_ctl failed: pre-existing shared memory block is still in use")
+        self.running = True
+
+
+def test_a_stopped_embedded_server_is_started_again_until_it_starts() -> None:
+    now = [0.0]
+    said: list[str] = []
+    server = Server(refusals=1)
+    watch = DatabaseWatch(server, say=said.append, clock=lambda: now[0])  # type: ignore[arg-type]
+    watch.tick()
+    assert said == []
+    server.running = False
+    for step in range(4):
+        now[0] = 2.0 * (step + 1)
+        watch.tick()
+    assert said == [
+        "embedded PostgreSQL stopped; starting it again (/ready answers 503 meanwhile)",
+        "embedded PostgreSQL did not start yet (pg_ctl failed: pre-existing shared memory block "
+        "is still in use); trying again",
+        "embedded PostgreSQL is back, 4.0s after it stopped",
+    ]
+
+
+def test_a_server_kaohe_did_not_start_is_not_watched() -> None:
+    said: list[str] = []
+    DatabaseWatch(None, say=said.append).tick()
+    assert said == []
