@@ -6,16 +6,19 @@ Every mutation carries an Idempotency-Key, so running it twice records nothing t
 from __future__ import annotations
 
 import dataclasses
+import functools
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import httpx
-from rich.progress import Progress
 
 from deploy.demo_feedback_loader import load_feedback
 from deploy.demo_goals_loader import load_goals
+from deploy.demo_progress import Loading, loading
 from deploy.demo_reviews_loader import load_reviews
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
@@ -36,20 +39,29 @@ from kernel.settings import Settings
 ADMIN_ID = uuid5(NAMESPACE_URL, "https://kaohe.invalid/platform-admin")
 
 
+# One connection pool for the whole load (a connection per request cost a TCP handshake each),
+# sized for the steps the demo sends at once (deploy.demo_progress.WORKERS).
+HTTP = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=16))
+RATE_LIMIT_RETRIES = 20
+
+
 class GraphQLClient:
-    """A minimal GraphQL-over-HTTP client that raises on errors."""
+    """A minimal GraphQL-over-HTTP client that raises on errors. A refusal by the gateway's
+    per-caller rate limit (429) is retried after the time it names: every demo mutation carries
+    its Idempotency-Key, so a retry records nothing twice."""
 
     def __init__(self, url: str, token: str) -> None:
         self.url = url
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = httpx.post(
-            self.url,
-            json={"query": query, "variables": variables},
-            headers=self.headers,
-            timeout=30,
-        )
+        for _ in range(RATE_LIMIT_RETRIES):
+            response = HTTP.post(
+                self.url, json={"query": query, "variables": variables}, headers=self.headers
+            )
+            if response.status_code != 429:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
         body: dict[str, Any] = response.json()
         if response.status_code != 200 or body.get("errors"):
             msg = f"GraphQL error: {body.get('errors') or body}"
@@ -99,6 +111,7 @@ def token_client(
     """A GraphQL client acting as a person of the demo unit as an appraisee, by person id."""
     names = {v: k for k, v in people.items()}
 
+    @functools.cache
     def client_for(person_id: str) -> GraphQLClient:
         name = names.get(person_id, "")
         return person_client(
@@ -147,13 +160,18 @@ class LoadedUnit:
 
 def load_demo(settings: Settings, graphql_url: str) -> UUID:
     """Load the demo unit, its quarter of goals and of feedback, and a year of appraisals;
-    returns its id.
+    returns its id. Progress goes to standard error (deploy.demo_progress).
     """
-    loaded = load_unit(settings, graphql_url)
+    with loading() as stages:
+        return _load_demo(settings, graphql_url, stages)
+
+
+def _load_demo(settings: Settings, graphql_url: str, stages: Loading) -> UUID:
+    loaded = load_unit(settings, graphql_url, stages)
     unit_id, person_ids, departments = loaded.unit_id, loaded.person_ids, loaded.departments
     client_for = token_client(settings, graphql_url, unit_id, person_ids)
-    load_goals(client_for, unit_id, people(), person_ids, departments, loaded.office)
-    load_feedback(client_for, str(unit_id), person_ids, departments, loaded.office)
+    load_goals(stages, client_for, unit_id, people(), person_ids, departments, loaded.office)
+    load_feedback(stages, client_for, str(unit_id), person_ids, departments, loaded.office)
     principal = next(p for p in people() if p.key == "leader0")
     principal_client = person_client(
         settings,
@@ -164,7 +182,9 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
         name=principal.name,
         roles=[Role.APPRAISEE, Role.PRINCIPAL_LEADER],
     )
-    load_reviews(client_for, principal_client, str(unit_id), people(), person_ids, loaded.office)
+    load_reviews(
+        stages, client_for, principal_client, str(unit_id), people(), person_ids, loaded.office
+    )
     return unit_id
 
 
@@ -253,7 +273,7 @@ class _OrgChart:
         )
 
 
-def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
+def load_unit(settings: Settings, graphql_url: str, stages: Loading) -> LoadedUnit:
     """Load the demo unit's org chart and history."""
     admin = GraphQLClient(graphql_url, admin_token(settings))
     unit = admin(
@@ -265,12 +285,15 @@ def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
     roster = people()
     chart = _OrgChart(unit, {p.key: p for p in roster})
     office = _bootstrap_office(settings, graphql_url, admin, chart)
-    with Progress() as progress:
-        task = progress.add_task("Loading the demo unit", total=len(roster) + len(DEPARTMENTS) + 20)
-        _record_structure(office, chart, roster, lambda: progress.advance(task))
-        _record_offices(office, chart)
-        _record_reorganisation(office, chart, lambda: progress.advance(task))
-    return LoadedUnit(UUID(unit), chart.person_ids, chart.departments, office)
+    _record_structure(stages, office, chart, roster)
+    _record_offices(stages, office, chart)
+    _record_reorganisation(stages, office, chart)
+    # In the demo's own order, not the order the concurrent steps happened to finish in: the
+    # loaders pick by position (every fifth department's report waits for review), and a rerun
+    # must pick the same ones.
+    person_ids = {p.key: chart.person_ids[p.key] for p in roster}
+    departments = {d.key: chart.departments[d.key] for d in DEPARTMENTS}
+    return LoadedUnit(UUID(unit), person_ids, departments, office)
 
 
 def _bootstrap_office(
@@ -295,42 +318,57 @@ def _bootstrap_office(
 
 
 def _record_structure(
-    office: GraphQLClient, chart: _OrgChart, roster: list[DemoPerson], advance: Callable[[], Any]
+    stages: Loading, office: GraphQLClient, chart: _OrgChart, roster: list[DemoPerson]
 ) -> None:
     """The departments, the people, and who leads what on the day the unit was founded."""
     on = FOUNDED.isoformat()
-    for d in DEPARTMENTS[1:]:
-        chart.open_department(office, d.key, on)
-        advance()
-    for p in roster:
-        if p.key not in chart.person_ids:
-            chart.add(office, p.key, on)
-        advance()
-    office(
-        PRINCIPAL, unit=chart.unit, person=chart.person_ids["leader0"], on=on, key="demo:principal"
+    stages.run(
+        "departments opened",
+        [partial(chart.open_department, office, d.key, on) for d in DEPARTMENTS[1:]],
     )
-    for leader, keys in SUPERVISION.items():
-        chart.supervise(office, leader, keys, on, None, f"demo:supervision:{leader}")
-        advance()
-    for d in DEPARTMENTS:
-        chart.head(office, d.key, f"{d.key}0", on, None, f"demo:head:{d.key}")
-        advance()
+    stages.run(
+        "people added",
+        [partial(chart.add, office, p.key, on) for p in roster if p.key not in chart.person_ids],
+    )
+    principal = partial(
+        office,
+        PRINCIPAL,
+        unit=chart.unit,
+        person=chart.person_ids["leader0"],
+        on=on,
+        key="demo:principal",
+    )
+    supervisors = [
+        partial(chart.supervise, office, leader, keys, on, None, f"demo:supervision:{leader}")
+        for leader, keys in SUPERVISION.items()
+    ]
+    heads = [
+        partial(chart.head, office, d.key, f"{d.key}0", on, None, f"demo:head:{d.key}")
+        for d in DEPARTMENTS
+    ]
+    appointments: list[Callable[[], object]] = [principal, *supervisors, *heads]
+    stages.run("leaders appointed", appointments)
 
 
-def _record_offices(office: GraphQLClient, chart: _OrgChart) -> None:
+def _record_offices(stages: Loading, office: GraphQLClient, chart: _OrgChart) -> None:
     """The rest of the appraisal office (考核办) and the auditors (纪检)."""
     on = FOUNDED.isoformat()
-    for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1):
-        chart.grant(office, key, "APPRAISAL_OFFICE", on, f"demo:office:{i}")
-    for i, key in enumerate(AUDITORS):
-        chart.grant(office, key, "AUDITOR", on, f"demo:auditor:{i}")
+    grants = [
+        partial(chart.grant, office, key, "APPRAISAL_OFFICE", on, f"demo:office:{i}")
+        for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1)
+    ]
+    grants += [
+        partial(chart.grant, office, key, "AUDITOR", on, f"demo:auditor:{i}")
+        for i, key in enumerate(AUDITORS)
+    ]
+    stages.run("office and auditor roles granted", grants)
 
 
-def _record_reorganisation(
-    office: GraphQLClient, chart: _OrgChart, advance: Callable[[], Any]
-) -> None:
-    """The history after the founding: a new head, a move, a change of supervising leader."""
-    for i, (when, what, details, reason) in enumerate(REORGANISATION):
+def _record_reorganisation(stages: Loading, office: GraphQLClient, chart: _OrgChart) -> None:
+    """The history after the founding, in the order it happened: a new head, a move, a change
+    of supervising leader."""
+
+    def change(i: int, when: Any, what: str, details: dict[str, Any], reason: str) -> None:
         key, on = f"demo:reorganisation:{i}", when.isoformat()
         if what == "head":
             chart.head(office, details["department"], details["person"], on, reason, key)
@@ -338,4 +376,6 @@ def _record_reorganisation(
             chart.move(office, details["person"], details["department"], on, reason, key)
         else:
             chart.supervise(office, details["leader"], details["departments"], on, reason, key)
-        advance()
+
+    steps = [partial(change, i, *step) for i, step in enumerate(REORGANISATION)]
+    stages.run("reorganisation recorded", steps, in_order=True)
