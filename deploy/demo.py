@@ -18,7 +18,7 @@ import httpx
 
 from deploy.demo_feedback_loader import load_feedback
 from deploy.demo_goals_loader import load_goals
-from deploy.demo_progress import Loading, loading
+from deploy.demo_progress import WORKERS, Loading, loading
 from deploy.demo_reviews_loader import load_reviews
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
@@ -39,10 +39,16 @@ from kernel.settings import Settings
 ADMIN_ID = uuid5(NAMESPACE_URL, "https://kaohe.invalid/platform-admin")
 
 
-# One connection pool for the whole load (a connection per request cost a TCP handshake each),
-# sized for the steps the demo sends at once (deploy.demo_progress.WORKERS).
-HTTP = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=16))
 RATE_LIMIT_RETRIES = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Gateway:
+    """The gateway's GraphQL URL and the load's one connection pool (a connection per request
+    cost a TCP handshake each)."""
+
+    url: str
+    http: httpx.Client
 
 
 class GraphQLClient:
@@ -50,14 +56,16 @@ class GraphQLClient:
     per-caller rate limit (429) is retried after the time it names: every demo mutation carries
     its Idempotency-Key, so a retry records nothing twice."""
 
-    def __init__(self, url: str, token: str) -> None:
-        self.url = url
+    def __init__(self, gateway: Gateway, token: str) -> None:
+        self.gateway = gateway
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
         for _ in range(RATE_LIMIT_RETRIES):
-            response = HTTP.post(
-                self.url, json={"query": query, "variables": variables}, headers=self.headers
+            response = self.gateway.http.post(
+                self.gateway.url,
+                json={"query": query, "variables": variables},
+                headers=self.headers,
             )
             if response.status_code != 429:
                 break
@@ -85,7 +93,7 @@ def admin_token(settings: Settings, ttl: timedelta = DEFAULT_TOKEN_TTL) -> str:
 
 def person_client(
     settings: Settings,
-    graphql_url: str,
+    gateway: Gateway,
     unit_id: UUID,
     person_id: str,
     *,
@@ -102,11 +110,11 @@ def person_client(
         name=name,
         roles=roles,
     )
-    return GraphQLClient(graphql_url, token)
+    return GraphQLClient(gateway, token)
 
 
 def token_client(
-    settings: Settings, graphql_url: str, unit_id: UUID, people: dict[str, str]
+    settings: Settings, gateway: Gateway, unit_id: UUID, people: dict[str, str]
 ) -> Callable[[str], GraphQLClient]:
     """A GraphQL client acting as a person of the demo unit as an appraisee, by person id."""
     names = {v: k for k, v in people.items()}
@@ -115,7 +123,7 @@ def token_client(
     def client_for(person_id: str) -> GraphQLClient:
         name = names.get(person_id, "")
         return person_client(
-            settings, graphql_url, unit_id, person_id, login=name, name=name, roles=[Role.APPRAISEE]
+            settings, gateway, unit_id, person_id, login=name, name=name, roles=[Role.APPRAISEE]
         )
 
     return client_for
@@ -162,20 +170,22 @@ def load_demo(settings: Settings, graphql_url: str) -> UUID:
     """Load the demo unit, its quarter of goals and of feedback, and a year of appraisals;
     returns its id. Progress goes to standard error (deploy.demo_progress).
     """
-    with loading() as stages:
-        return _load_demo(settings, graphql_url, stages)
+    # Sized for the steps the demo sends at once (deploy.demo_progress.WORKERS).
+    limits = httpx.Limits(max_connections=2 * WORKERS)
+    with httpx.Client(timeout=30, limits=limits) as http, loading() as stages:
+        return _load_demo(settings, Gateway(graphql_url, http), stages)
 
 
-def _load_demo(settings: Settings, graphql_url: str, stages: Loading) -> UUID:
-    loaded = load_unit(settings, graphql_url, stages)
+def _load_demo(settings: Settings, gateway: Gateway, stages: Loading) -> UUID:
+    loaded = load_unit(settings, gateway, stages)
     unit_id, person_ids, departments = loaded.unit_id, loaded.person_ids, loaded.departments
-    client_for = token_client(settings, graphql_url, unit_id, person_ids)
+    client_for = token_client(settings, gateway, unit_id, person_ids)
     load_goals(stages, client_for, unit_id, people(), person_ids, departments, loaded.office)
     load_feedback(stages, client_for, str(unit_id), person_ids, departments, loaded.office)
     principal = next(p for p in people() if p.key == "leader0")
     principal_client = person_client(
         settings,
-        graphql_url,
+        gateway,
         unit_id,
         person_ids["leader0"],
         login=principal.login,
@@ -273,9 +283,9 @@ class _OrgChart:
         )
 
 
-def load_unit(settings: Settings, graphql_url: str, stages: Loading) -> LoadedUnit:
+def load_unit(settings: Settings, gateway: Gateway, stages: Loading) -> LoadedUnit:
     """Load the demo unit's org chart and history."""
-    admin = GraphQLClient(graphql_url, admin_token(settings))
+    admin = GraphQLClient(gateway, admin_token(settings))
     unit = admin(
         "mutation($n: String!, $c: String!) { registerUnit(name: $n, code: $c, "
         'idempotencyKey: "demo:unit") { unit { id } } }',
@@ -284,7 +294,7 @@ def load_unit(settings: Settings, graphql_url: str, stages: Loading) -> LoadedUn
     )["registerUnit"]["unit"]["id"]
     roster = people()
     chart = _OrgChart(unit, {p.key: p for p in roster})
-    office = _bootstrap_office(settings, graphql_url, admin, chart)
+    office = _bootstrap_office(settings, gateway, admin, chart)
     _record_structure(stages, office, chart, roster)
     _record_offices(stages, office, chart)
     _record_reorganisation(stages, office, chart)
@@ -297,7 +307,7 @@ def load_unit(settings: Settings, graphql_url: str, stages: Loading) -> LoadedUn
 
 
 def _bootstrap_office(
-    settings: Settings, graphql_url: str, admin: GraphQLClient, chart: _OrgChart
+    settings: Settings, gateway: Gateway, admin: GraphQLClient, chart: _OrgChart
 ) -> GraphQLClient:
     """The administrator bootstraps the appraisal office; the office records the rest."""
     on = FOUNDED.isoformat()
@@ -308,7 +318,7 @@ def _bootstrap_office(
     office_person = chart.by_key[first_office]
     return person_client(
         settings,
-        graphql_url,
+        gateway,
         UUID(chart.unit),
         chart.person_ids[first_office],
         login=office_person.login,
