@@ -1,12 +1,19 @@
 // The GraphiQL page in Debian's headless Chromium with every request to another host refused:
-// it must render its editor, break none of its Content-Security-Policy, and run a query with
-// the token a person puts in the headers editor. Usage: node graphiql.mjs <page URL> <token>
+// it must render its editor, break none of its Content-Security-Policy, and run a query and a
+// subscription with the token a person puts in the headers editor. Usage: node graphiql.mjs <page URL> <token>
 // <screenshot.png>; prints one JSON line of findings and exits 1 if any check failed.
 import { chromium } from "playwright-core";
 
 const [pageURL, token, screenshot] = process.argv.slice(2);
 const own = new URL(pageURL).host;
-const findings = { outside: [], violations: [], errors: [], rendered: false, answer: null };
+const findings = {
+  outside: [],
+  violations: [],
+  errors: [],
+  rendered: false,
+  answer: null,
+  subscribed: false,
+};
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -61,9 +68,35 @@ try {
       () => document.querySelector(".result-window .CodeMirror").CodeMirror.getValue(),
     ),
   );
+
+  // A subscription goes over the websocket; GraphiQL puts the same headers in its
+  // connection_init, where the gateway reads the token.
+  await page.evaluate(() => {
+    const query = document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror;
+    query.setValue("subscription { events { type } }");
+  });
+  // GraphiQL parses the edited document after a short debounce and picks the websocket by it: a
+  // click at once would still see the query before (as no person types that fast).
+  await page.waitForTimeout(1000);
+  await page.click(".graphiql-execute-button");
+  await page.waitForFunction(
+    () => {
+      const result = document.querySelector(".result-window .CodeMirror");
+      return result && result.CodeMirror.getValue().includes("kaohe.directory.");
+    },
+    null,
+    { timeout: 20000 },
+  );
+  findings.subscribed = true;
   if (screenshot) await page.screenshot({ path: screenshot });
 } catch (error) {
   findings.errors.push(String(error));
+  // What the person would see in the result pane, to tell why.
+  findings.shown = await Promise.resolve(
+    browser.contexts()[0]?.pages()[0]?.evaluate(
+      () => document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue(),
+    ),
+  ).catch(() => null);
 } finally {
   await browser.close();
 }
@@ -73,5 +106,6 @@ const ok =
   findings.outside.length === 0 &&
   findings.violations.length === 0 &&
   findings.errors.length === 0 &&
-  findings.answer?.data?.units !== undefined;
+  findings.answer?.data?.units !== undefined &&
+  findings.subscribed;
 process.exit(ok ? 0 : 1);

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -24,17 +25,21 @@ pytestmark = [
 ]
 
 HERE = Path(__file__).parent
+REGISTER = """mutation($code: String!) {
+  registerUnit(name: "浏览器检查单位", code: $code) { unit { id } } }"""
 
 
-def test_the_page_renders_offline_and_runs_a_query_with_the_pasted_token(
+def test_the_page_renders_offline_and_runs_a_query_and_a_subscription_with_the_pasted_token(
     system: System, tmp_path: Path
 ) -> None:
+    admin = system.token([Role.ADMIN])
+    system.data(admin, REGISTER, code=f"BROWSER-{uuid4().hex[:6].upper()}")  # an event to stream
     node = shutil.which("node")
     assert node is not None, "the browser check needs node (and npm ci in tests/e2e/browser)"
     screenshot = Path(os.environ.get("KAOHE_BROWSER_SCREENSHOT", tmp_path / "graphiql.png"))
 
     finished = subprocess.run(
-        [node, HERE / "graphiql.mjs", system.graphql_url, system.token([Role.ADMIN]), screenshot],
+        [node, HERE / "graphiql.mjs", system.graphql_url, admin, screenshot],
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,4 +51,5 @@ def test_the_page_renders_offline_and_runs_a_query_with_the_pasted_token(
     assert findings["outside"] == []
     assert findings["violations"] == []
     assert "errors" not in findings["answer"]
+    assert findings["subscribed"]
     assert screenshot.stat().st_size > 0
