@@ -49,6 +49,11 @@ test: lint ## The whole suite: lint, unit, integration, end to end
 security: install ## The security suite alone: schemathesis, the role matrix, hostile input (minutes)
 	$(BIN)/pytest -q tests/security
 
+.PHONY: browser-check
+browser-check: install ## GraphiQL in headless Chromium, offline (needs Debian's chromium and npm)
+	cd tests/e2e/browser && npm ci --silent --no-audit --no-fund
+	KAOHE_BROWSER_CHECK=1 $(BIN)/pytest -q tests/e2e/browser
+
 test-unit: install ## The domain tests alone (no I/O, seconds)
 	$(BIN)/pytest -q tests/unit
 

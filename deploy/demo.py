@@ -6,16 +6,19 @@ Every mutation carries an Idempotency-Key, so running it twice records nothing t
 from __future__ import annotations
 
 import dataclasses
+import functools
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import httpx
-from rich.progress import Progress
 
 from deploy.demo_feedback_loader import load_feedback
 from deploy.demo_goals_loader import load_goals
+from deploy.demo_progress import WORKERS, Loading, loading
 from deploy.demo_reviews_loader import load_reviews
 from deploy.demo_unit import (
     APPRAISAL_OFFICE,
@@ -36,20 +39,37 @@ from kernel.settings import Settings
 ADMIN_ID = uuid5(NAMESPACE_URL, "https://kaohe.invalid/platform-admin")
 
 
-class GraphQLClient:
-    """A minimal GraphQL-over-HTTP client that raises on errors."""
+RATE_LIMIT_RETRIES = 20
 
-    def __init__(self, url: str, token: str) -> None:
-        self.url = url
+
+@dataclasses.dataclass(frozen=True)
+class Gateway:
+    """The gateway's GraphQL URL and the load's one connection pool (a connection per request
+    cost a TCP handshake each)."""
+
+    url: str
+    http: httpx.Client
+
+
+class GraphQLClient:
+    """A minimal GraphQL-over-HTTP client that raises on errors. A refusal by the gateway's
+    per-caller rate limit (429) is retried after the time it names: every demo mutation carries
+    its Idempotency-Key, so a retry records nothing twice."""
+
+    def __init__(self, gateway: Gateway, token: str) -> None:
+        self.gateway = gateway
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = httpx.post(
-            self.url,
-            json={"query": query, "variables": variables},
-            headers=self.headers,
-            timeout=30,
-        )
+        for _ in range(RATE_LIMIT_RETRIES):
+            response = self.gateway.http.post(
+                self.gateway.url,
+                json={"query": query, "variables": variables},
+                headers=self.headers,
+            )
+            if response.status_code != 429:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
         body: dict[str, Any] = response.json()
         if response.status_code != 200 or body.get("errors"):
             msg = f"GraphQL error: {body.get('errors') or body}"
@@ -73,7 +93,7 @@ def admin_token(settings: Settings, ttl: timedelta = DEFAULT_TOKEN_TTL) -> str:
 
 def person_client(
     settings: Settings,
-    graphql_url: str,
+    gateway: Gateway,
     unit_id: UUID,
     person_id: str,
     *,
@@ -90,19 +110,20 @@ def person_client(
         name=name,
         roles=roles,
     )
-    return GraphQLClient(graphql_url, token)
+    return GraphQLClient(gateway, token)
 
 
 def token_client(
-    settings: Settings, graphql_url: str, unit_id: UUID, people: dict[str, str]
+    settings: Settings, gateway: Gateway, unit_id: UUID, people: dict[str, str]
 ) -> Callable[[str], GraphQLClient]:
     """A GraphQL client acting as a person of the demo unit as an appraisee, by person id."""
     names = {v: k for k, v in people.items()}
 
+    @functools.cache
     def client_for(person_id: str) -> GraphQLClient:
         name = names.get(person_id, "")
         return person_client(
-            settings, graphql_url, unit_id, person_id, login=name, name=name, roles=[Role.APPRAISEE]
+            settings, gateway, unit_id, person_id, login=name, name=name, roles=[Role.APPRAISEE]
         )
 
     return client_for
@@ -147,24 +168,33 @@ class LoadedUnit:
 
 def load_demo(settings: Settings, graphql_url: str) -> UUID:
     """Load the demo unit, its quarter of goals and of feedback, and a year of appraisals;
-    returns its id.
+    returns its id. Progress goes to standard error (deploy.demo_progress).
     """
-    loaded = load_unit(settings, graphql_url)
+    # Sized for the steps the demo sends at once (deploy.demo_progress.WORKERS).
+    limits = httpx.Limits(max_connections=2 * WORKERS)
+    with httpx.Client(timeout=30, limits=limits) as http, loading() as stages:
+        return _load_demo(settings, Gateway(graphql_url, http), stages)
+
+
+def _load_demo(settings: Settings, gateway: Gateway, stages: Loading) -> UUID:
+    loaded = load_unit(settings, gateway, stages)
     unit_id, person_ids, departments = loaded.unit_id, loaded.person_ids, loaded.departments
-    client_for = token_client(settings, graphql_url, unit_id, person_ids)
-    load_goals(client_for, unit_id, people(), person_ids, departments, loaded.office)
-    load_feedback(client_for, str(unit_id), person_ids, departments, loaded.office)
+    client_for = token_client(settings, gateway, unit_id, person_ids)
+    load_goals(stages, client_for, unit_id, people(), person_ids, departments, loaded.office)
+    load_feedback(stages, client_for, str(unit_id), person_ids, departments, loaded.office)
     principal = next(p for p in people() if p.key == "leader0")
     principal_client = person_client(
         settings,
-        graphql_url,
+        gateway,
         unit_id,
         person_ids["leader0"],
         login=principal.login,
         name=principal.name,
         roles=[Role.APPRAISEE, Role.PRINCIPAL_LEADER],
     )
-    load_reviews(client_for, principal_client, str(unit_id), people(), person_ids, loaded.office)
+    load_reviews(
+        stages, client_for, principal_client, str(unit_id), people(), person_ids, loaded.office
+    )
     return unit_id
 
 
@@ -253,9 +283,9 @@ class _OrgChart:
         )
 
 
-def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
+def load_unit(settings: Settings, gateway: Gateway, stages: Loading) -> LoadedUnit:
     """Load the demo unit's org chart and history."""
-    admin = GraphQLClient(graphql_url, admin_token(settings))
+    admin = GraphQLClient(gateway, admin_token(settings))
     unit = admin(
         "mutation($n: String!, $c: String!) { registerUnit(name: $n, code: $c, "
         'idempotencyKey: "demo:unit") { unit { id } } }',
@@ -264,17 +294,20 @@ def load_unit(settings: Settings, graphql_url: str) -> LoadedUnit:
     )["registerUnit"]["unit"]["id"]
     roster = people()
     chart = _OrgChart(unit, {p.key: p for p in roster})
-    office = _bootstrap_office(settings, graphql_url, admin, chart)
-    with Progress() as progress:
-        task = progress.add_task("Loading the demo unit", total=len(roster) + len(DEPARTMENTS) + 20)
-        _record_structure(office, chart, roster, lambda: progress.advance(task))
-        _record_offices(office, chart)
-        _record_reorganisation(office, chart, lambda: progress.advance(task))
-    return LoadedUnit(UUID(unit), chart.person_ids, chart.departments, office)
+    office = _bootstrap_office(settings, gateway, admin, chart)
+    _record_structure(stages, office, chart, roster)
+    _record_offices(stages, office, chart)
+    _record_reorganisation(stages, office, chart)
+    # In the demo's own order, not the order the concurrent steps happened to finish in: the
+    # loaders pick by position (every fifth department's report waits for review), and a rerun
+    # must pick the same ones.
+    person_ids = {p.key: chart.person_ids[p.key] for p in roster}
+    departments = {d.key: chart.departments[d.key] for d in DEPARTMENTS}
+    return LoadedUnit(UUID(unit), person_ids, departments, office)
 
 
 def _bootstrap_office(
-    settings: Settings, graphql_url: str, admin: GraphQLClient, chart: _OrgChart
+    settings: Settings, gateway: Gateway, admin: GraphQLClient, chart: _OrgChart
 ) -> GraphQLClient:
     """The administrator bootstraps the appraisal office; the office records the rest."""
     on = FOUNDED.isoformat()
@@ -285,7 +318,7 @@ def _bootstrap_office(
     office_person = chart.by_key[first_office]
     return person_client(
         settings,
-        graphql_url,
+        gateway,
         UUID(chart.unit),
         chart.person_ids[first_office],
         login=office_person.login,
@@ -295,42 +328,57 @@ def _bootstrap_office(
 
 
 def _record_structure(
-    office: GraphQLClient, chart: _OrgChart, roster: list[DemoPerson], advance: Callable[[], Any]
+    stages: Loading, office: GraphQLClient, chart: _OrgChart, roster: list[DemoPerson]
 ) -> None:
     """The departments, the people, and who leads what on the day the unit was founded."""
     on = FOUNDED.isoformat()
-    for d in DEPARTMENTS[1:]:
-        chart.open_department(office, d.key, on)
-        advance()
-    for p in roster:
-        if p.key not in chart.person_ids:
-            chart.add(office, p.key, on)
-        advance()
-    office(
-        PRINCIPAL, unit=chart.unit, person=chart.person_ids["leader0"], on=on, key="demo:principal"
+    stages.run(
+        "departments opened",
+        [partial(chart.open_department, office, d.key, on) for d in DEPARTMENTS[1:]],
     )
-    for leader, keys in SUPERVISION.items():
-        chart.supervise(office, leader, keys, on, None, f"demo:supervision:{leader}")
-        advance()
-    for d in DEPARTMENTS:
-        chart.head(office, d.key, f"{d.key}0", on, None, f"demo:head:{d.key}")
-        advance()
+    stages.run(
+        "people added",
+        [partial(chart.add, office, p.key, on) for p in roster if p.key not in chart.person_ids],
+    )
+    principal = partial(
+        office,
+        PRINCIPAL,
+        unit=chart.unit,
+        person=chart.person_ids["leader0"],
+        on=on,
+        key="demo:principal",
+    )
+    supervisors = [
+        partial(chart.supervise, office, leader, keys, on, None, f"demo:supervision:{leader}")
+        for leader, keys in SUPERVISION.items()
+    ]
+    heads = [
+        partial(chart.head, office, d.key, f"{d.key}0", on, None, f"demo:head:{d.key}")
+        for d in DEPARTMENTS
+    ]
+    appointments: list[Callable[[], object]] = [principal, *supervisors, *heads]
+    stages.run("leaders appointed", appointments)
 
 
-def _record_offices(office: GraphQLClient, chart: _OrgChart) -> None:
+def _record_offices(stages: Loading, office: GraphQLClient, chart: _OrgChart) -> None:
     """The rest of the appraisal office (考核办) and the auditors (纪检)."""
     on = FOUNDED.isoformat()
-    for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1):
-        chart.grant(office, key, "APPRAISAL_OFFICE", on, f"demo:office:{i}")
-    for i, key in enumerate(AUDITORS):
-        chart.grant(office, key, "AUDITOR", on, f"demo:auditor:{i}")
+    grants = [
+        partial(chart.grant, office, key, "APPRAISAL_OFFICE", on, f"demo:office:{i}")
+        for i, key in enumerate(APPRAISAL_OFFICE[1:], start=1)
+    ]
+    grants += [
+        partial(chart.grant, office, key, "AUDITOR", on, f"demo:auditor:{i}")
+        for i, key in enumerate(AUDITORS)
+    ]
+    stages.run("office and auditor roles granted", grants)
 
 
-def _record_reorganisation(
-    office: GraphQLClient, chart: _OrgChart, advance: Callable[[], Any]
-) -> None:
-    """The history after the founding: a new head, a move, a change of supervising leader."""
-    for i, (when, what, details, reason) in enumerate(REORGANISATION):
+def _record_reorganisation(stages: Loading, office: GraphQLClient, chart: _OrgChart) -> None:
+    """The history after the founding, in the order it happened: a new head, a move, a change
+    of supervising leader."""
+
+    def change(i: int, when: Any, what: str, details: dict[str, Any], reason: str) -> None:
         key, on = f"demo:reorganisation:{i}", when.isoformat()
         if what == "head":
             chart.head(office, details["department"], details["person"], on, reason, key)
@@ -338,4 +386,6 @@ def _record_reorganisation(
             chart.move(office, details["person"], details["department"], on, reason, key)
         else:
             chart.supervise(office, details["leader"], details["departments"], on, reason, key)
-        advance()
+
+    steps = [partial(change, i, *step) for i, step in enumerate(REORGANISATION)]
+    stages.run("reorganisation recorded", steps, in_order=True)

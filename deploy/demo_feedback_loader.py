@@ -5,9 +5,11 @@ the survey closed, praise, and complaints through their handling.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from deploy.demo_feedback import COMPLAINTS, DISMISS_REASON, PRAISE, QUARTER, survey_rows
+from deploy.demo_progress import Loading
 from deploy.demo_unit import DEPARTMENTS
 
 OPEN = """mutation($unit: ID!, $quarter: String!, $key: String) {
@@ -41,20 +43,27 @@ OVERDUE = """mutation { checkOverdueComplaints { __typename } }"""
 
 
 def load_feedback(
+    stages: Loading,
     client_for: Any,
     unit_id: str,
     person_ids: dict[str, str],
     departments: dict[str, str],
     office: Any,
 ) -> None:
-    """The third quarter's survey, praise and complaints, as the office and handlers do them."""
+    """The third quarter's survey, praise and complaints, as the office and handlers do them.
+    Praise and complaints are recorded in the order they came, as an office records them.
+    """
     service = {d.key: d.name for d in DEPARTMENTS if d.category == "SERVICE"}
-    record_survey(
-        office,
-        unit_id,
-        QUARTER,
-        survey_rows(service),
-        ("demo:survey", "demo:survey-import", "demo:survey-close"),
+    stages.one(
+        "satisfaction survey imported",
+        partial(
+            record_survey,
+            office,
+            unit_id,
+            QUARTER,
+            survey_rows(service),
+            ("demo:survey", "demo:survey-import", "demo:survey-close"),
+        ),
     )
 
     def target(key: str) -> tuple[str, str]:
@@ -62,7 +71,7 @@ def load_feedback(
             return "DEPARTMENT", departments[key]
         return "PERSON", person_ids[key]
 
-    for i, (who, source, what, on) in enumerate(PRAISE):
+    def praise(i: int, who: str, source: str, what: str, on: date) -> None:
         kind, target_id = target(who)
         office(
             PRAISE_MUTATION,
@@ -74,10 +83,20 @@ def load_feedback(
             on=on.isoformat(),
             key=f"demo:praise:{i}",
         )
-    for i, (who, complainant, content, received, outcome, handler, closed) in enumerate(COMPLAINTS):
+
+    def complaint(
+        i: int,
+        who: str,
+        complainant: Any,
+        content: str,
+        received: date,
+        outcome: str,
+        handler: str,
+        closed: date | None,
+    ) -> None:
         kind, target_id = target(who)
         key = f"demo:complaint:{i}"
-        complaint = office(
+        filed = office(
             FILE,
             unit=unit_id,
             kind=kind,
@@ -87,8 +106,17 @@ def load_feedback(
             on=received.isoformat(),
             key=key,
         )["fileComplaint"]["complaint"]["id"]
-        _handle(client_for, office, complaint, key, outcome, person_ids[handler], closed)
-    office(OVERDUE)
+        _handle(client_for, office, filed, key, outcome, person_ids[handler], closed)
+
+    stages.run(
+        "praise recorded", [partial(praise, i, *p) for i, p in enumerate(PRAISE)], in_order=True
+    )
+    stages.run(
+        "complaints handled",
+        [partial(complaint, i, *c) for i, c in enumerate(COMPLAINTS)],
+        in_order=True,
+    )
+    stages.one("overdue complaints flagged", partial(office, OVERDUE))
 
 
 def record_survey(

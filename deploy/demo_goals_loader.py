@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,7 @@ from deploy.demo_goals import (
     STILL_DRAFT,
     WORK_PRIORITIES,
 )
+from deploy.demo_progress import Loading
 from deploy.demo_unit import DemoPerson
 from kernel.calendar import china_date
 
@@ -71,6 +73,7 @@ def current_quarter(today: date) -> tuple[str, date, date]:
 
 
 def load_goals(
+    stages: Loading,
     client_for: Callable[[str], Any],
     unit_id: UUID,
     roster: list[DemoPerson],
@@ -79,29 +82,35 @@ def load_goals(
     office: Any,
 ) -> None:
     """Reference goals, every staff member's quarter goals through their approval, progress,
-    monthly summaries and weekly reports, each step by the person who takes it.
+    monthly summaries and weekly reports, each step by the person who takes it. Each person's
+    steps go in order; different people's go at once.
     """
     today = china_date()
     quarter, _, last_day = current_quarter(today)
     unit = str(unit_id)
-    priorities = _publish_unit_references(office, unit, str(today.year))
-    department_goal_refs = {
-        dept_key: _publish_department_goals(
-            client_for, office, unit, quarter, dept_key, departments
-        )
-        for dept_key in DEPARTMENT_GOALS
-    }
-    for person in roster:
-        if person.department is None:
-            continue
+    priorities = stages.one(
+        "work priorities and plans published",
+        partial(_publish_unit_references, office, unit, str(today.year)),
+    )
+    refs = stages.run(
+        "department phase goals published",
+        [
+            partial(_publish_department_goals, client_for, office, unit, quarter, key, departments)
+            for key in DEPARTMENT_GOALS
+        ],
+    )
+    department_goal_refs = dict(zip(DEPARTMENT_GOALS, refs, strict=True))
+    staff = [p for p in roster if p.department is not None]
+
+    def quarter_of(person: DemoPerson) -> None:
         dept_key = _current_department(person)
         items = _quarter_items(dept_key, department_goal_refs[dept_key], priorities, last_day)
         goals = _GoalSet.draft(client_for(person_ids[person.key]), unit, quarter, person.key, items)
         if person.key in STILL_DRAFT:
-            continue
+            return
         goals.step("submitGoalSet", "submit")
         if person.key in AWAITING_APPROVAL:
-            continue
+            return
         manager = client_for(
             office(MANAGER, p=person_ids[person.key])["managers"]["directManager"]["id"]
         )
@@ -115,7 +124,9 @@ def load_goals(
             unit,
             f"{person.name}：上月按目标推进各项工作，{PERSONAL_GOALS[dept_key][0][0]}进展顺利。",
         )
-    _weekly_reports(office, unit, departments, today)
+
+    stages.run("people's goal sets through approval", [partial(quarter_of, p) for p in staff])
+    _weekly_reports(stages, office, unit, departments, today)
 
 
 def _publish(
@@ -300,13 +311,16 @@ class _GoalSet:
         )
 
 
-def _weekly_reports(office: Any, unit: str, departments: dict[str, str], today: date) -> None:
+def _weekly_reports(
+    stages: Loading, office: Any, unit: str, departments: dict[str, str], today: date
+) -> None:
     """This week's report of every department; most are published, a few wait for the general
     office's review.
     """
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
-    for i, (dept_key, dept_id) in enumerate(departments.items()):
-        report = office(
+
+    def report(i: int, dept_key: str, dept_id: str) -> None:
+        compiled = office(
             COMPILE,
             unit=unit,
             dept=dept_id,
@@ -315,7 +329,12 @@ def _weekly_reports(office: Any, unit: str, departments: dict[str, str], today: 
             key=f"demo:weekly:{dept_key}:{week}",
         )["compileWeeklyReport"]["weeklyReport"]["id"]
         if i % 5:
-            office(PUBLISH_REPORT, id=report, key=f"demo:weekly-publish:{dept_key}:{week}")
+            office(PUBLISH_REPORT, id=compiled, key=f"demo:weekly-publish:{dept_key}:{week}")
+
+    stages.run(
+        "weekly reports compiled",
+        [partial(report, i, *dept) for i, dept in enumerate(departments.items())],
+    )
 
 
 def _as_input(item: dict[str, Any]) -> dict[str, Any]:

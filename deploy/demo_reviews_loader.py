@@ -6,11 +6,11 @@ them, the principal leader finalises, supervising leaders hold the talks.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from rich.progress import Progress
-
 from deploy.demo_feedback_loader import record_survey
+from deploy.demo_progress import Loading
 from deploy.demo_reviews import (
     IMPROVEMENT,
     OBJECTION,
@@ -75,6 +75,7 @@ SANCTION = """mutation($unit: ID!, $person: ID!, $kind: SanctionKind!, $on: Date
 
 
 def load_reviews(
+    stages: Loading,
     client_for: Any,
     principal_client: Any,
     unit_id: str,
@@ -82,8 +83,11 @@ def load_reviews(
     person_ids: dict[str, str],
     office: Any,
 ) -> None:
-    """The four quarters of 2025, from the survey to the acknowledged talks."""
-    year = _ReviewYear(client_for, principal_client, office, unit_id, roster, person_ids)
+    """The four quarters of 2025, from the survey to the acknowledged talks: the quarters in
+    order, each quarter's stages in order, the steps of a stage (every summary, every rating,
+    every talk) at once.
+    """
+    year = _ReviewYear(stages, client_for, principal_client, office, unit_id, roster, person_ids)
     sanction_key, decided_on, kind, document = SANCTIONED
     office(
         SANCTION,
@@ -95,25 +99,26 @@ def load_reviews(
         key="demo:sanction:0",
     )
     service = {d.key: d.name for d in DEPARTMENTS if d.category == "SERVICE"}
-    with Progress() as progress:
-        task = progress.add_task("Loading a year of appraisals", total=len(QUARTERS) * 4)
-        for index, q in enumerate(QUARTERS):
-            prefix = f"demo:review:{q.quarter}"
-            record_survey(
+    for index, q in enumerate(QUARTERS):
+        prefix = f"demo:review:{q.quarter}"
+        stages.one(
+            f"{q.quarter}: survey imported",
+            partial(
+                record_survey,
                 office,
                 unit_id,
                 q.quarter,
                 survey_csv(q.quarter, service),
                 (f"{prefix}:survey", f"{prefix}:import", f"{prefix}:close"),
-            )
-            cycle = year.summaries(index, q.quarter, prefix)
-            progress.advance(task)
-            year.ratings(cycle, q.quarter, prefix)
-            progress.advance(task)
-            proposal = year.grades(index, q, cycle, prefix)
-            progress.advance(task)
-            year.talks(index == len(QUARTERS) - 1, q, cycle, proposal, prefix)
-            progress.advance(task)
+            ),
+        )
+        cycle = year.summaries(index, q.quarter, prefix)
+        year.ratings(cycle, q.quarter, prefix)
+        proposal = stages.one(
+            f"{q.quarter}: grades proposed, finalised, published and confirmed",
+            partial(year.grades, index, q, cycle, prefix),
+        )
+        year.talks(index == len(QUARTERS) - 1, q, cycle, proposal, prefix)
 
 
 Managers = tuple[str | None, str | None, str | None]
@@ -126,6 +131,7 @@ class _ReviewYear:
 
     def __init__(
         self,
+        stages: Loading,
         client_for: Any,
         principal_client: Any,
         office: Any,
@@ -133,6 +139,7 @@ class _ReviewYear:
         roster: list[DemoPerson],
         person_ids: dict[str, str],
     ) -> None:
+        self.stages = stages
         self.client_for = client_for
         self.principal = principal_client
         self.office = office
@@ -142,7 +149,11 @@ class _ReviewYear:
         self.by_key = {p.key: p for p in roster}
         self.participants = [p.key for p in roster if p.key != "leader0"]
         self.levels = ability(self.participants)
-        self.managers = {key: self._managers_of(key) for key in self.participants}
+        managers = stages.run(
+            "participants' managers looked up",
+            [partial(self._managers_of, key) for key in self.participants],
+        )
+        self.managers = dict(zip(self.participants, managers, strict=True))
 
     def _managers_of(self, key: str) -> Managers:
         """Department head, supervising leader, principal leader (ids, None where vacant)."""
@@ -158,26 +169,34 @@ class _ReviewYear:
         opened = self.office(OPEN, unit=self.unit_id, quarter=quarter, key=f"{prefix}:open")
         cycle: str = opened["openReviewCycle"]["cycle"]["id"]
         self.office(BEGIN, cycle=cycle, key=f"{prefix}:begin")
-        for i, key in enumerate(self.participants):
-            self.client_for(self.person_ids[key])(
-                SUMMARY,
-                cycle=cycle,
-                extra=[SUMMARY_WORK[(i + index) % len(SUMMARY_WORK)]],
-                key=f"{prefix}:summary:{key}",
-            )
+        self.stages.run(
+            f"{quarter}: summaries submitted",
+            [
+                partial(
+                    self.client_for(self.person_ids[key]),
+                    SUMMARY,
+                    cycle=cycle,
+                    extra=[SUMMARY_WORK[(i + index) % len(SUMMARY_WORK)]],
+                    key=f"{prefix}:summary:{key}",
+                )
+                for i, key in enumerate(self.participants)
+            ],
+        )
         return cycle
 
     def ratings(self, cycle: str, quarter: str, prefix: str) -> None:
         """Each participant's department head and supervising leader rate them (the principal
         leader when they have neither).
         """
+        ratings = []
         for key in self.participants:
             head, supervisor, boss = self.managers[key]
             raters = [r for r in (head, supervisor) if r] or ([boss] if boss else [])
             codes = rated_codes(self.by_key[key].position_category)
             level = self.levels[key]
             for rater in raters:
-                self.client_for(rater)(
+                rating = partial(
+                    self.client_for(rater),
                     RATE,
                     cycle=cycle,
                     person=self.person_ids[key],
@@ -188,6 +207,8 @@ class _ReviewYear:
                     opinion="工作认真负责，完成季度目标",
                     key=f"{prefix}:rate:{key}:{rater}",
                 )
+                ratings.append(rating)
+        self.stages.run(f"{quarter}: ratings recorded", ratings)
 
     def grades(
         self, index: int, q: DemoQuarter, cycle: str, prefix: str
@@ -245,11 +266,8 @@ class _ReviewYear:
         head nor supervisor) holds the feedback talk and the participant acknowledges it; in the
         last quarter one leader's talks and some acknowledgements are still to come.
         """
-        for key in self.participants:
-            head, supervisor, boss = self.managers[key]
-            leader = supervisor or (boss if not head else None)
-            if leader is None or (last and leader == self.person_ids[TALKS_PENDING_LEADER]):
-                continue
+
+        def talk(key: str, leader: str) -> None:
             top = proposal[key][0].value == "GOOD"
             self.client_for(leader)(
                 TALK,
@@ -267,3 +285,12 @@ class _ReviewYear:
                 self.client_for(self.person_ids[key])(
                     ACKNOWLEDGE, cycle=cycle, key=f"{prefix}:ack:{key}"
                 )
+
+        talks = []
+        for key in self.participants:
+            head, supervisor, boss = self.managers[key]
+            leader = supervisor or (boss if not head else None)
+            if leader is None or (last and leader == self.person_ids[TALKS_PENDING_LEADER]):
+                continue
+            talks.append(partial(talk, key, leader))
+        self.stages.run(f"{q.quarter}: feedback talks held and acknowledged", talks)

@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, schema: str = READ_SCHEMA) -> F
         verifier=verifier,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(graphql.graphiql.router())
     app.include_router(integrations_router)
     complete_openapi(app, get_actor)
     app.include_router(_ops(schema))

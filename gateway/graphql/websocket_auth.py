@@ -11,11 +11,12 @@ import asyncio
 from typing import Any
 
 from cross_web import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
+from gateway.graphiql import GraphiQLPage
 from gateway.graphql.context import Context
 from gateway.graphql.input_rules import document_error, unnamed_choice
 from kernel.auth import AuthenticationError, TokenVerifier
@@ -80,6 +81,11 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, verifier: TokenVerifier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verifier = verifier
+        self.graphiql = GraphiQLPage()
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """The GraphiQL page from the gateway's own files (`gateway.graphiql`), not a CDN's."""
+        return self.graphiql.response()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Run the request; strawberry's own refusals become GraphQL-shaped JSON."""
