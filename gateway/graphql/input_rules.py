@@ -18,7 +18,7 @@ from uuid import uuid4
 
 import structlog
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, get_operation_ast, parse
 from graphql.language import (
     ArgumentNode,
     DocumentNode,
@@ -26,6 +26,7 @@ from graphql.language import (
     Node,
     ObjectFieldNode,
     OperationDefinitionNode,
+    OperationType,
     StringValueNode,
 )
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -119,6 +120,19 @@ def unnamed_choice(query: str | None, operation_name: str | None) -> bool:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     # An anonymous one among several is validation's to refuse (LoneAnonymousOperationRule).
     return len(operations) > 1 and all(o.name is not None for o in operations)
+
+
+def subscribes(query: str | None, operation_name: str | None) -> bool:
+    """Whether the operation the request runs is a subscription (a document the schema's own
+    parse refuses is not: it is refused there, with its code)."""
+    if not query:
+        return False
+    try:
+        document = parse(query, max_tokens=4000)
+    except GraphQLError:
+        return False
+    operation = get_operation_ast(document, operation_name)
+    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
 
 
 class ErrorShape(SchemaExtension):

@@ -18,7 +18,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.graphiql import GraphiQLPage
 from gateway.graphql.context import Context
-from gateway.graphql.input_rules import document_error, unnamed_choice
+from gateway.graphql.input_rules import document_error, subscribes, unnamed_choice
 from kernel.auth import AuthenticationError, TokenVerifier
 from kernel.roles import Role
 from kernel.web.caller import check_grants
@@ -142,6 +142,18 @@ class AuthenticatingRouter(GraphQLRouter[Context, None]):
                 "the document holds several operations: say which to run in operationName",
                 code="INVALID_INPUT",
                 rule="graphql.operation_name",
+            )
+        if getattr(data, "protocol", None) == "http" and subscribes(
+            getattr(data, "query", None), getattr(data, "operation_name", None)
+        ):
+            # strawberry would run it as a query and fail on its stream: a 500 for a request
+            # that only came by the wrong way.
+            raise RefusedRequest(
+                400,
+                "a subscription runs over the websocket at /graphql (graphql-transport-ws), or "
+                "over HTTP with Accept: multipart/mixed",
+                code="INVALID_INPUT",
+                rule="graphql.subscription_transport",
             )
         return await super().execute_operation(*args, **kwargs)
 

@@ -360,3 +360,15 @@ def test_several_named_operations_without_a_name_to_run_are_refused(
     )
     assert body.get("data") is None
     assert body["errors"][0]["extensions"]["rule"] == "graphql.operation_name"
+
+
+def test_a_subscription_posted_over_plain_http_is_refused_not_failed(
+    system: System, unit: Staffed
+) -> None:
+    # GraphiQL sends one so when run before it has re-read the editor's text.
+    answer = system.http(reader(system, unit), "subscription { events { id } }")
+    assert answer.status_code == 400
+    error = answer.json()["errors"][0]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert error["extensions"]["rule"] == "graphql.subscription_transport"
+    assert "websocket" in error["message"]
