@@ -202,7 +202,7 @@ def test_a_killed_process_is_restarted_and_nothing_acknowledged_is_lost(
     say(f"stopped in {time.monotonic() - began:.1f}s after SIGTERM")
 
 
-def test_a_killed_embedded_postgresql_is_started_again() -> None:
+def test_a_killed_embedded_postgresql_is_started_again_and_nothing_acknowledged_is_lost() -> None:
     # Not under pytest's temporary root (see tests/conftest.py): as root, PostgreSQL runs as the
     # `kaohe` account, which pytest's 0700 root keeps out.
     folder = Path(tempfile.mkdtemp(prefix="kaohe-run-pg-"))
@@ -210,21 +210,27 @@ def test_a_killed_embedded_postgresql_is_started_again() -> None:
     launcher = Launcher(settings, None)
     try:
         launcher.wait_for("Kaohe is running", timeout=240)
-        postmaster = int((folder / "postgres" / "postmaster.pid").read_text().split()[0])
-        os.kill(postmaster, signal.SIGKILL)
-        launcher.wait_for("embedded PostgreSQL stopped", timeout=30)
-        launcher.wait_for("embedded PostgreSQL is back", timeout=120)
-        # Served again end to end, once the processes' connections are back.
         system = System(settings, "")
-        admin = system.token([Role.ADMIN])
-        deadline = time.monotonic() + 90
-        while (
-            not system.http(admin, REGISTER, name="恢复", code="PG-BACK", key=None)
-            .json()
-            .get("data")
-        ):
-            assert time.monotonic() < deadline, "".join(launcher.output)
-            time.sleep(1)
+        frontend = Frontend(system)  # commands all along, each retried with its key
+        try:
+            while len(frontend.acknowledged) < 5:
+                time.sleep(0.2)
+            postmaster = int((folder / "postgres" / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGKILL)
+            launcher.wait_for("embedded PostgreSQL stopped", timeout=30)
+            launcher.wait_for("embedded PostgreSQL is back", timeout=120)
+            # Served again end to end, once the processes' connections are back.
+            before = len(frontend.acknowledged)
+            deadline = time.monotonic() + 90
+            while len(frontend.acknowledged) <= before:
+                assert time.monotonic() < deadline, "".join(launcher.output)
+                time.sleep(0.5)
+        finally:
+            frontend.stop()
+        # Nothing acknowledged before, during or after the outage is lost, nor recorded twice.
+        for unit_id in frontend.acknowledged:
+            assert system.data(frontend.admin, UNIT, id=unit_id)["unit"]["id"] == unit_id
+        assert len(set(frontend.acknowledged)) == len(frontend.acknowledged)
         launcher.process.send_signal(signal.SIGTERM)
         assert launcher.process.wait(timeout=60) == 0
         output = "".join(launcher.output)
