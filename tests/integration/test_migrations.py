@@ -3,14 +3,19 @@ before migrations both end at the same schema, and that schema is what the code 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from typer.testing import CliRunner
 
-from bench.system import fresh_database
+from bench.system import free_port, fresh_database
+from deploy.cli import app
 from kernel.schema import (
     EXPECTED_REVISION,
     SchemaBehindError,
@@ -126,3 +131,26 @@ def test_the_event_library_finds_the_tables_it_would_have_made(empty: str, servi
     log(env={**postgres_env(empty, service), "CREATE_TABLE": "y"}).close()
     # Then it finds nothing to add or change: the migrations made what it expects
     assert schema_of(empty) == before
+
+
+def test_kaohe_migrate_brings_the_database_to_head_and_then_has_nothing_to_do(
+    empty: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty)
+    first = CliRunner().invoke(app, ["migrate"])
+    assert first.exit_code == 0, first.output
+    assert f"at revision {EXPECTED_REVISION} (was none)" in first.output
+    again = CliRunner().invoke(app, ["migrate"])
+    assert "nothing to do" in again.output
+    assert current_revision(empty) == EXPECTED_REVISION
+
+
+def test_a_service_started_on_a_database_not_migrated_stops_with_one_line(empty: str) -> None:
+    command = [sys.executable, "-m", "uvicorn", "services.goals.main:create_app", "--factory"]
+    command += ["--port", str(free_port())]
+    env = {**os.environ, "DATABASE_URL": empty}
+    stopped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode != 0
+    said = stopped.stderr.strip().splitlines()
+    assert said[-1] == str(SchemaBehindError(None))
+    assert "Traceback" not in stopped.stderr
