@@ -36,6 +36,13 @@ class SchemaBehindError(SystemExit):
     one line saying what to run (a SystemExit, so no traceback)."""
 
     def __init__(self, found: str | None) -> None:
+        # Revisions are numbered in order ("0001", "0002", ...), so they compare as strings.
+        if found is not None and found > EXPECTED_REVISION:
+            super().__init__(
+                f"the database schema is at revision {found}, newer than this release's "
+                f"{EXPECTED_REVISION}: run the release that migrated it"
+            )
+            return
         super().__init__(
             f"the database schema is at revision {found or 'none'}, this release needs "
             f"{EXPECTED_REVISION}: run `kaohe migrate` (with the same DATABASE_URL)"

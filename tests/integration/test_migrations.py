@@ -121,6 +121,14 @@ def test_a_process_refuses_a_database_that_was_not_migrated(empty: str) -> None:
     require_migrated(empty)
 
 
+def test_a_process_of_an_older_release_refuses_a_newer_schema(empty: str) -> None:
+    migrate(empty)
+    with psycopg.connect(empty, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(SchemaBehindError, match="newer than this release's"):
+        require_migrated(empty)
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_event_library_finds_the_tables_it_would_have_made(empty: str, service: str) -> None:
     # Given a migrated database
