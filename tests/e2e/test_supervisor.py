@@ -131,12 +131,14 @@ class Frontend:
 
 
 @pytest.fixture
-def launched(database: str, tmp_path: Path) -> Iterator[tuple[Launcher, System]]:
-    settings = on_free_ports(database, tmp_path)
-    launcher = Launcher(settings, database)
+def launched(isolated: str, tmp_path: Path) -> Iterator[tuple[Launcher, System]]:
+    # A database of its own: its signer signs checkpoints with this test's key folder, which
+    # the session's other systems do not know ("signed by no known key" in their audits).
+    settings = on_free_ports(isolated, tmp_path)
+    launcher = Launcher(settings, isolated)
     try:
         launcher.wait_for("Kaohe is running", timeout=240)
-        yield launcher, System(settings, database)
+        yield launcher, System(settings, isolated)
     finally:
         if launcher.process.poll() is None:
             launcher.process.kill()
