@@ -27,6 +27,7 @@ from deploy.postgres import database_url
 from kernel.auth import mint_token
 from kernel.context import Scope
 from kernel.roles import Role
+from kernel.schema import migrate
 from kernel.settings import Settings
 
 
@@ -79,13 +80,19 @@ def server(scratch: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def fresh_database(server_url: str, prefix: str = "kaohe_bench") -> Iterator[str]:
-    """A new database on the server, named `prefix` and a random suffix, dropped at the end."""
+def fresh_database(
+    server_url: str, prefix: str = "kaohe_bench", *, migrated: bool = True
+) -> Iterator[str]:
+    """A new database on the server, named `prefix` and a random suffix, migrated to the newest
+    revision (as `kaohe migrate` would) unless `migrated` is False, dropped at the end."""
     name = f"{prefix}_{uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
     try:
-        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+        if migrated:
+            migrate(url)
+        yield url
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))

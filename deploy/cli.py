@@ -18,6 +18,7 @@ from kernel.auth import max_lifetime, mint_token
 from kernel.calendar import china_date
 from kernel.context import Scope
 from kernel.roles import Role
+from kernel.schema import current_revision, migrate
 from kernel.settings import Settings, load_settings
 from services.audit import commands as audit_commands
 from services.audit.verify import verify_all
@@ -38,6 +39,19 @@ audit_commands.register(audit, console, database_url)
 def run() -> None:
     """Start PostgreSQL (embedded unless DATABASE_URL is set), the services and the gateway."""
     launcher.run(load_settings())
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Bring the database (DATABASE_URL, or the embedded one) to the schema this release needs."""
+    settings = load_settings()
+    with database_url(settings.kaohe_data_dir) as url:
+        before = current_revision(url)
+        after = migrate(url)
+    if before == after:
+        console.print(f"The database schema is at revision {after}: nothing to do.")
+    else:
+        console.print(f"The database schema is at revision {after} (was {before or 'none'}).")
 
 
 @app.command()

@@ -1,6 +1,7 @@
-"""`kaohe run`: PostgreSQL (embedded unless DATABASE_URL is set), then each service and the
-gateway as its own process, supervised (deploy/supervisor.py): a process that dies is restarted.
-Ctrl-C or SIGTERM stops everything, the database last.
+"""`kaohe run`: PostgreSQL (embedded unless DATABASE_URL is set), its schema migrated to this
+release's revision, then each service and the gateway as its own process, all started at once,
+supervised (deploy/supervisor.py): a process that dies is restarted. Ctrl-C or SIGTERM stops
+everything, the database last.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import httpx
 from deploy.postgres import database_url, started_here
 from deploy.supervisor import DatabaseWatch, Supervisor, Watched
 from kernel.auth import load_or_create_signing_key
+from kernel.schema import migrate
 from kernel.settings import Settings
 from kernel.store import SERVICES
 
@@ -33,8 +35,8 @@ class Process:
 
 
 def processes(settings: Settings) -> list[Process]:
-    """Every process `kaohe run` starts, services before the gateway, the delivery worker
-    last."""
+    """Every process `kaohe run` starts (all at once: none makes tables any more, so none
+    waits for another)."""
     return [
         Process("directory", "services.directory.main:create_app", settings.kaohe_directory_port),
         Process("goals", "services.goals.main:create_app", settings.kaohe_goals_port),
@@ -109,8 +111,11 @@ class Running:
 
 @contextlib.contextmanager
 def running(settings: Settings) -> Iterator[Running]:
-    """Start the whole system; stop it (the database last) when the block ends."""
+    """Migrate the database, start the whole system; stop it (the database last) when the block
+    ends."""
     with database_url(settings.kaohe_data_dir) as url:
+        # Once, before any process starts: a process refuses a database that is not migrated.
+        migrate(url)
         load_or_create_signing_key(settings.key_dir)
         env = {
             **os.environ,
@@ -132,9 +137,10 @@ def running(settings: Settings) -> Iterator[Running]:
         children: list[subprocess.Popen[bytes]] = []
         system = Running(env, children, processes(settings), settings)
         try:
-            for process in system.processes:
-                child = _spawn(process, settings, env)
-                children.append(child)
+            # In parallel: the schema is made, so the processes no longer race on the catalogue,
+            # and the start takes as long as the slowest process, not the sum of them all.
+            children.extend(_spawn(process, settings, env) for process in system.processes)
+            for process, child in zip(system.processes, children, strict=True):
                 _wait_healthy(system.health_url(process), child)
             yield system
         finally:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
-from gateway.audit.access import AccessRecorder, create_access_log
+from gateway.audit.access import AccessRecorder
 from gateway.audit.published import router as audit_router
 from gateway.freshness import Freshness
 from gateway.graphql.context import Context
@@ -27,7 +27,6 @@ from gateway.graphql.websocket_auth import AuthenticatingRouter
 from gateway.integrations import outbound
 from gateway.integrations.api import router as integrations_router
 from gateway.integrations.feed import LogWatcher
-from gateway.integrations.store import create_schema as create_integrations_schema
 from gateway.projections.catalogue import READ_SCHEMA, projections
 from gateway.projections.runner import create_read_schema, supervise_projection
 from gateway.readiness import projections_caught_up
@@ -104,8 +103,6 @@ def _lifespan(dsn: str, schema: str) -> Callable[[FastAPI], AbstractAsyncContext
         conn = await asyncpg.connect(dsn)
         try:
             await create_read_schema(conn, schema, projections(schema))
-            await create_access_log(conn)
-            await create_integrations_schema(conn)
         finally:
             await conn.close()
         freshness = Freshness(schema)

@@ -176,6 +176,8 @@ class ChainedRecorder(PostgresApplicationRecorder):
         def sql(text: str) -> Composed:
             return SQL(text).format(schema=schema, chain=chain, idem=idem)
 
+        # Run only where CREATE_TABLE is set (a scratch log: the bench); Kaohe's own logs are
+        # made by the migrations, and a test holds these statements to what they make.
         self.sql_create_statements.extend(
             [
                 sql(
@@ -423,14 +425,11 @@ def postgres_env(
         "AGGREGATE_CACHE_MAXSIZE": "1000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "APPLICATION_RECORDER_TOPIC": "kernel.store:ChainedRecorder",
-        "CREATE_TABLE": "y",
+        # The log's tables, chain and idempotency keys are made by the migrations
+        # (kernel/migrations, `kaohe migrate`), never by a process at start: processes starting
+        # together on a fresh database raced on the catalogue.
+        "CREATE_TABLE": "n",
     }
-
-
-def ensure_schema(database_url: str, schema: str) -> None:
-    """Create `schema` if it is missing (the library creates tables, not schemas)."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(schema)))
 
 
 class ServiceApplication(Application[UUID]):
@@ -541,11 +540,10 @@ class ServiceApplication(Application[UUID]):
     @classmethod
     def postgres_env(cls, database_url: str, *, reader: bool = False) -> dict[str, str]:
         """The environment of this application's log on the PostgreSQL at `database_url`, in
-        its own schema (created if missing); as a `reader` (another service reading this log to
+        its own schema (made by the migrations); as a `reader` (another service reading this log to
         decide) with a smaller pool. Each application's `on_postgres` builds on it, taking the
         dependencies its constructor needs.
         """
-        ensure_schema(database_url, cls.schema)
         sizes = (1, 3) if reader else (4, 4)
         return postgres_env(database_url, cls.schema, *sizes)
 

@@ -1,7 +1,8 @@
 """Shared fixtures: a real PostgreSQL for integration and end-to-end tests.
 
 With DATABASE_URL set, that server is used; without it, an embedded PostgreSQL is started for the
-session. Either way each session works in a database of its own, dropped at the end.
+session. Either way each session works in a database of its own, migrated to the newest schema
+revision as `kaohe migrate` would (bench.system.fresh_database), dropped at the end.
 """
 
 from __future__ import annotations
@@ -38,14 +39,15 @@ def postgres_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def database(postgres_server: str) -> Iterator[str]:
-    """A fresh database for this test session, on the session's server."""
+    """A fresh database for this test session, on the session's server, migrated."""
     with fresh_database(postgres_server, "kaohe_test") as url:
         yield url
 
 
 @pytest.fixture
 def isolated(postgres_server: str) -> Iterator[str]:
-    """A database of this test's own: for assertions about a whole log, or for tampering."""
+    """A migrated database of this test's own: for assertions about a whole log, or for
+    tampering."""
     with fresh_database(postgres_server, "kaohe_isolated") as url:
         yield url
 

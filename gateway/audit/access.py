@@ -2,10 +2,11 @@
 
 Reading another person's records (their goal sets, monthly summaries, feedback, dossier; later
 their appraisal) is itself a record, so it lives outside the read models (which replay rebuilds
-and may replace) in its own schema, `audit.access_log`, append-only: a trigger refuses every
-UPDATE, DELETE and TRUNCATE, since nothing recorded is ever edited; and hash-chained like the
-service logs (each row's hash covers the previous row's and the row's canonical bytes), so an
-edit made by someone who dropped the trigger shows up in `kaohe audit verify`.
+and may replace) in its own schema, `audit.access_log` (made by the migrations), append-only: a
+trigger refuses every UPDATE, DELETE and TRUNCATE, since nothing recorded is ever edited; and
+hash-chained like the service logs (each row's hash covers the previous row's and the row's
+canonical bytes), so an edit made by someone who dropped the trigger shows up in
+`kaohe audit verify`.
 
 A response that carries another person's records is sent only after its reads are committed (a
 read that could not be recorded is refused), and concurrent requests share one transaction
@@ -25,7 +26,6 @@ from uuid import UUID
 import asyncpg
 import psycopg
 import structlog
-from asyncpg.pool import PoolConnectionProxy
 
 from kernel.chain import GENESIS, ChainVerifier, StoredRow, canonical_bytes, link
 from kernel.labels import Labelled
@@ -34,26 +34,6 @@ from services.audit.verify import ServiceReport
 log = structlog.get_logger("kaohe.access")
 
 ACCESS_LOG = "access log"
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS audit;
-CREATE TABLE IF NOT EXISTS audit.access_log (
-    id bigserial PRIMARY KEY, read_at timestamptz NOT NULL, viewer_id uuid NOT NULL,
-    viewer_unit uuid, viewer_roles text[] NOT NULL, subject_id uuid NOT NULL, subject_unit uuid,
-    record text NOT NULL, query text NOT NULL, correlation_id text, hash bytea NOT NULL);
-CREATE INDEX IF NOT EXISTS access_log_viewer ON audit.access_log (viewer_id, id);
-CREATE INDEX IF NOT EXISTS access_log_subject ON audit.access_log (subject_id, id);
-CREATE INDEX IF NOT EXISTS access_log_read_at ON audit.access_log (read_at, id);
-CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit.access_log is append-only: nothing recorded is edited or deleted'
-        USING ERRCODE = 'insufficient_privilege';
-END $$;
-CREATE OR REPLACE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON audit.access_log
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-CREATE OR REPLACE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON audit.access_log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
-"""
 
 INSERT = """
 INSERT INTO audit.access_log (id, read_at, viewer_id, viewer_unit, viewer_roles, subject_id,
@@ -90,13 +70,6 @@ class AccessRead:
     record: AccessedRecord
     query: str
     correlation_id: str | None = None
-
-
-async def create_access_log(conn: asyncpg.Connection | PoolConnectionProxy) -> None:
-    """Create the access log and its append-only guard (idempotent, safe to race)."""
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kaohe.ddl'))")
-        await conn.execute(DDL)
 
 
 def canonical_read(row_id: int, read: AccessRead) -> StoredRow:

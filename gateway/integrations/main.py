@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 
 from gateway.integrations.feed import services
 from gateway.integrations.nats_relay import StreamSettings, run_relay
-from gateway.integrations.store import SCHEMA, create_schema
+from gateway.integrations.store import SCHEMA
 from gateway.integrations.webhooks import WebhookSettings, run_webhooks
 from gateway.log import DATABASE_LOST
 from kernel.process import start_process
@@ -41,11 +41,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await create_schema(conn)
-        finally:
-            await conn.close()
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
         stop = asyncio.Event()
         workers: dict[str, Callable[[], Awaitable[None]]] = {

@@ -1,6 +1,6 @@
-"""Signed checkpoints of each service log, recorded append-only in `audit.checkpoints`, and the
-proofs an auditor asks for: an event's inclusion in a checkpoint, one checkpoint's consistency
-with another.
+"""Signed checkpoints of each service log, recorded append-only in `audit.checkpoints` (a table
+of the migrations, kernel/migrations), and the proofs an auditor asks for: an event's inclusion
+in a checkpoint, one checkpoint's consistency with another.
 
 The Merkle tree is RFC 6962's over each service log in log order: leaf i is the i-th stored event
 by notification id (its position), hashed over the same canonical bytes as the hash chain. A
@@ -40,34 +40,6 @@ from services.audit.tlog import (
 )
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-
-AUDIT_SCHEMA_SQL = """
-CREATE SCHEMA IF NOT EXISTS audit;
-CREATE TABLE IF NOT EXISTS audit.checkpoints (
-    service text NOT NULL,
-    tree_size bigint NOT NULL,
-    root_hash bytea NOT NULL,
-    last_position bigint NOT NULL,
-    chain_head bytea NOT NULL,
-    key_id text NOT NULL,
-    note text NOT NULL,
-    signed_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (service, tree_size)
-);
-CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit.checkpoints is append-only: % refused', TG_OP;
-END $$;
-CREATE OR REPLACE TRIGGER checkpoints_append_only
-    BEFORE UPDATE OR DELETE ON audit.checkpoints
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-CREATE OR REPLACE TRIGGER checkpoints_no_truncate
-    BEFORE TRUNCATE ON audit.checkpoints
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
-"""
-
-# Any constant identifies the lock; this one spells "kaohe-au".
-_SCHEMA_LOCK = 0x6B616F68652D6175
 
 
 class CheckpointRefusedError(Exception):
@@ -147,17 +119,6 @@ class StoredCheckpoint:
             "signed_at": self.signed_at.isoformat(),
             "note": self.note,
         }
-
-
-def ensure_audit_schema(conn: Connection) -> None:
-    """Create the `audit` schema and its append-only checkpoint table if missing."""
-    found = conn.execute("SELECT to_regclass('audit.checkpoints')").fetchone()
-    if found is not None and found[0] is not None:
-        return
-    with conn.transaction():
-        # Concurrent CREATE ... IF NOT EXISTS can still collide in the catalogue.
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-        conn.execute(AUDIT_SCHEMA_SQL)
 
 
 def origin_of(prefix: str, service: str) -> str:
@@ -245,7 +206,6 @@ def snapshot(database_url: str) -> Iterator[Connection]:
     read as of one instant, whatever commits meanwhile.
     """
     with psycopg.connect(database_url, autocommit=True) as conn:
-        ensure_audit_schema(conn)
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with conn.transaction():
             yield conn
@@ -289,7 +249,6 @@ def checkpoint_service(database_url: str, service: str, signer: Signer) -> Check
     checkpoint's signature does not verify, or the log no longer extends the last checkpoint.
     """
     with psycopg.connect(database_url, autocommit=True) as conn:
-        ensure_audit_schema(conn)
         # A session lock, taken before the snapshot: a second signer then sees the first's row.
         conn.execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))", (_LOCK_CLASS, service))
         try:
@@ -371,7 +330,6 @@ def checkpoint_if_due(
     checkpoint (with at least one new event) have passed; None when not due.
     """
     with psycopg.connect(database_url, autocommit=True) as conn:
-        ensure_audit_schema(conn)
         exists = conn.execute("SELECT to_regclass(%s)", (f"{service}.{service}_events",))
         found = exists.fetchone()
         if found is None or found[0] is None:

@@ -19,7 +19,6 @@ from kernel.waiting import pause
 from services.audit.checkpoints import (
     CheckpointRefusedError,
     checkpoint_if_due,
-    ensure_audit_schema,
     latest_checkpoints,
     signer_from,
 )
@@ -48,7 +47,6 @@ def show_age(service: str, signed_at: datetime) -> None:
 def latest_signed(database_url: str) -> dict[str, datetime]:
     """When the latest checkpoint of each service log was signed."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        ensure_audit_schema(conn)
         return {c.service: c.signed_at for c in latest_checkpoints(conn)}
 
 

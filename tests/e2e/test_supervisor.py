@@ -139,7 +139,9 @@ class Frontend:
 
 @pytest.fixture
 def launched(isolated: str, tmp_path: Path) -> Iterator[tuple[Launcher, System]]:
-    # A database of its own: the hundreds of units the load registers would crowd the session's.
+    # A database of its own: the hundreds of units the load registers would crowd the session's,
+    # and its signer signs checkpoints with this test's key folder, which the session's other
+    # systems do not know ("signed by no known key" in their audits).
     settings = on_free_ports(isolated, tmp_path)
     launcher = Launcher(settings, isolated)
     try:

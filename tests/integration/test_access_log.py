@@ -16,7 +16,6 @@ from gateway.audit.access import (
     AccessedRecord,
     AccessRead,
     AccessRecorder,
-    create_access_log,
     verify_access_log,
 )
 
@@ -24,8 +23,6 @@ from gateway.audit.access import (
 @pytest.fixture
 async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await asyncpg.create_pool(database, min_size=1, max_size=4)
-    async with pool.acquire() as conn:
-        await create_access_log(conn)
     yield pool
     await pool.close()
 

@@ -22,7 +22,6 @@ from services.audit.checkpoints import (
     Signer,
     checkpoint_if_due,
     checkpoint_service,
-    ensure_audit_schema,
     prove_consistency,
     prove_inclusion,
     verify_checkpoints,
@@ -206,8 +205,6 @@ def test_an_event_inserted_in_sql_stops_the_signer_and_is_named(log: Log) -> Non
 
 
 def _insert(log: Log, checkpoint: Checkpoint, note: str, key_id: str) -> None:
-    with psycopg.connect(log.url, autocommit=True) as conn:
-        ensure_audit_schema(conn)
     log.sql(
         "INSERT INTO audit.checkpoints (service, tree_size, root_hash, last_position, chain_head, "
         "key_id, note) VALUES ('directory', %s, %s, %s, %s, %s, %s)",

@@ -18,7 +18,7 @@ from prometheus_client import REGISTRY
 
 from gateway.integrations.feed import read_log, services
 from gateway.integrations.nats_relay import StreamSettings, ensure_stream, publish, relay_batch
-from gateway.integrations.store import create_schema, relay_position
+from gateway.integrations.store import relay_position
 from tests.integration.recorded import record_unit
 
 NATS_URL = os.environ.get("NATS_URL", "")
@@ -46,7 +46,6 @@ async def relay_everything(database: str, js: JetStreamContext, stream: StreamSe
     """Relay every service log to the stream, from wherever the relay's position is."""
     conn = await asyncpg.connect(database)
     try:
-        await create_schema(conn)
         while await relay_batch(conn, js, stream):
             pass
     finally:
@@ -78,7 +77,6 @@ async def test_the_relay_publishes_every_event_once_in_log_order_with_its_id(
     unit = record_unit(database, people=3)
     conn = await asyncpg.connect(database)
     try:
-        await create_schema(conn)
         while await relay_batch(conn, js, stream, batch=4):
             pass
         published = await stream_ids(js, stream)

@@ -329,7 +329,8 @@ async def test_events_after_the_poison_are_projected_in_the_same_unit_and_in_ano
         s: max(p for sv, p in [*logs.poison.values(), *logs.after.values()] if sv == s)
         for s in ("directory", "goals", "feedback")
     }
-    assert {r["service"]: r["position"] for r in tracking} == heads
+    # The reviews log, empty here, exists too (the migrations make every log): tracked at 0.
+    assert {r["service"]: r["position"] for r in tracking if r["position"]} == heads
 
 
 def test_the_metric_counts_each_quarantined_event(live: tuple[str, dict[str, float]]) -> None:

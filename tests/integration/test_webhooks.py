@@ -18,7 +18,7 @@ from prometheus_client import REGISTRY
 from gateway.integrations import outbound, subscriptions
 from gateway.integrations.cursor import Cursor
 from gateway.integrations.feed import EventFilter, read_page
-from gateway.integrations.store import SCHEMA, create_schema
+from gateway.integrations.store import SCHEMA
 from gateway.integrations.webhooks import WebhookSettings, dispatch_once, run_webhooks
 from tests.integration.recorded import record_unit
 from tests.receiver import DingTalkRobot, Receiver, allowing_receivers
@@ -32,8 +32,6 @@ OFFICE = uuid4()
 @pytest.fixture
 async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     db = await asyncpg.create_pool(database, min_size=1, max_size=10)
-    async with db.acquire() as conn:
-        await create_schema(conn)
     yield db
     await db.close()
 

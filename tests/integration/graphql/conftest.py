@@ -24,11 +24,10 @@ import asyncpg
 import httpx
 import pytest
 
-from gateway.audit.access import AccessRecorder, create_access_log
+from gateway.audit.access import AccessRecorder
 from gateway.freshness import Freshness
 from gateway.graphql.limits import GraphQLLimits
 from gateway.graphql.schema import build_schema
-from gateway.integrations.store import create_schema as create_integrations_schema
 from kernel.settings import Settings
 from services.directory.application import Directory
 from services.directory.grants import GrantsInForce
@@ -48,12 +47,6 @@ async def world(database: str, data_dir: Path, read_schema: str) -> World:
     """Recorded and projected once for every module of the folder (the apps closed after)."""
     recorded = record_world(database, data_dir / "gql-disclosure.pem")
     await project_all(database, read_schema)
-    conn = await asyncpg.connect(database)
-    try:
-        await create_access_log(conn)
-        await create_integrations_schema(conn)
-    finally:
-        await conn.close()
     return recorded
 
 

@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 
 from kernel.context import CommandContext, acting
 from kernel.roles import Role
-from kernel.store import ServiceApplication, ensure_schema, postgres_env
+from kernel.store import ServiceApplication, postgres_env
 from services.directory.application import Directory
 from services.directory.reader import OrgChart
 from services.directory.vocabulary import OfficeRole, PositionCategory
@@ -83,7 +83,6 @@ def as_(person: UUID, role: Role, unit: UUID | None = None) -> CommandContext:
 def small_env(cls: type[ServiceApplication], database: str) -> dict[str, str]:
     """`cls.postgres_env`, holding one connection (two when busy) instead of four: the commands
     here run one at a time, and the server's hundred connections are shared."""
-    ensure_schema(database, cls.schema)
     return postgres_env(database, cls.schema, 1, 1)
 
 
