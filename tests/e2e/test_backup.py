@@ -51,7 +51,7 @@ def test_a_backup_restored_into_an_empty_database_verifies(
     )
     shutil.copytree(live / "keys", backup / "keys")
 
-    with fresh_database(postgres_server, "kaohe_restored") as empty:
+    with fresh_database(postgres_server, "kaohe_restored", migrated=False) as empty:
         subprocess.run(
             [
                 str(bin_dir() / "pg_restore"),
