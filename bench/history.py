@@ -23,6 +23,7 @@ from uuid import uuid4
 
 import asyncpg
 import psycopg
+from psycopg import sql
 
 from gateway.directory.projection import DirectoryProjection
 from gateway.log import ServiceLog
@@ -46,6 +47,14 @@ class HistoryDirectory(Directory):
 
     name = "directory"
     schema: ClassVar[str] = SCHEMA
+
+    @classmethod
+    def postgres_env(cls, database_url: str, *, reader: bool = False) -> dict[str, str]:
+        """The bench's scratch log, which no migration makes: its schema made here, its tables
+        by the library."""
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
+        return {**super().postgres_env(database_url, reader=reader), "CREATE_TABLE": "y"}
 
 
 def generate(database: str, events: int, rng: random.Random) -> dict[str, Any]:

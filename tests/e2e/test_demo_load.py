@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from bench.system import fresh_database
 from deploy.demo import load_demo
 from deploy.demo_unit import people
 from kernel.roles import Role
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, started
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def system(postgres_server: str, data_dir: Path) -> Iterator[System]:
+    """The system on a database of its own: the demo's two thousand events would crowd the
+    session's, which later tests read whole."""
+    with (
+        fresh_database(postgres_server, "kaohe_demo") as database,
+        started(database, data_dir, {}) as running,
+    ):
+        yield running
+
 
 LOGS = """SELECT table_schema, table_name FROM information_schema.tables
   WHERE table_name LIKE '%\\_events' AND table_schema IN ('directory', 'goals', 'feedback',

@@ -42,10 +42,11 @@ async def test_a_unit_feed_pages_through_its_events_once_each_and_no_other_units
 
 
 async def test_a_type_filter_keeps_only_the_named_types_and_still_moves_the_cursor(
-    database: str,
+    isolated: str,
 ) -> None:
-    unit = record_unit(database, people=2)
-    conn = await asyncpg.connect(database)
+    # A database of its own: the cursor's moves are asserted over every log, whole.
+    unit = record_unit(isolated, people=2)
+    conn = await asyncpg.connect(isolated)
     try:
         only_departments = EventFilter(
             unit_id=unit, types=frozenset({"kaohe.directory.DepartmentOpened.v1"})
