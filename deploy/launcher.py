@@ -106,6 +106,8 @@ class Running:
             self.children,
             [Watched(p.name, self.health_url(p), now) for p in self.processes],
             lambda index: _spawn(self.processes[index], self.settings, self.env),
+            hung_after=self.settings.kaohe_hung_after_seconds,
+            probe_every=min(5.0, self.settings.kaohe_hung_after_seconds / 3),
         )
 
 

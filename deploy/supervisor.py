@@ -1,5 +1,6 @@
 """Supervision for `kaohe run`: a process that dies is restarted with backoff, and said so, while
-the others keep serving. Only Ctrl-C or SIGTERM stops the whole system.
+the others keep serving. A process that stops answering `/health` (hung) is killed and restarted
+the same way. Only Ctrl-C or SIGTERM stops the whole system.
 
 Each process is its own composition root on its own port (docs/architecture.md), so one can die
 and come back alone: the gateway and the delivery worker resume from their stored positions, a
@@ -25,6 +26,11 @@ MAX_DELAY = 30.0
 # A process that served this long before it died is restarted at once again, not after a long
 # backoff earned by an earlier crash loop.
 STABLE_AFTER = 60.0
+# A serving process is asked for /health every `probe_every` seconds (each answer awaited up to
+# PROBE_TIMEOUT); one that has not answered for `hung_after` seconds is hung (a deadlock, a
+# stopped process) and is killed to be restarted. Generous: a process busy on two shared cores
+# must not be taken for a hung one.
+PROBE_TIMEOUT = 2.0
 
 
 def restart_delay(crashes: int) -> float:
@@ -43,6 +49,8 @@ class Watched:
     restart_at: float | None = None
     down_since: float | None = None
     restarts: int = 0
+    next_probe: float = 0.0
+    unanswered: int = 0
 
 
 @dataclass
@@ -56,6 +64,8 @@ class Supervisor:
     say: Callable[[str], None] = print
     clock: Callable[[], float] = time.monotonic
     _probe: Callable[[str], bool] = field(default=lambda url: _answers(url))
+    hung_after: float = 30.0
+    probe_every: float = 5.0
 
     def tick(self) -> None:
         """Look at every process once: notice exits, restart when their delay is over, and say
@@ -67,12 +77,32 @@ class Supervisor:
                     self._restart(index, watched, now)
             elif child.poll() is not None:
                 self._exited(child, watched, now)
-            elif watched.down_since is not None and self._probe(watched.health_url):
-                self.say(
-                    f"{watched.name} is serving again, {now - watched.down_since:.1f}s after it "
-                    f"stopped (restart {watched.restarts})"
-                )
-                watched.down_since = None
+            elif watched.down_since is not None:
+                if self._probe(watched.health_url):
+                    self.say(
+                        f"{watched.name} is serving again, {now - watched.down_since:.1f}s after "
+                        f"it stopped (restart {watched.restarts})"
+                    )
+                    watched.down_since = None
+                    watched.next_probe = now + self.probe_every
+            elif now >= watched.next_probe:
+                self._check_alive(child, watched, now)
+
+    def _check_alive(self, child: subprocess.Popen[bytes], watched: Watched, now: float) -> None:
+        """A serving process that stops answering /health is hung: kill it, to be restarted
+        as any process that stops (its exit is noticed at the next tick)."""
+        watched.next_probe = now + self.probe_every
+        if self._probe(watched.health_url):
+            watched.unanswered = 0
+            return
+        watched.unanswered += 1
+        if watched.unanswered * self.probe_every >= self.hung_after:
+            self.say(
+                f"{watched.name} (pid {child.pid}) has not answered /health for "
+                f"{self.hung_after:.0f}s; killing it to restart it"
+            )
+            watched.unanswered = 0
+            child.kill()
 
     def _exited(self, child: subprocess.Popen[bytes], watched: Watched, now: float) -> None:
         watched.crashes = 1 if now - watched.started_at >= STABLE_AFTER else watched.crashes + 1
@@ -133,5 +163,5 @@ class DatabaseWatch:
 
 def _answers(url: str) -> bool:
     with contextlib.suppress(httpx.HTTPError):
-        return httpx.get(url, timeout=1).status_code == 200
+        return httpx.get(url, timeout=PROBE_TIMEOUT).status_code == 200
     return False

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     kaohe_disclosure_key_file: str = ""
     # /ready: the most events a projection may lag its log behind while the gateway is ready.
     kaohe_ready_max_lag: int = 1000
+    # `kaohe run`: a process that has not answered /health this long is hung, and restarted.
+    kaohe_hung_after_seconds: float = 30.0
 
     @property
     def directory_url(self) -> str:

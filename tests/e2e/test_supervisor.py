@@ -49,6 +49,8 @@ class Launcher:
             "KAOHE_DATA_DIR": str(settings.kaohe_data_dir),
             "KAOHE_OVERDUE_CHECK_SECONDS": "3600",
             "NATS_URL": "",
+            # A hung process is found in 10 s instead of 30: the test stops one.
+            "KAOHE_HUNG_AFTER_SECONDS": "10",
         }
         if database is None:
             env.pop("DATABASE_URL", None)
@@ -181,6 +183,13 @@ def test_a_killed_process_is_restarted_and_nothing_acknowledged_is_lost(
             while len(frontend.acknowledged) <= before and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert len(frontend.acknowledged) > before, f"no command acknowledged after {name}"
+        # Hung (stopped, its port still open) rather than dead: found by /health, restarted.
+        pid = launcher.child(factories["audit"])
+        frozen_at = time.monotonic()
+        os.kill(pid, signal.SIGSTOP)
+        launcher.wait_for(f"audit (pid {pid}) has not answered /health", timeout=60)
+        launcher.wait_for("audit is serving again", timeout=120)
+        back_after["audit, hung"] = time.monotonic() - frozen_at
     finally:
         frontend.stop()
     say(

@@ -139,3 +139,28 @@ def test_a_server_kaohe_did_not_start_is_not_watched() -> None:
     said: list[str] = []
     DatabaseWatch(None, say=said.append).tick()
     assert said == []
+
+
+def test_a_process_that_stops_answering_is_killed_to_be_restarted() -> None:
+    world = World()
+    world.up = True
+    world.supervisor.hung_after, world.supervisor.probe_every = 15.0, 5.0
+    killed: list[int] = []
+    world.children[0].kill = lambda: killed.append(world.children[0].pid)
+    world.supervisor.tick()  # answers
+    world.up = False
+    for step in range(1, 4):
+        world.now = 5.0 * step
+        world.supervisor.tick()
+        assert killed == ([] if step < 3 else [100]), step
+    assert world.said == [
+        "goals (pid 100) has not answered /health for 15s; killing it to restart it"
+    ]
+    # A busy moment is not a hang: one answer in between starts the count again.
+    world.up, world.now = True, 20.0
+    world.supervisor.tick()
+    world.up = False
+    for step in range(1, 3):
+        world.now = 20.0 + 5.0 * step
+        world.supervisor.tick()
+    assert killed == [100]
