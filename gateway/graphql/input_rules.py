@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
-from uuid import uuid4
 
 import structlog
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -39,6 +38,7 @@ from kernel.calendar import china_date
 from kernel.dates import DATE_PLAUSIBLE, date_problem
 from kernel.errors import DomainError
 from kernel.text import TEXT_STORABLE, storable_problem, unstorable_in
+from kernel.web.correlation import current_correlation_id
 from kernel.web.error_shape import STATUS_OF
 
 log = structlog.get_logger("kaohe.gateway")
@@ -186,7 +186,8 @@ def shaped(error: GraphQLError) -> GraphQLError:
             },
         )
     if original is not None and not isinstance(original, GraphQLError) and error.path:
-        correlation_id = str(uuid4())
+        # The request's own: every other line it logged carries the same id.
+        correlation_id = current_correlation_id()
         log.error(
             "unexpected_graphql_error",
             correlation_id=correlation_id,

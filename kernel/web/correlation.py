@@ -34,6 +34,12 @@ def _valid(value: bytes | None) -> str | None:
         return None
 
 
+def current_correlation_id() -> str:
+    """The correlation id of the request being served (bound by `CorrelationId`), or a new one
+    outside a request: what a fault logged and answered deep in a request says to quote."""
+    return str(structlog.contextvars.get_contextvars().get("correlation_id") or uuid4())
+
+
 class CorrelationId:
     """ASGI middleware: the request's correlation id, bound to its log lines and answered."""
 

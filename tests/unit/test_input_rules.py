@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from graphql import GraphQLError, parse
@@ -186,6 +187,13 @@ def test_an_unexpected_graphql_error_is_masked_with_a_correlation_id() -> None:
     assert masked.extensions is not None
     assert masked.extensions["code"] == "INTERNAL"
     assert masked.extensions["correlation_id"] in masked.message
+    # Within a request, the request's own id: the one on every line it logged.
+    with structlog.contextvars.bound_contextvars(
+        correlation_id="3f1c0c6e-0000-4000-8000-000000000001"
+    ):
+        inside = shaped(error)
+    assert inside.extensions is not None
+    assert inside.extensions["correlation_id"] == "3f1c0c6e-0000-4000-8000-000000000001"
 
 
 def test_a_domain_refusal_in_a_resolver_keeps_its_rule() -> None:
