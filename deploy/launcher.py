@@ -15,10 +15,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import httpx
-
 from deploy.postgres import database_url, started_here
-from deploy.supervisor import DatabaseWatch, Supervisor, Watched
+from deploy.supervisor import DatabaseWatch, Supervisor, Watched, answers
 from kernel.auth import load_or_create_signing_key
 from kernel.schema import migrate
 from kernel.settings import Settings
@@ -78,9 +76,8 @@ def _wait_healthy(url: str, child: subprocess.Popen[bytes], timeout: float = 60)
         if child.poll() is not None:
             msg = f"{url} exited with code {child.returncode} while starting"
             raise RuntimeError(msg)
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
+        if answers(url, timeout=1):
+            return
         time.sleep(0.2)
     msg = f"{url} did not answer within {timeout:.0f}s"
     raise RuntimeError(msg)

@@ -63,7 +63,7 @@ class Supervisor:
     spawn: Callable[[int], subprocess.Popen[bytes]]
     say: Callable[[str], None] = print
     clock: Callable[[], float] = time.monotonic
-    _probe: Callable[[str], bool] = field(default=lambda url: _answers(url))
+    _probe: Callable[[str], bool] = field(default=lambda url: answers(url))
     hung_after: float = 30.0
     probe_every: float = 5.0
 
@@ -161,7 +161,8 @@ class DatabaseWatch:
             self.say(f"embedded PostgreSQL did not start yet ({first}); trying again")
 
 
-def _answers(url: str) -> bool:
+def answers(url: str, timeout: float = PROBE_TIMEOUT) -> bool:
+    """Whether `url` (a process's /health) answers 200 within `timeout` seconds."""
     with contextlib.suppress(httpx.HTTPError):
-        return httpx.get(url, timeout=PROBE_TIMEOUT).status_code == 200
+        return httpx.get(url, timeout=timeout).status_code == 200
     return False

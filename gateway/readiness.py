@@ -12,7 +12,7 @@ from typing import cast
 import asyncpg
 
 from gateway.log import DATABASE_LOST, ServiceLog
-from kernel.readiness import Check
+from kernel.readiness import Check, running
 
 
 def projections_caught_up(
@@ -25,9 +25,8 @@ def projections_caught_up(
     """Every projection task runs, and each log's projection is within `bound` of its head."""
 
     async def check() -> str | None:
-        stopped = [log.service for log, task in zip(logs, tasks, strict=True) if task.done()]
-        if stopped:
-            return f"stopped: {', '.join(stopped)}"
+        if problem := await running(dict(zip((log.service for log in logs), tasks, strict=True)))():
+            return problem
         behind = []
         try:
             async with pool.acquire() as proxy:

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from bench.system import free_port, token_for
+from deploy.supervisor import answers
 from kernel.auth import load_or_create_signing_key
 from kernel.roles import Role
 from kernel.settings import Settings
@@ -45,7 +46,7 @@ def started(database: str, tmp_path: Path) -> Iterator[Any]:
             children.append(subprocess.Popen(command, env=env, stderr=sink))
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
-        while not _answers(url + "/health"):
+        while not answers(url + "/health"):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
 
@@ -58,13 +59,6 @@ def started(database: str, tmp_path: Path) -> Iterator[Any]:
     for child in children:
         child.terminate()
         child.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_a_services_refusal_is_one_json_line_with_the_callers_correlation_id(started: Any) -> None:
